@@ -1,0 +1,106 @@
+//! config.toml: the collector's name, currency and policy. A partial file works;
+//! an unknown key is an error that names its line.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::domain::priority::PriorityWeights;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Who is at the desk; recorded as the actor of every event.
+    pub collector: String,
+    /// Currency of new debtors and of amounts typed without one.
+    pub currency: String,
+    /// Days after a promise's date before it counts as broken.
+    pub promise_grace_days: u32,
+    pub priority: PriorityWeights,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            collector: "collector".into(),
+            currency: "USD".into(),
+            promise_grace_days: 2,
+            priority: PriorityWeights::default(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl Config {
+    /// Load `path`; a missing file means the defaults.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(source) => Err(ConfigError::Read {
+                path: path.display().to_string(),
+                source,
+            }),
+        }
+    }
+
+    pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_string(),
+            message,
+        };
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let what = e.message().to_string();
+            invalid(match line {
+                Some(l) => format!("line {l}: {what}"),
+                None => what,
+            })
+        })?;
+        if config.currency.len() != 3 || !config.currency.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(invalid(format!(
+                "currency '{}' is not an ISO code like USD",
+                config.currency
+            )));
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_file_keeps_defaults() {
+        let c = Config::parse(
+            "collector = \"Dana\"\n[priority]\nneglect_days = 10\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(c.collector, "Dana");
+        assert_eq!(c.priority.neglect_days, 10);
+        assert_eq!(c.currency, "USD");
+    }
+
+    #[test]
+    fn unknown_key_names_the_line() {
+        let err = Config::parse("collector = \"Dana\"\ncolour = 1\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+    }
+}

@@ -1,0 +1,106 @@
+//! One account, everything the collector needs on one screen.
+
+use serde::Serialize;
+
+use super::{Desk, Result};
+use crate::domain::{
+    AgingSplit, Attempt, ContactPoint, Debtor, Dispute, FollowUp, Hold, Invoice, LegalCase, Money,
+    Note, Payment, Plan, Promise, PromiseStatus, promise::evaluate_promise,
+};
+use crate::store;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountView {
+    pub debtor: Debtor,
+    pub open_balance: Money,
+    pub aging: AgingSplit,
+    pub contact_points: Vec<ContactPoint>,
+    pub invoices: Vec<Invoice>,
+    pub attempts: Vec<Attempt>,
+    pub notes: Vec<Note>,
+    pub promises: Vec<Promise>,
+    pub plans: Vec<Plan>,
+    pub payments: Vec<Payment>,
+    pub disputes: Vec<Dispute>,
+    pub legal_cases: Vec<LegalCase>,
+    pub holds: Vec<Hold>,
+    pub follow_ups: Vec<FollowUp>,
+}
+
+impl AccountView {
+    /// Flags and holds in words, for the header.
+    pub fn flag_labels(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .debtor
+            .flags
+            .labels()
+            .into_iter()
+            .map(String::from)
+            .collect();
+        out.extend(self.holds.iter().map(|h| match h.ends_on {
+            Some(end) => format!("hold: {} until {end}", h.reason),
+            None => format!("hold: {}", h.reason),
+        }));
+        if self.disputes.iter().any(|d| d.status == "open") {
+            out.push("disputed".into());
+        }
+        if self.legal_cases.iter().any(|c| c.status != "closed") {
+            out.push("legal".into());
+        }
+        out
+    }
+}
+
+impl Desk {
+    pub fn account(&self, debtor_id: i64) -> Result<AccountView> {
+        let conn = &self.conn;
+        let today = self.today();
+        let debtor = store::debtor(conn, debtor_id)?;
+        let invoices = store::invoices_of(conn, debtor_id)?;
+        let open: Vec<&Invoice> = invoices.iter().filter(|i| i.status == "open").collect();
+        let aging = AgingSplit::of(open.iter().map(|i| (i.due_on, i.balance)), today);
+        let open_balance = open.iter().map(|i| i.balance).sum();
+        // Pending promises past their grace read as broken even before a write records it.
+        let grace = self.config.promise_grace_days;
+        let promises = store::promises_of(conn, debtor_id)?
+            .into_iter()
+            .map(|mut p| {
+                if p.status == PromiseStatus::Pending {
+                    p.status = evaluate_promise(p.amount, p.due_on, p.paid, today, grace);
+                }
+                p
+            })
+            .collect();
+        Ok(AccountView {
+            open_balance,
+            aging,
+            contact_points: store::contact_points(conn, debtor_id)?,
+            invoices,
+            attempts: store::attempts_of(conn, debtor_id)?,
+            notes: store::notes_of(conn, debtor_id)?,
+            promises,
+            plans: store::plans_of(conn, debtor_id)?,
+            payments: store::payments_of(conn, debtor_id)?,
+            disputes: store::disputes_of(conn, debtor_id)?,
+            legal_cases: store::legal_cases_of(conn, debtor_id)?,
+            holds: store::active_holds(conn, debtor_id, today)?,
+            follow_ups: store::open_follow_ups(conn, debtor_id)?,
+            debtor,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn account_balance_is_the_sum_of_its_aging_buckets() {
+        let desk = demo_desk(40);
+        for row in desk.worklist().unwrap().iter().take(20) {
+            let view = desk.account(row.id).unwrap();
+            assert_eq!(view.open_balance, row.balance);
+            assert_eq!(view.aging.total(), view.open_balance);
+        }
+    }
+}

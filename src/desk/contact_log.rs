@@ -1,0 +1,266 @@
+//! Logging contact attempts and notes.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+
+use super::{Desk, DeskError, Result, Saved};
+use crate::domain::contact::outcome_fits_channel;
+use crate::domain::{Channel, ContactKind, ContactStatus, outcome};
+use crate::store::{self, NewAttempt, NewEvent};
+
+#[derive(Debug, Clone)]
+pub struct LogAttempt {
+    pub debtor_id: i64,
+    pub channel: Channel,
+    pub outcome: String,
+    pub note: String,
+    pub follow_up_on: Option<NaiveDate>,
+    /// When it happened; the clock's now when not given.
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    pub debtor_id: i64,
+    pub body: String,
+}
+
+impl Desk {
+    /// Record a contact attempt, its side effects (flags, a bad number) and the next follow-up.
+    pub fn log_attempt(&mut self, input: LogAttempt) -> Result<Saved> {
+        let code = outcome(&input.outcome).ok_or_else(|| {
+            DeskError::invalid(
+                "outcome",
+                format!("unknown outcome '{}' (see `dun log --help`)", input.outcome),
+            )
+        })?;
+        if !outcome_fits_channel(code, input.channel) {
+            return Err(DeskError::invalid(
+                "outcome",
+                format!(
+                    "{} ({}) cannot be the outcome of {}",
+                    code.code,
+                    code.label,
+                    input.channel.label()
+                ),
+            ));
+        }
+        let today = self.today();
+        if let Some(f) = input.follow_up_on.filter(|f| *f < today) {
+            return Err(DeskError::invalid(
+                "follow-up",
+                format!("{f} is in the past"),
+            ));
+        }
+        let debtor_id = store::debtor(&self.conn, input.debtor_id)?.id;
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let at = input.at.unwrap_or(now);
+            // Calls are made to a number: the first usable phone unless told otherwise.
+            let phone = if input.channel.is_call() {
+                store::contact_points(tx, debtor_id)?.into_iter().find(|c| {
+                    c.kind == ContactKind::Phone
+                        && matches!(c.status, ContactStatus::Good | ContactStatus::Unverified)
+                })
+            } else {
+                None
+            };
+            let attempt = NewAttempt {
+                debtor_id,
+                at,
+                channel: input.channel,
+                contact_point_id: phone.as_ref().map(|p| p.id),
+                outcome: code.code.to_string(),
+                note: input.note.trim().to_string(),
+                follow_up_on: input.follow_up_on,
+            };
+            let attempt_id = store::insert_attempt(tx, &attempt, now)?;
+            store::close_follow_ups(tx, debtor_id, now)?;
+            if let Some(on) = input.follow_up_on {
+                store::schedule_follow_up(
+                    tx,
+                    debtor_id,
+                    on,
+                    &format!("after {}", code.label),
+                    Some(attempt_id),
+                    now,
+                )?;
+            }
+            if let (Some(p), "DC" | "WN") = (&phone, code.code) {
+                store::mark_contact_point(tx, p.id, ContactStatus::Bad, now)?;
+            }
+            if let Some(flag) = match code.code {
+                "ATTY" => Some("attorney"),
+                "BK" => Some("bankruptcy"),
+                "DEC" => Some("deceased"),
+                "CND" => Some("cease_contact"),
+                _ => None,
+            } {
+                store::set_debtor_flag(tx, debtor_id, flag, now)?;
+            }
+            store::append_event(
+                tx,
+                &NewEvent {
+                    at: now,
+                    actor: &config.collector,
+                    kind: "attempt-logged",
+                    debtor_id: Some(debtor_id),
+                    entity: "attempt",
+                    entity_id: Some(attempt_id),
+                    before: None,
+                    after: Some(json!({
+                        "channel": input.channel.code(), "outcome": code.code,
+                        "at": at.to_rfc3339(), "follow_up_on": input.follow_up_on,
+                    })),
+                },
+            )?;
+            let follow = input
+                .follow_up_on
+                .map(|d| format!(", follow up {d}"))
+                .unwrap_or_default();
+            Ok(Saved {
+                debtor_id,
+                id: attempt_id,
+                message: format!("Logged {}: {}{follow}", input.channel.label(), code.label),
+            })
+        })
+    }
+
+    pub fn add_note(&mut self, input: NewNote) -> Result<Saved> {
+        let body = input.body.trim().to_string();
+        if body.is_empty() {
+            return Err(DeskError::invalid("note", "a note needs some text"));
+        }
+        let debtor_id = store::debtor(&self.conn, input.debtor_id)?.id;
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let id = store::insert_note(tx, debtor_id, now, &body)?;
+            store::append_event(
+                tx,
+                &NewEvent {
+                    at: now,
+                    actor: &config.collector,
+                    kind: "note-added",
+                    debtor_id: Some(debtor_id),
+                    entity: "note",
+                    entity_id: Some(id),
+                    before: None,
+                    after: Some(json!({ "length": body.chars().count() })),
+                },
+            )?;
+            Ok(Saved {
+                debtor_id,
+                id,
+                message: "Note added".into(),
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn logging_a_call_shows_in_account_and_worklist_and_the_event_log() {
+        let mut desk = demo_desk(30);
+        let row = desk.worklist().unwrap()[0].clone();
+        let events_before = store::event_count(desk.connection(), row.id).unwrap();
+        let follow = "2026-11-29".parse().unwrap();
+        let saved = desk
+            .log_attempt(LogAttempt {
+                debtor_id: row.id,
+                channel: Channel::CallOut,
+                outcome: "lm".into(),
+                note: "left LCM".into(),
+                follow_up_on: Some(follow),
+                at: None,
+            })
+            .unwrap();
+        assert!(saved.message.contains("Left limited-content message"));
+        let view = desk.account(row.id).unwrap();
+        assert_eq!(view.attempts[0].outcome, "LM");
+        assert_eq!(view.attempts[0].note, "left LCM");
+        assert_eq!(view.follow_ups.len(), 1);
+        let again = desk
+            .worklist()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == row.id)
+            .unwrap();
+        assert_eq!(again.last_contact, Some(today()));
+        assert_eq!(again.next_follow_up, Some(follow));
+        assert_eq!(
+            store::event_count(desk.connection(), row.id).unwrap(),
+            events_before + 1
+        );
+        assert_eq!(store::verify_event_chain(desk.connection()).unwrap(), None);
+    }
+
+    #[test]
+    fn refuses_bad_input_and_writes_nothing() {
+        let mut desk = demo_desk(5);
+        let id = desk.worklist().unwrap()[0].id;
+        let attempts = desk.account(id).unwrap().attempts.len();
+        let bad = |outcome: &str, channel, follow: Option<&str>| LogAttempt {
+            debtor_id: id,
+            channel,
+            outcome: outcome.into(),
+            note: String::new(),
+            follow_up_on: follow.map(|f| f.parse().unwrap()),
+            at: None,
+        };
+        for input in [
+            bad("XX", Channel::CallOut, None),
+            bad("VM", Channel::Letter, None),
+            bad("NA", Channel::CallOut, Some("2026-01-01")),
+        ] {
+            assert!(matches!(
+                desk.log_attempt(input),
+                Err(DeskError::Invalid { .. })
+            ));
+        }
+        assert!(
+            desk.add_note(NewNote {
+                debtor_id: id,
+                body: "  ".into()
+            })
+            .is_err()
+        );
+        assert_eq!(desk.account(id).unwrap().attempts.len(), attempts);
+    }
+
+    #[test]
+    fn wrong_number_marks_the_phone_bad_and_attorney_sets_the_flag() {
+        let mut desk = demo_desk(10);
+        let id = desk.worklist().unwrap()[0].id;
+        let log = |outcome: &str| LogAttempt {
+            debtor_id: id,
+            channel: Channel::CallOut,
+            outcome: outcome.into(),
+            note: String::new(),
+            follow_up_on: None,
+            at: None,
+        };
+        let phone_before = desk
+            .account(id)
+            .unwrap()
+            .contact_points
+            .into_iter()
+            .find(|c| c.kind == ContactKind::Phone);
+        desk.log_attempt(log("WN")).unwrap();
+        if let Some(p) = phone_before {
+            let after = desk
+                .account(id)
+                .unwrap()
+                .contact_points
+                .into_iter()
+                .find(|c| c.id == p.id)
+                .unwrap();
+            assert_eq!(after.status, ContactStatus::Bad);
+        }
+        desk.log_attempt(log("ATTY")).unwrap();
+        assert!(desk.account(id).unwrap().debtor.flags.attorney);
+    }
+}

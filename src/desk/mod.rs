@@ -1,0 +1,145 @@
+//! The use-cases: everything a collector can do, one function each, one transaction
+//! each. The desk (TUI) and the CLI both call these and nothing below them.
+
+mod account;
+mod contact_log;
+mod demo;
+mod demo_book;
+mod payments;
+mod worklist;
+
+pub use account::AccountView;
+pub use contact_log::{LogAttempt, NewNote};
+pub use demo::DemoSummary;
+pub use payments::RecordPayment;
+pub use worklist::WorklistRow;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::store::{self, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error("no account '{0}' (give the debtor's number or the ledger's customer reference)")]
+    NoSuchAccount(String),
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for DeskError {
+    fn from(e: rusqlite::Error) -> Self {
+        DeskError::Store(StoreError::Sql(e))
+    }
+}
+
+impl DeskError {
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> DeskError {
+        DeskError::Invalid {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+pub type Result<T, E = DeskError> = std::result::Result<T, E>;
+
+/// What a write did, in words for the status bar and the CLI.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Saved {
+    pub debtor_id: i64,
+    pub id: i64,
+    pub message: String,
+}
+
+/// A desk on one database, with the clock and the policy it runs under.
+pub struct Desk {
+    conn: Connection,
+    clock: Clock,
+    config: Config,
+}
+
+impl Desk {
+    pub fn open(path: &Path, clock: Clock, config: Config) -> Result<Desk> {
+        Ok(Desk {
+            conn: store::open(path)?,
+            clock,
+            config,
+        })
+    }
+
+    pub fn in_memory(clock: Clock, config: Config) -> Result<Desk> {
+        Ok(Desk {
+            conn: store::open_in_memory()?,
+            clock,
+            config,
+        })
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Read access for tests and checks; writes go through the use-cases.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(store::is_empty(&self.conn)?)
+    }
+
+    /// ACCOUNT as the user typed it: the debtor's number or the ledger's customer reference.
+    pub fn resolve(&self, account: &str) -> Result<i64> {
+        store::resolve_account(&self.conn, account)?
+            .ok_or_else(|| DeskError::NoSuchAccount(account.trim().to_string()))
+    }
+
+    /// Debtor ids whose name, reference or an invoice number contains `query`.
+    pub fn search(&self, query: &str) -> Result<Vec<i64>> {
+        Ok(store::search_debtors(&self.conn, query)?)
+    }
+
+    /// Run `f` in one IMMEDIATE transaction: all of it lands or none of it does.
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, &Clock, &Config) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx, &self.clock, &self.config)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    pub fn today() -> NaiveDate {
+        "2026-11-22".parse().unwrap()
+    }
+
+    /// An in-memory desk holding a small demo book, on a fixed day.
+    pub fn demo_desk(debtors: usize) -> Desk {
+        let mut desk = Desk::in_memory(Clock::fixed(today()), Config::default()).unwrap();
+        desk.load_demo(debtors, 7).unwrap();
+        desk
+    }
+}

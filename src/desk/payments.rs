@@ -1,0 +1,258 @@
+//! Recording a payment: allocate it (D-ALLOC), then let promises and plan
+//! installments it satisfies turn kept or paid, all in one transaction.
+
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::{Desk, DeskError, Result, Saved};
+use crate::domain::allocation::allocate;
+use crate::domain::promise::evaluate_promise;
+use crate::domain::{Money, PromiseStatus};
+use crate::store::{self, NewEvent, NewPayment};
+
+#[derive(Debug, Clone)]
+pub struct RecordPayment {
+    pub debtor_id: i64,
+    pub amount: Money,
+    /// The day the money arrived; today when not given.
+    pub received_on: Option<NaiveDate>,
+    pub method: String,
+    pub reference: String,
+}
+
+impl Desk {
+    pub fn record_payment(&mut self, input: RecordPayment) -> Result<Saved> {
+        if !input.amount.is_positive() {
+            return Err(DeskError::invalid(
+                "amount",
+                "a payment must be more than zero",
+            ));
+        }
+        let today = self.today();
+        let received_on = input.received_on.unwrap_or(today);
+        if received_on > today {
+            return Err(DeskError::invalid(
+                "date",
+                format!("{received_on} is in the future"),
+            ));
+        }
+        let debtor = store::debtor(&self.conn, input.debtor_id)?;
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let items = store::open_items(tx, debtor.id)?;
+            let plan = allocate(input.amount, &items, None);
+            let payment_id = store::insert_payment(
+                tx,
+                &NewPayment {
+                    debtor_id: debtor.id,
+                    kind: "payment".into(),
+                    amount: input.amount,
+                    currency: debtor.currency.clone(),
+                    received_on,
+                    method: input.method.trim().to_string(),
+                    reference: input.reference.trim().to_string(),
+                },
+                now,
+            )?;
+            for a in &plan.allocations {
+                store::insert_allocation(tx, payment_id, a.invoice_id, a.amount)?;
+                store::reduce_balance(tx, a.invoice_id, a.amount, now)?;
+            }
+            let kept = settle_promises(tx, debtor.id, today, config.promise_grace_days)?;
+            apply_to_installments(tx, debtor.id, input.amount)?;
+            store::append_event(
+                tx,
+                &NewEvent {
+                    at: now,
+                    actor: &config.collector,
+                    kind: "payment-recorded",
+                    debtor_id: Some(debtor.id),
+                    entity: "payment",
+                    entity_id: Some(payment_id),
+                    before: None,
+                    after: Some(json!({
+                        "amount": input.amount, "received_on": received_on,
+                        "allocations": plan.allocations.iter()
+                            .map(|a| json!({"invoice_id": a.invoice_id, "amount": a.amount})).collect::<Vec<_>>(),
+                        "unapplied": plan.unapplied,
+                    })),
+                },
+            )?;
+            let mut message = format!(
+                "Payment {} applied to {} invoice(s)",
+                input.amount.display(&debtor.currency),
+                plan.allocations.len()
+            );
+            if plan.unapplied.is_positive() {
+                message.push_str(&format!(", {} unapplied", plan.unapplied.display(&debtor.currency)));
+            }
+            if kept > 0 {
+                message.push_str(&format!(", {kept} promise(s) kept"));
+            }
+            Ok(Saved { debtor_id: debtor.id, id: payment_id, message })
+        })
+    }
+}
+
+/// Re-evaluate the debtor's pending promises against money received since each was made.
+fn settle_promises(
+    tx: &rusqlite::Connection,
+    debtor_id: i64,
+    today: NaiveDate,
+    grace: u32,
+) -> Result<usize> {
+    let mut kept = 0;
+    for p in store::promises_of(tx, debtor_id)?
+        .into_iter()
+        .filter(|p| p.status.is_open())
+    {
+        let paid = store::paid_since(tx, debtor_id, p.promised_on)?.min(p.amount);
+        let status = evaluate_promise(p.amount, p.due_on, paid, today, grace);
+        if status != p.status || paid != p.paid {
+            let resolved = (status != PromiseStatus::Pending).then_some(today);
+            store::update_promise(tx, p.id, status, paid, resolved)?;
+            if status == PromiseStatus::Kept {
+                kept += 1;
+            }
+        }
+    }
+    Ok(kept)
+}
+
+/// Money received pays plan installments in due order. (Late and missed
+/// installments are judged against due dates when the plan is read.)
+fn apply_to_installments(tx: &rusqlite::Connection, debtor_id: i64, amount: Money) -> Result<()> {
+    let mut left = amount;
+    for inst in store::open_installments(tx, debtor_id)? {
+        if !left.is_positive() {
+            break;
+        }
+        let take = (inst.amount - inst.paid).min(left);
+        left -= take;
+        let paid = inst.paid + take;
+        store::update_installment(
+            tx,
+            inst.id,
+            paid,
+            if paid < inst.amount { "due" } else { "paid" },
+        )?;
+    }
+    store::complete_paid_plans(tx, debtor_id)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::domain::Invoice;
+
+    #[test]
+    fn payment_is_allocated_oldest_first_and_reduces_the_balance() {
+        let mut desk = demo_desk(30);
+        let row = desk
+            .worklist()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.balance.cents() > 10_000)
+            .unwrap();
+        let before = desk.account(row.id).unwrap();
+        let saved = desk
+            .record_payment(RecordPayment {
+                debtor_id: row.id,
+                amount: Money(10_000),
+                received_on: None,
+                method: "check".into(),
+                reference: "1042".into(),
+            })
+            .unwrap();
+        let after = desk.account(row.id).unwrap();
+        assert_eq!(after.open_balance, before.open_balance - Money(10_000));
+        let payment = &after.payments[0];
+        assert_eq!(payment.id, saved.id);
+        assert_eq!(payment.reference, "1042");
+        let applied: Money = payment.allocations.iter().map(|a| a.amount).sum();
+        assert_eq!(applied + payment.unapplied, Money(10_000));
+        // Oldest undisputed open invoice got money first.
+        let oldest: &Invoice = before
+            .invoices
+            .iter()
+            .filter(|i| i.status == "open" && i.balance.is_positive() && !i.disputed)
+            .min_by_key(|i| (i.due_on, i.issued_on, i.number.clone()))
+            .unwrap();
+        assert_eq!(payment.allocations[0].invoice_id, oldest.id);
+        let row_after = desk
+            .worklist()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == row.id);
+        assert_eq!(
+            row_after.map(|r| r.balance),
+            Some(before.open_balance - Money(10_000)).filter(|b| b.is_positive())
+        );
+    }
+
+    #[test]
+    fn refuses_zero_and_future_payments() {
+        let mut desk = demo_desk(3);
+        let id = desk.worklist().unwrap()[0].id;
+        let pay = |amount, on: Option<&str>| RecordPayment {
+            debtor_id: id,
+            amount: Money(amount),
+            received_on: on.map(|d| d.parse().unwrap()),
+            method: String::new(),
+            reference: String::new(),
+        };
+        assert!(desk.record_payment(pay(0, None)).is_err());
+        assert!(desk.record_payment(pay(100, Some("2026-12-01"))).is_err());
+        assert!(
+            desk.account(id)
+                .unwrap()
+                .payments
+                .iter()
+                .all(|p| p.reference.is_empty() || p.amount != Money(100))
+        );
+    }
+
+    #[test]
+    fn a_payment_keeps_a_pending_promise() {
+        let mut desk = demo_desk(2);
+        let id = desk.worklist().unwrap()[0].id;
+        let today = desk.today();
+        store::insert_promise(
+            desk.connection(),
+            &store::NewPromise {
+                debtor_id: id,
+                attempt_id: None,
+                amount: Money(5_000),
+                currency: "USD".into(),
+                promised_on: today,
+                due_on: today,
+                status: PromiseStatus::Pending,
+                paid: Money::ZERO,
+            },
+            desk.clock().now(),
+        )
+        .unwrap();
+        let saved = desk
+            .record_payment(RecordPayment {
+                debtor_id: id,
+                amount: Money(5_000),
+                received_on: None,
+                method: "ach".into(),
+                reference: String::new(),
+            })
+            .unwrap();
+        assert!(
+            saved.message.contains("1 promise(s) kept"),
+            "{}",
+            saved.message
+        );
+        let view = desk.account(id).unwrap();
+        assert!(
+            view.promises
+                .iter()
+                .any(|p| p.status == PromiseStatus::Kept && p.due_on == today)
+        );
+    }
+}

@@ -1,0 +1,111 @@
+//! The worklist: accounts with an open balance, ranked by the explainable priority.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{Desk, Result};
+use crate::domain::priority::{Factor, Priority, Tier, prioritise, rank_order};
+use crate::domain::{Bucket, Money};
+use crate::store;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorklistRow {
+    pub id: i64,
+    pub name: String,
+    pub external_ref: Option<String>,
+    pub currency: String,
+    pub balance: Money,
+    pub days_past_due: i64,
+    pub bucket: Bucket,
+    pub last_contact: Option<NaiveDate>,
+    pub next_follow_up: Option<NaiveDate>,
+    pub tier: Tier,
+    pub score: i64,
+    pub reason: String,
+    pub factors: Vec<Factor>,
+    pub flags: Vec<&'static str>,
+}
+
+impl Desk {
+    /// Every account with an open balance, in the order to work them.
+    pub fn worklist(&self) -> Result<Vec<WorklistRow>> {
+        let today = self.today();
+        let weights = &self.config.priority;
+        let accounts = store::account_facts(
+            &self.conn,
+            today,
+            self.config.promise_grace_days,
+            weights.max_days,
+        )?;
+        let mut ranked: Vec<(Priority, store::AccountFacts)> = accounts
+            .into_iter()
+            .map(|a| (prioritise(&a.facts, today, weights, &a.currency), a))
+            .collect();
+        ranked.sort_by(|a, b| rank_order((&a.0, &a.1.facts), (&b.0, &b.1.facts)));
+        Ok(ranked
+            .into_iter()
+            .map(|(p, a)| {
+                let dpd = a.facts.oldest_days_past_due;
+                WorklistRow {
+                    id: a.facts.debtor_id,
+                    name: a.name,
+                    external_ref: a.external_ref,
+                    currency: a.currency,
+                    balance: a.facts.open_balance,
+                    days_past_due: dpd.max(0),
+                    bucket: Bucket::for_days_past_due(dpd),
+                    last_contact: a.last_contact_on,
+                    next_follow_up: a.next_follow_up_on,
+                    tier: p.tier,
+                    score: p.score,
+                    reason: p.reason,
+                    factors: p.factors,
+                    flags: a.flags.labels(),
+                }
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::domain::priority::dollar_days_cents;
+    use crate::store;
+
+    #[test]
+    fn worklist_is_ranked_by_tier_then_score() {
+        let desk = demo_desk(120);
+        let rows = desk.worklist().unwrap();
+        assert!(!rows.is_empty());
+        for pair in rows.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            assert!(a.tier <= b.tier, "{} before {}", a.name, b.name);
+            if a.tier == b.tier {
+                assert!(a.score >= b.score);
+            }
+        }
+        assert!(rows.iter().all(|r| r.balance.is_positive()));
+    }
+
+    /// The store's SQL aggregate and the domain's formula must agree on dollar-days.
+    #[test]
+    fn store_dollar_days_match_the_domain_formula() {
+        let desk = demo_desk(60);
+        let today = desk.today();
+        let facts = store::account_facts(desk.connection(), today, 2, 365).unwrap();
+        for a in facts.iter().take(30) {
+            let items: Vec<_> = store::open_items(desk.connection(), a.facts.debtor_id)
+                .unwrap()
+                .into_iter()
+                .map(|i| (i.due_on, i.balance))
+                .collect();
+            assert_eq!(
+                a.facts.dollar_days_cents,
+                dollar_days_cents(items, today, 365),
+                "debtor {}",
+                a.facts.debtor_id
+            );
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Pure types and rules: no I/O, no SQL, no terminal, no clock. "Today" is a parameter.
+
+pub mod aging;
+pub mod allocation;
+pub mod contact;
+pub mod dates;
+pub mod money;
+pub mod priority;
+pub mod promise;
+
+pub use aging::{AgingSplit, Bucket, days_past_due};
+pub use contact::{Channel, ContactKind, ContactStatus, Outcome, outcome};
+pub use money::{Money, parse_money};
+pub use promise::PromiseStatus;
+pub mod records;
+pub use records::*;

@@ -1,0 +1,397 @@
+//! The worklist's explainable priority (domain-rules §6, D-PRIO-2 and D-PRIO-3).
+//! Tiers first (promises, call-backs, missed installments, newly overdue), then
+//! dollar-days scaled by transparent factors. Every factor is reported, none hidden.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::money::Money;
+
+/// Weights of the score; defaults are the specification's, overridable in config.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PriorityWeights {
+    /// Added to the multiplier per broken promise in the last 90 days (0.25 → ×1.25 each).
+    pub per_broken_promise: f32,
+    /// Multiplier for reliable payers (promise-kept rate ≥ `reliable_kept_rate` over 12 months).
+    pub reliable_payer: f32,
+    pub reliable_kept_rate: f32,
+    /// Multiplier for accounts not touched for `neglect_days` or more.
+    pub neglected: f32,
+    pub neglect_days: i64,
+    /// Days past due are capped here so one ancient invoice does not swamp the queue.
+    pub max_days: i64,
+    /// "Newly delinquent, high value": oldest invoice 1..=`new_days` overdue and balance ≥ this.
+    pub new_days: i64,
+    pub high_value_cents: i64,
+}
+
+impl Default for PriorityWeights {
+    fn default() -> Self {
+        PriorityWeights {
+            per_broken_promise: 0.25,
+            reliable_payer: 0.5,
+            reliable_kept_rate: 0.9,
+            neglected: 1.2,
+            neglect_days: 14,
+            max_days: 365,
+            new_days: 7,
+            high_value_cents: 100_000,
+        }
+    }
+}
+
+/// What the store knows about one account, already aggregated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PriorityFacts {
+    pub debtor_id: i64,
+    pub open_balance: Money,
+    pub past_due: Money,
+    /// Σ past-due balance (cents) × min(DPD, max_days) over open invoices.
+    pub dollar_days_cents: i128,
+    pub oldest_days_past_due: i64,
+    /// Earliest pending promise date.
+    pub promise_due_on: Option<NaiveDate>,
+    /// Latest broken promise date not yet followed by a contact.
+    pub broken_promise_on: Option<NaiveDate>,
+    pub broken_promises_90d: u32,
+    pub promises_12m: u32,
+    pub kept_promises_12m: u32,
+    pub last_touch_on: Option<NaiveDate>,
+    pub follow_up_on: Option<NaiveDate>,
+    pub installment_missed_on: Option<NaiveDate>,
+    /// A blocking hold or flag (cease, attorney, bankruptcy, deceased, hold): not to be worked.
+    pub hold: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    PromiseDue,
+    CallBackDue,
+    InstallmentMissed,
+    NewlyOverdue,
+    Standard,
+    OnHold,
+}
+
+impl Tier {
+    pub fn rank(self) -> u8 {
+        self as u8 + 1
+    }
+}
+
+/// One factor of the score, for "why is this account here".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Factor {
+    pub name: String,
+    pub detail: String,
+    /// Multiplier applied (1.0 for the base).
+    pub weight: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Priority {
+    pub tier: Tier,
+    /// Whole currency units × days, after the factors.
+    pub score: i64,
+    pub reason: String,
+    pub factors: Vec<Factor>,
+}
+
+pub fn prioritise(
+    f: &PriorityFacts,
+    today: NaiveDate,
+    w: &PriorityWeights,
+    currency: &str,
+) -> Priority {
+    let base_units = f.dollar_days_cents / 100;
+    let mut factors = vec![Factor {
+        name: "dollar-days".into(),
+        detail: format!(
+            "{} past due, oldest {} days",
+            f.past_due.display(currency),
+            f.oldest_days_past_due.max(0)
+        ),
+        weight: 1.0,
+    }];
+    let mut multiplier = 1.0f64;
+    if f.broken_promises_90d > 0 {
+        let m = 1.0 + f64::from(w.per_broken_promise) * f64::from(f.broken_promises_90d);
+        multiplier *= m;
+        factors.push(Factor {
+            name: "broken promises".into(),
+            detail: format!("{} in the last 90 days", f.broken_promises_90d),
+            weight: m as f32,
+        });
+    }
+    if f.promises_12m > 0 {
+        let rate = f64::from(f.kept_promises_12m) / f64::from(f.promises_12m);
+        if rate >= f64::from(w.reliable_kept_rate) {
+            multiplier *= f64::from(w.reliable_payer);
+            factors.push(Factor {
+                name: "reliable payer".into(),
+                detail: format!(
+                    "kept {} of {} promises in 12 months",
+                    f.kept_promises_12m, f.promises_12m
+                ),
+                weight: w.reliable_payer,
+            });
+        }
+    }
+    let untouched = f.last_touch_on.map(|d| (today - d).num_days());
+    if untouched.is_none_or(|days| days >= w.neglect_days) {
+        multiplier *= f64::from(w.neglected);
+        factors.push(Factor {
+            name: "neglected".into(),
+            detail: match untouched {
+                Some(days) => format!("no contact for {days} days"),
+                None => "never contacted".into(),
+            },
+            weight: w.neglected,
+        });
+    }
+    // The multiplier is a product of a handful of config weights; scaling to
+    // integer thousandths keeps the score itself exact and platform-independent.
+    let scaled = (multiplier * 1000.0).round() as i128;
+    let score = i64::try_from(base_units * scaled / 1000).unwrap_or(i64::MAX);
+
+    let (tier, reason) = tier_and_reason(f, today, w, currency, &factors);
+    Priority {
+        tier,
+        score,
+        reason,
+        factors,
+    }
+}
+
+fn tier_and_reason(
+    f: &PriorityFacts,
+    today: NaiveDate,
+    w: &PriorityWeights,
+    currency: &str,
+    factors: &[Factor],
+) -> (Tier, String) {
+    if let Some(hold) = &f.hold {
+        return (Tier::OnHold, format!("on hold: {hold}"));
+    }
+    if let Some(broken) = f.broken_promise_on {
+        return (
+            Tier::PromiseDue,
+            format!("promise broken {}", short_date(broken, today)),
+        );
+    }
+    if let Some(due) = f.promise_due_on.filter(|d| *d <= today) {
+        let when = if due == today {
+            "today".to_string()
+        } else {
+            short_date(due, today)
+        };
+        return (Tier::PromiseDue, format!("promise due {when}"));
+    }
+    if let Some(due) = f.follow_up_on.filter(|d| *d <= today) {
+        let when = if due == today {
+            "today".to_string()
+        } else {
+            format!("since {}", short_date(due, today))
+        };
+        return (Tier::CallBackDue, format!("follow-up due {when}"));
+    }
+    if let Some(missed) = f.installment_missed_on {
+        return (
+            Tier::InstallmentMissed,
+            format!("installment missed {}", short_date(missed, today)),
+        );
+    }
+    if (1..=w.new_days).contains(&f.oldest_days_past_due)
+        && f.open_balance.cents() >= w.high_value_cents
+    {
+        return (
+            Tier::NewlyOverdue,
+            format!("newly overdue {}", f.open_balance.display(currency)),
+        );
+    }
+    if !f.past_due.is_positive() {
+        return (Tier::Standard, "not yet due".into());
+    }
+    // The dominant factor: the strongest multiplier above 1, else the base.
+    let strongest = factors
+        .iter()
+        .skip(1)
+        .filter(|x| x.weight > 1.0)
+        .max_by(|a, b| a.weight.total_cmp(&b.weight));
+    let reason = match strongest {
+        Some(x) if x.name == "broken promises" => {
+            format!("{} broken promise(s)", f.broken_promises_90d)
+        }
+        Some(x) => x.detail.clone(),
+        None => format!(
+            "{} × {}d",
+            f.past_due.display(currency),
+            f.oldest_days_past_due
+        ),
+    };
+    (Tier::Standard, reason)
+}
+
+fn short_date(d: NaiveDate, today: NaiveDate) -> String {
+    let days = (today - d).num_days();
+    match days {
+        0 => "today".into(),
+        1 => "yesterday".into(),
+        2..=30 => format!("{days}d ago"),
+        _ => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// Worklist order: tier, then score (high first), then the account touched longest ago
+/// (never touched first), then the lowest id, so the order is stable.
+pub fn rank_order(
+    a: (&Priority, &PriorityFacts),
+    b: (&Priority, &PriorityFacts),
+) -> std::cmp::Ordering {
+    a.0.tier
+        .cmp(&b.0.tier)
+        .then(b.0.score.cmp(&a.0.score))
+        .then(a.1.last_touch_on.cmp(&b.1.last_touch_on))
+        .then(a.1.debtor_id.cmp(&b.1.debtor_id))
+}
+
+/// Σ past-due balance × min(DPD, cap), in cents·days. The store's aggregate query
+/// computes the same sum; a store test holds the two together.
+pub fn dollar_days_cents(
+    items: impl IntoIterator<Item = (NaiveDate, Money)>,
+    today: NaiveDate,
+    cap: i64,
+) -> i128 {
+    items
+        .into_iter()
+        .map(|(due, bal)| {
+            let dpd = (today - due).num_days();
+            if dpd > 0 && bal.is_positive() {
+                i128::from(bal.cents()) * i128::from(dpd.min(cap))
+            } else {
+                0
+            }
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// The worked example of D-PRIO-3: A = 162,500 ranks above B = 60,000.
+    #[test]
+    fn worked_example_of_the_specification() {
+        let today = d("2026-06-30");
+        let w = PriorityWeights::default();
+        let a_items = [
+            (d("2026-06-20"), Money(100_000)),
+            (d("2026-05-21"), Money(300_000)),
+        ];
+        let a = PriorityFacts {
+            debtor_id: 1,
+            open_balance: Money(400_000),
+            past_due: Money(400_000),
+            dollar_days_cents: dollar_days_cents(a_items, today, 365),
+            oldest_days_past_due: 40,
+            broken_promises_90d: 1,
+            last_touch_on: Some(d("2026-06-29")),
+            ..Default::default()
+        };
+        let b = PriorityFacts {
+            debtor_id: 2,
+            open_balance: Money(50_000),
+            past_due: Money(50_000),
+            dollar_days_cents: dollar_days_cents([(d("2026-03-22"), Money(50_000))], today, 365),
+            oldest_days_past_due: 100,
+            last_touch_on: Some(d("2026-06-10")),
+            ..Default::default()
+        };
+        let pa = prioritise(&a, today, &w, "USD");
+        let pb = prioritise(&b, today, &w, "USD");
+        assert_eq!(pa.score, 162_500);
+        assert_eq!(pb.score, 60_000);
+        assert_eq!(rank_order((&pa, &a), (&pb, &b)), std::cmp::Ordering::Less);
+        assert_eq!(pb.reason, "no contact for 20 days");
+    }
+
+    #[test]
+    fn promises_and_call_backs_come_before_dollar_days() {
+        let today = d("2026-11-22");
+        let w = PriorityWeights::default();
+        let big = PriorityFacts {
+            debtor_id: 1,
+            past_due: Money(10_000_000),
+            dollar_days_cents: 10_000_000 * 200,
+            oldest_days_past_due: 200,
+            last_touch_on: Some(today),
+            ..Default::default()
+        };
+        let promise = PriorityFacts {
+            debtor_id: 2,
+            promise_due_on: Some(today),
+            ..Default::default()
+        };
+        let broken = PriorityFacts {
+            debtor_id: 3,
+            broken_promise_on: Some(d("2026-11-21")),
+            ..Default::default()
+        };
+        let callback = PriorityFacts {
+            debtor_id: 4,
+            follow_up_on: Some(d("2026-11-20")),
+            ..Default::default()
+        };
+        let held = PriorityFacts {
+            debtor_id: 5,
+            hold: Some("cease contact".into()),
+            ..big.clone()
+        };
+        let p = |f: &PriorityFacts| prioritise(f, today, &w, "USD");
+        assert_eq!(p(&promise).tier, Tier::PromiseDue);
+        assert_eq!(p(&promise).reason, "promise due today");
+        assert_eq!(p(&broken).reason, "promise broken yesterday");
+        assert_eq!(p(&callback).tier, Tier::CallBackDue);
+        assert_eq!(p(&held).tier, Tier::OnHold);
+        assert_eq!(p(&big).tier, Tier::Standard);
+        assert_eq!(p(&big).reason, "$100,000.00 × 200d");
+        assert!(p(&promise).tier < p(&big).tier);
+    }
+
+    #[test]
+    fn days_past_due_are_capped() {
+        let today = d("2026-11-22");
+        assert_eq!(
+            dollar_days_cents([(d("2020-01-01"), Money(100))], today, 365),
+            36_500
+        );
+        assert_eq!(
+            dollar_days_cents([(d("2026-12-01"), Money(100))], today, 365),
+            0
+        );
+    }
+
+    #[test]
+    fn reliable_payers_sink_and_say_why() {
+        let today = d("2026-11-22");
+        let f = PriorityFacts {
+            debtor_id: 1,
+            past_due: Money(100_000),
+            dollar_days_cents: 100_000 * 10,
+            oldest_days_past_due: 10,
+            promises_12m: 10,
+            kept_promises_12m: 10,
+            last_touch_on: Some(today),
+            ..Default::default()
+        };
+        let p = prioritise(&f, today, &PriorityWeights::default(), "USD");
+        assert_eq!(p.score, 5_000);
+        assert!(p.factors.iter().any(|x| x.name == "reliable payer"));
+    }
+}

@@ -1,0 +1,228 @@
+//! The nouns of the book as the store hands them out. Plain data, serialisable,
+//! so the CLI's `--json` and the desk's screens read the same shapes.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::contact::{Channel, ContactKind, ContactStatus};
+use super::money::Money;
+use super::promise::PromiseStatus;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DebtorKind {
+    Person,
+    Business,
+}
+
+impl DebtorKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            DebtorKind::Person => "person",
+            DebtorKind::Business => "business",
+        }
+    }
+    pub fn parse(s: &str) -> Option<DebtorKind> {
+        match s {
+            "person" => Some(DebtorKind::Person),
+            "business" => Some(DebtorKind::Business),
+            _ => None,
+        }
+    }
+}
+
+/// Standing facts about a debtor that restrict contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct DebtorFlags {
+    pub cease_contact: bool,
+    pub attorney: bool,
+    pub bankruptcy: bool,
+    pub deceased: bool,
+    pub do_not_call: bool,
+    pub email_opt_out: bool,
+}
+
+impl DebtorFlags {
+    /// Labels of the flags that are set, for headers and the worklist.
+    pub fn labels(&self) -> Vec<&'static str> {
+        let all = [
+            (self.cease_contact, "cease contact"),
+            (self.attorney, "attorney"),
+            (self.bankruptcy, "bankruptcy"),
+            (self.deceased, "deceased"),
+            (self.do_not_call, "do not call"),
+            (self.email_opt_out, "email opt-out"),
+        ];
+        all.into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, l)| l)
+            .collect()
+    }
+
+    /// The first flag that stops all collection work, if any.
+    pub fn blocking(&self) -> Option<&'static str> {
+        [
+            (self.bankruptcy, "bankruptcy"),
+            (self.deceased, "deceased"),
+            (self.cease_contact, "cease contact"),
+            (self.attorney, "attorney represented"),
+        ]
+        .into_iter()
+        .find(|(on, _)| *on)
+        .map(|(_, l)| l)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Debtor {
+    pub id: i64,
+    pub external_ref: Option<String>,
+    pub name: String,
+    pub kind: DebtorKind,
+    pub region: Option<String>,
+    pub postal_code: Option<String>,
+    pub time_zone: Option<String>,
+    pub currency: String,
+    pub status: String,
+    pub flags: DebtorFlags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContactPoint {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub kind: ContactKind,
+    pub label: String,
+    pub value: String,
+    pub status: ContactStatus,
+    pub source: String,
+    pub is_work: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Invoice {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub number: String,
+    pub kind: String,
+    pub issued_on: Option<NaiveDate>,
+    pub due_on: NaiveDate,
+    pub original: Money,
+    pub balance: Money,
+    pub currency: String,
+    pub status: String,
+    pub disputed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attempt {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub at: DateTime<Utc>,
+    pub channel: Channel,
+    pub contact_point_id: Option<i64>,
+    pub outcome: String,
+    pub note: String,
+    pub follow_up_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Promise {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub amount: Money,
+    pub currency: String,
+    pub promised_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub status: PromiseStatus,
+    pub paid: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Installment {
+    pub seq: i64,
+    pub due_on: NaiveDate,
+    pub amount: Money,
+    pub paid: Money,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub total: Money,
+    pub down_payment: Money,
+    pub currency: String,
+    pub frequency: String,
+    pub first_due_on: NaiveDate,
+    pub status: String,
+    pub installments: Vec<Installment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppliedAmount {
+    pub invoice_id: i64,
+    pub invoice_number: String,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Payment {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub kind: String,
+    pub amount: Money,
+    pub currency: String,
+    pub received_on: NaiveDate,
+    pub method: String,
+    pub reference: String,
+    pub allocations: Vec<AppliedAmount>,
+    pub unapplied: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Note {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub at: DateTime<Utc>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FollowUp {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub due_on: NaiveDate,
+    pub what: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dispute {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub invoice_id: Option<i64>,
+    pub amount: Option<Money>,
+    pub reason: String,
+    pub status: String,
+    pub opened_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LegalCase {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub referred_on: NaiveDate,
+    pub attorney: String,
+    pub court: String,
+    pub case_number: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hold {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub reason: String,
+    pub ends_on: Option<NaiveDate>,
+}

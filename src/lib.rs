@@ -1,0 +1,13 @@
+//! dun: a keyboard-first collections desk for the terminal.
+//!
+//! Layers, dependencies pointing down only (see ARCHITECTURE.md):
+//! `cli` and `tui` (the two faces) → `desk` (use-cases) → `store` (SQL) → `domain` (pure rules).
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod desk;
+pub mod domain;
+pub mod paths;
+pub mod store;
+pub mod tui;

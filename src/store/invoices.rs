@@ -1,0 +1,107 @@
+//! Invoices and credit memos: the receivables the collector works.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, params};
+
+use super::Result;
+use super::codec::{date, get_date, get_opt_date, instant, opt_date};
+use crate::domain::allocation::OpenItem;
+use crate::domain::{Invoice, Money};
+
+#[derive(Debug, Clone)]
+pub struct NewInvoice {
+    pub debtor_id: i64,
+    pub number: String,
+    pub credit_memo: bool,
+    pub issued_on: Option<NaiveDate>,
+    pub due_on: NaiveDate,
+    pub original: Money,
+    pub balance: Money,
+    pub currency: String,
+}
+
+pub fn insert_invoice(conn: &Connection, inv: &NewInvoice, at: DateTime<Utc>) -> Result<i64> {
+    let status = if inv.balance == Money::ZERO {
+        "paid"
+    } else {
+        "open"
+    };
+    conn.prepare_cached(
+        "INSERT INTO invoice (debtor_id, number, kind, issued_on, due_on, original_cents, balance_cents,
+            currency, status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+    )?
+    .execute(params![
+        inv.debtor_id,
+        inv.number,
+        if inv.credit_memo { "credit-memo" } else { "invoice" },
+        opt_date(inv.issued_on),
+        date(inv.due_on),
+        inv.original.cents(),
+        inv.balance.cents(),
+        inv.currency,
+        status,
+        instant(at),
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Every invoice of a debtor, open ones first, oldest due first.
+pub fn invoices_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Invoice>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.debtor_id, i.number, i.kind, i.issued_on, i.due_on, i.original_cents, i.balance_cents,
+                i.currency, i.status,
+                EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.status = 'open')
+         FROM invoice i WHERE i.debtor_id = ?1
+         ORDER BY i.status <> 'open', i.due_on, i.number",
+    )?;
+    let rows = stmt.query_map([debtor_id], |r| {
+        Ok(Invoice {
+            id: r.get(0)?,
+            debtor_id: r.get(1)?,
+            number: r.get(2)?,
+            kind: r.get(3)?,
+            issued_on: get_opt_date(r, 4)?,
+            due_on: get_date(r, 5)?,
+            original: Money(r.get(6)?),
+            balance: Money(r.get(7)?),
+            currency: r.get(8)?,
+            status: r.get(9)?,
+            disputed: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Open invoices (positive balance) in the shape payment allocation works on.
+pub fn open_items(conn: &Connection, debtor_id: i64) -> Result<Vec<OpenItem>> {
+    Ok(invoices_of(conn, debtor_id)?
+        .into_iter()
+        .filter(|i| i.status == "open" && i.balance.is_positive())
+        .map(|i| OpenItem {
+            invoice_id: i.id,
+            number: i.number,
+            issued_on: i.issued_on,
+            due_on: i.due_on,
+            balance: i.balance,
+            disputed: i.disputed,
+        })
+        .collect())
+}
+
+/// Take `amount` off an invoice's balance; a balance that reaches zero marks it paid.
+pub fn reduce_balance(
+    conn: &Connection,
+    invoice_id: i64,
+    amount: Money,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE invoice SET balance_cents = balance_cents - ?2,
+                status = CASE WHEN balance_cents - ?2 = 0 THEN 'paid' ELSE status END,
+                updated_at = ?3
+         WHERE id = ?1",
+    )?
+    .execute(params![invoice_id, amount.cents(), instant(at)])?;
+    Ok(())
+}

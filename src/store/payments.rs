@@ -1,0 +1,102 @@
+//! Payments and how each was applied to invoices.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, params};
+
+use super::Result;
+use super::codec::{date, get_date, instant};
+use crate::domain::{AppliedAmount, Money, Payment};
+
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub debtor_id: i64,
+    pub kind: String,
+    pub amount: Money,
+    pub currency: String,
+    pub received_on: NaiveDate,
+    pub method: String,
+    pub reference: String,
+}
+
+pub fn insert_payment(conn: &Connection, p: &NewPayment, at: DateTime<Utc>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO payment (debtor_id, kind, amount_cents, currency, received_on, method, reference, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        p.debtor_id,
+        p.kind,
+        p.amount.cents(),
+        p.currency,
+        date(p.received_on),
+        p.method,
+        p.reference,
+        instant(at)
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn insert_allocation(
+    conn: &Connection,
+    payment_id: i64,
+    invoice_id: i64,
+    amount: Money,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO allocation (payment_id, invoice_id, amount_cents) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![payment_id, invoice_id, amount.cents()])?;
+    Ok(())
+}
+
+/// Payments of a debtor, newest first, each with its allocations.
+pub fn payments_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Payment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, debtor_id, kind, amount_cents, currency, received_on, method, reference
+         FROM payment WHERE debtor_id = ?1 ORDER BY received_on DESC, id DESC",
+    )?;
+    let mut payments = stmt
+        .query_map([debtor_id], |r| {
+            Ok(Payment {
+                id: r.get(0)?,
+                debtor_id: r.get(1)?,
+                kind: r.get(2)?,
+                amount: Money(r.get(3)?),
+                currency: r.get(4)?,
+                received_on: get_date(r, 5)?,
+                method: r.get(6)?,
+                reference: r.get(7)?,
+                allocations: Vec::new(),
+                unapplied: Money::ZERO,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.invoice_id, i.number, a.amount_cents FROM allocation a JOIN invoice i ON i.id = a.invoice_id
+         WHERE a.payment_id = ?1 ORDER BY a.id",
+    )?;
+    for p in &mut payments {
+        p.allocations = stmt
+            .query_map([p.id], |r| {
+                Ok(AppliedAmount {
+                    invoice_id: r.get(0)?,
+                    invoice_number: r.get(1)?,
+                    amount: Money(r.get(2)?),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        p.unapplied = p.amount - p.allocations.iter().map(|a| a.amount).sum();
+    }
+    Ok(payments)
+}
+
+/// Money received from a debtor on or after `since` (what counts toward a promise).
+pub fn paid_since(conn: &Connection, debtor_id: i64, since: NaiveDate) -> Result<Money> {
+    let cents: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(amount_cents), 0) FROM payment
+             WHERE debtor_id = ?1 AND received_on >= ?2 AND kind IN ('payment', 'settlement', 'ledger', 'reversal')",
+        )?
+        .query_row(params![debtor_id, date(since)], |r| r.get(0))?;
+    Ok(Money(cents))
+}

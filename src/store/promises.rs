@@ -1,0 +1,284 @@
+//! Promises to pay, payment plans and their installments; disputes and legal cases.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, params};
+
+use super::Result;
+use super::codec::{date, get_code, get_date, instant};
+use crate::domain::{Dispute, Installment, LegalCase, Money, Plan, Promise, PromiseStatus};
+
+#[derive(Debug, Clone)]
+pub struct NewPromise {
+    pub debtor_id: i64,
+    pub attempt_id: Option<i64>,
+    pub amount: Money,
+    pub currency: String,
+    pub promised_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub status: PromiseStatus,
+    pub paid: Money,
+}
+
+pub fn insert_promise(conn: &Connection, p: &NewPromise, at: DateTime<Utc>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO promise (debtor_id, attempt_id, amount_cents, currency, promised_on, due_on, status, paid_cents, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        p.debtor_id,
+        p.attempt_id,
+        p.amount.cents(),
+        p.currency,
+        date(p.promised_on),
+        date(p.due_on),
+        p.status.code(),
+        p.paid.cents(),
+        instant(at),
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Promises of a debtor, newest due date first.
+pub fn promises_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Promise>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, debtor_id, amount_cents, currency, promised_on, due_on, status, paid_cents
+         FROM promise WHERE debtor_id = ?1 ORDER BY due_on DESC, id DESC",
+    )?;
+    let rows = stmt.query_map([debtor_id], |r| {
+        Ok(Promise {
+            id: r.get(0)?,
+            debtor_id: r.get(1)?,
+            amount: Money(r.get(2)?),
+            currency: r.get(3)?,
+            promised_on: get_date(r, 4)?,
+            due_on: get_date(r, 5)?,
+            status: get_code(r, 6, PromiseStatus::parse)?,
+            paid: Money(r.get(7)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn update_promise(
+    conn: &Connection,
+    id: i64,
+    status: PromiseStatus,
+    paid: Money,
+    resolved_on: Option<NaiveDate>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE promise SET status = ?2, paid_cents = ?3, resolved_on = ?4 WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        status.code(),
+        paid.cents(),
+        resolved_on.map(date)
+    ])?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPlan {
+    pub debtor_id: i64,
+    pub total: Money,
+    pub down_payment: Money,
+    pub currency: String,
+    pub frequency: String,
+    pub first_due_on: NaiveDate,
+    pub grace_days: i64,
+    pub status: String,
+    pub installments: Vec<Installment>,
+}
+
+pub fn insert_plan(conn: &Connection, p: &NewPlan, at: DateTime<Utc>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO plan (debtor_id, total_cents, down_payment_cents, currency, frequency, first_due_on, grace_days, status, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        p.debtor_id,
+        p.total.cents(),
+        p.down_payment.cents(),
+        p.currency,
+        p.frequency,
+        date(p.first_due_on),
+        p.grace_days,
+        p.status,
+        instant(at),
+    ])?;
+    let plan_id = conn.last_insert_rowid();
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO installment (plan_id, seq, due_on, amount_cents, paid_cents, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for i in &p.installments {
+        stmt.execute(params![
+            plan_id,
+            i.seq,
+            date(i.due_on),
+            i.amount.cents(),
+            i.paid.cents(),
+            i.status
+        ])?;
+    }
+    Ok(plan_id)
+}
+
+pub fn plans_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Plan>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, debtor_id, total_cents, down_payment_cents, currency, frequency, first_due_on, status
+         FROM plan WHERE debtor_id = ?1 ORDER BY id DESC",
+    )?;
+    let mut plans = stmt
+        .query_map([debtor_id], |r| {
+            Ok(Plan {
+                id: r.get(0)?,
+                debtor_id: r.get(1)?,
+                total: Money(r.get(2)?),
+                down_payment: Money(r.get(3)?),
+                currency: r.get(4)?,
+                frequency: r.get(5)?,
+                first_due_on: get_date(r, 6)?,
+                status: r.get(7)?,
+                installments: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, due_on, amount_cents, paid_cents, status FROM installment WHERE plan_id = ?1 ORDER BY seq",
+    )?;
+    for plan in &mut plans {
+        plan.installments = stmt
+            .query_map([plan.id], |r| {
+                Ok(Installment {
+                    seq: r.get(0)?,
+                    due_on: get_date(r, 1)?,
+                    amount: Money(r.get(2)?),
+                    paid: Money(r.get(3)?),
+                    status: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(plans)
+}
+
+pub fn insert_dispute(
+    conn: &Connection,
+    debtor_id: i64,
+    invoice_id: Option<i64>,
+    reason: &str,
+    opened_on: NaiveDate,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO dispute (debtor_id, invoice_id, reason, opened_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![debtor_id, invoice_id, reason, date(opened_on), instant(at)])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn disputes_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Dispute>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, debtor_id, invoice_id, amount_cents, reason, status, opened_on FROM dispute
+         WHERE debtor_id = ?1 ORDER BY opened_on DESC",
+    )?;
+    let rows = stmt.query_map([debtor_id], |r| {
+        Ok(Dispute {
+            id: r.get(0)?,
+            debtor_id: r.get(1)?,
+            invoice_id: r.get(2)?,
+            amount: r.get::<_, Option<i64>>(3)?.map(Money),
+            reason: r.get(4)?,
+            status: r.get(5)?,
+            opened_on: get_date(r, 6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn insert_legal_case(
+    conn: &Connection,
+    c: &LegalCase,
+    next_court_on: Option<NaiveDate>,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO legal_case (debtor_id, referred_on, attorney, court, case_number, status, next_court_on, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        c.debtor_id,
+        date(c.referred_on),
+        c.attorney,
+        c.court,
+        c.case_number,
+        c.status,
+        next_court_on.map(date),
+        instant(at),
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn legal_cases_of(conn: &Connection, debtor_id: i64) -> Result<Vec<LegalCase>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, debtor_id, referred_on, attorney, court, case_number, status FROM legal_case WHERE debtor_id = ?1",
+    )?;
+    let rows = stmt.query_map([debtor_id], |r| {
+        Ok(LegalCase {
+            id: r.get(0)?,
+            debtor_id: r.get(1)?,
+            referred_on: get_date(r, 2)?,
+            attorney: r.get(3)?,
+            court: r.get(4)?,
+            case_number: r.get(5)?,
+            status: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An installment of an active plan that is not fully paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenInstallment {
+    pub id: i64,
+    pub plan_id: i64,
+    pub due_on: NaiveDate,
+    pub amount: Money,
+    pub paid: Money,
+}
+
+pub fn open_installments(conn: &Connection, debtor_id: i64) -> Result<Vec<OpenInstallment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.plan_id, i.due_on, i.amount_cents, i.paid_cents FROM installment i
+         JOIN plan p ON p.id = i.plan_id
+         WHERE p.debtor_id = ?1 AND p.status = 'active' AND i.status <> 'paid'
+         ORDER BY i.due_on, i.seq",
+    )?;
+    let rows = stmt.query_map([debtor_id], |r| {
+        Ok(OpenInstallment {
+            id: r.get(0)?,
+            plan_id: r.get(1)?,
+            due_on: get_date(r, 2)?,
+            amount: Money(r.get(3)?),
+            paid: Money(r.get(4)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn update_installment(conn: &Connection, id: i64, paid: Money, status: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE installment SET paid_cents = ?2, status = ?3 WHERE id = ?1")?
+        .execute(params![id, paid.cents(), status])?;
+    Ok(())
+}
+
+/// A plan whose installments are all paid is completed.
+pub fn complete_paid_plans(conn: &Connection, debtor_id: i64) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE plan SET status = 'completed' WHERE debtor_id = ?1 AND status = 'active'
+             AND NOT EXISTS (SELECT 1 FROM installment i WHERE i.plan_id = plan.id AND i.status <> 'paid')",
+        )?
+        .execute([debtor_id])?)
+}
