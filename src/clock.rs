@@ -12,10 +12,7 @@ pub struct Clock {
 impl Clock {
     /// The real clock.
     pub fn system() -> Clock {
-        Clock {
-            now: None,
-            today: None,
-        }
+        Clock { now: None, today: None }
     }
 
     /// A clock pinned by the user or a test. With only `today`, "now" is noon UTC of it.
@@ -31,9 +28,7 @@ impl Clock {
     pub fn now(&self) -> DateTime<Utc> {
         match (self.now, self.today) {
             (Some(now), _) => now,
-            (None, Some(today)) => today
-                .and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default())
-                .and_utc(),
+            (None, Some(today)) => today.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()).and_utc(),
             (None, None) => Utc::now(),
         }
     }

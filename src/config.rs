@@ -33,10 +33,7 @@ impl Default for Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: std::io::Error },
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
 }
@@ -47,22 +44,14 @@ impl Config {
         match std::fs::read_to_string(path) {
             Ok(text) => Config::parse(&text, &path.display().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(source) => Err(ConfigError::Read {
-                path: path.display().to_string(),
-                source,
-            }),
+            Err(source) => Err(ConfigError::Read { path: path.display().to_string(), source }),
         }
     }
 
     pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid {
-            path: path.to_string(),
-            message,
-        };
+        let invalid = |message: String| ConfigError::Invalid { path: path.to_string(), message };
         let config: Config = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             let what = e.message().to_string();
             invalid(match line {
                 Some(l) => format!("line {l}: {what}"),
@@ -70,10 +59,7 @@ impl Config {
             })
         })?;
         if config.currency.len() != 3 || !config.currency.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(invalid(format!(
-                "currency '{}' is not an ISO code like USD",
-                config.currency
-            )));
+            return Err(invalid(format!("currency '{}' is not an ISO code like USD", config.currency)));
         }
         Ok(config)
     }
@@ -85,11 +71,7 @@ mod tests {
 
     #[test]
     fn partial_file_keeps_defaults() {
-        let c = Config::parse(
-            "collector = \"Dana\"\n[priority]\nneglect_days = 10\n",
-            "c.toml",
-        )
-        .unwrap();
+        let c = Config::parse("collector = \"Dana\"\n[priority]\nneglect_days = 10\n", "c.toml").unwrap();
         assert_eq!(c.collector, "Dana");
         assert_eq!(c.priority.neglect_days, 10);
         assert_eq!(c.currency, "USD");
@@ -97,9 +79,7 @@ mod tests {
 
     #[test]
     fn unknown_key_names_the_line() {
-        let err = Config::parse("collector = \"Dana\"\ncolour = 1\n", "c.toml")
-            .unwrap_err()
-            .to_string();
+        let err = Config::parse("collector = \"Dana\"\ncolour = 1\n", "c.toml").unwrap_err().to_string();
         assert!(err.contains("line 2"), "{err}");
         assert!(err.contains("colour"), "{err}");
     }

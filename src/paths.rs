@@ -16,11 +16,7 @@ impl Paths {
     /// `db` is `--db` / `DUN_DB` when given; `DUN_CONFIG_DIR` and `DUN_DATA_DIR` move the dirs.
     pub fn resolve(db: Option<PathBuf>) -> Paths {
         let dirs = ProjectDirs::from("", "", "dun");
-        let env_dir = |name: &str| {
-            std::env::var_os(name)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        };
+        let env_dir = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
         let data_dir = env_dir("DUN_DATA_DIR")
             .or_else(|| dirs.as_ref().map(|d| d.data_local_dir().to_path_buf()))
             .unwrap_or_else(|| PathBuf::from(".dun"));
@@ -28,11 +24,7 @@ impl Paths {
             .or_else(|| dirs.as_ref().map(|d| d.config_dir().to_path_buf()))
             .unwrap_or_else(|| data_dir.clone());
         let database = db.unwrap_or_else(|| data_dir.join("dun.db"));
-        Paths {
-            database,
-            config_dir,
-            data_dir,
-        }
+        Paths { database, config_dir, data_dir }
     }
 
     pub fn config_file(&self) -> PathBuf {

@@ -1,1 +1,215 @@
+//! The scripting face: every command calls the same `desk` functions as the desk.
 
+mod args;
+mod show;
+mod table;
+
+pub use args::{Cli, Command};
+
+use std::io::Write;
+
+use chrono::Utc;
+use serde_json::json;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::desk::{Desk, DeskError, LogAttempt, NewNote, RecordPayment, Saved, WorklistRow};
+use crate::domain::Channel;
+use crate::domain::dates::parse_date;
+use crate::paths::Paths;
+use table::Table;
+
+/// Exit codes: 0 done, 1 failed, 2 the command line or its values were wrong.
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+/// A failure to report on stderr, with its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure { code: EXIT_USAGE, message: message.into() }
+    }
+    pub fn failed(message: impl Into<String>) -> Failure {
+        Failure { code: EXIT_FAILED, message: message.into() }
+    }
+}
+
+impl From<DeskError> for Failure {
+    fn from(e: DeskError) -> Failure {
+        let code = if matches!(e, DeskError::Invalid { .. }) { EXIT_USAGE } else { EXIT_FAILED };
+        Failure { code, message: e.to_string() }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        Failure::failed(e.to_string())
+    }
+}
+
+/// Clock, paths and config for this run, from the global options.
+pub struct Context {
+    pub clock: Clock,
+    pub paths: Paths,
+    pub config: Config,
+}
+
+impl Context {
+    pub fn from_cli(cli: &Cli) -> Result<Context, Failure> {
+        let clock = Clock::pinned(cli.today, cli.now.map(|t| t.with_timezone(&Utc)));
+        let paths = Paths::resolve(cli.db.clone());
+        let config = Config::load(&paths.config_file()).map_err(|e| Failure::usage(e.to_string()))?;
+        Ok(Context { clock, paths, config })
+    }
+
+    pub fn open_desk(&self) -> Result<Desk, Failure> {
+        Ok(Desk::open(&self.paths.database, self.clock, self.config.clone())?)
+    }
+}
+
+/// Run one subcommand, writing its output to `out`.
+pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
+    match command {
+        Command::Demo { debtors, seed } => {
+            let mut desk = ctx.open_desk()?;
+            let summary = desk.load_demo(debtors as usize, seed)?;
+            writeln!(
+                out,
+                "Demo book written to {}: {} debtors, {} invoices, {} contact attempts, {} payments.",
+                ctx.paths.database.display(),
+                summary.debtors,
+                summary.invoices,
+                summary.attempts,
+                summary.payments
+            )?;
+        }
+        Command::Worklist { limit, json } => {
+            let desk = ctx.open_desk()?;
+            let mut rows = desk.worklist()?;
+            if let Some(n) = limit {
+                rows.truncate(n);
+            }
+            if json {
+                let doc: Vec<_> = rows.iter().map(worklist_json).collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&doc).map_err(|e| Failure::failed(e.to_string()))?)?;
+            } else {
+                write!(out, "{}", worklist_table(&rows))?;
+            }
+        }
+        Command::Show { account, json } => {
+            let desk = ctx.open_desk()?;
+            let view = desk.account(desk.resolve(&account)?)?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&view).map_err(|e| Failure::failed(e.to_string()))?)?;
+            } else {
+                write!(out, "{}", show::render(&view, desk.today()))?;
+            }
+        }
+        Command::Log { account, channel, outcome, note, follow_up, at, json } => {
+            let mut desk = ctx.open_desk()?;
+            let channel = Channel::parse(&channel).ok_or_else(|| {
+                Failure::usage(format!(
+                    "unknown channel '{channel}' (one of: {})",
+                    Channel::ALL.map(|c| c.code()).join(", ")
+                ))
+            })?;
+            let follow_up_on = date_arg("--follow-up", follow_up.as_deref(), &desk)?;
+            let debtor_id = desk.resolve(&account)?;
+            let saved = desk.log_attempt(LogAttempt {
+                debtor_id,
+                channel,
+                outcome,
+                note,
+                follow_up_on,
+                at: at.map(|t| t.with_timezone(&Utc)),
+            })?;
+            print_saved(out, &saved, json)?;
+        }
+        Command::Pay { account, amount, on, method, reference, json } => {
+            let mut desk = ctx.open_desk()?;
+            let received_on = date_arg("--on", on.as_deref(), &desk)?;
+            let debtor_id = desk.resolve(&account)?;
+            let saved = desk.record_payment(RecordPayment { debtor_id, amount, received_on, method, reference })?;
+            print_saved(out, &saved, json)?;
+        }
+        Command::Note { account, text, json } => {
+            let mut desk = ctx.open_desk()?;
+            let debtor_id = desk.resolve(&account)?;
+            let saved = desk.add_note(NewNote { debtor_id, body: text })?;
+            print_saved(out, &saved, json)?;
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "dun", out);
+        }
+    }
+    Ok(())
+}
+
+fn date_arg(flag: &str, value: Option<&str>, desk: &Desk) -> Result<Option<chrono::NaiveDate>, Failure> {
+    value.map(|v| parse_date(v, desk.today()).map_err(|e| Failure::usage(format!("{flag}: {e}")))).transpose()
+}
+
+fn print_saved(out: &mut dyn Write, saved: &Saved, json: bool) -> Result<(), Failure> {
+    if json {
+        writeln!(out, "{}", json!({ "debtor_id": saved.debtor_id, "id": saved.id, "message": saved.message }))?;
+    } else {
+        writeln!(out, "{}", saved.message)?;
+    }
+    Ok(())
+}
+
+/// The worklist row as scripts read it: money both exact (cents) and as a decimal string.
+pub fn worklist_json(r: &WorklistRow) -> serde_json::Value {
+    json!({
+        "id": r.id,
+        "name": r.name,
+        "external_ref": r.external_ref,
+        "balance_cents": r.balance.cents(),
+        "balance": r.balance.to_decimal(),
+        "currency": r.currency,
+        "days_past_due": r.days_past_due,
+        "bucket": r.bucket,
+        "last_contact": r.last_contact,
+        "next_follow_up": r.next_follow_up,
+        "tier": r.tier,
+        "score": r.score,
+        "reason": r.reason,
+        "factors": r.factors,
+        "flags": r.flags,
+    })
+}
+
+fn worklist_table(rows: &[WorklistRow]) -> String {
+    let mut t = Table::new(&[
+        ("#", true),
+        ("ID", true),
+        ("NAME", false),
+        ("BALANCE", true),
+        ("DPD", true),
+        ("BUCKET", false),
+        ("LAST CONTACT", false),
+        ("FOLLOW-UP", false),
+        ("WHY", false),
+    ]);
+    let date = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "-".to_string(), |d| d.to_string());
+    for (i, r) in rows.iter().enumerate() {
+        t.row(vec![
+            (i + 1).to_string(),
+            r.id.to_string(),
+            r.name.clone(),
+            r.balance.display(&r.currency),
+            r.days_past_due.to_string(),
+            r.bucket.label().to_string(),
+            date(r.last_contact),
+            date(r.next_follow_up),
+            r.reason.clone(),
+        ]);
+    }
+    t.render()
+}

@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use super::{Desk, Result};
 use crate::domain::{
-    AgingSplit, Attempt, ContactPoint, Debtor, Dispute, FollowUp, Hold, Invoice, LegalCase, Money,
-    Note, Payment, Plan, Promise, PromiseStatus, promise::evaluate_promise,
+    AgingSplit, Attempt, ContactPoint, Debtor, Dispute, FollowUp, Hold, Invoice, LegalCase, Money, Note, Payment, Plan,
+    Promise, PromiseStatus, promise::evaluate_promise,
 };
 use crate::store;
 
@@ -30,13 +30,7 @@ pub struct AccountView {
 impl AccountView {
     /// Flags and holds in words, for the header.
     pub fn flag_labels(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .debtor
-            .flags
-            .labels()
-            .into_iter()
-            .map(String::from)
-            .collect();
+        let mut out: Vec<String> = self.debtor.flags.labels().into_iter().map(String::from).collect();
         out.extend(self.holds.iter().map(|h| match h.ends_on {
             Some(end) => format!("hold: {} until {end}", h.reason),
             None => format!("hold: {}", h.reason),

@@ -29,28 +29,17 @@ impl Desk {
     /// Record a contact attempt, its side effects (flags, a bad number) and the next follow-up.
     pub fn log_attempt(&mut self, input: LogAttempt) -> Result<Saved> {
         let code = outcome(&input.outcome).ok_or_else(|| {
-            DeskError::invalid(
-                "outcome",
-                format!("unknown outcome '{}' (see `dun log --help`)", input.outcome),
-            )
+            DeskError::invalid("outcome", format!("unknown outcome '{}' (see `dun log --help`)", input.outcome))
         })?;
         if !outcome_fits_channel(code, input.channel) {
             return Err(DeskError::invalid(
                 "outcome",
-                format!(
-                    "{} ({}) cannot be the outcome of {}",
-                    code.code,
-                    code.label,
-                    input.channel.label()
-                ),
+                format!("{} ({}) cannot be the outcome of {}", code.code, code.label, input.channel.label()),
             ));
         }
         let today = self.today();
         if let Some(f) = input.follow_up_on.filter(|f| *f < today) {
-            return Err(DeskError::invalid(
-                "follow-up",
-                format!("{f} is in the past"),
-            ));
+            return Err(DeskError::invalid("follow-up", format!("{f} is in the past")));
         }
         let debtor_id = store::debtor(&self.conn, input.debtor_id)?.id;
         self.write(|tx, clock, config| {
@@ -59,8 +48,7 @@ impl Desk {
             // Calls are made to a number: the first usable phone unless told otherwise.
             let phone = if input.channel.is_call() {
                 store::contact_points(tx, debtor_id)?.into_iter().find(|c| {
-                    c.kind == ContactKind::Phone
-                        && matches!(c.status, ContactStatus::Good | ContactStatus::Unverified)
+                    c.kind == ContactKind::Phone && matches!(c.status, ContactStatus::Good | ContactStatus::Unverified)
                 })
             } else {
                 None
@@ -77,14 +65,7 @@ impl Desk {
             let attempt_id = store::insert_attempt(tx, &attempt, now)?;
             store::close_follow_ups(tx, debtor_id, now)?;
             if let Some(on) = input.follow_up_on {
-                store::schedule_follow_up(
-                    tx,
-                    debtor_id,
-                    on,
-                    &format!("after {}", code.label),
-                    Some(attempt_id),
-                    now,
-                )?;
+                store::schedule_follow_up(tx, debtor_id, on, &format!("after {}", code.label), Some(attempt_id), now)?;
             }
             if let (Some(p), "DC" | "WN") = (&phone, code.code) {
                 store::mark_contact_point(tx, p.id, ContactStatus::Bad, now)?;
@@ -114,10 +95,7 @@ impl Desk {
                     })),
                 },
             )?;
-            let follow = input
-                .follow_up_on
-                .map(|d| format!(", follow up {d}"))
-                .unwrap_or_default();
+            let follow = input.follow_up_on.map(|d| format!(", follow up {d}")).unwrap_or_default();
             Ok(Saved {
                 debtor_id,
                 id: attempt_id,
@@ -148,11 +126,7 @@ impl Desk {
                     after: Some(json!({ "length": body.chars().count() })),
                 },
             )?;
-            Ok(Saved {
-                debtor_id,
-                id,
-                message: "Note added".into(),
-            })
+            Ok(Saved { debtor_id, id, message: "Note added".into() })
         })
     }
 }
@@ -183,18 +157,10 @@ mod tests {
         assert_eq!(view.attempts[0].outcome, "LM");
         assert_eq!(view.attempts[0].note, "left LCM");
         assert_eq!(view.follow_ups.len(), 1);
-        let again = desk
-            .worklist()
-            .unwrap()
-            .into_iter()
-            .find(|r| r.id == row.id)
-            .unwrap();
+        let again = desk.worklist().unwrap().into_iter().find(|r| r.id == row.id).unwrap();
         assert_eq!(again.last_contact, Some(today()));
         assert_eq!(again.next_follow_up, Some(follow));
-        assert_eq!(
-            store::event_count(desk.connection(), row.id).unwrap(),
-            events_before + 1
-        );
+        assert_eq!(store::event_count(desk.connection(), row.id).unwrap(), events_before + 1);
         assert_eq!(store::verify_event_chain(desk.connection()).unwrap(), None);
     }
 
@@ -216,18 +182,9 @@ mod tests {
             bad("VM", Channel::Letter, None),
             bad("NA", Channel::CallOut, Some("2026-01-01")),
         ] {
-            assert!(matches!(
-                desk.log_attempt(input),
-                Err(DeskError::Invalid { .. })
-            ));
+            assert!(matches!(desk.log_attempt(input), Err(DeskError::Invalid { .. })));
         }
-        assert!(
-            desk.add_note(NewNote {
-                debtor_id: id,
-                body: "  ".into()
-            })
-            .is_err()
-        );
+        assert!(desk.add_note(NewNote { debtor_id: id, body: "  ".into() }).is_err());
         assert_eq!(desk.account(id).unwrap().attempts.len(), attempts);
     }
 
@@ -243,21 +200,10 @@ mod tests {
             follow_up_on: None,
             at: None,
         };
-        let phone_before = desk
-            .account(id)
-            .unwrap()
-            .contact_points
-            .into_iter()
-            .find(|c| c.kind == ContactKind::Phone);
+        let phone_before = desk.account(id).unwrap().contact_points.into_iter().find(|c| c.kind == ContactKind::Phone);
         desk.log_attempt(log("WN")).unwrap();
         if let Some(p) = phone_before {
-            let after = desk
-                .account(id)
-                .unwrap()
-                .contact_points
-                .into_iter()
-                .find(|c| c.id == p.id)
-                .unwrap();
+            let after = desk.account(id).unwrap().contact_points.into_iter().find(|c| c.id == p.id).unwrap();
             assert_eq!(after.status, ContactStatus::Bad);
         }
         desk.log_attempt(log("ATTY")).unwrap();

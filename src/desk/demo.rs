@@ -8,8 +8,7 @@ use super::demo_book::{DemoAccount, demo_account};
 use super::{Desk, DeskError, Result};
 use crate::domain::{Installment, LegalCase, Money};
 use crate::store::{
-    self, NewAttempt, NewContactPoint, NewDebtor, NewEvent, NewInvoice, NewPayment, NewPlan,
-    NewPromise,
+    self, NewAttempt, NewContactPoint, NewDebtor, NewEvent, NewInvoice, NewPayment, NewPlan, NewPromise,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,20 +33,12 @@ impl Desk {
         mut progress: impl FnMut(usize),
     ) -> Result<DemoSummary> {
         if !self.is_empty()? {
-            return Err(DeskError::invalid(
-                "demo",
-                "this book already has debtors; the demo needs an empty database",
-            ));
+            return Err(DeskError::invalid("demo", "this book already has debtors; the demo needs an empty database"));
         }
         let today = self.today();
         self.write(|tx, clock, config| {
             let now = clock.now();
-            let mut summary = DemoSummary {
-                debtors,
-                invoices: 0,
-                attempts: 0,
-                payments: 0,
-            };
+            let mut summary = DemoSummary { debtors, invoices: 0, attempts: 0, payments: 0 };
             for i in 0..debtors {
                 let account = demo_account(seed, i, today);
                 write_account(tx, &account, now, &config.currency, &mut summary)?;
@@ -257,10 +248,7 @@ mod tests {
         assert_eq!(wa, wb);
         let buckets: HashSet<Bucket> = wa.iter().map(|r| r.bucket).collect();
         for bucket in Bucket::ALL {
-            assert!(
-                buckets.contains(&bucket) || bucket == Bucket::Current,
-                "no account in {bucket:?}"
-            );
+            assert!(buckets.contains(&bucket) || bucket == Bucket::Current, "no account in {bucket:?}");
         }
         let conn = a.connection();
         let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
@@ -271,12 +259,7 @@ mod tests {
             ) > 0
         );
         for status in ["pending", "kept", "broken"] {
-            assert!(
-                count(&format!(
-                    "SELECT count(*) FROM promise WHERE status = '{status}'"
-                )) > 0,
-                "{status}"
-            );
+            assert!(count(&format!("SELECT count(*) FROM promise WHERE status = '{status}'")) > 0, "{status}");
         }
         assert!(count("SELECT count(*) FROM plan") > 0);
         assert!(count("SELECT count(*) FROM dispute") > 0);
@@ -293,15 +276,12 @@ mod tests {
             0
         );
         let invoices_in_buckets: HashSet<Bucket> = {
-            let mut stmt = conn
-                .prepare("SELECT due_on FROM invoice WHERE status = 'open' AND balance_cents > 0")
-                .unwrap();
+            let mut stmt =
+                conn.prepare("SELECT due_on FROM invoice WHERE status = 'open' AND balance_cents > 0").unwrap();
             stmt.query_map([], |r| r.get::<_, String>(0))
                 .unwrap()
                 .map(|d| {
-                    Bucket::for_days_past_due(
-                        (today() - d.unwrap().parse::<chrono::NaiveDate>().unwrap()).num_days(),
-                    )
+                    Bucket::for_days_past_due((today() - d.unwrap().parse::<chrono::NaiveDate>().unwrap()).num_days())
                 })
                 .collect()
         };

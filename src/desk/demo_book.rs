@@ -5,9 +5,7 @@
 use chrono::{Days, NaiveDate, NaiveTime};
 
 use crate::domain::allocation::{OpenItem, allocate};
-use crate::domain::{
-    Channel, ContactKind, ContactStatus, DebtorFlags, DebtorKind, Money, PromiseStatus,
-};
+use crate::domain::{Channel, ContactKind, ContactStatus, DebtorFlags, DebtorKind, Money, PromiseStatus};
 
 /// SplitMix64: tiny, fast and the same on every platform and version, which a
 /// crate's generator does not promise across releases.
@@ -159,9 +157,7 @@ const BIZ_B: &[&str] = &[
     "Signs",
     "Cleaning",
 ];
-const BIZ_C: &[&str] = &[
-    "LLC", "Inc.", "Co.", "Ltd.", "& Sons", "Group", "LLC", "Inc.",
-];
+const BIZ_C: &[&str] = &["LLC", "Inc.", "Co.", "Ltd.", "& Sons", "Group", "LLC", "Inc."];
 const STREETS: &[&str] = &[
     "Main St",
     "Oak Ave",
@@ -205,13 +201,9 @@ const NOTES: &[&str] = &[
     "Check was mailed per debtor, not received yet.",
     "New bookkeeper since last month; re-sent statement.",
 ];
-const DISPUTE_REASONS: &[&str] = &[
-    "Goods not received",
-    "Billed twice",
-    "Price differs from quote",
-    "Work not completed",
-    "Damaged on delivery",
-];
+const METHODS: &[&str] = &["check", "ach", "card", "wire"];
+const DISPUTE_REASONS: &[&str] =
+    &["Goods not received", "Billed twice", "Price differs from quote", "Work not completed", "Damaged on delivery"];
 
 pub struct DemoInvoice {
     pub number: String,
@@ -294,8 +286,7 @@ fn days_after(d: NaiveDate, n: i64) -> NaiveDate {
 }
 fn at(d: NaiveDate, rng: &mut Rng) -> chrono::DateTime<chrono::Utc> {
     // 14:00-21:59 UTC: inside business hours in every US zone the demo uses.
-    let t = NaiveTime::from_hms_opt(rng.range(14, 21) as u32, rng.range(0, 59) as u32, 0)
-        .unwrap_or_default();
+    let t = NaiveTime::from_hms_opt(rng.range(14, 21) as u32, rng.range(0, 59) as u32, 0).unwrap_or_default();
     d.and_time(t).and_utc()
 }
 
@@ -307,32 +298,18 @@ pub fn demo_account(seed: u64, i: usize, today: NaiveDate) -> DemoAccount {
     let business = rng.chance(450);
     let (first, last) = (*rng.pick(FIRST), *rng.pick(LAST));
     let name = if business {
-        format!(
-            "{} {} {}",
-            rng.pick(BIZ_A),
-            rng.pick(BIZ_B),
-            rng.pick(BIZ_C)
-        )
+        format!("{} {} {}", rng.pick(BIZ_A), rng.pick(BIZ_B), rng.pick(BIZ_C))
     } else {
         format!("{first} {last}")
     };
     let postal_code = format!("{zip3}{:02}", rng.range(1, 99));
     let phone = |rng: &mut Rng| format!("({}) 555-01{:02}", rng.pick(area_codes), rng.range(0, 99));
-    let slug: String = name
-        .to_ascii_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .take(14)
-        .collect();
+    let slug: String = name.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).take(14).collect();
     let mut contacts = vec![DemoContact {
         kind: ContactKind::Phone,
         label: if business { "office" } else { "mobile" },
         value: phone(&mut rng),
-        status: if rng.chance(800) {
-            ContactStatus::Good
-        } else {
-            ContactStatus::Unverified
-        },
+        status: if rng.chance(800) { ContactStatus::Good } else { ContactStatus::Unverified },
         is_work: false,
     }];
     if rng.chance(350) {
@@ -340,22 +317,14 @@ pub fn demo_account(seed: u64, i: usize, today: NaiveDate) -> DemoAccount {
             kind: ContactKind::Phone,
             label: if business { "accounts payable" } else { "work" },
             value: phone(&mut rng),
-            status: if rng.chance(200) {
-                ContactStatus::Bad
-            } else {
-                ContactStatus::Unverified
-            },
+            status: if rng.chance(200) { ContactStatus::Bad } else { ContactStatus::Unverified },
             is_work: !business,
         });
     }
     let email = if business {
         format!("ap@{slug}.example.com")
     } else {
-        format!(
-            "{}.{}@example.net",
-            first.to_ascii_lowercase(),
-            last.to_ascii_lowercase()
-        )
+        format!("{}.{}@example.net", first.to_ascii_lowercase(), last.to_ascii_lowercase())
     };
     contacts.push(DemoContact {
         kind: ContactKind::Email,
@@ -367,38 +336,18 @@ pub fn demo_account(seed: u64, i: usize, today: NaiveDate) -> DemoAccount {
     contacts.push(DemoContact {
         kind: ContactKind::Address,
         label: if business { "office" } else { "home" },
-        value: format!(
-            "{} {}, {city}, {region} {postal_code}",
-            rng.range(10, 9899),
-            rng.pick(STREETS)
-        ),
-        status: if rng.chance(900) {
-            ContactStatus::Good
-        } else {
-            ContactStatus::Bad
-        },
+        value: format!("{} {}, {city}, {region} {postal_code}", rng.range(10, 9899), rng.pick(STREETS)),
+        status: if rng.chance(900) { ContactStatus::Good } else { ContactStatus::Bad },
         is_work: false,
     });
 
     // Invoices spread over the last eleven months so every aging bucket is populated.
-    let count = if business {
-        rng.range(6, 20)
-    } else {
-        rng.range(2, 12)
-    } as usize;
+    let count = if business { rng.range(6, 20) } else { rng.range(2, 12) } as usize;
     let mut invoices = Vec::with_capacity(count + 1);
     for n in 0..count {
         let issued_on = days_before(today, rng.range(0, 330));
-        let terms = if business {
-            *rng.pick(&[30, 30, 45, 60, 15])
-        } else {
-            30
-        };
-        let cents = if business {
-            rng.range(200, 25_000) * 100 + rng.range(0, 99)
-        } else {
-            rng.range(50, 2_500) * 100
-        };
+        let terms = if business { *rng.pick(&[30, 30, 45, 60, 15]) } else { 30 };
+        let cents = if business { rng.range(150, 6_000) * 100 + rng.range(0, 99) } else { rng.range(40, 1_200) * 100 };
         invoices.push(DemoInvoice {
             number: format!("INV-{:06}", i * 20 + n + 1001),
             credit_memo: false,
@@ -424,16 +373,17 @@ pub fn demo_account(seed: u64, i: usize, today: NaiveDate) -> DemoAccount {
 
     // Past invoices: most paid in full around their due date, some in part.
     let mut payments = Vec::new();
-    for idx in 0..invoices.len() {
-        let inv = &invoices[idx];
+    for (idx, inv) in invoices.iter_mut().enumerate() {
         if inv.credit_memo || inv.due_on >= today {
             continue;
         }
         let age = (today - inv.due_on).num_days();
         let roll = rng.range(0, 999);
-        let portion = if roll < 300 + age.min(200) {
+        // Most invoices are paid in the end; the longer past due, the likelier.
+        let paid_in_full = (550 + age.min(300) * 3 / 2).min(930);
+        let portion = if roll < paid_in_full {
             inv.original
-        } else if roll < 420 + age.min(200) {
+        } else if roll < paid_in_full + 50 {
             Money(inv.original.cents() * rng.range(20, 70) / 100)
         } else {
             Money::ZERO
@@ -443,22 +393,18 @@ pub fn demo_account(seed: u64, i: usize, today: NaiveDate) -> DemoAccount {
             payments.push(DemoPayment {
                 received_on,
                 amount: portion,
-                method: *rng.pick(&["check", "ach", "card", "wire"]),
+                method: METHODS[rng.range(0, METHODS.len() as i64 - 1) as usize],
                 reference: format!("{}", rng.range(1000, 99_999)),
                 allocations: vec![(idx, portion)],
             });
-            invoices[idx].balance -= portion;
+            inv.balance -= portion;
         }
     }
 
     let mut account = DemoAccount {
         external_ref: format!("C{:06}", i + 1),
         name,
-        kind: if business {
-            DebtorKind::Business
-        } else {
-            DebtorKind::Person
-        },
+        kind: if business { DebtorKind::Business } else { DebtorKind::Person },
         region,
         postal_code,
         time_zone: zone,
@@ -499,13 +445,7 @@ fn past_due_items(a: &DemoAccount, on: NaiveDate) -> Vec<OpenItem> {
 }
 
 /// Pay `amount` oldest first as of `on`, the way dun itself allocates.
-fn pay_fifo(
-    a: &mut DemoAccount,
-    amount: Money,
-    on: NaiveDate,
-    method: &'static str,
-    reference: String,
-) -> Money {
+fn pay_fifo(a: &mut DemoAccount, amount: Money, on: NaiveDate, method: &'static str, reference: String) -> Money {
     let plan = allocate(amount, &past_due_items(a, on), None);
     let applied: Money = plan.allocations.iter().map(|x| x.amount).sum();
     if !applied.is_positive() {
@@ -519,21 +459,13 @@ fn pay_fifo(
         amount: applied,
         method,
         reference,
-        allocations: plan
-            .allocations
-            .iter()
-            .map(|x| (x.invoice_id as usize, x.amount))
-            .collect(),
+        allocations: plan.allocations.iter().map(|x| (x.invoice_id as usize, x.amount)).collect(),
     });
     applied
 }
 
 fn past_due_balance(a: &DemoAccount, today: NaiveDate) -> Money {
-    a.invoices
-        .iter()
-        .filter(|i| i.due_on < today && !i.credit_memo)
-        .map(|i| i.balance)
-        .sum()
+    a.invoices.iter().filter(|i| i.due_on < today && !i.credit_memo).map(|i| i.balance).sum()
 }
 
 fn collection_history(a: &mut DemoAccount, rng: &mut Rng, today: NaiveDate, business: bool) {
@@ -541,30 +473,20 @@ fn collection_history(a: &mut DemoAccount, rng: &mut Rng, today: NaiveDate, busi
     if !past_due.is_positive() {
         return;
     }
-    let oldest_due = a
-        .invoices
-        .iter()
-        .filter(|i| i.balance.is_positive())
-        .map(|i| i.due_on)
-        .min()
-        .unwrap_or(today);
+    let oldest_due = a.invoices.iter().filter(|i| i.balance.is_positive()).map(|i| i.due_on).min().unwrap_or(today);
     let window = (today - oldest_due).num_days().clamp(1, 120);
     let tries = rng.range(0, 8) as usize;
     let mut days: Vec<i64> = (0..tries).map(|_| rng.range(1, window)).collect();
     days.sort_unstable_by(|x, y| y.cmp(x));
     days.dedup();
     const OUTCOMES: &[&str] = &[
-        "NA", "NA", "NA", "NA", "NA", "NA", "LM", "LM", "LM", "LM", "VM", "VM", "BZ", "RPC", "RPC",
-        "PTP", "PTP", "PTP", "CB", "CB", "WN", "DC", "RTP", "SENT",
+        "NA", "NA", "NA", "NA", "NA", "NA", "LM", "LM", "LM", "LM", "VM", "VM", "BZ", "RPC", "RPC", "PTP", "PTP",
+        "PTP", "CB", "CB", "WN", "DC", "RTP", "SENT",
     ];
     for ago in days {
         let on = days_before(today, ago);
         let outcome = *rng.pick(OUTCOMES);
-        let channel = if outcome == "SENT" {
-            *rng.pick(&[Channel::Email, Channel::Letter])
-        } else {
-            Channel::CallOut
-        };
+        let channel = if outcome == "SENT" { *rng.pick(&[Channel::Email, Channel::Letter]) } else { Channel::CallOut };
         let note = match outcome {
             "RPC" => "Discussed balance; will check with bank.".to_string(),
             "PTP" => "Promised payment.".to_string(),
@@ -573,19 +495,13 @@ fn collection_history(a: &mut DemoAccount, rng: &mut Rng, today: NaiveDate, busi
             "SENT" => "Reminder with statement attached.".to_string(),
             _ => String::new(),
         };
-        a.attempts.push(DemoAttempt {
-            at: at(on, rng),
-            channel,
-            outcome,
-            note,
-        });
+        a.attempts.push(DemoAttempt { at: at(on, rng), channel, outcome, note });
         if outcome == "PTP" {
             let open = past_due_balance(a, today);
             if !open.is_positive() {
                 continue;
             }
-            let amount =
-                Money((open.cents() * rng.range(30, 100) / 100 / 2_500).max(1) * 2_500).min(open);
+            let amount = Money((open.cents() * rng.range(30, 100) / 100 / 2_500).max(1) * 2_500).min(open);
             let due_on = days_after(on, rng.range(3, 14));
             let grace_end = days_after(due_on, 2);
             let (status, paid) = if grace_end >= today {
@@ -593,21 +509,9 @@ fn collection_history(a: &mut DemoAccount, rng: &mut Rng, today: NaiveDate, busi
             } else {
                 match rng.range(0, 99) {
                     0..=44 => {
-                        let paid = pay_fifo(
-                            a,
-                            amount,
-                            due_on.min(days_before(today, 1)),
-                            "ach",
-                            format!("PTP-{}", ago),
-                        );
-                        (
-                            if paid >= amount {
-                                PromiseStatus::Kept
-                            } else {
-                                PromiseStatus::PartlyKept
-                            },
-                            paid,
-                        )
+                        let paid =
+                            pay_fifo(a, amount, due_on.min(days_before(today, 1)), "ach", format!("PTP-{}", ago));
+                        (if paid >= amount { PromiseStatus::Kept } else { PromiseStatus::PartlyKept }, paid)
                     }
                     45..=59 => {
                         let part = Money(amount.cents() * 40 / 100);
@@ -629,7 +533,8 @@ fn collection_history(a: &mut DemoAccount, rng: &mut Rng, today: NaiveDate, busi
     }
     if let Some(last) = a.attempts.last() {
         let last_on = last.at.date_naive();
-        if matches!(last.outcome, "CB" | "LM" | "RPC" | "VM") || rng.chance(150) {
+        let recent = (today - last_on).num_days() <= 14;
+        if recent && (matches!(last.outcome, "CB" | "LM" | "RPC" | "VM") || rng.chance(150)) {
             a.follow_up = Some((days_after(last_on, rng.range(2, 9)), "call back"));
         }
     }
@@ -644,17 +549,10 @@ fn collection_history(a: &mut DemoAccount, rng: &mut Rng, today: NaiveDate, busi
         let mut installments = Vec::new();
         let mut missed_one = false;
         for (k, amount) in parts.into_iter().enumerate() {
-            let due = start
-                .checked_add_months(chrono::Months::new(k as u32))
-                .unwrap_or(start);
+            let due = start.checked_add_months(chrono::Months::new(k as u32)).unwrap_or(start);
             if due < days_before(today, 2) && !(miss && !missed_one && k > 0) {
                 let paid = pay_fifo(a, amount, due, "ach", format!("PLAN-{k}"));
-                installments.push((
-                    due,
-                    amount,
-                    paid,
-                    if paid >= amount { "paid" } else { "due" },
-                ));
+                installments.push((due, amount, paid, if paid >= amount { "paid" } else { "due" }));
             } else if due < days_before(today, 2) {
                 missed_one = true;
                 installments.push((due, amount, Money::ZERO, "missed"));
@@ -662,27 +560,14 @@ fn collection_history(a: &mut DemoAccount, rng: &mut Rng, today: NaiveDate, busi
                 installments.push((due, amount, Money::ZERO, "due"));
             }
         }
-        a.plan = Some(DemoPlan {
-            total: open,
-            first_due_on: start,
-            status: "active",
-            installments,
-        });
+        a.plan = Some(DemoPlan { total: open, first_due_on: start, status: "active", installments });
     }
 
     // Disputes, standing flags and holds, rare as in a real book.
-    if rng.chance(35) {
-        if let Some(idx) = a
-            .invoices
-            .iter()
-            .position(|i| i.balance.is_positive() && i.due_on < today)
-        {
-            a.dispute = Some((
-                idx,
-                *rng.pick(DISPUTE_REASONS),
-                days_before(today, rng.range(3, 40)),
-            ));
-        }
+    if rng.chance(35)
+        && let Some(idx) = a.invoices.iter().position(|i| i.balance.is_positive() && i.due_on < today)
+    {
+        a.dispute = Some((idx, *rng.pick(DISPUTE_REASONS), days_before(today, rng.range(3, 40))));
     }
     let roll = rng.range(0, 999);
     match roll {
@@ -692,19 +577,12 @@ fn collection_history(a: &mut DemoAccount, rng: &mut Rng, today: NaiveDate, busi
         27..=49 => a.flags.do_not_call = true,
         50..=69 => a.flags.email_opt_out = true,
         70..=89 => {
-            a.hold = Some((
-                "awaiting remittance advice",
-                days_before(today, 2),
-                days_after(today, rng.range(3, 14)),
-            ))
+            a.hold = Some(("awaiting remittance advice", days_before(today, 2), days_after(today, rng.range(3, 14))))
         }
         _ => {}
     }
     if rng.chance(300) {
-        a.notes.push((
-            at(days_before(today, rng.range(1, 60)), rng),
-            *rng.pick(NOTES),
-        ));
+        a.notes.push((at(days_before(today, rng.range(1, 60)), rng), *rng.pick(NOTES)));
     }
 }
 

@@ -41,10 +41,7 @@ impl From<rusqlite::Error> for DeskError {
 
 impl DeskError {
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> DeskError {
-        DeskError::Invalid {
-            field,
-            reason: reason.into(),
-        }
+        DeskError::Invalid { field, reason: reason.into() }
     }
 }
 
@@ -67,19 +64,11 @@ pub struct Desk {
 
 impl Desk {
     pub fn open(path: &Path, clock: Clock, config: Config) -> Result<Desk> {
-        Ok(Desk {
-            conn: store::open(path)?,
-            clock,
-            config,
-        })
+        Ok(Desk { conn: store::open(path)?, clock, config })
     }
 
     pub fn in_memory(clock: Clock, config: Config) -> Result<Desk> {
-        Ok(Desk {
-            conn: store::open_in_memory()?,
-            clock,
-            config,
-        })
+        Ok(Desk { conn: store::open_in_memory()?, clock, config })
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -105,8 +94,7 @@ impl Desk {
 
     /// ACCOUNT as the user typed it: the debtor's number or the ledger's customer reference.
     pub fn resolve(&self, account: &str) -> Result<i64> {
-        store::resolve_account(&self.conn, account)?
-            .ok_or_else(|| DeskError::NoSuchAccount(account.trim().to_string()))
+        store::resolve_account(&self.conn, account)?.ok_or_else(|| DeskError::NoSuchAccount(account.trim().to_string()))
     }
 
     /// Debtor ids whose name, reference or an invoice number contains `query`.
@@ -115,13 +103,8 @@ impl Desk {
     }
 
     /// Run `f` in one IMMEDIATE transaction: all of it lands or none of it does.
-    fn write<T>(
-        &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>, &Clock, &Config) -> Result<T>,
-    ) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>, &Clock, &Config) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx, &self.clock, &self.config)?;
         tx.commit()?;
         Ok(out)

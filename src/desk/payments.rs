@@ -23,18 +23,12 @@ pub struct RecordPayment {
 impl Desk {
     pub fn record_payment(&mut self, input: RecordPayment) -> Result<Saved> {
         if !input.amount.is_positive() {
-            return Err(DeskError::invalid(
-                "amount",
-                "a payment must be more than zero",
-            ));
+            return Err(DeskError::invalid("amount", "a payment must be more than zero"));
         }
         let today = self.today();
         let received_on = input.received_on.unwrap_or(today);
         if received_on > today {
-            return Err(DeskError::invalid(
-                "date",
-                format!("{received_on} is in the future"),
-            ));
+            return Err(DeskError::invalid("date", format!("{received_on} is in the future")));
         }
         let debtor = store::debtor(&self.conn, input.debtor_id)?;
         self.write(|tx, clock, config| {
@@ -95,17 +89,9 @@ impl Desk {
 }
 
 /// Re-evaluate the debtor's pending promises against money received since each was made.
-fn settle_promises(
-    tx: &rusqlite::Connection,
-    debtor_id: i64,
-    today: NaiveDate,
-    grace: u32,
-) -> Result<usize> {
+fn settle_promises(tx: &rusqlite::Connection, debtor_id: i64, today: NaiveDate, grace: u32) -> Result<usize> {
     let mut kept = 0;
-    for p in store::promises_of(tx, debtor_id)?
-        .into_iter()
-        .filter(|p| p.status.is_open())
-    {
+    for p in store::promises_of(tx, debtor_id)?.into_iter().filter(|p| p.status.is_open()) {
         let paid = store::paid_since(tx, debtor_id, p.promised_on)?.min(p.amount);
         let status = evaluate_promise(p.amount, p.due_on, paid, today, grace);
         if status != p.status || paid != p.paid {
@@ -130,12 +116,7 @@ fn apply_to_installments(tx: &rusqlite::Connection, debtor_id: i64, amount: Mone
         let take = (inst.amount - inst.paid).min(left);
         left -= take;
         let paid = inst.paid + take;
-        store::update_installment(
-            tx,
-            inst.id,
-            paid,
-            if paid < inst.amount { "due" } else { "paid" },
-        )?;
+        store::update_installment(tx, inst.id, paid, if paid < inst.amount { "due" } else { "paid" })?;
     }
     store::complete_paid_plans(tx, debtor_id)?;
     Ok(())
@@ -150,12 +131,7 @@ mod tests {
     #[test]
     fn payment_is_allocated_oldest_first_and_reduces_the_balance() {
         let mut desk = demo_desk(30);
-        let row = desk
-            .worklist()
-            .unwrap()
-            .into_iter()
-            .find(|r| r.balance.cents() > 10_000)
-            .unwrap();
+        let row = desk.worklist().unwrap().into_iter().find(|r| r.balance.cents() > 10_000).unwrap();
         let before = desk.account(row.id).unwrap();
         let saved = desk
             .record_payment(RecordPayment {
@@ -181,15 +157,8 @@ mod tests {
             .min_by_key(|i| (i.due_on, i.issued_on, i.number.clone()))
             .unwrap();
         assert_eq!(payment.allocations[0].invoice_id, oldest.id);
-        let row_after = desk
-            .worklist()
-            .unwrap()
-            .into_iter()
-            .find(|r| r.id == row.id);
-        assert_eq!(
-            row_after.map(|r| r.balance),
-            Some(before.open_balance - Money(10_000)).filter(|b| b.is_positive())
-        );
+        let row_after = desk.worklist().unwrap().into_iter().find(|r| r.id == row.id);
+        assert_eq!(row_after.map(|r| r.balance), Some(before.open_balance - Money(10_000)).filter(|b| b.is_positive()));
     }
 
     #[test]
@@ -205,13 +174,7 @@ mod tests {
         };
         assert!(desk.record_payment(pay(0, None)).is_err());
         assert!(desk.record_payment(pay(100, Some("2026-12-01"))).is_err());
-        assert!(
-            desk.account(id)
-                .unwrap()
-                .payments
-                .iter()
-                .all(|p| p.reference.is_empty() || p.amount != Money(100))
-        );
+        assert!(desk.account(id).unwrap().payments.iter().all(|p| p.reference.is_empty() || p.amount != Money(100)));
     }
 
     #[test]
@@ -243,16 +206,8 @@ mod tests {
                 reference: String::new(),
             })
             .unwrap();
-        assert!(
-            saved.message.contains("1 promise(s) kept"),
-            "{}",
-            saved.message
-        );
+        assert!(saved.message.contains("1 promise(s) kept"), "{}", saved.message);
         let view = desk.account(id).unwrap();
-        assert!(
-            view.promises
-                .iter()
-                .any(|p| p.status == PromiseStatus::Kept && p.due_on == today)
-        );
+        assert!(view.promises.iter().any(|p| p.status == PromiseStatus::Kept && p.due_on == today));
     }
 }

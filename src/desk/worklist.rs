@@ -31,16 +31,9 @@ impl Desk {
     pub fn worklist(&self) -> Result<Vec<WorklistRow>> {
         let today = self.today();
         let weights = &self.config.priority;
-        let accounts = store::account_facts(
-            &self.conn,
-            today,
-            self.config.promise_grace_days,
-            weights.max_days,
-        )?;
-        let mut ranked: Vec<(Priority, store::AccountFacts)> = accounts
-            .into_iter()
-            .map(|a| (prioritise(&a.facts, today, weights, &a.currency), a))
-            .collect();
+        let accounts = store::account_facts(&self.conn, today, self.config.promise_grace_days, weights.max_days)?;
+        let mut ranked: Vec<(Priority, store::AccountFacts)> =
+            accounts.into_iter().map(|a| (prioritise(&a.facts, today, weights, &a.currency), a)).collect();
         ranked.sort_by(|a, b| rank_order((&a.0, &a.1.facts), (&b.0, &b.1.facts)));
         Ok(ranked
             .into_iter()
@@ -100,12 +93,7 @@ mod tests {
                 .into_iter()
                 .map(|i| (i.due_on, i.balance))
                 .collect();
-            assert_eq!(
-                a.facts.dollar_days_cents,
-                dollar_days_cents(items, today, 365),
-                "debtor {}",
-                a.facts.debtor_id
-            );
+            assert_eq!(a.facts.dollar_days_cents, dollar_days_cents(items, today, 365), "debtor {}", a.facts.debtor_id);
         }
     }
 }

@@ -128,11 +128,7 @@ mod tests {
     fn split_sums_to_the_open_balance() {
         let today = d("2026-11-22");
         let split = AgingSplit::of(
-            [
-                (d("2026-12-01"), Money(100)),
-                (d("2026-11-01"), Money(200)),
-                (d("2026-01-01"), Money(300)),
-            ],
+            [(d("2026-12-01"), Money(100)), (d("2026-11-01"), Money(200)), (d("2026-01-01"), Money(300))],
             today,
         );
         assert_eq!(split.get(Bucket::Current), Money(100));

@@ -34,10 +34,7 @@ pub fn allocate(amount: Money, items: &[OpenItem], directed_to: Option<i64>) -> 
     let mut take = |item: &OpenItem, remaining: &mut Money| {
         let applied = item.balance.min(*remaining);
         if applied.is_positive() {
-            allocations.push(Allocation {
-                invoice_id: item.invoice_id,
-                amount: applied,
-            });
+            allocations.push(Allocation { invoice_id: item.invoice_id, amount: applied });
             *remaining -= applied;
         }
     };
@@ -46,17 +43,9 @@ pub fn allocate(amount: Money, items: &[OpenItem], directed_to: Option<i64>) -> 
             take(item, &mut remaining);
         }
     } else {
-        let mut order: Vec<&OpenItem> = items
-            .iter()
-            .filter(|i| !i.disputed && i.balance.is_positive())
-            .collect();
+        let mut order: Vec<&OpenItem> = items.iter().filter(|i| !i.disputed && i.balance.is_positive()).collect();
         order.sort_by(|a, b| {
-            (a.due_on, a.issued_on, &a.number, a.invoice_id).cmp(&(
-                b.due_on,
-                b.issued_on,
-                &b.number,
-                b.invoice_id,
-            ))
+            (a.due_on, a.issued_on, &a.number, a.invoice_id).cmp(&(b.due_on, b.issued_on, &b.number, b.invoice_id))
         });
         for item in order {
             if !remaining.is_positive() {
@@ -65,10 +54,7 @@ pub fn allocate(amount: Money, items: &[OpenItem], directed_to: Option<i64>) -> 
             take(item, &mut remaining);
         }
     }
-    AllocationPlan {
-        allocations,
-        unapplied: remaining,
-    }
+    AllocationPlan { allocations, unapplied: remaining }
 }
 
 #[cfg(test)]
@@ -90,58 +76,28 @@ mod tests {
     // The three test vectors of D-ALLOC.
     #[test]
     fn oldest_first_without_direction() {
-        let items = [
-            item(1, "2025-01-10", 300, false),
-            item(2, "2025-02-10", 400, false),
-        ];
+        let items = [item(1, "2025-01-10", 300, false), item(2, "2025-02-10", 400, false)];
         let plan = allocate(Money(500), &items, None);
         assert_eq!(
             plan.allocations,
-            vec![
-                Allocation {
-                    invoice_id: 1,
-                    amount: Money(300)
-                },
-                Allocation {
-                    invoice_id: 2,
-                    amount: Money(200)
-                }
-            ]
+            vec![Allocation { invoice_id: 1, amount: Money(300) }, Allocation { invoice_id: 2, amount: Money(200) }]
         );
         assert_eq!(plan.unapplied, Money(0));
     }
 
     #[test]
     fn disputed_item_is_skipped() {
-        let items = [
-            item(1, "2025-01-10", 300, true),
-            item(2, "2025-02-10", 400, false),
-        ];
+        let items = [item(1, "2025-01-10", 300, true), item(2, "2025-02-10", 400, false)];
         let plan = allocate(Money(500), &items, None);
-        assert_eq!(
-            plan.allocations,
-            vec![Allocation {
-                invoice_id: 2,
-                amount: Money(400)
-            }]
-        );
+        assert_eq!(plan.allocations, vec![Allocation { invoice_id: 2, amount: Money(400) }]);
         assert_eq!(plan.unapplied, Money(100));
     }
 
     #[test]
     fn debtor_direction_controls() {
-        let items = [
-            item(1, "2025-01-10", 300, false),
-            item(2, "2025-02-10", 400, false),
-        ];
+        let items = [item(1, "2025-01-10", 300, false), item(2, "2025-02-10", 400, false)];
         let plan = allocate(Money(500), &items, Some(2));
-        assert_eq!(
-            plan.allocations,
-            vec![Allocation {
-                invoice_id: 2,
-                amount: Money(400)
-            }]
-        );
+        assert_eq!(plan.allocations, vec![Allocation { invoice_id: 2, amount: Money(400) }]);
         assert_eq!(plan.unapplied, Money(100));
     }
 

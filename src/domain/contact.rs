@@ -16,14 +16,8 @@ pub enum Channel {
 }
 
 impl Channel {
-    pub const ALL: [Channel; 6] = [
-        Channel::CallOut,
-        Channel::CallIn,
-        Channel::Email,
-        Channel::Letter,
-        Channel::Sms,
-        Channel::Visit,
-    ];
+    pub const ALL: [Channel; 6] =
+        [Channel::CallOut, Channel::CallIn, Channel::Email, Channel::Letter, Channel::Sms, Channel::Visit];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -92,12 +86,7 @@ pub struct Outcome {
     pub right_party: bool,
 }
 
-const fn o(
-    code: &'static str,
-    label: &'static str,
-    class: OutcomeClass,
-    flags: [bool; 4],
-) -> Outcome {
+const fn o(code: &'static str, label: &'static str, class: OutcomeClass, flags: [bool; 4]) -> Outcome {
     Outcome {
         code,
         label,
@@ -114,121 +103,26 @@ use OutcomeClass as C;
 /// Every outcome a collector can record, in the order forms offer them.
 pub const OUTCOMES: &[Outcome] = &[
     o("NA", "No answer", C::Attempt, [true, true, false, false]),
-    o(
-        "VM",
-        "Voicemail, no message left",
-        C::Attempt,
-        [true, true, false, false],
-    ),
-    o(
-        "LM",
-        "Left limited-content message",
-        C::Attempt,
-        [true, true, false, false],
-    ),
+    o("VM", "Voicemail, no message left", C::Attempt, [true, true, false, false]),
+    o("LM", "Left limited-content message", C::Attempt, [true, true, false, false]),
     o("BZ", "Busy signal", C::Attempt, [true, false, false, false]),
-    o(
-        "DC",
-        "Disconnected / not in service",
-        C::Fail,
-        [true, false, false, false],
-    ),
-    o(
-        "WN",
-        "Wrong number",
-        C::WrongParty,
-        [true, true, false, false],
-    ),
-    o(
-        "TP",
-        "Third party reached",
-        C::ThirdParty,
-        [true, true, false, false],
-    ),
-    o(
-        "RPC",
-        "Right party, talked about the debt",
-        C::RightParty,
-        [true, true, true, true],
-    ),
-    o(
-        "RPC-NC",
-        "Right party, refused to talk",
-        C::RightParty,
-        [true, true, true, true],
-    ),
-    o(
-        "PTP",
-        "Promise to pay",
-        C::RightParty,
-        [true, true, true, true],
-    ),
-    o(
-        "PLAN",
-        "Payment plan agreed",
-        C::RightParty,
-        [true, true, true, true],
-    ),
-    o(
-        "RTP",
-        "Refuses to pay",
-        C::RightParty,
-        [true, true, true, true],
-    ),
-    o(
-        "DISP",
-        "Dispute raised",
-        C::RightParty,
-        [true, true, true, true],
-    ),
-    o(
-        "CB",
-        "Call back requested",
-        C::RightParty,
-        [true, true, true, true],
-    ),
-    o(
-        "INC",
-        "Time, place or medium inconvenient",
-        C::RightParty,
-        [true, true, true, true],
-    ),
-    o(
-        "ATTY",
-        "Represented by an attorney",
-        C::RightParty,
-        [true, true, true, false],
-    ),
-    o(
-        "BK",
-        "Bankruptcy filed",
-        C::Status,
-        [false, false, false, false],
-    ),
-    o(
-        "DEC",
-        "Debtor deceased",
-        C::Status,
-        [false, false, false, false],
-    ),
-    o(
-        "CND",
-        "Cease contact requested",
-        C::Status,
-        [false, false, false, false],
-    ),
-    o(
-        "IN-RPC",
-        "Inbound call, conversation",
-        C::Inbound,
-        [false, false, true, true],
-    ),
-    o(
-        "SENT",
-        "Sent (letter, email, text)",
-        C::Attempt,
-        [false, false, false, false],
-    ),
+    o("DC", "Disconnected / not in service", C::Fail, [true, false, false, false]),
+    o("WN", "Wrong number", C::WrongParty, [true, true, false, false]),
+    o("TP", "Third party reached", C::ThirdParty, [true, true, false, false]),
+    o("RPC", "Right party, talked about the debt", C::RightParty, [true, true, true, true]),
+    o("RPC-NC", "Right party, refused to talk", C::RightParty, [true, true, true, true]),
+    o("PTP", "Promise to pay", C::RightParty, [true, true, true, true]),
+    o("PLAN", "Payment plan agreed", C::RightParty, [true, true, true, true]),
+    o("RTP", "Refuses to pay", C::RightParty, [true, true, true, true]),
+    o("DISP", "Dispute raised", C::RightParty, [true, true, true, true]),
+    o("CB", "Call back requested", C::RightParty, [true, true, true, true]),
+    o("INC", "Time, place or medium inconvenient", C::RightParty, [true, true, true, true]),
+    o("ATTY", "Represented by an attorney", C::RightParty, [true, true, true, false]),
+    o("BK", "Bankruptcy filed", C::Status, [false, false, false, false]),
+    o("DEC", "Debtor deceased", C::Status, [false, false, false, false]),
+    o("CND", "Cease contact requested", C::Status, [false, false, false, false]),
+    o("IN-RPC", "Inbound call, conversation", C::Inbound, [false, false, true, true]),
+    o("SENT", "Sent (letter, email, text)", C::Attempt, [false, false, false, false]),
 ];
 
 pub fn outcome(code: &str) -> Option<&'static Outcome> {
@@ -257,9 +151,7 @@ impl ContactKind {
         }
     }
     pub fn parse(s: &str) -> Option<ContactKind> {
-        [ContactKind::Phone, ContactKind::Email, ContactKind::Address]
-            .into_iter()
-            .find(|k| k.code() == s)
+        [ContactKind::Phone, ContactKind::Email, ContactKind::Address].into_iter().find(|k| k.code() == s)
     }
 }
 
@@ -282,14 +174,21 @@ impl ContactStatus {
         }
     }
     pub fn parse(s: &str) -> Option<ContactStatus> {
-        [
-            ContactStatus::Good,
-            ContactStatus::Bad,
-            ContactStatus::Unverified,
-            ContactStatus::DoNotUse,
-        ]
-        .into_iter()
-        .find(|k| k.code() == s)
+        [ContactStatus::Good, ContactStatus::Bad, ContactStatus::Unverified, ContactStatus::DoNotUse]
+            .into_iter()
+            .find(|k| k.code() == s)
+    }
+}
+
+/// Whether `outcome` can be the result of a contact by `channel`: a voicemail cannot
+/// come from a letter, nor a "sent" from a phone call.
+pub fn outcome_fits_channel(outcome: &Outcome, channel: Channel) -> bool {
+    let phone_only = matches!(outcome.code, "NA" | "VM" | "LM" | "BZ" | "DC");
+    match channel {
+        Channel::CallOut => outcome.code != "SENT" && outcome.code != "IN-RPC",
+        Channel::CallIn => !phone_only && outcome.code != "SENT",
+        Channel::Visit => !phone_only && outcome.code != "SENT" && outcome.code != "IN-RPC",
+        Channel::Email | Channel::Letter | Channel::Sms => !phone_only && outcome.code != "IN-RPC",
     }
 }
 
@@ -322,17 +221,5 @@ mod tests {
         assert_eq!(Channel::parse("call"), Some(Channel::CallOut));
         assert_eq!(Channel::parse("EMAIL"), Some(Channel::Email));
         assert_eq!(Channel::parse("fax"), None);
-    }
-}
-
-/// Whether `outcome` can be the result of a contact by `channel`: a voicemail cannot
-/// come from a letter, nor a "sent" from a phone call.
-pub fn outcome_fits_channel(outcome: &Outcome, channel: Channel) -> bool {
-    let phone_only = matches!(outcome.code, "NA" | "VM" | "LM" | "BZ" | "DC");
-    match channel {
-        Channel::CallOut => outcome.code != "SENT" && outcome.code != "IN-RPC",
-        Channel::CallIn => !phone_only && outcome.code != "SENT",
-        Channel::Visit => !phone_only && outcome.code != "SENT" && outcome.code != "IN-RPC",
-        Channel::Email | Channel::Letter | Channel::Sms => !phone_only && outcome.code != "IN-RPC",
     }
 }

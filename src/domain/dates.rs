@@ -45,14 +45,8 @@ mod tests {
         let today: NaiveDate = "2026-11-22".parse().unwrap();
         assert_eq!(parse_date("t", today), Ok(today));
         assert_eq!(parse_date("+7", today), Ok("2026-11-29".parse().unwrap()));
-        assert_eq!(
-            parse_date("tomorrow", today),
-            Ok("2026-11-23".parse().unwrap())
-        );
-        assert_eq!(
-            parse_date("2026-12-01", today),
-            Ok("2026-12-01".parse().unwrap())
-        );
+        assert_eq!(parse_date("tomorrow", today), Ok("2026-11-23".parse().unwrap()));
+        assert_eq!(parse_date("2026-12-01", today), Ok("2026-12-01".parse().unwrap()));
         assert_eq!(parse_date(" ", today), Err(DateError::Empty));
         assert!(parse_date("2026-02-30", today).is_err());
         assert!(parse_date("+x", today).is_err());

@@ -200,23 +200,13 @@ pub fn parse_money(input: &str) -> Result<Money, MoneyError> {
     if frac.len() > 2 {
         return Err(MoneyError::TooPrecise);
     }
-    let units: i64 = if whole_digits.is_empty() {
-        0
-    } else {
-        whole_digits.parse().map_err(|_| MoneyError::TooLarge)?
-    };
-    let mut cents_part: i64 = if frac.is_empty() {
-        0
-    } else {
-        frac.parse().map_err(|_| invalid())?
-    };
+    let units: i64 =
+        if whole_digits.is_empty() { 0 } else { whole_digits.parse().map_err(|_| MoneyError::TooLarge)? };
+    let mut cents_part: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| invalid())? };
     if frac.len() == 1 {
         cents_part *= 10;
     }
-    let total = units
-        .checked_mul(100)
-        .and_then(|c| c.checked_add(cents_part))
-        .ok_or(MoneyError::TooLarge)?;
+    let total = units.checked_mul(100).and_then(|c| c.checked_add(cents_part)).ok_or(MoneyError::TooLarge)?;
     Ok(Money(if negative { -total } else { total }))
 }
 
@@ -242,17 +232,11 @@ mod tests {
         assert_eq!(parse_money(""), Err(MoneyError::Empty));
         assert_eq!(parse_money("0.001"), Err(MoneyError::TooPrecise));
         assert!(matches!(parse_money("12a"), Err(MoneyError::Invalid(_))));
-        assert!(matches!(
-            parse_money("1,23.00"),
-            Err(MoneyError::Invalid(_))
-        ));
+        assert!(matches!(parse_money("1,23.00"), Err(MoneyError::Invalid(_))));
         assert!(matches!(parse_money("1.2.3"), Err(MoneyError::Invalid(_))));
         assert!(matches!(parse_money("--1"), Err(MoneyError::Invalid(_))));
         assert!(matches!(parse_money("$"), Err(MoneyError::Invalid(_))));
-        assert_eq!(
-            parse_money("99999999999999999999"),
-            Err(MoneyError::TooLarge)
-        );
+        assert_eq!(parse_money("99999999999999999999"), Err(MoneyError::TooLarge));
     }
 
     #[test]
@@ -266,10 +250,7 @@ mod tests {
 
     #[test]
     fn split_even_puts_rounding_on_the_last_part() {
-        assert_eq!(
-            Money(1_000).split_even(3),
-            vec![Money(333), Money(333), Money(334)]
-        );
+        assert_eq!(Money(1_000).split_even(3), vec![Money(333), Money(333), Money(334)]);
     }
 
     proptest! {

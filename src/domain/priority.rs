@@ -12,18 +12,20 @@ use super::money::Money;
 #[serde(default, deny_unknown_fields)]
 pub struct PriorityWeights {
     /// Added to the multiplier per broken promise in the last 90 days (0.25 → ×1.25 each).
-    pub per_broken_promise: f32,
+    pub per_broken_promise: f64,
     /// Multiplier for reliable payers (promise-kept rate ≥ `reliable_kept_rate` over 12 months).
-    pub reliable_payer: f32,
-    pub reliable_kept_rate: f32,
+    pub reliable_payer: f64,
+    pub reliable_kept_rate: f64,
     /// Multiplier for accounts not touched for `neglect_days` or more.
-    pub neglected: f32,
+    pub neglected: f64,
     pub neglect_days: i64,
     /// Days past due are capped here so one ancient invoice does not swamp the queue.
     pub max_days: i64,
     /// "Newly delinquent, high value": oldest invoice 1..=`new_days` overdue and balance ≥ this.
     pub new_days: i64,
     pub high_value_cents: i64,
+    /// A broken promise not yet followed up lifts the account to the top for this many days.
+    pub broken_promise_days: i64,
 }
 
 impl Default for PriorityWeights {
@@ -37,6 +39,7 @@ impl Default for PriorityWeights {
             max_days: 365,
             new_days: 7,
             high_value_cents: 100_000,
+            broken_promise_days: 14,
         }
     }
 }
@@ -87,7 +90,7 @@ pub struct Factor {
     pub name: String,
     pub detail: String,
     /// Multiplier applied (1.0 for the base).
-    pub weight: f32,
+    pub weight: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,53 +102,41 @@ pub struct Priority {
     pub factors: Vec<Factor>,
 }
 
-pub fn prioritise(
-    f: &PriorityFacts,
-    today: NaiveDate,
-    w: &PriorityWeights,
-    currency: &str,
-) -> Priority {
+pub fn prioritise(f: &PriorityFacts, today: NaiveDate, w: &PriorityWeights, currency: &str) -> Priority {
     let base_units = f.dollar_days_cents / 100;
     let mut factors = vec![Factor {
         name: "dollar-days".into(),
-        detail: format!(
-            "{} past due, oldest {} days",
-            f.past_due.display(currency),
-            f.oldest_days_past_due.max(0)
-        ),
+        detail: format!("{} past due, oldest {} days", f.past_due.display(currency), f.oldest_days_past_due.max(0)),
         weight: 1.0,
     }];
     let mut multiplier = 1.0f64;
     if f.broken_promises_90d > 0 {
-        let m = 1.0 + f64::from(w.per_broken_promise) * f64::from(f.broken_promises_90d);
+        let m = 1.0 + w.per_broken_promise * f64::from(f.broken_promises_90d);
         multiplier *= m;
         factors.push(Factor {
             name: "broken promises".into(),
             detail: format!("{} in the last 90 days", f.broken_promises_90d),
-            weight: m as f32,
+            weight: m,
         });
     }
     if f.promises_12m > 0 {
         let rate = f64::from(f.kept_promises_12m) / f64::from(f.promises_12m);
-        if rate >= f64::from(w.reliable_kept_rate) {
-            multiplier *= f64::from(w.reliable_payer);
+        if rate >= w.reliable_kept_rate {
+            multiplier *= w.reliable_payer;
             factors.push(Factor {
                 name: "reliable payer".into(),
-                detail: format!(
-                    "kept {} of {} promises in 12 months",
-                    f.kept_promises_12m, f.promises_12m
-                ),
+                detail: format!("kept {} of {} promises in 12 months", f.kept_promises_12m, f.promises_12m),
                 weight: w.reliable_payer,
             });
         }
     }
     let untouched = f.last_touch_on.map(|d| (today - d).num_days());
     if untouched.is_none_or(|days| days >= w.neglect_days) {
-        multiplier *= f64::from(w.neglected);
+        multiplier *= w.neglected;
         factors.push(Factor {
             name: "neglected".into(),
             detail: match untouched {
-                Some(days) => format!("no contact for {days} days"),
+                Some(days) => format!("untouched {days} days"),
                 None => "never contacted".into(),
             },
             weight: w.neglected,
@@ -157,12 +148,7 @@ pub fn prioritise(
     let score = i64::try_from(base_units * scaled / 1000).unwrap_or(i64::MAX);
 
     let (tier, reason) = tier_and_reason(f, today, w, currency, &factors);
-    Priority {
-        tier,
-        score,
-        reason,
-        factors,
-    }
+    Priority { tier, score, reason, factors }
 }
 
 fn tier_and_reason(
@@ -175,61 +161,37 @@ fn tier_and_reason(
     if let Some(hold) = &f.hold {
         return (Tier::OnHold, format!("on hold: {hold}"));
     }
-    if let Some(broken) = f.broken_promise_on {
-        return (
-            Tier::PromiseDue,
-            format!("promise broken {}", short_date(broken, today)),
-        );
+    if let Some(broken) = f.broken_promise_on.filter(|d| (today - *d).num_days() <= w.broken_promise_days) {
+        return (Tier::PromiseDue, format!("promise broken {}", short_date(broken, today)));
     }
     if let Some(due) = f.promise_due_on.filter(|d| *d <= today) {
-        let when = if due == today {
-            "today".to_string()
-        } else {
-            short_date(due, today)
-        };
+        let when = if due == today { "today".to_string() } else { short_date(due, today) };
         return (Tier::PromiseDue, format!("promise due {when}"));
     }
     if let Some(due) = f.follow_up_on.filter(|d| *d <= today) {
-        let when = if due == today {
-            "today".to_string()
-        } else {
-            format!("since {}", short_date(due, today))
+        let reason = match (today - due).num_days() {
+            0 => "follow-up due today".to_string(),
+            n => format!("follow-up {n}d overdue"),
         };
-        return (Tier::CallBackDue, format!("follow-up due {when}"));
+        return (Tier::CallBackDue, reason);
     }
     if let Some(missed) = f.installment_missed_on {
-        return (
-            Tier::InstallmentMissed,
-            format!("installment missed {}", short_date(missed, today)),
-        );
+        return (Tier::InstallmentMissed, format!("installment missed {}", short_date(missed, today)));
     }
-    if (1..=w.new_days).contains(&f.oldest_days_past_due)
-        && f.open_balance.cents() >= w.high_value_cents
-    {
-        return (
-            Tier::NewlyOverdue,
-            format!("newly overdue {}", f.open_balance.display(currency)),
-        );
+    if (1..=w.new_days).contains(&f.oldest_days_past_due) && f.open_balance.cents() >= w.high_value_cents {
+        return (Tier::NewlyOverdue, format!("newly overdue {}", f.open_balance.display(currency)));
     }
     if !f.past_due.is_positive() {
         return (Tier::Standard, "not yet due".into());
     }
     // The dominant factor: the strongest multiplier above 1, else the base.
-    let strongest = factors
-        .iter()
-        .skip(1)
-        .filter(|x| x.weight > 1.0)
-        .max_by(|a, b| a.weight.total_cmp(&b.weight));
+    let strongest = factors.iter().skip(1).filter(|x| x.weight > 1.0).max_by(|a, b| a.weight.total_cmp(&b.weight));
     let reason = match strongest {
         Some(x) if x.name == "broken promises" => {
             format!("{} broken promise(s)", f.broken_promises_90d)
         }
         Some(x) => x.detail.clone(),
-        None => format!(
-            "{} × {}d",
-            f.past_due.display(currency),
-            f.oldest_days_past_due
-        ),
+        None => format!("{} × {}d", f.past_due.display(currency), f.oldest_days_past_due),
     };
     (Tier::Standard, reason)
 }
@@ -246,10 +208,7 @@ fn short_date(d: NaiveDate, today: NaiveDate) -> String {
 
 /// Worklist order: tier, then score (high first), then the account touched longest ago
 /// (never touched first), then the lowest id, so the order is stable.
-pub fn rank_order(
-    a: (&Priority, &PriorityFacts),
-    b: (&Priority, &PriorityFacts),
-) -> std::cmp::Ordering {
+pub fn rank_order(a: (&Priority, &PriorityFacts), b: (&Priority, &PriorityFacts)) -> std::cmp::Ordering {
     a.0.tier
         .cmp(&b.0.tier)
         .then(b.0.score.cmp(&a.0.score))
@@ -259,20 +218,12 @@ pub fn rank_order(
 
 /// Σ past-due balance × min(DPD, cap), in cents·days. The store's aggregate query
 /// computes the same sum; a store test holds the two together.
-pub fn dollar_days_cents(
-    items: impl IntoIterator<Item = (NaiveDate, Money)>,
-    today: NaiveDate,
-    cap: i64,
-) -> i128 {
+pub fn dollar_days_cents(items: impl IntoIterator<Item = (NaiveDate, Money)>, today: NaiveDate, cap: i64) -> i128 {
     items
         .into_iter()
         .map(|(due, bal)| {
             let dpd = (today - due).num_days();
-            if dpd > 0 && bal.is_positive() {
-                i128::from(bal.cents()) * i128::from(dpd.min(cap))
-            } else {
-                0
-            }
+            if dpd > 0 && bal.is_positive() { i128::from(bal.cents()) * i128::from(dpd.min(cap)) } else { 0 }
         })
         .sum()
 }
@@ -290,10 +241,7 @@ mod tests {
     fn worked_example_of_the_specification() {
         let today = d("2026-06-30");
         let w = PriorityWeights::default();
-        let a_items = [
-            (d("2026-06-20"), Money(100_000)),
-            (d("2026-05-21"), Money(300_000)),
-        ];
+        let a_items = [(d("2026-06-20"), Money(100_000)), (d("2026-05-21"), Money(300_000))];
         let a = PriorityFacts {
             debtor_id: 1,
             open_balance: Money(400_000),
@@ -318,7 +266,7 @@ mod tests {
         assert_eq!(pa.score, 162_500);
         assert_eq!(pb.score, 60_000);
         assert_eq!(rank_order((&pa, &a), (&pb, &b)), std::cmp::Ordering::Less);
-        assert_eq!(pb.reason, "no contact for 20 days");
+        assert_eq!(pb.reason, "untouched 20 days");
     }
 
     #[test]
@@ -333,30 +281,16 @@ mod tests {
             last_touch_on: Some(today),
             ..Default::default()
         };
-        let promise = PriorityFacts {
-            debtor_id: 2,
-            promise_due_on: Some(today),
-            ..Default::default()
-        };
-        let broken = PriorityFacts {
-            debtor_id: 3,
-            broken_promise_on: Some(d("2026-11-21")),
-            ..Default::default()
-        };
-        let callback = PriorityFacts {
-            debtor_id: 4,
-            follow_up_on: Some(d("2026-11-20")),
-            ..Default::default()
-        };
-        let held = PriorityFacts {
-            debtor_id: 5,
-            hold: Some("cease contact".into()),
-            ..big.clone()
-        };
+        let promise = PriorityFacts { debtor_id: 2, promise_due_on: Some(today), ..Default::default() };
+        let broken = PriorityFacts { debtor_id: 3, broken_promise_on: Some(d("2026-11-21")), ..Default::default() };
+        let callback = PriorityFacts { debtor_id: 4, follow_up_on: Some(d("2026-11-20")), ..Default::default() };
+        let held = PriorityFacts { debtor_id: 5, hold: Some("cease contact".into()), ..big.clone() };
         let p = |f: &PriorityFacts| prioritise(f, today, &w, "USD");
         assert_eq!(p(&promise).tier, Tier::PromiseDue);
         assert_eq!(p(&promise).reason, "promise due today");
         assert_eq!(p(&broken).reason, "promise broken yesterday");
+        let stale = PriorityFacts { broken_promise_on: Some(d("2026-10-01")), ..broken.clone() };
+        assert_eq!(p(&stale).tier, Tier::Standard, "an old break no longer jumps the queue");
         assert_eq!(p(&callback).tier, Tier::CallBackDue);
         assert_eq!(p(&held).tier, Tier::OnHold);
         assert_eq!(p(&big).tier, Tier::Standard);
@@ -367,14 +301,8 @@ mod tests {
     #[test]
     fn days_past_due_are_capped() {
         let today = d("2026-11-22");
-        assert_eq!(
-            dollar_days_cents([(d("2020-01-01"), Money(100))], today, 365),
-            36_500
-        );
-        assert_eq!(
-            dollar_days_cents([(d("2026-12-01"), Money(100))], today, 365),
-            0
-        );
+        assert_eq!(dollar_days_cents([(d("2020-01-01"), Money(100))], today, 365), 36_500);
+        assert_eq!(dollar_days_cents([(d("2026-12-01"), Money(100))], today, 365), 0);
     }
 
     #[test]

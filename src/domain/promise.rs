@@ -27,15 +27,7 @@ impl PromiseStatus {
         }
     }
     pub fn parse(s: &str) -> Option<PromiseStatus> {
-        [
-            Self::Pending,
-            Self::Kept,
-            Self::PartlyKept,
-            Self::Broken,
-            Self::Cancelled,
-        ]
-        .into_iter()
-        .find(|p| p.code() == s)
+        [Self::Pending, Self::Kept, Self::PartlyKept, Self::Broken, Self::Cancelled].into_iter().find(|p| p.code() == s)
     }
     pub fn is_open(self) -> bool {
         self == PromiseStatus::Pending
@@ -53,9 +45,7 @@ pub fn evaluate_promise(
     if paid >= amount {
         return PromiseStatus::Kept;
     }
-    let last_day = due_on
-        .checked_add_days(Days::new(grace_days.into()))
-        .unwrap_or(due_on);
+    let last_day = due_on.checked_add_days(Days::new(grace_days.into())).unwrap_or(due_on);
     if today <= last_day {
         PromiseStatus::Pending
     } else if paid.is_positive() {
@@ -76,25 +66,10 @@ mod tests {
     #[test]
     fn kept_partly_kept_broken_and_grace() {
         let due = d("2026-11-20");
-        assert_eq!(
-            evaluate_promise(Money(100), due, Money(100), d("2026-11-19"), 3),
-            PromiseStatus::Kept
-        );
-        assert_eq!(
-            evaluate_promise(Money(100), due, Money(0), d("2026-11-23"), 3),
-            PromiseStatus::Pending
-        );
-        assert_eq!(
-            evaluate_promise(Money(100), due, Money(0), d("2026-11-24"), 3),
-            PromiseStatus::Broken
-        );
-        assert_eq!(
-            evaluate_promise(Money(100), due, Money(40), d("2026-11-24"), 3),
-            PromiseStatus::PartlyKept
-        );
-        assert_eq!(
-            evaluate_promise(Money(100), due, Money(0), d("2026-11-21"), 0),
-            PromiseStatus::Broken
-        );
+        assert_eq!(evaluate_promise(Money(100), due, Money(100), d("2026-11-19"), 3), PromiseStatus::Kept);
+        assert_eq!(evaluate_promise(Money(100), due, Money(0), d("2026-11-23"), 3), PromiseStatus::Pending);
+        assert_eq!(evaluate_promise(Money(100), due, Money(0), d("2026-11-24"), 3), PromiseStatus::Broken);
+        assert_eq!(evaluate_promise(Money(100), due, Money(40), d("2026-11-24"), 3), PromiseStatus::PartlyKept);
+        assert_eq!(evaluate_promise(Money(100), due, Money(0), d("2026-11-21"), 0), PromiseStatus::Broken);
     }
 }

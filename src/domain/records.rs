@@ -53,10 +53,7 @@ impl DebtorFlags {
             (self.do_not_call, "do not call"),
             (self.email_opt_out, "email opt-out"),
         ];
-        all.into_iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, l)| l)
-            .collect()
+        all.into_iter().filter(|(on, _)| *on).map(|(_, l)| l).collect()
     }
 
     /// The first flag that stops all collection work, if any.

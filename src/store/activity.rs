@@ -57,29 +57,21 @@ pub fn attempts_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Attempt>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn insert_note(
-    conn: &Connection,
-    debtor_id: i64,
-    at: DateTime<Utc>,
-    body: &str,
-) -> Result<i64> {
-    conn.prepare_cached("INSERT INTO note (debtor_id, at, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![debtor_id, instant(at), body])?;
+pub fn insert_note(conn: &Connection, debtor_id: i64, at: DateTime<Utc>, body: &str) -> Result<i64> {
+    conn.prepare_cached("INSERT INTO note (debtor_id, at, body) VALUES (?1, ?2, ?3)")?.execute(params![
+        debtor_id,
+        instant(at),
+        body
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Notes of a debtor, newest first.
 pub fn notes_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Note>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, debtor_id, at, body FROM note WHERE debtor_id = ?1 ORDER BY at DESC, id DESC",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, debtor_id, at, body FROM note WHERE debtor_id = ?1 ORDER BY at DESC, id DESC")?;
     let rows = stmt.query_map([debtor_id], |r| {
-        Ok(Note {
-            id: r.get(0)?,
-            debtor_id: r.get(1)?,
-            at: get_instant(r, 2)?,
-            body: r.get(3)?,
-        })
+        Ok(Note { id: r.get(0)?, debtor_id: r.get(1)?, at: get_instant(r, 2)?, body: r.get(3)? })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -105,9 +97,7 @@ pub fn schedule_follow_up(
 /// Mark the debtor's open follow-ups done (a contact was made).
 pub fn close_follow_ups(conn: &Connection, debtor_id: i64, at: DateTime<Utc>) -> Result<usize> {
     Ok(conn
-        .prepare_cached(
-            "UPDATE follow_up SET done_at = ?2 WHERE debtor_id = ?1 AND done_at IS NULL",
-        )?
+        .prepare_cached("UPDATE follow_up SET done_at = ?2 WHERE debtor_id = ?1 AND done_at IS NULL")?
         .execute(params![debtor_id, instant(at)])?)
 }
 
@@ -116,12 +106,7 @@ pub fn open_follow_ups(conn: &Connection, debtor_id: i64) -> Result<Vec<FollowUp
         "SELECT id, debtor_id, due_on, what FROM follow_up WHERE debtor_id = ?1 AND done_at IS NULL ORDER BY due_on",
     )?;
     let rows = stmt.query_map([debtor_id], |r| {
-        Ok(FollowUp {
-            id: r.get(0)?,
-            debtor_id: r.get(1)?,
-            due_on: get_date(r, 2)?,
-            what: r.get(3)?,
-        })
+        Ok(FollowUp { id: r.get(0)?, debtor_id: r.get(1)?, due_on: get_date(r, 2)?, what: r.get(3)? })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -27,15 +27,12 @@ pub fn get_date(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<NaiveDa
 
 pub fn get_opt_date(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
     let s: Option<String> = row.get(idx)?;
-    s.map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| conversion(idx, e)))
-        .transpose()
+    s.map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| conversion(idx, e))).transpose()
 }
 
 pub fn get_instant(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
     let s: String = row.get(idx)?;
-    DateTime::parse_from_rfc3339(&s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| conversion(idx, e))
+    DateTime::parse_from_rfc3339(&s).map(|t| t.with_timezone(&Utc)).map_err(|e| conversion(idx, e))
 }
 
 #[derive(Debug)]
@@ -48,11 +45,7 @@ impl std::fmt::Display for BadCode {
 impl std::error::Error for BadCode {}
 
 /// Decode a checked-text enumeration column with the type's own parser.
-pub fn get_code<T>(
-    row: &rusqlite::Row<'_>,
-    idx: usize,
-    parse: impl Fn(&str) -> Option<T>,
-) -> rusqlite::Result<T> {
+pub fn get_code<T>(row: &rusqlite::Row<'_>, idx: usize, parse: impl Fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     let s: String = row.get(idx)?;
     parse(&s).ok_or_else(|| conversion(idx, BadCode(s)))
 }

@@ -5,9 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::codec::{date, get_code, get_opt_date, instant};
 use super::{Result, StoreError};
-use crate::domain::{
-    ContactKind, ContactPoint, ContactStatus, Debtor, DebtorFlags, DebtorKind, Hold,
-};
+use crate::domain::{ContactKind, ContactPoint, ContactStatus, Debtor, DebtorFlags, DebtorKind, Hold};
 
 #[derive(Debug, Clone, Default)]
 pub struct NewDebtor {
@@ -91,10 +89,9 @@ pub fn resolve_account(conn: &Connection, account: &str) -> Result<Option<i64>> 
         return Ok(by_ref);
     }
     match account.parse::<i64>() {
-        Ok(id) => Ok(conn
-            .prepare_cached("SELECT id FROM debtor WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?),
+        Ok(id) => {
+            Ok(conn.prepare_cached("SELECT id FROM debtor WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?)
+        }
         Err(_) => Ok(None),
     }
 }
@@ -114,16 +111,21 @@ pub struct NewContactPoint {
     pub is_work: bool,
 }
 
-pub fn insert_contact_point(
-    conn: &Connection,
-    c: &NewContactPoint,
-    at: DateTime<Utc>,
-) -> Result<i64> {
+pub fn insert_contact_point(conn: &Connection, c: &NewContactPoint, at: DateTime<Utc>) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO contact_point (debtor_id, kind, label, value, status, source, is_work, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
     )?
-    .execute(params![c.debtor_id, c.kind.code(), c.label, c.value, c.status.code(), c.source, c.is_work, instant(at)])?;
+    .execute(params![
+        c.debtor_id,
+        c.kind.code(),
+        c.label,
+        c.value,
+        c.status.code(),
+        c.source,
+        c.is_work,
+        instant(at)
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -173,36 +175,24 @@ pub fn active_holds(conn: &Connection, debtor_id: i64, today: NaiveDate) -> Resu
          ORDER BY id",
     )?;
     let rows = stmt.query_map(params![debtor_id, date(today)], |r| {
-        Ok(Hold {
-            id: r.get(0)?,
-            debtor_id: r.get(1)?,
-            reason: r.get(2)?,
-            ends_on: get_opt_date(r, 3)?,
-        })
+        Ok(Hold { id: r.get(0)?, debtor_id: r.get(1)?, reason: r.get(2)?, ends_on: get_opt_date(r, 3)? })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Contact points are never deleted, only marked.
-pub fn mark_contact_point(
-    conn: &Connection,
-    id: i64,
-    status: ContactStatus,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    conn.prepare_cached("UPDATE contact_point SET status = ?2, updated_at = ?3 WHERE id = ?1")?
-        .execute(params![id, status.code(), instant(at)])?;
+pub fn mark_contact_point(conn: &Connection, id: i64, status: ContactStatus, at: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached("UPDATE contact_point SET status = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
+        id,
+        status.code(),
+        instant(at)
+    ])?;
     Ok(())
 }
 
 /// Raise one of the debtor's standing flags. Flag names map to fixed statements,
 /// never to SQL built from text.
-pub fn set_debtor_flag(
-    conn: &Connection,
-    debtor_id: i64,
-    flag: &str,
-    at: DateTime<Utc>,
-) -> Result<()> {
+pub fn set_debtor_flag(conn: &Connection, debtor_id: i64, flag: &str, at: DateTime<Utc>) -> Result<()> {
     let sql = match flag {
         "cease_contact" => "UPDATE debtor SET cease_contact = 1, updated_at = ?2 WHERE id = ?1",
         "attorney" => "UPDATE debtor SET attorney = 1, updated_at = ?2 WHERE id = ?1",
@@ -212,7 +202,6 @@ pub fn set_debtor_flag(
         "email_opt_out" => "UPDATE debtor SET email_opt_out = 1, updated_at = ?2 WHERE id = ?1",
         other => return Err(StoreError::NotFound(format!("debtor flag {other}"))),
     };
-    conn.prepare_cached(sql)?
-        .execute(params![debtor_id, instant(at)])?;
+    conn.prepare_cached(sql)?.execute(params![debtor_id, instant(at)])?;
     Ok(())
 }

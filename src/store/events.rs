@@ -112,9 +112,5 @@ pub fn verify_event_chain(conn: &Connection) -> Result<Option<i64>> {
 }
 
 pub fn event_count(conn: &Connection, debtor_id: i64) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM event WHERE debtor_id = ?1",
-        [debtor_id],
-        |r| r.get(0),
-    )?)
+    Ok(conn.query_row("SELECT count(*) FROM event WHERE debtor_id = ?1", [debtor_id], |r| r.get(0))?)
 }

@@ -21,11 +21,7 @@ pub struct NewInvoice {
 }
 
 pub fn insert_invoice(conn: &Connection, inv: &NewInvoice, at: DateTime<Utc>) -> Result<i64> {
-    let status = if inv.balance == Money::ZERO {
-        "paid"
-    } else {
-        "open"
-    };
+    let status = if inv.balance == Money::ZERO { "paid" } else { "open" };
     conn.prepare_cached(
         "INSERT INTO invoice (debtor_id, number, kind, issued_on, due_on, original_cents, balance_cents,
             currency, status, created_at, updated_at)
@@ -90,12 +86,7 @@ pub fn open_items(conn: &Connection, debtor_id: i64) -> Result<Vec<OpenItem>> {
 }
 
 /// Take `amount` off an invoice's balance; a balance that reaches zero marks it paid.
-pub fn reduce_balance(
-    conn: &Connection,
-    invoice_id: i64,
-    amount: Money,
-    at: DateTime<Utc>,
-) -> Result<()> {
+pub fn reduce_balance(conn: &Connection, invoice_id: i64, amount: Money, at: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached(
         "UPDATE invoice SET balance_cents = balance_cents - ?2,
                 status = CASE WHEN balance_cents - ?2 = 0 THEN 'paid' ELSE status END,

@@ -32,18 +32,11 @@ pub enum StoreError {
         "{path} was written by a newer dun (schema v{found}; this dun knows up to v{supported}). \
          It was left untouched: upgrade dun to open it."
     )]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        supported: i64,
-    },
+    TooNew { path: PathBuf, found: i64, supported: i64 },
     #[error("{path} is not a dun database or is damaged: {reason}")]
     Damaged { path: PathBuf, reason: String },
     #[error("cannot create {path}: {source}")]
-    Create {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Create { path: PathBuf, source: std::io::Error },
     #[error("migrating {path} failed, nothing was changed: {reason}")]
     Migration { path: PathBuf, reason: String },
     #[error("{0} was not found")]
@@ -57,37 +50,22 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Open (creating if needed) the database at `path`, ready for use.
 pub fn open(path: &Path) -> Result<Connection> {
     create_private(path)?;
-    let damaged = |e: rusqlite::Error| StoreError::Damaged {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
-    let mut conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(damaged)?;
+    let damaged = |e: rusqlite::Error| StoreError::Damaged { path: path.to_path_buf(), reason: e.to_string() };
+    let mut conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(damaged)?;
     // Read the version before any pragma writes, so a newer file is left byte-for-byte as it was.
-    let found: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(damaged)?;
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(damaged)?;
     if found > SCHEMA_VERSION {
-        return Err(StoreError::TooNew {
-            path: path.to_path_buf(),
-            found,
-            supported: SCHEMA_VERSION,
-        });
+        return Err(StoreError::TooNew { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
     }
     conn.busy_timeout(Duration::from_secs(5))?;
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(damaged)?;
+    conn.pragma_update(None, "journal_mode", "WAL").map_err(damaged)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     migrations()
         .to_latest(&mut conn)
-        .map_err(|e| StoreError::Migration {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+        .map_err(|e| StoreError::Migration { path: path.to_path_buf(), reason: e.to_string() })?;
     Ok(conn)
 }
 
@@ -97,10 +75,7 @@ pub fn open_in_memory() -> Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrations()
         .to_latest(&mut conn)
-        .map_err(|e| StoreError::Migration {
-            path: ":memory:".into(),
-            reason: e.to_string(),
-        })?;
+        .map_err(|e| StoreError::Migration { path: ":memory:".into(), reason: e.to_string() })?;
     Ok(conn)
 }
 
@@ -109,14 +84,8 @@ fn create_private(path: &Path) -> Result<()> {
     if path.exists() {
         return Ok(());
     }
-    let err = |source| StoreError::Create {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(dir) = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty() && !d.exists())
-    {
+    let err = |source| StoreError::Create { path: path.to_path_buf(), source };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
         let mut builder = fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]

@@ -36,16 +36,9 @@ pub fn insert_payment(conn: &Connection, p: &NewPayment, at: DateTime<Utc>) -> R
     Ok(conn.last_insert_rowid())
 }
 
-pub fn insert_allocation(
-    conn: &Connection,
-    payment_id: i64,
-    invoice_id: i64,
-    amount: Money,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO allocation (payment_id, invoice_id, amount_cents) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![payment_id, invoice_id, amount.cents()])?;
+pub fn insert_allocation(conn: &Connection, payment_id: i64, invoice_id: i64, amount: Money) -> Result<()> {
+    conn.prepare_cached("INSERT INTO allocation (payment_id, invoice_id, amount_cents) VALUES (?1, ?2, ?3)")?
+        .execute(params![payment_id, invoice_id, amount.cents()])?;
     Ok(())
 }
 
@@ -78,11 +71,7 @@ pub fn payments_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Payment>> {
     for p in &mut payments {
         p.allocations = stmt
             .query_map([p.id], |r| {
-                Ok(AppliedAmount {
-                    invoice_id: r.get(0)?,
-                    invoice_number: r.get(1)?,
-                    amount: Money(r.get(2)?),
-                })
+                Ok(AppliedAmount { invoice_id: r.get(0)?, invoice_number: r.get(1)?, amount: Money(r.get(2)?) })
             })?
             .collect::<rusqlite::Result<_>>()?;
         p.unapplied = p.amount - p.allocations.iter().map(|a| a.amount).sum();

@@ -66,15 +66,8 @@ pub fn update_promise(
     paid: Money,
     resolved_on: Option<NaiveDate>,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE promise SET status = ?2, paid_cents = ?3, resolved_on = ?4 WHERE id = ?1",
-    )?
-    .execute(params![
-        id,
-        status.code(),
-        paid.cents(),
-        resolved_on.map(date)
-    ])?;
+    conn.prepare_cached("UPDATE promise SET status = ?2, paid_cents = ?3, resolved_on = ?4 WHERE id = ?1")?
+        .execute(params![id, status.code(), paid.cents(), resolved_on.map(date)])?;
     Ok(())
 }
 
@@ -112,14 +105,7 @@ pub fn insert_plan(conn: &Connection, p: &NewPlan, at: DateTime<Utc>) -> Result<
         "INSERT INTO installment (plan_id, seq, due_on, amount_cents, paid_cents, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for i in &p.installments {
-        stmt.execute(params![
-            plan_id,
-            i.seq,
-            date(i.due_on),
-            i.amount.cents(),
-            i.paid.cents(),
-            i.status
-        ])?;
+        stmt.execute(params![plan_id, i.seq, date(i.due_on), i.amount.cents(), i.paid.cents(), i.status])?;
     }
     Ok(plan_id)
 }
@@ -268,8 +254,11 @@ pub fn open_installments(conn: &Connection, debtor_id: i64) -> Result<Vec<OpenIn
 }
 
 pub fn update_installment(conn: &Connection, id: i64, paid: Money, status: &str) -> Result<()> {
-    conn.prepare_cached("UPDATE installment SET paid_cents = ?2, status = ?3 WHERE id = ?1")?
-        .execute(params![id, paid.cents(), status])?;
+    conn.prepare_cached("UPDATE installment SET paid_cents = ?2, status = ?3 WHERE id = ?1")?.execute(params![
+        id,
+        paid.cents(),
+        status
+    ])?;
     Ok(())
 }
 

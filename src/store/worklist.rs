@@ -26,12 +26,7 @@ pub struct AccountFacts {
 }
 
 /// Facts for every debtor with an open balance, in debtor id order.
-pub fn account_facts(
-    conn: &Connection,
-    today: NaiveDate,
-    grace_days: u32,
-    cap_days: i64,
-) -> Result<Vec<AccountFacts>> {
+pub fn account_facts(conn: &Connection, today: NaiveDate, grace_days: u32, cap_days: i64) -> Result<Vec<AccountFacts>> {
     let today_s = date(today);
     let mut accounts: Vec<AccountFacts> = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
@@ -90,9 +85,7 @@ pub fn account_facts(
     };
 
     // Last contact: the attempts' index (debtor_id, at) answers this without the table.
-    let mut stmt = conn.prepare_cached(
-        "SELECT debtor_id, substr(max(at), 1, 10) FROM attempt GROUP BY debtor_id",
-    )?;
+    let mut stmt = conn.prepare_cached("SELECT debtor_id, substr(max(at), 1, 10) FROM attempt GROUP BY debtor_id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let on = get_date(r, 1)?;
@@ -103,9 +96,8 @@ pub fn account_facts(
     }
     drop(rows);
 
-    let mut stmt = conn.prepare_cached(
-        "SELECT debtor_id, min(due_on) FROM follow_up WHERE done_at IS NULL GROUP BY debtor_id",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT debtor_id, min(due_on) FROM follow_up WHERE done_at IS NULL GROUP BY debtor_id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let on = get_date(r, 1)?;
@@ -127,9 +119,7 @@ pub fn account_facts(
         let due = get_date(r, 1)?;
         let stored = get_code(r, 2, PromiseStatus::parse)?;
         let status = match stored {
-            PromiseStatus::Pending => {
-                evaluate_promise(Money(r.get(3)?), due, Money(r.get(4)?), today, grace_days)
-            }
+            PromiseStatus::Pending => evaluate_promise(Money(r.get(3)?), due, Money(r.get(4)?), today, grace_days),
             other => other,
         };
         with(r.get(0)?, &mut |a| {
@@ -137,9 +127,7 @@ pub fn account_facts(
             f.promises_12m += 1;
             match status {
                 PromiseStatus::Kept => f.kept_promises_12m += 1,
-                PromiseStatus::Pending => {
-                    f.promise_due_on = Some(f.promise_due_on.map_or(due, |d| d.min(due)))
-                }
+                PromiseStatus::Pending => f.promise_due_on = Some(f.promise_due_on.map_or(due, |d| d.min(due))),
                 PromiseStatus::Broken | PromiseStatus::PartlyKept => {
                     if due >= ninety_ago {
                         f.broken_promises_90d += 1;
@@ -198,13 +186,7 @@ pub fn search_debtors(conn: &Connection, query: &str) -> Result<Vec<i64>> {
     let escaped: String = query
         .trim()
         .chars()
-        .flat_map(|c| {
-            if matches!(c, '%' | '_' | '\\') {
-                vec!['\\', c]
-            } else {
-                vec![c]
-            }
-        })
+        .flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] })
         .collect();
     let pattern = format!("%{escaped}%");
     let mut stmt = conn.prepare_cached(

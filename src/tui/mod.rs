@@ -1,1 +1,109 @@
+//! The desk face: an Elm-style loop. Terminal events and store replies arrive as
+//! messages on one channel; `App::update` turns them into state and requests;
+//! the screen is redrawn only when something changed.
 
+pub mod action;
+pub mod app;
+pub mod form;
+pub mod forms;
+pub mod keymap;
+pub mod theme;
+pub mod view;
+pub mod worker;
+
+use std::sync::mpsc;
+
+use crossterm::event::{Event, KeyEventKind};
+use ratatui::DefaultTerminal;
+
+use crate::cli::{Context, Failure};
+use crate::desk::Desk;
+use app::{App, Msg};
+use theme::Theme;
+use worker::{Request, Ticket};
+
+/// Open the desk on the configured database.
+pub fn run_on(ctx: Context) -> Result<(), Failure> {
+    let desk = ctx.open_desk()?;
+    run(desk, false)
+}
+
+/// Open the desk on a fresh demo book in a temporary directory.
+pub fn run_demo(ctx: Context) -> Result<(), Failure> {
+    let dir = tempfile::Builder::new().prefix("dun-demo-").tempdir()?;
+    let desk = Desk::open(&dir.path().join("demo.db"), ctx.clock, ctx.config.clone())?;
+    run(desk, true)?;
+    println!("The demo book lived in a temporary directory and is gone. `dun demo --db demo.db` writes one to keep.");
+    Ok(())
+}
+
+fn run(desk: Desk, load_demo: bool) -> Result<(), Failure> {
+    let today = desk.today();
+    let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
+    let (req_tx, req_rx) = mpsc::channel::<(Ticket, Request)>();
+    let store = worker::spawn(desk, req_rx, msg_tx.clone(), Msg::Worker);
+
+    // ratatui::init installs a panic hook that restores the terminal first.
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, today, load_demo, &msg_tx, msg_rx, &req_tx);
+    ratatui::restore();
+    drop(req_tx);
+    // Wait for the store thread so a write in flight commits before dun exits.
+    let _ = store.join();
+    result
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    today: chrono::NaiveDate,
+    load_demo: bool,
+    msg_tx: &mpsc::Sender<Msg>,
+    msg_rx: mpsc::Receiver<Msg>,
+    req_tx: &mpsc::Sender<(Ticket, Request)>,
+) -> Result<(), Failure> {
+    let theme = Theme::from_env();
+    let height = terminal.size().map(|s| s.height).unwrap_or(24);
+    let (mut app, initial) = App::new(today, height, load_demo);
+    for request in initial {
+        let _ = req_tx.send(request);
+    }
+    spawn_input(msg_tx.clone());
+    let draw = |terminal: &mut DefaultTerminal, app: &App| {
+        terminal.draw(|frame| view::render(app, &theme, frame)).map(|_| ()).map_err(|e| Failure::failed(e.to_string()))
+    };
+    draw(terminal, &app)?;
+    while let Ok(msg) = msg_rx.recv() {
+        let mut batch = vec![msg];
+        batch.extend(msg_rx.try_iter());
+        for msg in batch {
+            for request in app.update(msg) {
+                let _ = req_tx.send(request);
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+        draw(terminal, &app)?;
+    }
+    Ok(())
+}
+
+/// Terminal input on its own thread; it ends when the loop stops listening.
+fn spawn_input(tx: mpsc::Sender<Msg>) {
+    std::thread::Builder::new()
+        .name("dun-input".into())
+        .spawn(move || {
+            loop {
+                let msg = match crossterm::event::read() {
+                    Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                    Ok(Event::Resize(width, height)) => Msg::Resize { width, height },
+                    Ok(_) => continue,
+                    Err(_) => return,
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+        })
+        .ok();
+}

@@ -1,0 +1,120 @@
+//! The command line, as clap reads it. Help text here is the CLI's documentation.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::domain::Money;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dun",
+    version,
+    about = "A keyboard-first collections desk for the terminal",
+    long_about = "dun keeps your debtors, A/R invoices, calls, promises and payments in one local SQLite file \
+                  and tells you whom to contact next and why.\n\nWith no command, dun opens the desk.",
+    after_help = "Start with `dun --demo` to try the desk on a realistic demo book."
+)]
+pub struct Cli {
+    /// Database file [default: the platform's data dir, e.g. ~/.local/share/dun/dun.db]
+    #[arg(long, global = true, env = "DUN_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Pin today's date (YYYY-MM-DD), for reproducible runs
+    #[arg(long, global = true, env = "DUN_TODAY", value_name = "DATE")]
+    pub today: Option<chrono::NaiveDate>,
+
+    /// Pin the current instant (RFC 3339, e.g. 2026-11-22T15:04:05Z)
+    #[arg(long, global = true, env = "DUN_NOW", value_name = "INSTANT")]
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+
+    /// Open the desk on a fresh demo database in a temporary directory
+    #[arg(long, conflicts_with = "db")]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a deterministic, realistic demo book into an empty database
+    Demo {
+        /// Number of debtors
+        #[arg(long, default_value_t = 250, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        debtors: u32,
+        /// Seed: the same seed and today give the same book
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// The ranked worklist: whom to contact next and why
+    Worklist {
+        /// Show at most N rows
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// One JSON document instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Everything about one account
+    Show {
+        /// Debtor number or the ledger's customer reference
+        account: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Log a contact attempt
+    Log {
+        account: String,
+        /// call-out, call-in, email, letter, sms, visit
+        #[arg(long, value_name = "CH")]
+        channel: String,
+        /// Outcome code: NA VM LM BZ DC WN TP RPC RPC-NC PTP PLAN RTP DISP CB INC ATTY BK DEC CND IN-RPC SENT
+        #[arg(long, value_name = "CODE")]
+        outcome: String,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        note: String,
+        /// Next follow-up: YYYY-MM-DD, t, +7
+        #[arg(long, value_name = "DATE")]
+        follow_up: Option<String>,
+        /// When the attempt happened (RFC 3339) [default: now]
+        #[arg(long, value_name = "INSTANT")]
+        at: Option<chrono::DateTime<chrono::FixedOffset>>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a payment, allocated to the oldest open invoices first
+    Pay {
+        account: String,
+        /// Amount, e.g. 250 or 1,250.00
+        #[arg(value_parser = parse_amount, allow_hyphen_values = true)]
+        amount: Money,
+        /// Date received: YYYY-MM-DD, t, +N [default: today]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+        /// check, ach, card, wire, cash…
+        #[arg(long, value_name = "M", default_value = "")]
+        method: String,
+        /// Check number or transaction reference
+        #[arg(long = "ref", value_name = "R", default_value = "")]
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a note to an account
+    Note {
+        account: String,
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print shell completions
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+fn parse_amount(s: &str) -> Result<Money, String> {
+    crate::domain::parse_money(s).map_err(|e| e.to_string())
+}

@@ -1,0 +1,133 @@
+//! `dun show ACCOUNT` as text.
+
+use chrono::NaiveDate;
+
+use super::table::Table;
+use crate::desk::AccountView;
+use crate::domain::{Bucket, days_past_due};
+
+pub fn render(v: &AccountView, today: NaiveDate) -> String {
+    let d = &v.debtor;
+    let cur = d.currency.as_str();
+    let mut out = String::new();
+    let place = [d.region.as_deref(), d.time_zone.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    out.push_str(&format!(
+        "{}  #{}{}  {}  {}\n",
+        d.name,
+        d.id,
+        d.external_ref.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
+        d.kind.code(),
+        place
+    ));
+    out.push_str(&format!("Open balance {}\n", v.open_balance.display(cur)));
+    let aging: Vec<String> =
+        Bucket::ALL.iter().map(|b| format!("{} {}", b.label(), v.aging.get(*b).display(cur))).collect();
+    out.push_str(&format!("  {}\n", aging.join(" | ")));
+    let flags = v.flag_labels();
+    if !flags.is_empty() {
+        out.push_str(&format!("Flags: {}\n", flags.join(", ")));
+    }
+    if let Some(f) = v.follow_ups.first() {
+        out.push_str(&format!("Next follow-up: {} {}\n", f.due_on, f.what));
+    }
+
+    out.push_str("\nContact points\n");
+    let mut t =
+        Table::new(&[("KIND", false), ("LABEL", false), ("VALUE", false), ("STATUS", false), ("SOURCE", false)]);
+    for c in &v.contact_points {
+        t.row(vec![c.kind.code().into(), c.label.clone(), c.value.clone(), c.status.code().into(), c.source.clone()]);
+    }
+    out.push_str(&indent(&t.render()));
+
+    out.push_str("\nInvoices\n");
+    let mut t = Table::new(&[
+        ("NUMBER", false),
+        ("ISSUED", false),
+        ("DUE", false),
+        ("DPD", true),
+        ("ORIGINAL", true),
+        ("BALANCE", true),
+        ("STATUS", false),
+    ]);
+    for i in &v.invoices {
+        let dpd = if i.status == "open" { days_past_due(i.due_on, today).max(0).to_string() } else { String::new() };
+        let status = if i.disputed { format!("{} (disputed)", i.status) } else { i.status.clone() };
+        t.row(vec![
+            i.number.clone(),
+            i.issued_on.map(|d| d.to_string()).unwrap_or_default(),
+            i.due_on.to_string(),
+            dpd,
+            i.original.display(cur),
+            i.balance.display(cur),
+            status,
+        ]);
+    }
+    out.push_str(&indent(&t.render()));
+
+    out.push_str("\nActivity (newest first)\n");
+    let mut t = Table::new(&[("WHEN", false), ("WHAT", false), ("OUTCOME", false), ("NOTE", false)]);
+    for a in &v.attempts {
+        t.row(vec![
+            a.at.format("%Y-%m-%d %H:%M").to_string(),
+            a.channel.code().into(),
+            a.outcome.clone(),
+            a.note.clone(),
+        ]);
+    }
+    for n in &v.notes {
+        t.row(vec![n.at.format("%Y-%m-%d %H:%M").to_string(), "note".into(), String::new(), n.body.clone()]);
+    }
+    out.push_str(&indent(&t.render()));
+
+    if !v.promises.is_empty() || !v.plans.is_empty() {
+        out.push_str("\nPromises & plans\n");
+        let mut t = Table::new(&[("DUE", false), ("AMOUNT", true), ("PAID", true), ("STATUS", false)]);
+        for p in &v.promises {
+            t.row(vec![
+                p.due_on.to_string(),
+                p.amount.display(cur),
+                p.paid.display(cur),
+                format!("promise {}", p.status.code()),
+            ]);
+        }
+        for p in &v.plans {
+            for i in &p.installments {
+                t.row(vec![
+                    i.due_on.to_string(),
+                    i.amount.display(cur),
+                    i.paid.display(cur),
+                    format!("plan #{} installment {} {}", p.id, i.seq, i.status),
+                ]);
+            }
+        }
+        out.push_str(&indent(&t.render()));
+    }
+
+    if !v.payments.is_empty() {
+        out.push_str("\nPayments\n");
+        let mut t = Table::new(&[
+            ("RECEIVED", false),
+            ("AMOUNT", true),
+            ("METHOD", false),
+            ("REF", false),
+            ("APPLIED TO", false),
+        ]);
+        for p in &v.payments {
+            let applied: Vec<String> =
+                p.allocations.iter().map(|a| format!("{} {}", a.invoice_number, a.amount.display(cur))).collect();
+            t.row(vec![
+                p.received_on.to_string(),
+                p.amount.display(cur),
+                p.method.clone(),
+                p.reference.clone(),
+                applied.join(", "),
+            ]);
+        }
+        out.push_str(&indent(&t.render()));
+    }
+    out
+}
+
+fn indent(s: &str) -> String {
+    s.lines().map(|l| format!("  {l}\n")).collect()
+}

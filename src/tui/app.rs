@@ -1,0 +1,464 @@
+//! The desk's state and its one `update` function. `update` never touches the
+//! database or the terminal: it changes state and returns requests for the store
+//! thread as data, so every key sequence can be tested without either.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+
+use super::action::Action;
+use super::form::FormOutcome;
+use super::forms::{OpenForm, Purpose};
+use super::keymap::{Context, Key, Keymap};
+use super::worker::{Reply, Request, Response, Ticket, WorkerEvent};
+use crate::desk::{AccountView, WorklistRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Loading,
+    Welcome,
+    Worklist,
+    Account,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Invoices,
+    Activity,
+    PromisesPlans,
+    Payments,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Invoices, Tab::Activity, Tab::PromisesPlans, Tab::Payments];
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Invoices => "Invoices",
+            Tab::Activity => "Activity",
+            Tab::PromisesPlans => "Promises & plans",
+            Tab::Payments => "Payments",
+        }
+    }
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    Form(OpenForm),
+    ConfirmDiscard(OpenForm),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter {
+    pub query: String,
+    pub editing: bool,
+    /// Matching debtors, once the store has answered for this query.
+    pub ids: Option<HashSet<i64>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountState {
+    pub id: i64,
+    pub view: Option<Box<AccountView>>,
+    pub tab: Tab,
+    pub selected: [usize; 4],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Which read a ticket answers; only the latest of each kind is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ReadKind {
+    Worklist,
+    Account,
+    Search,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize { width: u16, height: u16 },
+    Worker(WorkerEvent),
+}
+
+pub struct App {
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub rows: Vec<WorklistRow>,
+    /// Indices into `rows` that pass the filter.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+    pub filter: Option<Filter>,
+    pub account: Option<AccountState>,
+    pub status: Option<Status>,
+    pub progress: Option<(usize, usize)>,
+    pub today: NaiveDate,
+    pub keymap: Keymap,
+    /// Rows a list shows at once, for paging.
+    pub page: usize,
+    pub quit: bool,
+    next_ticket: Ticket,
+    latest: HashMap<ReadKind, Ticket>,
+    writes: HashSet<Ticket>,
+}
+
+impl App {
+    /// A new desk; the returned requests load the worklist (after writing the
+    /// demo book, when `load_demo`).
+    pub fn new(today: NaiveDate, height: u16, load_demo: bool) -> (App, Vec<(Ticket, Request)>) {
+        let mut app = App {
+            screen: Screen::Loading,
+            overlay: None,
+            rows: Vec::new(),
+            visible: Vec::new(),
+            selected: 0,
+            filter: None,
+            account: None,
+            status: None,
+            progress: None,
+            today,
+            keymap: Keymap::default(),
+            page: page_for(height),
+            quit: false,
+            next_ticket: 0,
+            latest: HashMap::new(),
+            writes: HashSet::new(),
+        };
+        let mut out = Vec::new();
+        if load_demo {
+            app.act(Action::LoadDemo, &mut out);
+        } else {
+            app.read(ReadKind::Worklist, Request::Worklist, &mut out);
+        }
+        (app, out)
+    }
+
+    pub fn context(&self) -> Context {
+        match self.screen {
+            Screen::Loading | Screen::Worklist => Context::Worklist,
+            Screen::Welcome => Context::Welcome,
+            Screen::Account => Context::Account,
+        }
+    }
+
+    pub fn selected_row(&self) -> Option<&WorklistRow> {
+        self.visible.get(self.selected).map(|&i| &self.rows[i])
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<(Ticket, Request)> {
+        let mut out = Vec::new();
+        match msg {
+            Msg::Key(key) => self.on_key(&key, &mut out),
+            Msg::Resize { height, .. } => self.page = page_for(height),
+            Msg::Worker(WorkerEvent::Progress { done, total }) => self.progress = Some((done, total)),
+            Msg::Worker(WorkerEvent::Reply(reply)) => self.on_reply(reply, &mut out),
+        }
+        out
+    }
+
+    fn ticket(&mut self) -> Ticket {
+        self.next_ticket += 1;
+        self.next_ticket
+    }
+
+    fn read(&mut self, kind: ReadKind, request: Request, out: &mut Vec<(Ticket, Request)>) {
+        let t = self.ticket();
+        self.latest.insert(kind, t);
+        out.push((t, request));
+    }
+
+    fn write(&mut self, request: Request, out: &mut Vec<(Ticket, Request)>) {
+        let t = self.ticket();
+        self.writes.insert(t);
+        out.push((t, request));
+    }
+
+    fn reload(&mut self, out: &mut Vec<(Ticket, Request)>) {
+        self.read(ReadKind::Worklist, Request::Worklist, out);
+        if let Some(id) = self.account.as_ref().map(|a| a.id) {
+            self.read(ReadKind::Account, Request::Account(id), out);
+        }
+        if let Some(q) = self.filter.as_ref().map(|f| f.query.clone()).filter(|q| !q.is_empty()) {
+            self.read(ReadKind::Search, Request::Search(q), out);
+        }
+    }
+
+    fn on_key(&mut self, key: &KeyEvent, out: &mut Vec<(Ticket, Request)>) {
+        match self.overlay.take() {
+            Some(Overlay::ConfirmDiscard(form)) => {
+                use crossterm::event::KeyCode;
+                match key.code {
+                    KeyCode::Char('y') | KeyCode::Char('Y') => self.status = Some(info("Discarded")),
+                    _ => self.overlay = Some(Overlay::Form(form)),
+                }
+                return;
+            }
+            Some(Overlay::Form(mut open)) => {
+                match open.form.on_key(key, self.today) {
+                    FormOutcome::Editing => self.overlay = Some(Overlay::Form(open)),
+                    FormOutcome::Cancel => {}
+                    FormOutcome::ConfirmDiscard => self.overlay = Some(Overlay::ConfirmDiscard(open)),
+                    FormOutcome::Submit => {
+                        if let Some(problem) = open.cross_problem(self.today) {
+                            open.form.error = Some(problem);
+                        } else if let Some(request) = open.request(self.today) {
+                            open.form.saving = true;
+                            self.write(request, out);
+                        }
+                        self.overlay = Some(Overlay::Form(open));
+                    }
+                }
+                return;
+            }
+            Some(Overlay::Help) => {
+                // Any key closes help; it never triggers the action underneath.
+                return;
+            }
+            None => {}
+        }
+        if self.filter.as_ref().is_some_and(|f| f.editing) && self.on_filter_key(key, out) {
+            return;
+        }
+        let k = Key::from_event(key);
+        if let Some(action) = self.keymap.lookup(self.context(), k) {
+            self.status = None;
+            self.act(action, out);
+        }
+    }
+
+    /// Typing into the filter; `false` lets navigation keys through to the list.
+    fn on_filter_key(&mut self, key: &KeyEvent, out: &mut Vec<(Ticket, Request)>) -> bool {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let Some(filter) = self.filter.as_mut() else { return false };
+        match key.code {
+            KeyCode::Esc => {
+                self.filter = None;
+                self.refilter();
+                return true;
+            }
+            KeyCode::Enter => {
+                filter.editing = false;
+                if filter.query.is_empty() {
+                    self.filter = None;
+                }
+                return true;
+            }
+            KeyCode::Backspace => {
+                filter.query.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => filter.query.push(c),
+            _ => return false,
+        }
+        let query = filter.query.clone();
+        filter.ids = None;
+        if query.trim().is_empty() {
+            self.refilter();
+        } else {
+            self.read(ReadKind::Search, Request::Search(query), out);
+        }
+        true
+    }
+
+    fn act(&mut self, action: Action, out: &mut Vec<(Ticket, Request)>) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Back => self.back(),
+            Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Refresh => self.reload(out),
+            Action::Up | Action::Down | Action::Top | Action::Bottom => self.step(action),
+            Action::PageUp | Action::PageDown | Action::HalfPageUp | Action::HalfPageDown => self.step(action),
+            Action::Open => {
+                if let Some(id) = self.selected_row().map(|r| r.id) {
+                    self.open_account(id, out);
+                }
+            }
+            Action::Filter => {
+                let query = self.filter.as_ref().map(|f| f.query.clone()).unwrap_or_default();
+                let ids = self.filter.as_ref().and_then(|f| f.ids.clone());
+                self.filter = Some(Filter { query, editing: true, ids });
+            }
+            Action::NextTab | Action::PrevTab => {
+                if let Some(acc) = self.account.as_mut() {
+                    let n = Tab::ALL.len();
+                    let i = acc.tab.index();
+                    acc.tab = Tab::ALL[if action == Action::NextTab { (i + 1) % n } else { (i + n - 1) % n }];
+                }
+            }
+            Action::LogAttempt => self.open_form(Purpose::LogAttempt),
+            Action::RecordPayment => self.open_form(Purpose::RecordPayment),
+            Action::AddNote => self.open_form(Purpose::AddNote),
+            Action::LoadDemo => {
+                self.progress = Some((0, 250));
+                self.write(Request::LoadDemo { debtors: 250, seed: 1 }, out);
+            }
+        }
+    }
+
+    fn back(&mut self) {
+        match self.screen {
+            Screen::Account => {
+                self.screen = Screen::Worklist;
+                self.account = None;
+            }
+            Screen::Worklist if self.filter.is_some() => {
+                self.filter = None;
+                self.refilter();
+            }
+            _ => {}
+        }
+    }
+
+    fn open_account(&mut self, id: i64, out: &mut Vec<(Ticket, Request)>) {
+        self.account = Some(AccountState { id, view: None, tab: Tab::Invoices, selected: [0; 4] });
+        self.screen = Screen::Account;
+        self.read(ReadKind::Account, Request::Account(id), out);
+    }
+
+    /// The account a form acts on: the open account, else the selected worklist row.
+    fn target(&self) -> Option<(i64, String)> {
+        match self.screen {
+            Screen::Account => self.account.as_ref().map(|a| {
+                (a.id, a.view.as_ref().map(|v| v.debtor.name.clone()).unwrap_or_else(|| format!("#{}", a.id)))
+            }),
+            Screen::Worklist => self.selected_row().map(|r| (r.id, r.name.clone())),
+            _ => None,
+        }
+    }
+
+    fn open_form(&mut self, purpose: Purpose) {
+        if let Some((id, name)) = self.target() {
+            self.overlay = Some(Overlay::Form(OpenForm::new(purpose, id, &name)));
+        }
+    }
+
+    /// Rows in the list the keys move through now.
+    fn list_len(&self) -> usize {
+        match (self.screen, &self.account) {
+            (Screen::Account, Some(acc)) => acc.view.as_ref().map_or(0, |v| tab_len(v, acc.tab)),
+            _ => self.visible.len(),
+        }
+    }
+
+    fn step(&mut self, action: Action) {
+        let len = self.list_len();
+        let page = self.page.max(1);
+        let current = match (self.screen, &self.account) {
+            (Screen::Account, Some(acc)) => acc.selected[acc.tab.index()],
+            _ => self.selected,
+        };
+        let last = len.saturating_sub(1);
+        let next = match action {
+            Action::Up => current.saturating_sub(1),
+            Action::Down => (current + 1).min(last),
+            Action::Top => 0,
+            Action::Bottom => last,
+            Action::PageUp => current.saturating_sub(page),
+            Action::PageDown => (current + page).min(last),
+            Action::HalfPageUp => current.saturating_sub(page / 2),
+            Action::HalfPageDown => (current + page / 2).min(last),
+            _ => current,
+        };
+        match (self.screen, self.account.as_mut()) {
+            (Screen::Account, Some(acc)) => acc.selected[acc.tab.index()] = next,
+            _ => self.selected = next,
+        }
+    }
+
+    fn refilter(&mut self) {
+        let keep = self.selected_row().map(|r| r.id);
+        self.visible = match self.filter.as_ref().and_then(|f| f.ids.as_ref()) {
+            Some(ids) => (0..self.rows.len()).filter(|&i| ids.contains(&self.rows[i].id)).collect(),
+            None => (0..self.rows.len()).collect(),
+        };
+        self.selected = keep
+            .and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id))
+            .unwrap_or(0)
+            .min(self.visible.len().saturating_sub(1));
+    }
+
+    fn on_reply(&mut self, reply: Reply, out: &mut Vec<(Ticket, Request)>) {
+        let is_write = self.writes.remove(&reply.ticket);
+        let kind = self.latest.iter().find(|(_, t)| **t == reply.ticket).map(|(k, _)| *k);
+        if !is_write && kind.is_none() {
+            return; // A stale read: a newer one of its kind is on its way.
+        }
+        match reply.result {
+            Ok(Response::Worklist { rows, empty_book }) => {
+                self.rows = rows;
+                self.refilter();
+                self.screen = match self.screen {
+                    _ if empty_book => Screen::Welcome,
+                    Screen::Loading | Screen::Welcome => Screen::Worklist,
+                    other => other,
+                };
+            }
+            Ok(Response::Account(view)) => {
+                if let Some(acc) = self.account.as_mut().filter(|a| a.id == view.debtor.id) {
+                    acc.view = Some(view);
+                    let len = acc.view.as_ref().map(|v| Tab::ALL.map(|t| tab_len(v, t))).unwrap_or_default();
+                    for (sel, n) in acc.selected.iter_mut().zip(len) {
+                        *sel = (*sel).min(n.saturating_sub(1));
+                    }
+                }
+            }
+            Ok(Response::Search { query, ids }) => {
+                if let Some(f) = self.filter.as_mut().filter(|f| f.query == query) {
+                    f.ids = Some(ids.into_iter().collect());
+                    self.refilter();
+                }
+            }
+            Ok(Response::Saved(saved)) => {
+                if matches!(self.overlay, Some(Overlay::Form(_))) {
+                    self.overlay = None;
+                }
+                self.status = Some(info(&saved.message));
+                self.reload(out);
+            }
+            Ok(Response::DemoLoaded(summary)) => {
+                self.progress = None;
+                self.status = Some(info(&format!(
+                    "Demo book loaded: {} debtors, {} invoices. Enter opens an account, ? shows the keys.",
+                    summary.debtors, summary.invoices
+                )));
+                self.reload(out);
+            }
+            Err(message) => {
+                self.progress = None;
+                match self.overlay.as_mut() {
+                    Some(Overlay::Form(open)) if is_write => {
+                        open.form.saving = false;
+                        open.form.error = Some(message);
+                    }
+                    _ => self.status = Some(Status { text: message, error: true }),
+                }
+            }
+        }
+    }
+}
+
+fn info(text: &str) -> Status {
+    Status { text: text.to_string(), error: false }
+}
+
+/// Visible list rows for a page: the screen less title, header, hint and status lines.
+fn page_for(height: u16) -> usize {
+    usize::from(height.saturating_sub(6)).max(1)
+}
+
+/// How many rows a tab lists.
+pub fn tab_len(v: &AccountView, tab: Tab) -> usize {
+    match tab {
+        Tab::Invoices => v.invoices.len(),
+        Tab::Activity => v.attempts.len() + v.notes.len(),
+        Tab::PromisesPlans => v.promises.len() + v.plans.iter().map(|p| p.installments.len()).sum::<usize>(),
+        Tab::Payments => v.payments.len(),
+    }
+}

@@ -1,0 +1,197 @@
+//! The one table of key bindings. Dispatch, the `?` help screen and the hint bar
+//! are all read from it, so they cannot disagree.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+
+/// Where a binding applies. `Global` applies under every screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Global,
+    Welcome,
+    Worklist,
+    Account,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::Welcome => "Welcome",
+            Context::Worklist => "Worklist",
+            Context::Account => "Account",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    const fn plain(code: KeyCode) -> Key {
+        Key { code, mods: KeyModifiers::NONE }
+    }
+    const fn ch(c: char) -> Key {
+        Key::plain(KeyCode::Char(c))
+    }
+    const fn ctrl(c: char) -> Key {
+        Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+    }
+
+    /// Normalise a terminal key event: Shift is implied by an upper-case letter.
+    pub fn from_event(e: &KeyEvent) -> Key {
+        let mut mods = e.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        if matches!(e.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        Key { code: e.code, mods }
+    }
+
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) { format!("C-{base}") } else { base }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: Vec<Key>,
+    pub action: Action,
+    /// Shown in the hint bar (the rest only in help).
+    pub hint: bool,
+}
+
+impl Binding {
+    pub fn keys_label(&self) -> String {
+        self.keys.iter().map(Key::label).collect::<Vec<_>>().join("/")
+    }
+}
+
+fn b(context: Context, keys: &[Key], action: Action, hint: bool) -> Binding {
+    Binding { context, keys: keys.to_vec(), action, hint }
+}
+
+/// The default keymap (DESIGN.md "Keys").
+pub fn default_bindings() -> Vec<Binding> {
+    use Action as A;
+    use Context::*;
+    use KeyCode as K;
+    let list = [
+        // Navigation shared by the lists.
+        (&[Worklist, Account][..], &[Key::ch('j'), Key::plain(K::Down)][..], A::Down, false),
+        (&[Worklist, Account], &[Key::ch('k'), Key::plain(K::Up)], A::Up, false),
+        (&[Worklist, Account], &[Key::ch('g'), Key::plain(K::Home)], A::Top, false),
+        (&[Worklist, Account], &[Key::ch('G'), Key::plain(K::End)], A::Bottom, false),
+        (&[Worklist, Account], &[Key::plain(K::PageDown)], A::PageDown, false),
+        (&[Worklist, Account], &[Key::plain(K::PageUp)], A::PageUp, false),
+        (&[Worklist, Account], &[Key::ctrl('d')], A::HalfPageDown, false),
+        (&[Worklist, Account], &[Key::ctrl('u')], A::HalfPageUp, false),
+        (&[Worklist], &[Key::plain(K::Enter)], A::Open, true),
+        (&[Worklist], &[Key::ch('/')], A::Filter, true),
+        // Account actions, also on the selected worklist row.
+        (&[Worklist, Account], &[Key::ch('c')], A::LogAttempt, true),
+        (&[Worklist, Account], &[Key::ch('p')], A::RecordPayment, true),
+        (&[Worklist, Account], &[Key::ch('n')], A::AddNote, true),
+        (&[Account], &[Key::plain(K::Tab), Key::ch('l'), Key::plain(K::Right)], A::NextTab, true),
+        (&[Account], &[Key::plain(K::BackTab), Key::ch('h'), Key::plain(K::Left)], A::PrevTab, false),
+        (&[Welcome], &[Key::ch('d')], A::LoadDemo, true),
+        // Everywhere.
+        (&[Global], &[Key::ch('?'), Key::plain(K::F(1))], A::Help, true),
+        (&[Global], &[Key::plain(K::Esc)], A::Back, false),
+        (&[Worklist, Welcome], &[Key::ch('q')], A::Quit, true),
+        (&[Account], &[Key::ch('q')], A::Back, true),
+        (&[Global], &[Key::ctrl('c')], A::Quit, false),
+        (&[Global], &[Key::ctrl('l')], A::Refresh, false),
+    ];
+    list.iter().flat_map(|(ctxs, keys, action, hint)| ctxs.iter().map(|c| b(*c, keys, *action, *hint))).collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap { bindings: default_bindings() }
+    }
+}
+
+impl Keymap {
+    /// The action for `key` on a screen: the screen's own bindings first, then global ones.
+    pub fn lookup(&self, context: Context, key: Key) -> Option<Action> {
+        [context, Context::Global]
+            .into_iter()
+            .find_map(|ctx| self.bindings.iter().find(|b| b.context == ctx && b.keys.contains(&key)).map(|b| b.action))
+    }
+
+    /// Bindings of one context, in table order.
+    pub fn of(&self, context: Context) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| b.context == context)
+    }
+
+    /// The hint bar for a screen: its hinted bindings, then the hinted global ones.
+    pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        self.of(context)
+            .chain(self.of(Context::Global))
+            .filter(|b| b.hint)
+            .map(|b| (b.keys[0].label(), b.action.hint()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_context_binds_one_key_twice() {
+        let map = Keymap::default();
+        for ctx in [Context::Global, Context::Welcome, Context::Worklist, Context::Account] {
+            let mut seen = Vec::new();
+            for b in map.of(ctx) {
+                for k in &b.keys {
+                    assert!(!seen.contains(k), "{:?} bound twice in {ctx:?}", k.label());
+                    seen.push(*k);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_action_is_reachable_and_described() {
+        let map = Keymap::default();
+        for action in Action::ALL {
+            assert!(map.bindings.iter().any(|b| b.action == action), "{} has no key", action.name());
+            assert!(!action.description().is_empty());
+        }
+    }
+
+    #[test]
+    fn uppercase_letters_drop_the_shift_modifier() {
+        let e = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(Keymap::default().lookup(Context::Worklist, Key::from_event(&e)), Some(Action::Bottom));
+    }
+}

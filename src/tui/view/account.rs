@@ -1,0 +1,251 @@
+//! The account screen: header with contacts, aging and flags; tabs below.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Tabs};
+
+use super::super::app::{App, Tab, tab_len};
+use super::super::theme::{Role, Theme};
+use super::{centered, scroll_offset};
+use crate::desk::AccountView;
+use crate::domain::{Bucket, ContactKind, days_past_due};
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(acc) = app.account.as_ref() else { return };
+    let Some(view) = acc.view.as_deref() else {
+        let p = Paragraph::new(Line::styled("Loading the account…", theme.style(Role::Muted)));
+        frame.render_widget(p, centered(area, 22, 1));
+        return;
+    };
+    let [head, tabs, body] =
+        Layout::vertical([Constraint::Length(4), Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    header(view, theme, frame, head);
+    let titles = Tab::ALL.iter().map(|t| format!("{} ({})", t.title(), tab_len(view, *t)));
+    frame.render_widget(
+        Tabs::new(titles)
+            .select(Tab::ALL.iter().position(|t| *t == acc.tab).unwrap_or(0))
+            .style(theme.style(Role::Muted))
+            .highlight_style(theme.style(Role::Title)),
+        tabs,
+    );
+    let selected = acc.selected[Tab::ALL.iter().position(|t| *t == acc.tab).unwrap_or(0)];
+    let (header_row, rows, widths) = match acc.tab {
+        Tab::Invoices => invoices(view, app),
+        Tab::Activity => activity(view),
+        Tab::PromisesPlans => promises(view),
+        Tab::Payments => payments(view),
+    };
+    if rows.is_empty() {
+        let p = Paragraph::new(Line::styled("Nothing here yet.", theme.style(Role::Muted)));
+        frame.render_widget(p, body);
+        return;
+    }
+    let height = usize::from(body.height.saturating_sub(1));
+    let offset = scroll_offset(selected, height);
+    let rows = rows.into_iter().enumerate().skip(offset).take(height).map(|(i, (cells, role))| {
+        let row = Row::new(cells).style(theme.style(role));
+        if i == selected { row.style(theme.style(Role::Selected)) } else { row }
+    });
+    let table = Table::new(rows, widths).header(Row::new(header_row).style(theme.style(Role::Title))).column_spacing(1);
+    frame.render_widget(table, body);
+}
+
+fn header(v: &AccountView, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let d = &v.debtor;
+    let cur = d.currency.as_str();
+    let mut who = vec![Span::styled(d.name.clone(), theme.style(Role::Title))];
+    let mut facts = vec![format!("#{}", d.id)];
+    facts.extend(d.external_ref.clone());
+    facts.push(d.kind.code().to_string());
+    facts.extend(d.region.clone());
+    facts.extend(d.time_zone.clone());
+    who.push(Span::styled(format!("  {}", facts.join(" · ")), theme.style(Role::Muted)));
+
+    let mut contacts = Vec::new();
+    for kind in [ContactKind::Phone, ContactKind::Email, ContactKind::Address] {
+        if let Some(c) = v.contact_points.iter().find(|c| c.kind == kind) {
+            let more = v.contact_points.iter().filter(|x| x.kind == kind).count() - 1;
+            let extra = if more > 0 { format!(" +{more}") } else { String::new() };
+            contacts.push(Span::raw(format!("{} ", c.value)));
+            contacts.push(Span::styled(format!("({}){extra}   ", c.status.code()), theme.style(Role::Muted)));
+        }
+    }
+
+    // Only the buckets that hold money: a row of zeros is noise on a narrow screen.
+    let mut aging = vec![Span::styled(format!("Open {}", v.open_balance.display(cur)), theme.style(Role::Title))];
+    for b in Bucket::ALL.into_iter().filter(|b| v.aging.get(*b) != crate::domain::Money::ZERO) {
+        aging.push(Span::styled(format!("  {} {}", b.label(), v.aging.get(b).display(cur)), theme.bucket(b)));
+    }
+
+    let mut flags: Vec<Span> =
+        v.flag_labels().into_iter().map(|f| Span::styled(format!("[{f}] "), theme.style(Role::Warning))).collect();
+    if let Some(f) = v.follow_ups.first() {
+        flags.push(Span::raw(format!("Follow-up {} {}", f.due_on, f.what)));
+    }
+    let lines = vec![Line::from(who), Line::from(contacts), Line::from(aging), Line::from(flags)];
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+type TabRows = (Vec<&'static str>, Vec<(Vec<Cell<'static>>, Role)>, Vec<Constraint>);
+
+fn right(s: String) -> Cell<'static> {
+    Cell::from(Line::from(s).right_aligned())
+}
+
+fn invoices(v: &AccountView, app: &App) -> TabRows {
+    let cur = v.debtor.currency.clone();
+    let rows = v
+        .invoices
+        .iter()
+        .map(|i| {
+            let open = i.status == "open";
+            let dpd = days_past_due(i.due_on, app.today);
+            let status = if i.disputed { format!("{} · disputed", i.status) } else { i.status.clone() };
+            let role = if !open {
+                Role::Muted
+            } else {
+                match Bucket::for_days_past_due(dpd) {
+                    Bucket::Current => Role::Current,
+                    Bucket::Days1To30 => Role::Overdue1To30,
+                    Bucket::Days31To60 => Role::Overdue31To60,
+                    Bucket::Days61To90 => Role::Overdue61To90,
+                    _ => Role::Overdue90Plus,
+                }
+            };
+            let cells = vec![
+                Cell::from(i.number.clone()),
+                Cell::from(i.issued_on.map(|d| d.to_string()).unwrap_or_default()),
+                Cell::from(i.due_on.to_string()),
+                right(if open { dpd.max(0).to_string() } else { String::new() }),
+                right(i.original.display(&cur)),
+                right(i.balance.display(&cur)),
+                Cell::from(status),
+            ];
+            (cells, role)
+        })
+        .collect();
+    let widths = vec![
+        Constraint::Fill(2),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(4),
+        Constraint::Length(12),
+        Constraint::Length(12),
+        Constraint::Fill(1),
+    ];
+    (vec!["Invoice", "Issued", "Due", "DPD", "Original", "Balance", "Status"], rows, widths)
+}
+
+fn activity(v: &AccountView) -> TabRows {
+    let mut items: Vec<(chrono::DateTime<chrono::Utc>, Vec<Cell<'static>>, Role)> = v
+        .attempts
+        .iter()
+        .map(|a| {
+            let label = crate::domain::outcome(&a.outcome).map_or(a.outcome.clone(), |o| o.label.to_string());
+            let detail = if a.note.is_empty() { label } else { format!("{label} · {}", a.note) };
+            let cells = vec![
+                Cell::from(a.at.format("%Y-%m-%d %H:%M").to_string()),
+                Cell::from(a.channel.code()),
+                Cell::from(a.outcome.clone()),
+                Cell::from(detail),
+            ];
+            (a.at, cells, Role::Base)
+        })
+        .collect();
+    items.extend(v.notes.iter().map(|n| {
+        let cells = vec![
+            Cell::from(n.at.format("%Y-%m-%d %H:%M").to_string()),
+            Cell::from("note"),
+            Cell::from(""),
+            Cell::from(n.body.clone()),
+        ];
+        (n.at, cells, Role::Muted)
+    }));
+    items.sort_by_key(|item| std::cmp::Reverse(item.0));
+    let widths = vec![Constraint::Length(16), Constraint::Length(8), Constraint::Length(6), Constraint::Fill(1)];
+    (
+        vec!["When (UTC)", "Channel", "Code", "Outcome · note"],
+        items.into_iter().map(|(_, c, r)| (c, r)).collect(),
+        widths,
+    )
+}
+
+fn promises(v: &AccountView) -> TabRows {
+    let cur = v.debtor.currency.clone();
+    let mut rows = Vec::new();
+    for p in &v.promises {
+        let role = match p.status.code() {
+            "broken" | "partly-kept" => Role::PromiseBroken,
+            "kept" => Role::Success,
+            _ => Role::Warning,
+        };
+        rows.push((
+            vec![
+                Cell::from(p.due_on.to_string()),
+                Cell::from("promise"),
+                right(p.amount.display(&cur)),
+                right(p.paid.display(&cur)),
+                Cell::from(format!("{} (made {})", p.status.code(), p.promised_on)),
+            ],
+            role,
+        ));
+    }
+    for plan in &v.plans {
+        for i in &plan.installments {
+            let role = match i.status.as_str() {
+                "missed" => Role::PromiseBroken,
+                "paid" => Role::Success,
+                _ => Role::Base,
+            };
+            rows.push((
+                vec![
+                    Cell::from(i.due_on.to_string()),
+                    Cell::from(format!("plan {}/{}", i.seq, plan.installments.len())),
+                    right(i.amount.display(&cur)),
+                    right(i.paid.display(&cur)),
+                    Cell::from(format!("{} · plan {} {}", i.status, plan.frequency, plan.status)),
+                ],
+                role,
+            ));
+        }
+    }
+    let widths = vec![
+        Constraint::Length(10),
+        Constraint::Length(9),
+        Constraint::Length(12),
+        Constraint::Length(12),
+        Constraint::Fill(1),
+    ];
+    (vec!["Due", "What", "Amount", "Paid", "Status"], rows, widths)
+}
+
+fn payments(v: &AccountView) -> TabRows {
+    let cur = v.debtor.currency.clone();
+    let rows = v
+        .payments
+        .iter()
+        .map(|p| {
+            let mut applied: Vec<String> = p.allocations.iter().map(|a| a.invoice_number.clone()).collect();
+            if p.unapplied.is_positive() {
+                applied.push(format!("{} unapplied", p.unapplied.display(&cur)));
+            }
+            let cells = vec![
+                Cell::from(p.received_on.to_string()),
+                right(p.amount.display(&cur)),
+                Cell::from(p.method.clone()),
+                Cell::from(p.reference.clone()),
+                Cell::from(applied.join(", ")),
+            ];
+            (cells, Role::Base)
+        })
+        .collect();
+    let widths = vec![
+        Constraint::Length(10),
+        Constraint::Length(12),
+        Constraint::Length(6),
+        Constraint::Length(8),
+        Constraint::Fill(1),
+    ];
+    (vec!["Received", "Amount", "Method", "Ref", "Applied to"], rows, widths)
+}

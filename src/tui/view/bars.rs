@@ -1,0 +1,73 @@
+//! Title, status and hint bars.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::super::app::{App, Screen};
+use super::super::theme::{Role, Theme};
+use crate::domain::Money;
+
+pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let screen = match app.screen {
+        Screen::Loading => "Loading",
+        Screen::Welcome => "Welcome",
+        Screen::Worklist => "Worklist",
+        Screen::Account => "Account",
+    };
+    let mut spans = vec![Span::styled(" dun ", theme.style(Role::Title)), Span::raw(format!("· {screen}"))];
+    if matches!(app.screen, Screen::Worklist | Screen::Account) && !app.rows.is_empty() {
+        let currency = app.rows.first().map_or("USD", |r| r.currency.as_str());
+        let total: Money = app.rows.iter().map(|r| r.balance).sum();
+        spans.push(Span::styled(
+            format!("  {} accounts · {} open", app.rows.len(), total.display(currency)),
+            theme.style(Role::Muted),
+        ));
+    }
+    let right = format!("{} ", app.today.format("%a %Y-%m-%d"));
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let pad = usize::from(area.width).saturating_sub(used + right.chars().count());
+    spans.push(Span::raw(" ".repeat(pad)));
+    spans.push(Span::styled(right, theme.style(Role::Muted)));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let line = if let Some(s) = app.status.as_ref().filter(|_| !app.filter.as_ref().is_some_and(|f| f.editing)) {
+        Line::styled(format!(" {}", s.text), theme.style(if s.error { Role::Error } else { Role::Success }))
+    } else if let Some(f) = app.filter.as_ref() {
+        let count = match f.ids {
+            Some(_) => format!("  {} match(es)", app.visible.len()),
+            None if f.query.trim().is_empty() => String::new(),
+            None => "  searching…".into(),
+        };
+        let cursor = if f.editing { "▏" } else { "" };
+        Line::from(vec![
+            Span::styled(" / ", theme.style(Role::KeyHint)),
+            Span::raw(format!("{}{cursor}", f.query)),
+            Span::styled(count, theme.style(Role::Muted)),
+        ])
+    } else if let Some((done, total)) = app.progress {
+        Line::styled(format!(" Writing the demo book… {done}/{total} debtors"), theme.style(Role::Warning))
+    } else {
+        Line::default()
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub fn hints(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let hints: Vec<(String, &str)> = if app.overlay.is_some() {
+        vec![]
+    } else if app.filter.as_ref().is_some_and(|f| f.editing) {
+        vec![("Enter".into(), "keep filter"), ("Esc".into(), "clear"), ("↑↓".into(), "move")]
+    } else {
+        app.keymap.hints(app.context())
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (key, label) in hints {
+        spans.push(Span::styled(key, theme.style(Role::KeyHint)));
+        spans.push(Span::styled(format!(" {label}  "), theme.style(Role::Muted)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,112 @@
+//! Pop-ups over a screen: help, a form, the discard question.
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::super::app::App;
+use super::super::form::FieldKind;
+use super::super::forms::OpenForm;
+use super::super::keymap::Context;
+use super::super::theme::{Role, Theme};
+use super::centered;
+
+fn boxed<'a>(title: String, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Role::Border))
+        .title(Span::styled(format!(" {title} "), theme.style(Role::Title)))
+}
+
+/// Help for the current screen, generated from the keymap that dispatches keys.
+pub fn help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut lines = Vec::new();
+    for ctx in [app.context(), Context::Global] {
+        lines.push(Line::styled(ctx.title(), theme.style(Role::Title)));
+        for b in app.keymap.of(ctx) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<16}", b.keys_label()), theme.style(Role::KeyHint)),
+                Span::raw(b.action.description()),
+            ]));
+        }
+    }
+    lines.push(Line::styled("Any key closes this help.", theme.style(Role::Muted)));
+    let rect = centered(area, 64, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(boxed("Keys".into(), theme)), rect);
+}
+
+pub fn form(open: &OpenForm, today: NaiveDate, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let f = &open.form;
+    let mut lines = Vec::new();
+    for (i, field) in f.fields.iter().enumerate() {
+        let focused = i == f.focus;
+        let label_style = if focused { theme.style(Role::KeyHint) } else { theme.style(Role::Base) };
+        let mut spans =
+            vec![Span::styled(format!("{}{:<11}", if focused { "› " } else { "  " }, field.label), label_style)];
+        match &field.kind {
+            FieldKind::Choice { .. } => {
+                let label = field.choice_label().unwrap_or("");
+                spans.push(Span::raw(if focused { format!("◂ {label} ▸") } else { label.to_string() }));
+            }
+            _ if focused => {
+                let (before, after): (String, String) = {
+                    let at = field.value.char_indices().nth(field.cursor).map_or(field.value.len(), |(b, _)| b);
+                    (field.value[..at].to_string(), field.value[at..].to_string())
+                };
+                let mut rest = after.chars();
+                let under = rest.next().map_or(" ".to_string(), |c| c.to_string());
+                spans.push(Span::raw(before));
+                spans.push(Span::styled(under, theme.style(Role::Selected)));
+                spans.push(Span::raw(rest.collect::<String>()));
+            }
+            _ => spans.push(Span::raw(field.value.clone())),
+        }
+        lines.push(Line::from(spans));
+        let hint = match (&field.kind, f.visible_problem(i, today)) {
+            (_, Some(problem)) => Line::styled(format!("             {problem}"), theme.style(Role::Error)),
+            (FieldKind::Date { .. }, None) if focused => {
+                Line::styled("             YYYY-MM-DD, t = today, +7 = in a week", theme.style(Role::Muted))
+            }
+            (FieldKind::Choice { .. }, None) if focused => {
+                Line::styled("             ←/→ to choose, or type its code", theme.style(Role::Muted))
+            }
+            _ => Line::raw(""),
+        };
+        lines.push(hint);
+    }
+    let problem = f.error.clone().or_else(|| open.cross_problem(today));
+    lines.push(match problem {
+        Some(p) => Line::styled(p, theme.style(Role::Error)),
+        None if f.saving => Line::styled("Saving…", theme.style(Role::Warning)),
+        None => Line::raw(""),
+    });
+    lines.push(Line::from(vec![
+        Span::styled("Enter", theme.style(Role::KeyHint)),
+        Span::styled(" save  ", theme.style(Role::Muted)),
+        Span::styled("Tab/S-Tab", theme.style(Role::KeyHint)),
+        Span::styled(" next/previous field  ", theme.style(Role::Muted)),
+        Span::styled("Esc", theme.style(Role::KeyHint)),
+        Span::styled(" cancel", theme.style(Role::Muted)),
+    ]));
+    let rect = centered(area, 72, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(boxed(f.title.clone(), theme)), rect);
+}
+
+pub fn confirm_discard(theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::raw("Discard what you typed?"),
+        Line::from(vec![
+            Span::styled("y", theme.style(Role::KeyHint)),
+            Span::raw(" discard   "),
+            Span::styled("any other key", theme.style(Role::KeyHint)),
+            Span::raw(" keep editing"),
+        ]),
+    ];
+    let rect = centered(area, 44, 4);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(boxed("Unsaved input".into(), theme)), rect);
+}

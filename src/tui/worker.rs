@@ -1,0 +1,116 @@
+//! The store thread: it owns the desk (and so the only database connection) and
+//! answers requests with messages, so the UI thread never waits on SQL.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::{Receiver, Sender};
+use std::thread::JoinHandle;
+
+use crate::desk::{AccountView, DemoSummary, Desk, LogAttempt, NewNote, RecordPayment, Saved, WorklistRow};
+
+pub type Ticket = u64;
+
+#[derive(Debug, Clone)]
+pub enum Request {
+    Worklist,
+    Account(i64),
+    Search(String),
+    LogAttempt(LogAttempt),
+    RecordPayment(RecordPayment),
+    AddNote(NewNote),
+    LoadDemo { debtors: usize, seed: u64 },
+}
+
+impl Request {
+    /// Reads may be superseded by a newer read of the same kind; writes never are.
+    pub fn is_write(&self) -> bool {
+        matches!(
+            self,
+            Request::LogAttempt(_) | Request::RecordPayment(_) | Request::AddNote(_) | Request::LoadDemo { .. }
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    Worklist { rows: Vec<WorklistRow>, empty_book: bool },
+    Account(Box<AccountView>),
+    Search { query: String, ids: Vec<i64> },
+    Saved(Saved),
+    DemoLoaded(DemoSummary),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub ticket: Ticket,
+    pub result: Result<Response, String>,
+}
+
+/// What the worker sends back besides replies.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerEvent {
+    Reply(Reply),
+    Progress { done: usize, total: usize },
+}
+
+/// Answer one request. The same function serves the thread and the tests.
+pub fn handle(desk: &mut Desk, request: Request, progress: &mut dyn FnMut(usize, usize)) -> Result<Response, String> {
+    let text = |e: crate::desk::DeskError| e.to_string();
+    match request {
+        Request::Worklist => {
+            let rows = desk.worklist().map_err(text)?;
+            let empty_book = rows.is_empty() && desk.is_empty().map_err(text)?;
+            Ok(Response::Worklist { rows, empty_book })
+        }
+        Request::Account(id) => Ok(Response::Account(Box::new(desk.account(id).map_err(text)?))),
+        Request::Search(query) => {
+            let ids = desk.search(&query).map_err(text)?;
+            Ok(Response::Search { query, ids })
+        }
+        Request::LogAttempt(input) => desk.log_attempt(input).map(Response::Saved).map_err(text),
+        Request::RecordPayment(input) => desk.record_payment(input).map(Response::Saved).map_err(text),
+        Request::AddNote(input) => desk.add_note(input).map(Response::Saved).map_err(text),
+        Request::LoadDemo { debtors, seed } => desk
+            .load_demo_with_progress(debtors, seed, |done| progress(done, debtors))
+            .map(Response::DemoLoaded)
+            .map_err(text),
+    }
+}
+
+/// Start the store thread. It stops when the request sender is dropped, after
+/// finishing what it was given, so the last write commits before dun exits.
+pub fn spawn<M: Send + 'static>(
+    mut desk: Desk,
+    requests: Receiver<(Ticket, Request)>,
+    out: Sender<M>,
+    wrap: fn(WorkerEvent) -> M,
+) -> JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("dun-store".into())
+        .spawn(move || {
+            let mut queue: VecDeque<(Ticket, Request)> = VecDeque::new();
+            while let Ok(first) = requests.recv() {
+                queue.push_back(first);
+                queue.extend(requests.try_iter());
+                // Latest wins: a search typed over is never run.
+                if let Some(last_search) = queue.iter().rposition(|(_, r)| matches!(r, Request::Search(_))) {
+                    let mut i = 0;
+                    queue.retain(|(_, r)| {
+                        let keep = !matches!(r, Request::Search(_)) || i == last_search;
+                        i += 1;
+                        keep
+                    });
+                }
+                while let Some((ticket, request)) = queue.pop_front() {
+                    let sender = out.clone();
+                    let mut progress = |done, total| {
+                        let _ = sender.send(wrap(WorkerEvent::Progress { done, total }));
+                    };
+                    let result = handle(&mut desk, request, &mut progress);
+                    if out.send(wrap(WorkerEvent::Reply(Reply { ticket, result }))).is_err() {
+                        return;
+                    }
+                }
+            }
+        })
+        .expect("spawning the store thread")
+}

@@ -1,0 +1,177 @@
+//! The CLI as a process: the real binary on a temporary database with a pinned day.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+struct Book {
+    dir: tempfile::TempDir,
+}
+
+impl Book {
+    fn new() -> Book {
+        Book { dir: tempfile::tempdir().unwrap() }
+    }
+    fn with_demo(debtors: u32) -> Book {
+        let book = Book::new();
+        book.dun(&["demo", "--debtors", &debtors.to_string()]).assert().success();
+        book
+    }
+    fn db(&self) -> std::path::PathBuf {
+        self.dir.path().join("book.db")
+    }
+    fn dun(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("dun").unwrap();
+        cmd.env_clear()
+            .env("DUN_DB", self.db())
+            .env("DUN_TODAY", "2026-11-22")
+            .env("DUN_CONFIG_DIR", self.dir.path().join("config"))
+            .env("DUN_DATA_DIR", self.dir.path().join("data"))
+            .args(args);
+        cmd
+    }
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.dun(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+#[test]
+fn demo_then_worklist_as_table_and_json() {
+    let book = Book::with_demo(80);
+    book.dun(&["worklist", "--limit", "5"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("BALANCE").and(predicate::str::contains("WHY")));
+    let rows = book.json(&["worklist", "--json"]);
+    let rows = rows.as_array().unwrap();
+    assert!(rows.len() > 50);
+    for key in ["id", "name", "balance_cents", "balance", "currency", "days_past_due", "bucket", "score", "reason"] {
+        assert!(rows[0].get(key).is_some(), "missing {key}");
+    }
+    let cents = rows[0]["balance_cents"].as_i64().unwrap();
+    assert_eq!(rows[0]["balance"].as_str().unwrap(), format!("{}.{:02}", cents / 100, cents % 100));
+    assert_eq!(book.json(&["worklist", "--json", "--limit", "3"]).as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn the_demo_is_the_same_every_time() {
+    let (a, b) = (Book::with_demo(40), Book::with_demo(40));
+    assert_eq!(a.json(&["worklist", "--json"]), b.json(&["worklist", "--json"]));
+}
+
+#[test]
+fn show_by_id_or_customer_reference() {
+    let book = Book::with_demo(10);
+    let by_id = book.json(&["show", "3", "--json"]);
+    let by_ref = book.json(&["show", "C000003", "--json"]);
+    assert_eq!(by_id, by_ref);
+    for key in ["debtor", "contact_points", "invoices", "attempts", "promises", "plans", "payments", "notes"] {
+        assert!(by_id.get(key).is_some(), "missing {key}");
+    }
+    book.dun(&["show", "3"]).assert().success().stdout(predicate::str::contains("Invoices"));
+    book.dun(&["show", "nobody"]).assert().code(1).stderr(predicate::str::contains("no account 'nobody'"));
+}
+
+#[test]
+fn log_pay_and_note_change_what_show_reports() {
+    let book = Book::with_demo(10);
+    let id = book.json(&["worklist", "--json"])[0]["id"].as_i64().unwrap().to_string();
+    let before = book.json(&["show", &id, "--json"]);
+    book.dun(&[
+        "log",
+        &id,
+        "--channel",
+        "call",
+        "--outcome",
+        "RPC",
+        "--note",
+        "will pay friday",
+        "--follow-up",
+        "+5",
+        "--at",
+        "2026-11-22T15:30:00Z",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("Right party"));
+    book.dun(&["pay", &id, "125.50", "--method", "check", "--ref", "1042"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("$125.50"));
+    book.dun(&["note", &id, "Sent W-9 on request"]).assert().success();
+    let after = book.json(&["show", &id, "--json"]);
+    assert_eq!(after["attempts"][0]["outcome"], "RPC");
+    assert_eq!(after["attempts"][0]["at"], "2026-11-22T15:30:00Z");
+    assert_eq!(after["payments"][0]["reference"], "1042");
+    assert_eq!(after["payments"][0]["amount"], "125.50");
+    assert_eq!(after["notes"][0]["body"], "Sent W-9 on request");
+    assert_eq!(after["follow_ups"][0]["due_on"], "2026-11-27");
+    let cents = |v: &Value| {
+        let s = v["open_balance"].as_str().unwrap().replace('.', "");
+        s.parse::<i64>().unwrap()
+    };
+    assert_eq!(cents(&before) - cents(&after), 12_550);
+}
+
+#[test]
+fn usage_errors_exit_2_and_write_nothing() {
+    let book = Book::with_demo(5);
+    let before = book.json(&["show", "1", "--json"]);
+    book.dun(&["pay", "1", "12.345"]).assert().code(2).stderr(predicate::str::contains("2 decimal"));
+    book.dun(&["log", "1", "--channel", "fax", "--outcome", "NA"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("channel"));
+    book.dun(&["log", "1", "--channel", "letter", "--outcome", "VM"]).assert().code(2);
+    book.dun(&["log", "1", "--channel", "call", "--outcome", "ZZ"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("outcome"));
+    book.dun(&["pay", "1", "10", "--on", "2027-01-01"]).assert().code(2).stderr(predicate::str::contains("future"));
+    book.dun(&["note", "1", "   "]).assert().code(2);
+    book.dun(&["frobnicate"]).assert().code(2);
+    assert_eq!(book.json(&["show", "1", "--json"]), before);
+}
+
+#[test]
+fn demo_refuses_a_book_with_data() {
+    let book = Book::with_demo(3);
+    book.dun(&["demo"]).assert().code(2).stderr(predicate::str::contains("already has debtors"));
+}
+
+#[test]
+fn a_newer_database_is_refused_with_a_clear_message() {
+    let book = Book::new();
+    {
+        let conn = rusqlite::Connection::open(book.db()).unwrap();
+        conn.execute_batch("PRAGMA user_version = 42;").unwrap();
+    }
+    book.dun(&["worklist"]).assert().code(1).stderr(predicate::str::contains("newer dun"));
+}
+
+#[test]
+fn a_bad_config_names_its_line() {
+    let book = Book::new();
+    std::fs::create_dir_all(book.dir.path().join("config")).unwrap();
+    std::fs::write(book.dir.path().join("config/config.toml"), "collector = \"Dana\"\nbogus = 1\n").unwrap();
+    book.dun(&["worklist"]).assert().code(2).stderr(predicate::str::contains("line 2"));
+}
+
+#[test]
+fn completions_are_generated() {
+    let book = Book::new();
+    book.dun(&["completions", "bash"]).assert().success().stdout(predicate::str::contains("worklist"));
+}
+
+#[test]
+fn the_database_file_is_private() {
+    let book = Book::with_demo(2);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(book.db()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}

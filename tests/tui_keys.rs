@@ -1,0 +1,128 @@
+//! Key sequences through `App::update` with the store answering inline.
+
+mod common;
+
+use common::{Harness, today};
+use dun::domain::Money;
+use dun::tui::app::{Overlay, Screen};
+
+#[test]
+fn log_a_call_from_the_account_and_see_it_everywhere() {
+    let mut h = Harness::new(60);
+    let first = h.app.selected_row().unwrap().clone();
+    h.keys("<Enter>c<Tab>lm<Tab>left a message<Tab>+3<Enter>");
+    assert!(h.app.overlay.is_none(), "the form closes on save");
+    let status = h.app.status.clone().unwrap();
+    assert!(!status.error && status.text.contains("Left limited-content message"), "{status:?}");
+    let view = h.app.account.as_ref().unwrap().view.as_ref().unwrap();
+    assert_eq!(view.attempts[0].outcome, "LM");
+    assert_eq!(view.attempts[0].note, "left a message");
+    h.keys("<Esc>");
+    assert_eq!(h.app.screen, Screen::Worklist);
+    let row = h.app.rows.iter().find(|r| r.id == first.id).unwrap();
+    assert_eq!(row.last_contact, Some(today()));
+    assert_eq!(row.next_follow_up, Some(today() + chrono::Days::new(3)));
+}
+
+#[test]
+fn record_a_payment_from_the_worklist() {
+    let mut h = Harness::new(60);
+    let row = h.app.selected_row().unwrap().clone();
+    h.keys("p100<Tab><Tab><Tab>chk 7781<Enter>");
+    assert!(h.app.overlay.is_none());
+    let after = h.app.rows.iter().find(|r| r.id == row.id).unwrap();
+    assert_eq!(after.balance, row.balance - Money(10_000));
+    let view = h.desk.account(row.id).unwrap();
+    assert_eq!(view.payments[0].reference, "chk 7781");
+}
+
+#[test]
+fn an_invalid_form_stays_open_and_keeps_its_input() {
+    let mut h = Harness::new(20);
+    h.keys("p12.345<Enter>");
+    let Some(Overlay::Form(open)) = &h.app.overlay else { panic!("form closed") };
+    assert_eq!(open.form.value("Amount"), "12.345");
+    // Esc asks first; "n" keeps editing; a second Esc and "y" discard.
+    h.keys("<Esc>");
+    assert!(matches!(h.app.overlay, Some(Overlay::ConfirmDiscard(_))));
+    h.keys("n");
+    assert!(matches!(h.app.overlay, Some(Overlay::Form(_))));
+    h.keys("<Esc>y");
+    assert!(h.app.overlay.is_none());
+}
+
+#[test]
+fn channel_and_outcome_must_fit() {
+    let mut h = Harness::new(20);
+    h.keys("c<Right><Right><Right><Tab>vm<Enter>");
+    let Some(Overlay::Form(open)) = &h.app.overlay else { panic!("form closed") };
+    assert!(open.form.error.as_deref().unwrap_or("").contains("cannot be the outcome"), "{:?}", open.form.error);
+}
+
+#[test]
+fn navigation_keys_move_the_selection() {
+    let mut h = Harness::new(120);
+    h.keys("jjj");
+    assert_eq!(h.app.selected, 3);
+    h.keys("k");
+    assert_eq!(h.app.selected, 2);
+    h.keys("G");
+    assert_eq!(h.app.selected, h.app.visible.len() - 1);
+    h.keys("g");
+    assert_eq!(h.app.selected, 0);
+    h.keys("<PgDn>");
+    assert_eq!(h.app.selected, h.app.page);
+    h.keys("<C-d>");
+    assert_eq!(h.app.selected, h.app.page + h.app.page / 2);
+}
+
+#[test]
+fn filter_by_name_or_invoice_number() {
+    let mut h = Harness::new(120);
+    let target = h.app.rows[5].clone();
+    let invoice = h.desk.account(target.id).unwrap().invoices[0].number.clone();
+    h.keys(&format!("/{invoice}"));
+    assert_eq!(h.app.visible.len(), 1);
+    assert_eq!(h.app.selected_row().unwrap().id, target.id);
+    h.keys("<Enter><Enter>");
+    assert_eq!(h.app.screen, Screen::Account);
+    h.keys("<Esc><Esc>");
+    assert!(h.app.filter.is_none());
+    assert_eq!(h.app.visible.len(), h.app.rows.len());
+}
+
+#[test]
+fn stale_replies_are_dropped() {
+    use dun::tui::app::Msg;
+    use dun::tui::worker::{Reply, Response, WorkerEvent};
+    let mut h = Harness::new(20);
+    h.keys("/zz");
+    // A reply for an older ticket (the search for "z") must not replace the newer one.
+    let stale = Reply { ticket: 1, result: Ok(Response::Search { query: "z".into(), ids: vec![] }) };
+    let before = h.app.visible.clone();
+    h.app.update(Msg::Worker(WorkerEvent::Reply(stale)));
+    assert_eq!(h.app.visible, before);
+}
+
+#[test]
+fn welcome_loads_the_demo_book() {
+    let mut h = Harness::new(0);
+    assert_eq!(h.app.screen, Screen::Welcome);
+    h.keys("d");
+    assert_eq!(h.app.screen, Screen::Worklist);
+    assert!(h.app.rows.len() > 200);
+    assert!(h.app.status.as_ref().unwrap().text.starts_with("Demo book loaded"));
+}
+
+#[test]
+fn quit_from_the_top_and_ctrl_c_anywhere() {
+    let mut h = Harness::new(5);
+    h.keys("<Enter>q");
+    assert_eq!(h.app.screen, Screen::Worklist, "q on an account goes back");
+    assert!(!h.app.quit);
+    h.keys("q");
+    assert!(h.app.quit);
+    let mut h = Harness::new(5);
+    h.keys("<Enter><C-c>");
+    assert!(h.app.quit);
+}

@@ -1,0 +1,71 @@
+//! Every screen of the desk rendered on TestBackend at 80×24 and 120×40, with a
+//! fixed today and the deterministic demo book. Snapshots live in tests/snapshots.
+
+mod common;
+
+use common::Harness;
+use dun::tui::app::Screen;
+
+fn snap(name: &str, h: &Harness) {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("{name}_{w}x{ht}"), h.screen(w, ht));
+    }
+}
+
+#[test]
+fn welcome_on_an_empty_book() {
+    let h = Harness::new(0);
+    assert_eq!(h.app.screen, Screen::Welcome);
+    snap("welcome", &h);
+}
+
+#[test]
+fn worklist() {
+    let h = Harness::new(250);
+    assert_eq!(h.app.screen, Screen::Worklist);
+    snap("worklist", &h);
+}
+
+#[test]
+fn worklist_filtered() {
+    let mut h = Harness::new(250);
+    h.keys("/olivia");
+    snap("worklist_filter", &h);
+}
+
+#[test]
+fn account_tabs() {
+    let mut h = Harness::new(250);
+    h.keys("<Enter>");
+    assert_eq!(h.app.screen, Screen::Account);
+    snap("account_invoices", &h);
+    h.keys("<Tab>");
+    snap("account_activity", &h);
+    h.keys("<Tab>");
+    snap("account_promises", &h);
+    h.keys("<Tab>");
+    snap("account_payments", &h);
+}
+
+#[test]
+fn help_overlays() {
+    let mut h = Harness::new(250);
+    h.keys("?");
+    snap("help_worklist", &h);
+    h.keys("x<Enter>?");
+    snap("help_account", &h);
+}
+
+#[test]
+fn forms() {
+    let mut h = Harness::new(250);
+    h.keys("<Enter>c");
+    snap("form_log_attempt", &h);
+    h.keys("<Esc>p12.345");
+    snap("form_payment_invalid", &h);
+    h.keys("<Esc>");
+    snap("confirm_discard", &h);
+    h.keys("y");
+    h.keys("n");
+    snap("form_note", &h);
+}
