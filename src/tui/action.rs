@@ -90,7 +90,7 @@ impl Action {
             Action::HalfPageUp => "Half a page up",
             Action::HalfPageDown => "Half a page down",
             Action::Open => "Open the account",
-            Action::Filter => "Filter by name, reference or invoice number",
+            Action::Filter => "Filter by name or invoice number",
             Action::NextTab => "Next tab",
             Action::PrevTab => "Previous tab",
             Action::LogAttempt => "Log a contact attempt",

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -21,21 +21,36 @@ fn boxed<'a>(title: String, theme: &Theme) -> Block<'a> {
 }
 
 /// Help for the current screen, generated from the keymap that dispatches keys.
+/// On a short terminal it flows into two columns rather than losing rows.
 pub fn help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     for ctx in [app.context(), Context::Global] {
         lines.push(Line::styled(ctx.title(), theme.style(Role::Title)));
         for b in app.keymap.of(ctx) {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<16}", b.keys_label()), theme.style(Role::KeyHint)),
+                Span::styled(format!("  {:<10}", b.keys_label()), theme.style(Role::KeyHint)),
                 Span::raw(b.action.description()),
             ]));
         }
     }
     lines.push(Line::styled("Any key closes this help.", theme.style(Role::Muted)));
-    let rect = centered(area, 64, lines.len() as u16 + 2);
+    let fits = lines.len() as u16 + 2 <= area.height;
+    let height = if fits { lines.len() } else { lines.len().div_ceil(2) } as u16 + 2;
+    let width = if fits { 64 } else { area.width };
+    let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(boxed("Keys".into(), theme)), rect);
+    let block = boxed("Keys".into(), theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    if fits {
+        frame.render_widget(Paragraph::new(lines), inner);
+    } else {
+        let half = lines.len().div_ceil(2);
+        let right = lines.split_off(half);
+        let [a, b] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
+        frame.render_widget(Paragraph::new(lines), a);
+        frame.render_widget(Paragraph::new(right), b);
+    }
 }
 
 pub fn form(open: &OpenForm, today: NaiveDate, theme: &Theme, frame: &mut Frame, area: Rect) {
