@@ -38,6 +38,8 @@ CREATE TABLE debtor (
     deceased      INTEGER NOT NULL DEFAULT 0 CHECK (deceased IN (0, 1)),
     do_not_call   INTEGER NOT NULL DEFAULT 0 CHECK (do_not_call IN (0, 1)),
     email_opt_out INTEGER NOT NULL DEFAULT 0 CHECK (email_opt_out IN (0, 1)),
+    -- Latest attempt's instant, kept by every attempt insert (store::insert_attempt).
+    last_contact_at TEXT,
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL
 ) STRICT;
@@ -86,7 +88,8 @@ CREATE TABLE invoice (
     updated_at     TEXT NOT NULL,
     UNIQUE (debtor_id, kind, number)
 ) STRICT;
-CREATE INDEX invoice_open ON invoice(debtor_id, due_on) WHERE status = 'open';
+-- Covering for the worklist's aggregate: it never touches the table.
+CREATE INDEX invoice_open ON invoice(debtor_id, due_on, balance_cents) WHERE status = 'open';
 CREATE INDEX invoice_number ON invoice(number);
 
 CREATE TABLE attempt (

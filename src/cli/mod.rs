@@ -95,7 +95,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 rows.truncate(n);
             }
             if json {
-                let doc: Vec<_> = rows.iter().map(worklist_json).collect();
+                let doc: Vec<_> = rows.iter().map(|r| worklist_json(r, &desk)).collect();
                 writeln!(out, "{}", serde_json::to_string_pretty(&doc).map_err(|e| Failure::failed(e.to_string()))?)?;
             } else {
                 write!(out, "{}", worklist_table(&rows))?;
@@ -165,7 +165,7 @@ fn print_saved(out: &mut dyn Write, saved: &Saved, json: bool) -> Result<(), Fai
 }
 
 /// The worklist row as scripts read it: money both exact (cents) and as a decimal string.
-pub fn worklist_json(r: &WorklistRow) -> serde_json::Value {
+pub fn worklist_json(r: &WorklistRow, desk: &Desk) -> serde_json::Value {
     json!({
         "id": r.id,
         "name": r.name,
@@ -180,7 +180,7 @@ pub fn worklist_json(r: &WorklistRow) -> serde_json::Value {
         "tier": r.tier,
         "score": r.score,
         "reason": r.reason,
-        "factors": r.factors,
+        "factors": desk.explain(r),
         "flags": r.flags,
     })
 }

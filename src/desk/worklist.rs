@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Desk, Result};
-use crate::domain::priority::{Factor, Priority, Tier, prioritise, rank_order};
+use crate::domain::priority::{Factor, Priority, PriorityFacts, Tier, explain, prioritise, rank_order};
 use crate::domain::{Bucket, Money};
 use crate::store;
 
@@ -22,8 +22,10 @@ pub struct WorklistRow {
     pub tier: Tier,
     pub score: i64,
     pub reason: String,
-    pub factors: Vec<Factor>,
     pub flags: Vec<&'static str>,
+    /// What the rank was computed from, for `Desk::explain`.
+    #[serde(skip)]
+    pub facts: PriorityFacts,
 }
 
 impl Desk {
@@ -32,9 +34,15 @@ impl Desk {
         let today = self.today();
         let weights = &self.config.priority;
         let accounts = store::account_facts(&self.conn, today, self.config.promise_grace_days, weights.max_days)?;
-        let mut ranked: Vec<(Priority, store::AccountFacts)> =
+        let ranked: Vec<(Priority, store::AccountFacts)> =
             accounts.into_iter().map(|a| (prioritise(&a.facts, today, weights, &a.currency), a)).collect();
-        ranked.sort_by(|a, b| rank_order((&a.0, &a.1.facts), (&b.0, &b.1.facts)));
+        // Sort positions, not the wide rows themselves; the order is total (ids break ties).
+        let mut order: Vec<usize> = (0..ranked.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            rank_order((&ranked[a].0, &ranked[a].1.facts), (&ranked[b].0, &ranked[b].1.facts))
+        });
+        let mut slots: Vec<Option<(Priority, store::AccountFacts)>> = ranked.into_iter().map(Some).collect();
+        let ranked = order.into_iter().filter_map(|i| slots[i].take());
         Ok(ranked
             .into_iter()
             .map(|(p, a)| {
@@ -52,11 +60,16 @@ impl Desk {
                     tier: p.tier,
                     score: p.score,
                     reason: p.reason,
-                    factors: p.factors,
                     flags: a.flags.labels(),
+                    facts: a.facts,
                 }
             })
             .collect())
+    }
+
+    /// Every factor behind a worklist row's rank, with its weight.
+    pub fn explain(&self, row: &WorklistRow) -> Vec<Factor> {
+        explain(&row.facts, self.today(), &self.config.priority, &row.currency)
     }
 }
 

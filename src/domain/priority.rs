@@ -99,56 +99,77 @@ pub struct Priority {
     /// Whole currency units × days, after the factors.
     pub score: i64,
     pub reason: String,
-    pub factors: Vec<Factor>,
 }
 
+/// The multipliers that apply to one account; shared by the score and its explanation.
+struct Multipliers {
+    broken: Option<f64>,
+    reliable: Option<f64>,
+    neglected: Option<f64>,
+    untouched_days: Option<i64>,
+}
+
+impl Multipliers {
+    fn of(f: &PriorityFacts, today: NaiveDate, w: &PriorityWeights) -> Multipliers {
+        let broken = (f.broken_promises_90d > 0).then(|| 1.0 + w.per_broken_promise * f64::from(f.broken_promises_90d));
+        let reliable = (f.promises_12m > 0
+            && f64::from(f.kept_promises_12m) / f64::from(f.promises_12m) >= w.reliable_kept_rate)
+            .then_some(w.reliable_payer);
+        let untouched_days = f.last_touch_on.map(|d| (today - d).num_days());
+        let neglected = untouched_days.is_none_or(|days| days >= w.neglect_days).then_some(w.neglected);
+        Multipliers { broken, reliable, neglected, untouched_days }
+    }
+
+    fn product(&self) -> f64 {
+        [self.broken, self.reliable, self.neglected].into_iter().flatten().product()
+    }
+}
+
+/// Rank one account: its tier, its score and the short reason the worklist shows.
+/// Cheap enough to run on every account of a large book; `explain` gives the detail.
 pub fn prioritise(f: &PriorityFacts, today: NaiveDate, w: &PriorityWeights, currency: &str) -> Priority {
-    let base_units = f.dollar_days_cents / 100;
+    let m = Multipliers::of(f, today, w);
+    // The multiplier is a product of a handful of config weights; scaling to
+    // integer thousandths keeps the score itself exact and platform-independent.
+    let scaled = (m.product() * 1000.0).round() as i128;
+    let score = i64::try_from(f.dollar_days_cents / 100 * scaled / 1000).unwrap_or(i64::MAX);
+    let (tier, reason) = tier_and_reason(f, today, w, currency, &m);
+    Priority { tier, score, reason }
+}
+
+/// Every factor of the score with its weight: the answer to "why is this account here".
+pub fn explain(f: &PriorityFacts, today: NaiveDate, w: &PriorityWeights, currency: &str) -> Vec<Factor> {
+    let m = Multipliers::of(f, today, w);
     let mut factors = vec![Factor {
         name: "dollar-days".into(),
         detail: format!("{} past due, oldest {} days", f.past_due.display(currency), f.oldest_days_past_due.max(0)),
         weight: 1.0,
     }];
-    let mut multiplier = 1.0f64;
-    if f.broken_promises_90d > 0 {
-        let m = 1.0 + w.per_broken_promise * f64::from(f.broken_promises_90d);
-        multiplier *= m;
+    if let Some(weight) = m.broken {
         factors.push(Factor {
             name: "broken promises".into(),
             detail: format!("{} in the last 90 days", f.broken_promises_90d),
-            weight: m,
+            weight,
         });
     }
-    if f.promises_12m > 0 {
-        let rate = f64::from(f.kept_promises_12m) / f64::from(f.promises_12m);
-        if rate >= w.reliable_kept_rate {
-            multiplier *= w.reliable_payer;
-            factors.push(Factor {
-                name: "reliable payer".into(),
-                detail: format!("kept {} of {} promises in 12 months", f.kept_promises_12m, f.promises_12m),
-                weight: w.reliable_payer,
-            });
-        }
-    }
-    let untouched = f.last_touch_on.map(|d| (today - d).num_days());
-    if untouched.is_none_or(|days| days >= w.neglect_days) {
-        multiplier *= w.neglected;
+    if let Some(weight) = m.reliable {
         factors.push(Factor {
-            name: "neglected".into(),
-            detail: match untouched {
-                Some(days) => format!("untouched {days} days"),
-                None => "never contacted".into(),
-            },
-            weight: w.neglected,
+            name: "reliable payer".into(),
+            detail: format!("kept {} of {} promises in 12 months", f.kept_promises_12m, f.promises_12m),
+            weight,
         });
     }
-    // The multiplier is a product of a handful of config weights; scaling to
-    // integer thousandths keeps the score itself exact and platform-independent.
-    let scaled = (multiplier * 1000.0).round() as i128;
-    let score = i64::try_from(base_units * scaled / 1000).unwrap_or(i64::MAX);
+    if let Some(weight) = m.neglected {
+        factors.push(Factor { name: "neglected".into(), detail: untouched(m.untouched_days), weight });
+    }
+    factors
+}
 
-    let (tier, reason) = tier_and_reason(f, today, w, currency, &factors);
-    Priority { tier, score, reason, factors }
+fn untouched(days: Option<i64>) -> String {
+    match days {
+        Some(days) => format!("untouched {days} days"),
+        None => "never contacted".into(),
+    }
 }
 
 fn tier_and_reason(
@@ -156,7 +177,7 @@ fn tier_and_reason(
     today: NaiveDate,
     w: &PriorityWeights,
     currency: &str,
-    factors: &[Factor],
+    m: &Multipliers,
 ) -> (Tier, String) {
     if let Some(hold) = &f.hold {
         return (Tier::OnHold, format!("on hold: {hold}"));
@@ -185,13 +206,17 @@ fn tier_and_reason(
         return (Tier::Standard, "not yet due".into());
     }
     // The dominant factor: the strongest multiplier above 1, else the base.
-    let strongest = factors.iter().skip(1).filter(|x| x.weight > 1.0).max_by(|a, b| a.weight.total_cmp(&b.weight));
-    let reason = match strongest {
-        Some(x) if x.name == "broken promises" => {
-            format!("{} broken promise(s)", f.broken_promises_90d)
+    let broken = m.broken.unwrap_or(0.0);
+    let neglected = m.neglected.unwrap_or(0.0);
+    let reason = if broken > 1.0 && broken >= neglected {
+        match f.broken_promises_90d {
+            1 => "1 broken promise (90d)".to_string(),
+            n => format!("{n} broken promises (90d)"),
         }
-        Some(x) => x.detail.clone(),
-        None => format!("{} × {}d", f.past_due.display(currency), f.oldest_days_past_due),
+    } else if neglected > 1.0 {
+        untouched(m.untouched_days)
+    } else {
+        format!("{} × {}d", f.past_due.display(currency), f.oldest_days_past_due)
     };
     (Tier::Standard, reason)
 }
@@ -320,6 +345,7 @@ mod tests {
         };
         let p = prioritise(&f, today, &PriorityWeights::default(), "USD");
         assert_eq!(p.score, 5_000);
-        assert!(p.factors.iter().any(|x| x.name == "reliable payer"));
+        let why = explain(&f, today, &PriorityWeights::default(), "USD");
+        assert!(why.iter().any(|x| x.name == "reliable payer" && x.weight == 0.5));
     }
 }

@@ -33,7 +33,13 @@ pub fn insert_attempt(conn: &Connection, a: &NewAttempt, created: DateTime<Utc>)
         opt_date(a.follow_up_on),
         instant(created),
     ])?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    // The debtor keeps its latest contact so the worklist need not scan every attempt.
+    conn.prepare_cached(
+        "UPDATE debtor SET last_contact_at = ?2 WHERE id = ?1 AND (last_contact_at IS NULL OR last_contact_at < ?2)",
+    )?
+    .execute(params![a.debtor_id, instant(a.at)])?;
+    Ok(id)
 }
 
 /// Attempts of a debtor, newest first.

@@ -49,3 +49,36 @@ pub fn get_code<T>(row: &rusqlite::Row<'_>, idx: usize, parse: impl Fn(&str) -> 
     let s: String = row.get(idx)?;
     parse(&s).ok_or_else(|| conversion(idx, BadCode(s)))
 }
+
+/// Fast path for hot scans: read a `YYYY-MM-DD` column without allocating.
+pub fn parse_date_ref(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
+    let s = row.get_ref(idx)?.as_str()?;
+    parse_iso_date(s).ok_or_else(|| conversion(idx, BadCode(s.to_string())))
+}
+
+/// `YYYY-MM-DD` to a date, by hand: chrono's general parser is several times slower.
+pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_parsed_dates_agree_with_chrono() {
+        for s in ["2026-11-22", "2024-02-29", "1999-12-31"] {
+            assert_eq!(parse_iso_date(s), NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+        }
+        for bad in ["2026-02-30", "2026-1-22", "20261122xx", "2026/11/22", "abcd-ef-gh", ""] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
+    }
+}

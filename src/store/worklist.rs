@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OpenFlags};
 
-use super::Result;
-use super::codec::{date, get_code, get_date, get_opt_date};
-use crate::domain::priority::PriorityFacts;
+use super::codec::{date, get_code, get_opt_date, parse_date_ref, parse_iso_date};
+use super::{Result, StoreError};
+use crate::domain::priority::{PriorityFacts, dollar_days_cents};
 use crate::domain::promise::evaluate_promise;
 use crate::domain::{DebtorFlags, Money, PromiseStatus};
 
@@ -20,78 +20,116 @@ pub struct AccountFacts {
     pub external_ref: Option<String>,
     pub currency: String,
     pub flags: DebtorFlags,
+    pub active: bool,
     pub oldest_due_on: Option<NaiveDate>,
     pub last_contact_on: Option<NaiveDate>,
     pub next_follow_up_on: Option<NaiveDate>,
 }
 
-/// Facts for every debtor with an open balance, in debtor id order.
-pub fn account_facts(conn: &Connection, today: NaiveDate, grace_days: u32, cap_days: i64) -> Result<Vec<AccountFacts>> {
-    let today_s = date(today);
-    let mut accounts: Vec<AccountFacts> = Vec::new();
-    let mut index: HashMap<i64, usize> = HashMap::new();
+/// Debtor id → position in the account list. Ids are dense row ids, so a vector
+/// beats a hash map on the hot path; a sparse book falls back to the map.
+enum Positions {
+    Dense(Vec<u32>),
+    Sparse(HashMap<i64, usize>),
+}
 
+impl Positions {
+    fn new(accounts: &[AccountFacts]) -> Positions {
+        let max = accounts.iter().map(|a| a.facts.debtor_id).max().unwrap_or(0);
+        if max >= 0 && (max as usize) <= accounts.len() * 4 + 1024 {
+            let mut v = vec![0u32; max as usize + 1];
+            for (i, a) in accounts.iter().enumerate() {
+                v[a.facts.debtor_id as usize] = i as u32 + 1;
+            }
+            Positions::Dense(v)
+        } else {
+            Positions::Sparse(accounts.iter().enumerate().map(|(i, a)| (a.facts.debtor_id, i)).collect())
+        }
+    }
+
+    fn get(&self, id: i64) -> Option<usize> {
+        match self {
+            Positions::Dense(v) => {
+                usize::try_from(id).ok().and_then(|i| v.get(i)).filter(|p| **p > 0).map(|p| *p as usize - 1)
+            }
+            Positions::Sparse(m) => m.get(&id).copied(),
+        }
+    }
+}
+
+/// Facts for every active debtor with an open balance, in debtor id order.
+///
+/// The open-invoice fold is the big scan; on a file database a second, read-only
+/// connection runs it on another core while this one reads the smaller tables
+/// (WAL lets readers work side by side). In memory, the two run one after the other.
+pub fn account_facts(conn: &Connection, today: NaiveDate, grace_days: u32, cap_days: i64) -> Result<Vec<AccountFacts>> {
+    let file = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
+    let (mut accounts, side) = match file {
+        Some(path) => std::thread::scope(|scope| {
+            let balances = scope.spawn(move || {
+                let reader = Connection::open_with_flags(
+                    &path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                open_balances(&reader, today, cap_days)
+            });
+            let side = side_facts(conn, today);
+            let accounts = balances.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok::<_, StoreError>((accounts?, side?))
+        })?,
+        None => (open_balances(conn, today, cap_days)?, side_facts(conn, today)?),
+    };
+    side.merge_into(&mut accounts, today, grace_days);
+    Ok(accounts)
+}
+
+struct DebtorLine {
+    id: i64,
+    name: String,
+    external_ref: Option<String>,
+    currency: String,
+    active: bool,
+    last_contact_on: Option<NaiveDate>,
+    flags: DebtorFlags,
+}
+
+/// What the smaller tables say about each debtor, gathered before merging.
+#[derive(Default)]
+struct SideFacts {
+    debtors: Vec<DebtorLine>,
+    follow_ups: Vec<(i64, NaiveDate)>,
+    /// (debtor, due, stored status, amount, paid)
+    promises: Vec<(i64, NaiveDate, PromiseStatus, Money, Money)>,
+    missed_installments: Vec<(i64, NaiveDate)>,
+    holds: Vec<(i64, String)>,
+}
+
+fn side_facts(conn: &Connection, today: NaiveDate) -> Result<SideFacts> {
+    let today_s = date(today);
+    let mut side = SideFacts::default();
     let mut stmt = conn.prepare_cached(
-        "SELECT i.debtor_id, d.name, d.external_ref, d.currency,
-                d.cease_contact, d.attorney, d.bankruptcy, d.deceased, d.do_not_call, d.email_opt_out,
-                sum(i.balance_cents),
-                coalesce(sum(CASE WHEN i.due_on < ?1 AND i.balance_cents > 0 THEN i.balance_cents END), 0),
-                coalesce(sum(CASE WHEN i.due_on < ?1 AND i.balance_cents > 0
-                    THEN i.balance_cents * min(julianday(?1) - julianday(i.due_on), ?2) END), 0),
-                min(CASE WHEN i.balance_cents > 0 THEN i.due_on END)
-         FROM invoice i JOIN debtor d ON d.id = i.debtor_id
-         WHERE i.status = 'open' AND d.status = 'active'
-         GROUP BY i.debtor_id
-         HAVING sum(i.balance_cents) > 0
-         ORDER BY i.debtor_id",
+        "SELECT id, name, external_ref, currency, status = 'active', last_contact_at,
+                cease_contact, attorney, bankruptcy, deceased, do_not_call, email_opt_out
+         FROM debtor",
     )?;
-    let mut rows = stmt.query(params![today_s, cap_days])?;
+    let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let oldest = get_opt_date(r, 13)?;
-        let dollar_days: f64 = r.get(12)?;
-        index.insert(id, accounts.len());
-        accounts.push(AccountFacts {
-            facts: PriorityFacts {
-                debtor_id: id,
-                open_balance: Money(r.get(10)?),
-                past_due: Money(r.get(11)?),
-                // julianday differences of whole dates are exact integers in f64.
-                dollar_days_cents: dollar_days.round() as i128,
-                oldest_days_past_due: oldest.map_or(0, |d| (today - d).num_days()),
-                ..Default::default()
-            },
+        let touched = r.get_ref(5)?.as_str_or_null().map_err(rusqlite::Error::from)?;
+        side.debtors.push(DebtorLine {
+            id: r.get(0)?,
             name: r.get(1)?,
             external_ref: r.get(2)?,
             currency: r.get(3)?,
+            active: r.get(4)?,
+            last_contact_on: touched.and_then(|s| s.get(..10)).and_then(parse_iso_date),
             flags: DebtorFlags {
-                cease_contact: r.get(4)?,
-                attorney: r.get(5)?,
-                bankruptcy: r.get(6)?,
-                deceased: r.get(7)?,
-                do_not_call: r.get(8)?,
-                email_opt_out: r.get(9)?,
+                cease_contact: r.get(6)?,
+                attorney: r.get(7)?,
+                bankruptcy: r.get(8)?,
+                deceased: r.get(9)?,
+                do_not_call: r.get(10)?,
+                email_opt_out: r.get(11)?,
             },
-            oldest_due_on: oldest,
-            last_contact_on: None,
-            next_follow_up_on: None,
-        });
-    }
-    drop(rows);
-    let mut with = |id: i64, f: &mut dyn FnMut(&mut AccountFacts)| {
-        if let Some(&i) = index.get(&id) {
-            f(&mut accounts[i]);
-        }
-    };
-
-    // Last contact: the attempts' index (debtor_id, at) answers this without the table.
-    let mut stmt = conn.prepare_cached("SELECT debtor_id, substr(max(at), 1, 10) FROM attempt GROUP BY debtor_id")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let on = get_date(r, 1)?;
-        with(r.get(0)?, &mut |a| {
-            a.last_contact_on = Some(on);
-            a.facts.last_touch_on = Some(on);
         });
     }
     drop(rows);
@@ -100,46 +138,24 @@ pub fn account_facts(conn: &Connection, today: NaiveDate, grace_days: u32, cap_d
         conn.prepare_cached("SELECT debtor_id, min(due_on) FROM follow_up WHERE done_at IS NULL GROUP BY debtor_id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let on = get_date(r, 1)?;
-        with(r.get(0)?, &mut |a| {
-            a.next_follow_up_on = Some(on);
-            a.facts.follow_up_on = Some(on);
-        });
+        side.follow_ups.push((r.get(0)?, parse_date_ref(r, 1)?));
     }
     drop(rows);
 
     let year_ago = date(today.checked_sub_days(Days::new(365)).unwrap_or(today));
-    let ninety_ago = today.checked_sub_days(Days::new(90)).unwrap_or(today);
     let mut stmt = conn.prepare_cached(
         "SELECT debtor_id, due_on, status, amount_cents, paid_cents FROM promise
          WHERE due_on >= ?1 AND status <> 'cancelled'",
     )?;
     let mut rows = stmt.query([year_ago])?;
     while let Some(r) = rows.next()? {
-        let due = get_date(r, 1)?;
-        let stored = get_code(r, 2, PromiseStatus::parse)?;
-        let status = match stored {
-            PromiseStatus::Pending => evaluate_promise(Money(r.get(3)?), due, Money(r.get(4)?), today, grace_days),
-            other => other,
-        };
-        with(r.get(0)?, &mut |a| {
-            let f = &mut a.facts;
-            f.promises_12m += 1;
-            match status {
-                PromiseStatus::Kept => f.kept_promises_12m += 1,
-                PromiseStatus::Pending => f.promise_due_on = Some(f.promise_due_on.map_or(due, |d| d.min(due))),
-                PromiseStatus::Broken | PromiseStatus::PartlyKept => {
-                    if due >= ninety_ago {
-                        f.broken_promises_90d += 1;
-                    }
-                    // A broken promise rises until the collector has been in touch after it.
-                    if a.last_contact_on.is_none_or(|t| t <= due) {
-                        f.broken_promise_on = Some(f.broken_promise_on.map_or(due, |d| d.max(due)));
-                    }
-                }
-                PromiseStatus::Cancelled => {}
-            }
-        });
+        side.promises.push((
+            r.get(0)?,
+            parse_date_ref(r, 1)?,
+            get_code(r, 2, PromiseStatus::parse)?,
+            Money(r.get(3)?),
+            Money(r.get(4)?),
+        ));
     }
     drop(rows);
 
@@ -151,8 +167,7 @@ pub fn account_facts(conn: &Connection, today: NaiveDate, grace_days: u32, cap_d
     )?;
     let mut rows = stmt.query([&today_s])?;
     while let Some(r) = rows.next()? {
-        let on = get_date(r, 1)?;
-        with(r.get(0)?, &mut |a| a.facts.installment_missed_on = Some(on));
+        side.missed_installments.push((r.get(0)?, parse_date_ref(r, 1)?));
     }
     drop(rows);
 
@@ -163,20 +178,127 @@ pub fn account_facts(conn: &Connection, today: NaiveDate, grace_days: u32, cap_d
     let mut rows = stmt.query([&today_s])?;
     while let Some(r) = rows.next()? {
         let reason: String = r.get(1)?;
-        let ends = get_opt_date(r, 2)?;
-        with(r.get(0)?, &mut |a| {
-            a.facts.hold = Some(match ends {
-                Some(e) => format!("{reason} until {e}"),
-                None => reason.clone(),
-            })
-        });
+        let text = match get_opt_date(r, 2)? {
+            Some(end) => format!("{reason} until {end}"),
+            None => reason,
+        };
+        side.holds.push((r.get(0)?, text));
     }
-    drop(rows);
+    Ok(side)
+}
 
-    for a in &mut accounts {
-        if let Some(flag) = a.flags.blocking() {
-            a.facts.hold = Some(flag.to_string());
+impl SideFacts {
+    fn merge_into(self, accounts: &mut Vec<AccountFacts>, today: NaiveDate, grace_days: u32) {
+        let positions = Positions::new(accounts);
+        let mut with = |id: i64, f: &mut dyn FnMut(&mut AccountFacts)| {
+            if let Some(i) = positions.get(id) {
+                f(&mut accounts[i]);
+            }
+        };
+        for line in self.debtors {
+            let mut line = Some(line);
+            with(line.as_ref().map_or(0, |l| l.id), &mut |a| {
+                if let Some(l) = line.take() {
+                    (a.name, a.external_ref, a.currency, a.active, a.flags) =
+                        (l.name, l.external_ref, l.currency, l.active, l.flags);
+                    a.last_contact_on = l.last_contact_on;
+                    a.facts.last_touch_on = l.last_contact_on;
+                }
+            });
         }
+        for (id, on) in self.follow_ups {
+            with(id, &mut |a| {
+                a.next_follow_up_on = Some(on);
+                a.facts.follow_up_on = Some(on);
+            });
+        }
+        let ninety_ago = today.checked_sub_days(Days::new(90)).unwrap_or(today);
+        for (id, due, stored, amount, paid) in self.promises {
+            let status = match stored {
+                PromiseStatus::Pending => evaluate_promise(amount, due, paid, today, grace_days),
+                other => other,
+            };
+            with(id, &mut |a| {
+                let f = &mut a.facts;
+                f.promises_12m += 1;
+                match status {
+                    PromiseStatus::Kept => f.kept_promises_12m += 1,
+                    PromiseStatus::Pending => f.promise_due_on = Some(f.promise_due_on.map_or(due, |d| d.min(due))),
+                    PromiseStatus::Broken | PromiseStatus::PartlyKept => {
+                        if due >= ninety_ago {
+                            f.broken_promises_90d += 1;
+                        }
+                        // A broken promise rises until the collector has been in touch after it.
+                        if a.last_contact_on.is_none_or(|t| t <= due) {
+                            f.broken_promise_on = Some(f.broken_promise_on.map_or(due, |d| d.max(due)));
+                        }
+                    }
+                    PromiseStatus::Cancelled => {}
+                }
+            });
+        }
+        for (id, on) in self.missed_installments {
+            with(id, &mut |a| a.facts.installment_missed_on = Some(on));
+        }
+        for (id, text) in self.holds {
+            let mut text = Some(text);
+            with(id, &mut |a| a.facts.hold = text.take());
+        }
+        accounts.retain(|a| a.active);
+        for a in accounts.iter_mut() {
+            if let Some(flag) = a.flags.blocking() {
+                a.facts.hold = Some(flag.to_string());
+            }
+        }
+    }
+}
+
+/// Open invoices stream from their covering index in debtor order and are folded
+/// here with the domain's own formula: no per-row date functions in SQL, no table reads.
+fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<Vec<AccountFacts>> {
+    let mut accounts = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT debtor_id, due_on, balance_cents FROM invoice INDEXED BY invoice_open
+         WHERE status = 'open' ORDER BY debtor_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut current: Option<(PriorityFacts, Option<NaiveDate>)> = None;
+    let finish = |(f, oldest): (PriorityFacts, Option<NaiveDate>), accounts: &mut Vec<AccountFacts>| {
+        if f.open_balance.is_positive() {
+            accounts.push(AccountFacts {
+                facts: PriorityFacts { oldest_days_past_due: oldest.map_or(0, |d| (today - d).num_days()), ..f },
+                name: String::new(),
+                external_ref: None,
+                currency: String::new(),
+                flags: DebtorFlags::default(),
+                active: false,
+                oldest_due_on: oldest,
+                last_contact_on: None,
+                next_follow_up_on: None,
+            });
+        }
+    };
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let due = parse_date_ref(r, 1)?;
+        let balance = Money(r.get(2)?);
+        if current.as_ref().is_some_and(|(c, _)| c.debtor_id != id)
+            && let Some(done) = current.take()
+        {
+            finish(done, &mut accounts);
+        }
+        let (f, oldest) = current.get_or_insert_with(|| (PriorityFacts { debtor_id: id, ..Default::default() }, None));
+        f.open_balance += balance;
+        if balance.is_positive() {
+            *oldest = Some(oldest.map_or(due, |o| o.min(due)));
+            if due < today {
+                f.past_due += balance;
+                f.dollar_days_cents += dollar_days_cents([(due, balance)], today, cap_days);
+            }
+        }
+    }
+    if let Some(done) = current.take() {
+        finish(done, &mut accounts);
     }
     Ok(accounts)
 }
