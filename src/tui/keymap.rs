@@ -162,6 +162,18 @@ impl Keymap {
     }
 }
 
+/// The keys as a Markdown table, for the README (a test keeps the two equal).
+pub fn markdown_table(map: &Keymap) -> String {
+    let mut out = String::from("| where | keys | does |\n|---|---|---|\n");
+    for ctx in [Context::Welcome, Context::Worklist, Context::Account, Context::Global] {
+        for b in map.of(ctx) {
+            let keys = b.keys.iter().map(|k| format!("`{}`", k.label())).collect::<Vec<_>>().join(" ");
+            out.push_str(&format!("| {} | {} | {} |\n", ctx.title(), keys, b.action.description()));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,16 +206,4 @@ mod tests {
         let e = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(Keymap::default().lookup(Context::Worklist, Key::from_event(&e)), Some(Action::Bottom));
     }
-}
-
-/// The keys as a Markdown table, for the README (a test keeps the two equal).
-pub fn markdown_table(map: &Keymap) -> String {
-    let mut out = String::from("| where | keys | does |\n|---|---|---|\n");
-    for ctx in [Context::Welcome, Context::Worklist, Context::Account, Context::Global] {
-        for b in map.of(ctx) {
-            let keys = b.keys.iter().map(|k| format!("`{}`", k.label())).collect::<Vec<_>>().join(" ");
-            out.push_str(&format!("| {} | {} | {} |\n", ctx.title(), keys, b.action.description()));
-        }
-    }
-    out
 }
