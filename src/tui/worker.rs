@@ -21,6 +21,19 @@ pub enum Request {
 }
 
 impl Request {
+    /// A name for logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Request::Worklist => "worklist",
+            Request::Account(_) => "account",
+            Request::Search(_) => "search",
+            Request::LogAttempt(_) => "log-attempt",
+            Request::RecordPayment(_) => "record-payment",
+            Request::AddNote(_) => "add-note",
+            Request::LoadDemo { .. } => "load-demo",
+        }
+    }
+
     /// Reads may be superseded by a newer read of the same kind; writes never are.
     pub fn is_write(&self) -> bool {
         matches!(
@@ -105,7 +118,17 @@ pub fn spawn<M: Send + 'static>(
                     let mut progress = |done, total| {
                         let _ = sender.send(wrap(WorkerEvent::Progress { done, total }));
                     };
+                    let kind = request.kind();
+                    let started = std::time::Instant::now();
                     let result = handle(&mut desk, request, &mut progress);
+                    // Ids and kinds only: log lines never carry debtor data.
+                    tracing::debug!(
+                        ticket,
+                        kind,
+                        ok = result.is_ok(),
+                        ms = started.elapsed().as_millis() as u64,
+                        "request"
+                    );
                     if out.send(wrap(WorkerEvent::Reply(Reply { ticket, result }))).is_err() {
                         return;
                     }
