@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod desk;
 pub mod domain;
+pub mod import;
 pub mod logging;
 pub mod paths;
 pub mod store;

@@ -1,0 +1,176 @@
+//! Amounts as accounting exports print them, to exact cents. Never through f64.
+//!
+//! `1,234.56` `"$1,234.56"` `-$200.00` `(1,234.56)` `150,00-` `1.234,56` `1'234.56`
+//! `1 234,56` (space, NBSP or narrow NBSP thousands). A blank cell is *unknown*, not zero.
+
+use crate::domain::Money;
+
+/// Which character separates the cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decimal {
+    Point,
+    Comma,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("'{0}' is not an amount")]
+    Invalid(String),
+    #[error("'{0}' has more than 2 decimals")]
+    TooPrecise(String),
+    #[error("'{0}' is too large")]
+    TooLarge(String),
+}
+
+/// Parse a cell. `Ok(None)` for a blank cell (or a lone `-`, Sage's "nothing here").
+pub fn parse_amount(cell: &str, decimal: Decimal) -> Result<Option<Money>, AmountError> {
+    let raw = cell.trim();
+    if raw.is_empty() || raw == "-" || raw == "–" {
+        return Ok(None);
+    }
+    let invalid = || AmountError::Invalid(raw.to_string());
+    let mut s: String = raw.chars().filter(|c| !matches!(c, '\u{a0}' | '\u{202f}' | ' ' | '\'')).collect();
+    let mut negative = false;
+    if s.starts_with('(') && s.ends_with(')') {
+        negative = true;
+        s = s[1..s.len() - 1].to_string();
+    }
+    if let Some(rest) = s.strip_suffix('-') {
+        negative = !negative;
+        s = rest.to_string();
+    }
+    if let Some(rest) = s.strip_prefix('-') {
+        negative = !negative;
+        s = rest.to_string();
+    }
+    // Currency marks before or after the digits: $ € £ ₹ A$ US$ USD EUR …
+    let s = s.trim_start_matches(|c: char| c.is_alphabetic() || matches!(c, '$' | '€' | '£' | '₹' | '¥'));
+    let s = s.trim_end_matches(|c: char| c.is_alphabetic() || matches!(c, '$' | '€' | '£' | '₹' | '¥'));
+    let s = match s.strip_prefix('-') {
+        Some(rest) => {
+            negative = !negative;
+            rest
+        }
+        None => s,
+    };
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+        return Err(invalid());
+    }
+    let (point, group) = match decimal {
+        Decimal::Point => ('.', ','),
+        Decimal::Comma => (',', '.'),
+    };
+    let (whole, frac) = match s.rsplit_once(point) {
+        Some((w, f)) => (w, f),
+        None => (s, ""),
+    };
+    if frac.contains(group) || whole.contains(point) {
+        return Err(invalid());
+    }
+    if whole.contains(group) {
+        let groups: Vec<&str> = whole.split(group).collect();
+        if groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3) {
+            return Err(invalid());
+        }
+    }
+    if frac.len() > 2 {
+        return Err(AmountError::TooPrecise(raw.to_string()));
+    }
+    let digits: String = whole.chars().filter(|c| *c != group).collect();
+    let units: i64 =
+        if digits.is_empty() { 0 } else { digits.parse().map_err(|_| AmountError::TooLarge(raw.to_string()))? };
+    let mut cents: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| invalid())? };
+    if frac.len() == 1 {
+        cents *= 10;
+    }
+    let total = units
+        .checked_mul(100)
+        .and_then(|u| u.checked_add(cents))
+        .ok_or_else(|| AmountError::TooLarge(raw.to_string()))?;
+    Ok(Some(Money(if negative { -total } else { total })))
+}
+
+/// Decide the decimal separator of a file from all its amount cells: the last
+/// separator of a cell followed by exactly one or two digits is the decimal one.
+/// `None` when no cell tells (e.g. only whole numbers).
+pub fn detect_decimal<'a>(cells: impl IntoIterator<Item = &'a str>) -> Option<Decimal> {
+    let (mut point, mut comma) = (0, 0);
+    for cell in cells {
+        let digits_after = |i: usize| cell[i + 1..].chars().take_while(|c| c.is_ascii_digit()).count();
+        if let Some(i) = cell.rfind(['.', ',']) {
+            let after = digits_after(i);
+            let tail_ok = cell[i + 1 + after..].chars().all(|c| matches!(c, ')' | '-' | ' ') || c.is_alphabetic());
+            if (1..=2).contains(&after) && tail_ok {
+                if cell.as_bytes()[i] == b'.' { point += 1 } else { comma += 1 }
+            }
+        }
+    }
+    match (point, comma) {
+        (0, 0) => None,
+        (p, c) if p >= c => Some(Decimal::Point),
+        _ => Some(Decimal::Comma),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn us(s: &str) -> Option<i64> {
+        parse_amount(s, Decimal::Point).unwrap().map(|m| m.cents())
+    }
+    fn eu(s: &str) -> Option<i64> {
+        parse_amount(s, Decimal::Comma).unwrap().map(|m| m.cents())
+    }
+
+    #[test]
+    fn every_form_of_the_reference() {
+        assert_eq!(us("1,250.00"), Some(125_000));
+        assert_eq!(us("$1,500.00"), Some(150_000));
+        assert_eq!(us("-$200.00"), Some(-20_000));
+        assert_eq!(us("(1,234.56)"), Some(-123_456));
+        assert_eq!(us("100.00-"), Some(-10_000));
+        assert_eq!(us("1580.94"), Some(158_094));
+        assert_eq!(us("$5"), Some(500));
+        assert_eq!(us("1'234.56"), Some(123_456));
+        assert_eq!(us("USD 12.5"), Some(1_250));
+        assert_eq!(eu("1.234,56"), Some(123_456));
+        assert_eq!(eu("150,00-"), Some(-15_000));
+        assert_eq!(eu("1234,56"), Some(123_456));
+        assert_eq!(eu("1\u{a0}234,56"), Some(123_456));
+        assert_eq!(eu("1\u{202f}234,56 €"), Some(123_456));
+        assert_eq!(us(""), None);
+        assert_eq!(us(" - "), None);
+    }
+
+    #[test]
+    fn refuses_what_is_not_exact() {
+        assert!(parse_amount("12.345", Decimal::Point).is_err());
+        assert!(parse_amount("abc", Decimal::Point).is_err());
+        assert!(parse_amount("1,23.00", Decimal::Point).is_err());
+        assert!(parse_amount("1.234,56", Decimal::Point).is_err());
+        assert!(parse_amount("99999999999999999999", Decimal::Point).is_err());
+    }
+
+    #[test]
+    fn decimal_is_decided_per_file() {
+        assert_eq!(detect_decimal(["1.234,56", "12,00", "7"]), Some(Decimal::Comma));
+        assert_eq!(detect_decimal(["1,234.56", "12.00"]), Some(Decimal::Point));
+        assert_eq!(detect_decimal(["150,00-", "(1.234,56)"]), Some(Decimal::Comma));
+        assert_eq!(detect_decimal(["1", "2"]), None);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,24}") {
+            let _ = parse_amount(&s, Decimal::Point);
+            let _ = parse_amount(&s, Decimal::Comma);
+        }
+
+        #[test]
+        fn us_display_round_trips(c in -10_000_000_000i64..10_000_000_000i64) {
+            prop_assert_eq!(us(&Money(c).display("USD")), Some(c));
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Dates as exports print them. The day/month order is a property of the file, not
+//! of a row: it is decided once from every date cell and the format's known order.
+
+use chrono::{Days, NaiveDate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// 01/15/2026 (US)
+    Mdy,
+    /// 15/01/2026, 15.01.2026 (UK, EU, AU, NZ)
+    Dmy,
+    /// 2026-01-15
+    Ymd,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("'{0}' is not a date")]
+    Invalid(String),
+}
+
+const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+fn month_name(s: &str) -> Option<u32> {
+    let s = s.to_ascii_lowercase();
+    MONTHS.iter().position(|m| s.starts_with(m)).map(|i| i as u32 + 1)
+}
+
+/// Split a date cell into its three numeric parts, if it is of the d/m/y family.
+fn parts(s: &str) -> Option<(u32, u32, i32, usize)> {
+    let p: Vec<&str> = s.split(['/', '.', '-']).collect();
+    if p.len() != 3 || p.iter().any(|x| x.is_empty() || !x.chars().all(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let year_len = p[2].len();
+    Some((p[0].parse().ok()?, p[1].parse().ok()?, p[2].parse().ok()?, year_len))
+}
+
+fn full_year(y: i32, len: usize) -> i32 {
+    if len <= 2 { 2000 + y } else { y }
+}
+
+/// Parse one cell with a known order. `Ok(None)` for a blank cell.
+pub fn parse_date(cell: &str, order: DateOrder) -> Result<Option<NaiveDate>, DateError> {
+    let s = cell.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let invalid = || DateError::Invalid(s.to_string());
+    // ISO first: it is unambiguous whatever the file's order.
+    if s.len() >= 10 && s.as_bytes()[4] == b'-' {
+        return NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").map(Some).map_err(|_| invalid());
+    }
+    // 12 Jan 2026, 12-Jan-2026, Jan 12, 2026
+    let words: Vec<&str> = s.split([' ', '-', ',']).filter(|w| !w.is_empty()).collect();
+    if words.len() == 3 {
+        let date = if let Some(m) = month_name(words[1]).filter(|_| words[0].chars().all(|c| c.is_ascii_digit())) {
+            let y: i32 = words[2].parse().map_err(|_| invalid())?;
+            NaiveDate::from_ymd_opt(full_year(y, words[2].len()), m, words[0].parse().map_err(|_| invalid())?)
+        } else if let Some(m) = month_name(words[0]) {
+            let y: i32 = words[2].parse().map_err(|_| invalid())?;
+            NaiveDate::from_ymd_opt(full_year(y, words[2].len()), m, words[1].parse().map_err(|_| invalid())?)
+        } else {
+            None
+        };
+        if date.is_some() {
+            return Ok(date);
+        }
+    }
+    // An Excel serial day number (days since 1899-12-30), as a sheet saved to CSV may carry.
+    if s.chars().all(|c| c.is_ascii_digit()) && (20_000..=80_000).contains(&s.parse::<u32>().unwrap_or(0)) {
+        let base = NaiveDate::from_ymd_opt(1899, 12, 30).ok_or_else(invalid)?;
+        return Ok(base.checked_add_days(Days::new(s.parse().map_err(|_| invalid())?)));
+    }
+    let (a, b, y, len) = parts(s).ok_or_else(invalid)?;
+    let (month, day) = match order {
+        DateOrder::Mdy => (a, b),
+        DateOrder::Dmy | DateOrder::Ymd => (b, a),
+    };
+    NaiveDate::from_ymd_opt(full_year(y, len), month, day).map(Some).ok_or_else(invalid)
+}
+
+/// What a file's date cells say about their order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderEvidence {
+    /// Some cell can only be read one way.
+    Proven(DateOrder),
+    /// Every cell reads both ways (all days ≤ 12), or there are only ISO or named-month dates.
+    Ambiguous,
+    /// One cell needs day-first and another month-first: the file mixes orders.
+    Contradictory,
+}
+
+pub fn order_evidence<'a>(cells: impl IntoIterator<Item = &'a str>) -> OrderEvidence {
+    let (mut dmy, mut mdy) = (false, false);
+    for cell in cells {
+        let s = cell.trim();
+        if s.len() >= 10 && s.as_bytes().get(4) == Some(&b'-') {
+            continue;
+        }
+        if let Some((a, b, _, _)) = parts(s) {
+            if a > 12 && b <= 12 {
+                dmy = true;
+            }
+            if b > 12 && a <= 12 {
+                mdy = true;
+            }
+        }
+    }
+    match (dmy, mdy) {
+        (true, true) => OrderEvidence::Contradictory,
+        (true, false) => OrderEvidence::Proven(DateOrder::Dmy),
+        (false, true) => OrderEvidence::Proven(DateOrder::Mdy),
+        (false, false) => OrderEvidence::Ambiguous,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn every_form_of_the_reference() {
+        assert_eq!(parse_date("01/15/2026", DateOrder::Mdy), Ok(Some(d("2026-01-15"))));
+        assert_eq!(parse_date("1/9/2026", DateOrder::Mdy), Ok(Some(d("2026-01-09"))));
+        assert_eq!(parse_date("15/01/2026", DateOrder::Dmy), Ok(Some(d("2026-01-15"))));
+        assert_eq!(parse_date("15.01.2026", DateOrder::Dmy), Ok(Some(d("2026-01-15"))));
+        assert_eq!(parse_date("2026-01-15", DateOrder::Mdy), Ok(Some(d("2026-01-15"))));
+        assert_eq!(parse_date("12 Jan 2026", DateOrder::Dmy), Ok(Some(d("2026-01-12"))));
+        assert_eq!(parse_date("Mar 31, 2026", DateOrder::Mdy), Ok(Some(d("2026-03-31"))));
+        assert_eq!(parse_date("7/16/98", DateOrder::Mdy), Ok(Some(d("2098-07-16"))));
+        assert_eq!(parse_date("46265", DateOrder::Mdy), Ok(Some(d("2026-08-31"))));
+        assert_eq!(parse_date("", DateOrder::Mdy), Ok(None));
+        assert!(parse_date("13/13/2026", DateOrder::Mdy).is_err());
+        assert!(parse_date("soon", DateOrder::Mdy).is_err());
+    }
+
+    #[test]
+    fn order_is_decided_from_the_whole_file() {
+        assert_eq!(order_evidence(["01/02/2026", "25/02/2026"]), OrderEvidence::Proven(DateOrder::Dmy));
+        assert_eq!(order_evidence(["01/02/2026", "02/25/2026"]), OrderEvidence::Proven(DateOrder::Mdy));
+        assert_eq!(order_evidence(["01/02/2026", "03/04/2026"]), OrderEvidence::Ambiguous);
+        assert_eq!(order_evidence(["13/02/2026", "02/25/2026"]), OrderEvidence::Contradictory);
+        assert_eq!(order_evidence(["2026-01-30"]), OrderEvidence::Ambiguous);
+    }
+}

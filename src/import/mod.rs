@@ -1,0 +1,54 @@
+//! Reading accounting exports: decode, split, detect the format, classify and parse
+//! every row (pure), then reconcile against the book (a plan, shown before anything
+//! is written). The desk's `import_file` commits a plan in one transaction.
+
+pub mod amount;
+pub mod date;
+pub mod detect;
+pub mod profile;
+pub mod read;
+pub mod reconcile;
+pub mod text;
+
+use std::path::Path;
+
+pub use profile::{Profile, load_profiles};
+pub use read::{ContactRow, Issue, ItemKind, LedgerRow, Parsed, RowClass, Severity};
+pub use reconcile::{Existing, ExistingInvoice, ImportPlan};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: cannot read: {source}")]
+    Read { file: String, source: std::io::Error },
+    #[error("{file}: {reason}")]
+    Csv { file: String, reason: String },
+    #[error("{file}: {source}")]
+    Detect { file: String, source: detect::DetectError },
+    #[error("{file}: the file is empty")]
+    Empty { file: String },
+}
+
+/// Read and parse one export. `forced` names a format instead of detecting it.
+pub fn parse_bytes(
+    file: &str,
+    bytes: &[u8],
+    profiles: &[Profile],
+    forced: Option<&str>,
+) -> Result<Parsed, ImportError> {
+    let (text, encoding) = text::decode(bytes);
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty { file: file.into() });
+    }
+    let delimiter = text::sniff_delimiter(&text);
+    let records =
+        text::records(&text, delimiter).map_err(|e| ImportError::Csv { file: file.into(), reason: e.to_string() })?;
+    let detected = detect::detect(&records, profiles, forced)
+        .map_err(|source| ImportError::Detect { file: file.into(), source })?;
+    Ok(read::read(&records, &detected, encoding, delimiter))
+}
+
+pub fn parse_file(path: &Path, profiles: &[Profile], forced: Option<&str>) -> Result<(Parsed, Vec<u8>), ImportError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Read { file: file.clone(), source })?;
+    Ok((parse_bytes(&file, &bytes, profiles, forced)?, bytes))
+}

@@ -1,0 +1,616 @@
+//! Reading one export into ledger rows: every row classified, every value parsed
+//! exactly, every problem reported with its line and column. Pure: no store access.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::amount::{Decimal, detect_decimal, parse_amount};
+use super::date::{DateOrder, OrderEvidence, order_evidence, parse_date};
+use super::detect::{ColumnMap, Detected};
+use super::profile::{Profile, ProfileKind, norm};
+use super::text::{Encoding, Record};
+use crate::domain::Money;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RowClass {
+    Preamble,
+    Header,
+    Group,
+    Detail,
+    Subtotal,
+    Total,
+    Footer,
+    Blank,
+    /// A detail row that is not a receivable (a draft, a journal entry): passed over.
+    Skipped,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// The row cannot be imported.
+    Error,
+    /// Imported, but worth a look (a total that does not add up).
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    pub line: usize,
+    pub column: Option<String>,
+    pub severity: Severity,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemKind {
+    Invoice,
+    CreditMemo,
+    /// A payment the ledger has not applied to an invoice (a negative line).
+    UnappliedPayment,
+}
+
+/// One receivable as the ledger states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerRow {
+    pub line: usize,
+    pub customer: String,
+    pub customer_ref: Option<String>,
+    /// The sub-customer or job of `Parent:Child` names.
+    pub job: Option<String>,
+    pub kind: ItemKind,
+    pub number: String,
+    pub issued: Option<NaiveDate>,
+    pub due: NaiveDate,
+    pub original: Option<Money>,
+    pub balance: Money,
+    pub currency: Option<String>,
+}
+
+/// One customer's contact details as the ledger states them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactRow {
+    pub line: usize,
+    pub customer: String,
+    pub customer_ref: Option<String>,
+    pub email: Option<String>,
+    /// (label, number)
+    pub phones: Vec<(String, String)>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Parsed {
+    pub format: String,
+    pub format_title: String,
+    pub encoding: String,
+    pub delimiter: &'static str,
+    pub date_order: Option<DateOrder>,
+    pub date_note: String,
+    pub decimal: &'static str,
+    pub classes: Vec<(usize, RowClass)>,
+    pub invoices: Vec<LedgerRow>,
+    pub contacts: Vec<ContactRow>,
+    pub issues: Vec<Issue>,
+    pub caveat: Option<String>,
+}
+
+impl Parsed {
+    pub fn errors(&self) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(|i| i.severity == Severity::Error)
+    }
+    pub fn count(&self, class: RowClass) -> usize {
+        self.classes.iter().filter(|(_, c)| *c == class).count()
+    }
+}
+
+fn is_footer(first: &str) -> bool {
+    let s = first.trim();
+    let lower = s.to_lowercase();
+    let weekday = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        .iter()
+        .any(|d| lower.contains(&format!("{d}, ")));
+    (weekday && (lower.contains(" am") || lower.contains(" pm")))
+        || lower.starts_with("accrual basis")
+        || lower.starts_with("cash basis")
+}
+
+fn is_grand_total(r: &Record) -> bool {
+    let c0 = r.cell(0).trim();
+    let c1 = r.cell(1).trim();
+    matches!(c0.to_lowercase().as_str(), "total" | "grand total" | "grand totals:" | "totals:" | "summe" | "gesamt")
+        || (c0.is_empty() && c1.eq_ignore_ascii_case("total"))
+}
+
+/// `Total for X`, `Total - X`, or `Total X` where X is the open group (exact, so a
+/// customer called "Totally Fresh Produce" is never a total).
+fn subtotal_label<'a>(c0: &'a str, open_groups: &[String]) -> Option<&'a str> {
+    let c0 = c0.trim();
+    if let Some(rest) = c0.strip_prefix("Total for ").or_else(|| c0.strip_prefix("Total - ")) {
+        return Some(rest);
+    }
+    let rest = c0.strip_prefix("Total ")?;
+    let base = rest.trim_end_matches(" with sub-customers").trim_end_matches(" with sub-items");
+    open_groups.iter().any(|g| g == base).then_some(rest)
+}
+
+struct Cells<'a> {
+    record: &'a Record,
+    columns: &'a ColumnMap,
+}
+
+impl<'a> Cells<'a> {
+    fn get(&self, field: &str) -> Option<&'a str> {
+        self.columns.get(field).map(|i| self.record.cell(*i).trim()).filter(|s| !s.is_empty())
+    }
+}
+
+/// A detail row before lines are gathered into invoices.
+struct Line {
+    line: usize,
+    customer: String,
+    customer_ref: Option<String>,
+    job: Option<String>,
+    kind: ItemKind,
+    number: Option<String>,
+    issued: Option<NaiveDate>,
+    due: Option<NaiveDate>,
+    amount: Option<Money>,
+    balance: Option<Money>,
+    currency: Option<String>,
+    status: Option<String>,
+}
+
+pub fn read(records: &[Record], detected: &Detected<'_>, encoding: Encoding, delimiter: u8) -> Parsed {
+    let p = detected.profile;
+    let cols = &detected.columns;
+    let mut issues = Vec::new();
+    let mut classes: Vec<(usize, RowClass)> =
+        records[..detected.header].iter().map(|r| (r.line, RowClass::Preamble)).collect();
+    classes.push((records[detected.header].line, RowClass::Header));
+    let header_cells: Vec<String> = records[detected.header].cells.iter().map(|c| norm(c)).collect();
+    let body = &records[detected.header + 1..];
+
+    // Decide the file's number and date conventions from all its cells first.
+    let amount_cells =
+        body.iter().flat_map(|r| ["amount", "balance"].into_iter().filter_map(|f| cols.get(f).map(|i| r.cell(*i))));
+    let decimal = p.decimal().or_else(|| detect_decimal(amount_cells)).unwrap_or(Decimal::Point);
+    let date_cells =
+        body.iter().flat_map(|r| ["issued", "due"].into_iter().filter_map(|f| cols.get(f).map(|i| r.cell(*i))));
+    let (date_order, date_note) = match order_evidence(date_cells) {
+        OrderEvidence::Proven(o) => (Some(o), format!("{} (proven by the file's dates)", order_name(o))),
+        OrderEvidence::Ambiguous => match p.date_order {
+            Some(o) => {
+                (Some(o), format!("{} ({}'s order; no date in the file says otherwise)", order_name(o), p.source))
+            }
+            None => (None, "not decided: every date reads both ways and the format has no known order".into()),
+        },
+        OrderEvidence::Contradictory => {
+            issues.push(Issue {
+                line: records[detected.header].line,
+                column: None,
+                severity: Severity::Error,
+                reason: "the file mixes day-first and month-first dates".into(),
+            });
+            (None, "contradictory: the file mixes day-first and month-first dates".into())
+        }
+    };
+
+    let mut lines: Vec<Line> = Vec::new();
+    let mut contacts = Vec::new();
+    let mut groups: Vec<String> = Vec::new();
+    let mut group_sums: Vec<Money> = Vec::new();
+    let mut grand = Money::ZERO;
+    let mut ended = false;
+    for r in body {
+        let c0 = r.cell(0).trim();
+        let rest_blank = r.cells.iter().skip(1).all(|c| c.trim().is_empty());
+        if r.is_blank() {
+            classes.push((r.line, RowClass::Blank));
+            continue;
+        }
+        if ended || is_footer(c0) {
+            classes.push((r.line, RowClass::Footer));
+            ended = true;
+            continue;
+        }
+        if r.cells.iter().map(|c| norm(c)).collect::<Vec<_>>() == header_cells {
+            classes.push((r.line, RowClass::Header)); // a repeated page header
+            continue;
+        }
+        if is_grand_total(r) {
+            classes.push((r.line, RowClass::Total));
+            check_total(r, cols, decimal, grand, "the grand total", &mut issues);
+            ended = p.grouped;
+            continue;
+        }
+        if p.grouped {
+            if let Some(label) = subtotal_label(c0, &groups) {
+                classes.push((r.line, RowClass::Subtotal));
+                let base = label.trim_end_matches(" with sub-customers").trim_end_matches(" with sub-items");
+                if let Some(pos) = groups.iter().rposition(|g| g == base) {
+                    let sum: Money = group_sums[pos..].iter().copied().sum();
+                    groups.truncate(pos);
+                    group_sums.truncate(pos);
+                    check_total(r, cols, decimal, sum, &format!("'{label}'"), &mut issues);
+                    if let Some(parent) = group_sums.last_mut() {
+                        *parent += sum;
+                    }
+                }
+                continue;
+            }
+            if !c0.is_empty() && rest_blank {
+                classes.push((r.line, RowClass::Group));
+                groups.push(c0.to_string());
+                group_sums.push(Money::ZERO);
+                continue;
+            }
+        }
+        let cells = Cells { record: r, columns: cols };
+        if let Some(filter) = &p.row_filter {
+            let value = cells.get(&filter.field).map(norm).unwrap_or_default();
+            if !filter.keep.contains(&value) {
+                classes.push((r.line, RowClass::Skipped));
+                continue;
+            }
+        }
+        match p.kind {
+            ProfileKind::Contacts => match contact_row(&cells, p, r.line) {
+                Ok(c) => {
+                    classes.push((r.line, RowClass::Detail));
+                    contacts.push(c);
+                }
+                Err(issue) => {
+                    classes.push((r.line, RowClass::Detail));
+                    issues.push(issue);
+                }
+            },
+            ProfileKind::Invoices => {
+                let customer_group = if p.customer_from_group { groups.first().cloned() } else { None };
+                let job_group = if p.customer_from_group && groups.len() > 1 { groups.last().cloned() } else { None };
+                match detail_line(&cells, p, r.line, decimal, date_order, customer_group, job_group) {
+                    Ok(Some(line)) => {
+                        classes.push((r.line, RowClass::Detail));
+                        let counted = line.balance.or(line.amount).unwrap_or(Money::ZERO);
+                        grand += counted;
+                        if let Some(sum) = group_sums.last_mut() {
+                            *sum += counted;
+                        }
+                        lines.push(line);
+                    }
+                    Ok(None) => classes.push((r.line, RowClass::Skipped)),
+                    Err(issue) => {
+                        classes.push((r.line, RowClass::Detail));
+                        issues.push(issue);
+                    }
+                }
+            }
+        }
+    }
+    if !groups.is_empty() && p.grouped && classes.iter().any(|(_, c)| *c == RowClass::Subtotal) {
+        issues.push(Issue {
+            line: records.last().map_or(0, |r| r.line),
+            column: None,
+            severity: Severity::Warning,
+            reason: format!("group '{}' has no closing total row", groups.join(" / ")),
+        });
+    }
+    let invoices = gather(lines, p, &mut issues);
+    Parsed {
+        format: p.name.clone(),
+        format_title: p.title.clone(),
+        encoding: encoding.to_string(),
+        delimiter: super::text::delimiter_name(delimiter),
+        date_order,
+        date_note,
+        decimal: match decimal {
+            Decimal::Point => "point",
+            Decimal::Comma => "comma",
+        },
+        classes,
+        invoices,
+        contacts,
+        issues,
+        caveat: p.caveat.clone(),
+    }
+}
+
+fn order_name(o: DateOrder) -> &'static str {
+    match o {
+        DateOrder::Mdy => "month/day/year",
+        DateOrder::Dmy => "day/month/year",
+        DateOrder::Ymd => "year-month-day",
+    }
+}
+
+/// Compare a printed total with what the rows add up to; a mismatch is a warning.
+fn check_total(r: &Record, cols: &ColumnMap, decimal: Decimal, sum: Money, what: &str, issues: &mut Vec<Issue>) {
+    // The balance column if it is filled, else the last amount on the row.
+    let printed = cols
+        .get("balance")
+        .and_then(|i| parse_amount(r.cell(*i), decimal).ok().flatten())
+        .or_else(|| r.cells.iter().rev().find_map(|c| parse_amount(c, decimal).ok().flatten()));
+    if let Some(printed) = printed.filter(|p| *p != sum) {
+        issues.push(Issue {
+            line: r.line,
+            column: None,
+            severity: Severity::Warning,
+            reason: format!("{what} says {}, the rows above add up to {}", printed.to_decimal(), sum.to_decimal()),
+        });
+    }
+}
+
+fn error(line: usize, column: Option<&str>, reason: impl Into<String>) -> Issue {
+    Issue { line, column: column.map(str::to_string), severity: Severity::Error, reason: reason.into() }
+}
+
+fn split_customer(name: &str, subcustomers: bool) -> (String, Option<String>) {
+    match name.split_once(':').filter(|_| subcustomers) {
+        Some((parent, child)) if !parent.trim().is_empty() && !child.trim().is_empty() => {
+            (parent.trim().to_string(), Some(child.trim().to_string()))
+        }
+        _ => (name.trim().to_string(), None),
+    }
+}
+
+fn column_name<'a>(p: &'a Profile, field: &'a str) -> &'a str {
+    p.columns.get(field).and_then(|a| a.first()).map_or(field, |s| s.as_str())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn detail_line(
+    c: &Cells<'_>,
+    p: &Profile,
+    line: usize,
+    decimal: Decimal,
+    order: Option<DateOrder>,
+    customer_group: Option<String>,
+    job_group: Option<String>,
+) -> Result<Option<Line>, Issue> {
+    let status = c.get("status").map(norm);
+    if status.as_ref().is_some_and(|s| p.statuses.skip.contains(s)) {
+        return Ok(None);
+    }
+    let kind = match c.get("type").map(norm) {
+        Some(t) if p.types.invoice.contains(&t) => Some(ItemKind::Invoice),
+        Some(t) if p.types.credit.contains(&t) => Some(ItemKind::CreditMemo),
+        Some(t) if p.types.payment.contains(&t) => Some(ItemKind::UnappliedPayment),
+        Some(t) if p.types.skip.contains(&t) => return Ok(None),
+        Some(t) if !p.types.invoice.is_empty() => {
+            return Err(error(line, Some(column_name(p, "type")), format!("unknown transaction type '{t}'")));
+        }
+        _ => None,
+    };
+    let amount_of = |field: &str| -> Result<Option<Money>, Issue> {
+        match c.get(field) {
+            None => Ok(None),
+            Some(v) => parse_amount(v, decimal).map_err(|e| error(line, Some(column_name(p, field)), e.to_string())),
+        }
+    };
+    let date_of = |field: &str| -> Result<Option<NaiveDate>, Issue> {
+        match (c.get(field), order) {
+            (None, _) => Ok(None),
+            (Some(v), Some(o)) => parse_date(v, o).map_err(|e| error(line, Some(column_name(p, field)), e.to_string())),
+            (Some(v), None) => parse_date(v, DateOrder::Ymd)
+                .ok()
+                .flatten()
+                .filter(|_| v.len() >= 10 && v.as_bytes()[4] == b'-')
+                .map(Some)
+                .ok_or_else(|| error(line, Some(column_name(p, field)), format!("'{v}': day/month order unknown"))),
+        }
+    };
+    let mut amount = amount_of("amount")?;
+    let mut balance = amount_of("balance")?;
+    let kind = kind.unwrap_or(if balance.or(amount).is_some_and(Money::is_negative) {
+        ItemKind::CreditMemo
+    } else {
+        ItemKind::Invoice
+    });
+    if p.positive_credits && kind == ItemKind::CreditMemo {
+        let negative = |m: Money| Money(-m.cents().abs());
+        amount = amount.map(negative);
+        balance = balance.map(negative);
+    }
+    let name = match (c.get("customer"), customer_group) {
+        (Some(n), _) => n.to_string(),
+        (None, Some(g)) => g,
+        (None, None) => return Err(error(line, Some(column_name(p, "customer")), "no customer on this row")),
+    };
+    let (customer, mut job) = split_customer(&name, p.subcustomers);
+    if job.is_none() {
+        job = job_group;
+    }
+    let issued = date_of("issued")?;
+    let due = date_of("due")?;
+    Ok(Some(Line {
+        line,
+        customer,
+        customer_ref: c.get("customer_ref").map(str::to_string),
+        job,
+        kind,
+        number: c.get("number").map(str::to_string),
+        issued,
+        due,
+        amount,
+        balance,
+        currency: c.get("currency").map(|s| s.to_uppercase()),
+        status,
+    }))
+}
+
+/// Gather lines into receivables: one per row, or one per invoice number for
+/// exports that print a row per invoice line.
+fn gather(lines: Vec<Line>, p: &Profile, issues: &mut Vec<Issue>) -> Vec<LedgerRow> {
+    let mut order: Vec<String> = Vec::new();
+    let mut by_number: HashMap<String, Vec<Line>> = HashMap::new();
+    let mut out = Vec::new();
+    for l in lines {
+        if p.lines_per_invoice {
+            let Some(number) = l.number.clone() else {
+                issues.push(error(l.line, Some(column_name(p, "number")), "no invoice number"));
+                continue;
+            };
+            if !by_number.contains_key(&number) {
+                order.push(number.clone());
+            }
+            by_number.entry(number).or_default().push(l);
+        } else if let Some(row) = finish(vec![l], p, issues) {
+            out.push(row);
+        }
+    }
+    for number in order {
+        if let Some(group) = by_number.remove(&number)
+            && let Some(row) = finish(group, p, issues)
+        {
+            out.push(row);
+        }
+    }
+    out
+}
+
+fn finish(group: Vec<Line>, p: &Profile, issues: &mut Vec<Issue>) -> Option<LedgerRow> {
+    let first = group.first()?;
+    let amount = if p.sum_lines {
+        let positive: Money = group.iter().filter_map(|l| l.amount).filter(|a| a.is_positive()).sum();
+        Some(positive).filter(|a| !a.is_negative())
+    } else {
+        first.amount
+    };
+    let signed_sum: Money = group.iter().filter_map(|l| l.amount).sum();
+    let balance = match (first.balance, &first.status) {
+        (Some(b), _) => b,
+        (None, Some(s)) if p.statuses.paid.contains(s) => Money::ZERO,
+        (None, Some(s)) if p.statuses.partial.contains(s) => {
+            issues.push(Issue {
+                line: first.line,
+                column: Some(column_name(p, "status").to_string()),
+                severity: Severity::Warning,
+                reason: "partly paid: this export does not say how much, so the whole amount is taken as open".into(),
+            });
+            amount.unwrap_or(Money::ZERO)
+        }
+        (None, Some(_)) => amount.unwrap_or(Money::ZERO),
+        (None, None) if p.sum_lines => signed_sum,
+        (None, None) => match first.amount {
+            Some(a) => a,
+            None => {
+                issues.push(error(first.line, Some(column_name(p, "balance")), "no open balance on this row"));
+                return None;
+            }
+        },
+    };
+    let due = match first.due.or(first.issued) {
+        Some(d) => d,
+        None => {
+            issues.push(error(first.line, Some(column_name(p, "due")), "no due date and no transaction date"));
+            return None;
+        }
+    };
+    let number = match (&first.number, first.kind) {
+        (Some(n), _) => n.clone(),
+        (None, ItemKind::Invoice) => {
+            issues.push(error(first.line, Some(column_name(p, "number")), "an invoice without a number"));
+            return None;
+        }
+        // Unnumbered credits and payments get a stable key, so a re-import finds them again.
+        (None, kind) => format!(
+            "{}-{}-{}",
+            if kind == ItemKind::UnappliedPayment { "PMT" } else { "CR" },
+            first.issued.unwrap_or(due).format("%Y%m%d"),
+            balance.cents().abs()
+        ),
+    };
+    Some(LedgerRow {
+        line: first.line,
+        customer: first.customer.clone(),
+        customer_ref: first.customer_ref.clone(),
+        job: first.job.clone(),
+        kind: first.kind,
+        number,
+        issued: first.issued,
+        due,
+        original: amount,
+        balance,
+        currency: first.currency.clone(),
+    })
+}
+
+fn contact_row(c: &Cells<'_>, p: &Profile, line: usize) -> Result<ContactRow, Issue> {
+    let name = c.get("customer").ok_or_else(|| error(line, Some(column_name(p, "customer")), "no customer name"))?;
+    let (customer, _) = split_customer(name, p.subcustomers);
+    let mut phones = Vec::new();
+    if let Some(cell) = c.get("phone") {
+        phones.extend(labelled_phones(cell, "phone"));
+    }
+    if let Some(m) = c.get("mobile") {
+        phones.push(("mobile".into(), m.to_string()));
+    }
+    let address_parts: Vec<&str> =
+        ["address", "address2", "city", "region", "postal_code", "country"].iter().filter_map(|f| c.get(f)).collect();
+    let address = (!address_parts.is_empty()).then(|| address_parts.join(", ").replace(['\n', '\r'], ", "));
+    Ok(ContactRow {
+        line,
+        customer,
+        customer_ref: c.get("customer_ref").map(str::to_string),
+        email: c.get("email").map(str::to_string),
+        phones,
+        address: address.map(|a| a.split(", ").filter(|s| !s.trim().is_empty()).collect::<Vec<_>>().join(", ")),
+    })
+}
+
+/// `Phone:(410) 415-7406 Mobile:(410) 555-0100` → [("phone", …), ("mobile", …)].
+fn labelled_phones(cell: &str, default: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut label = default.to_string();
+    let mut current = String::new();
+    for word in cell.split_whitespace() {
+        if let Some((l, rest)) =
+            word.split_once(':').filter(|(l, _)| !l.is_empty() && l.chars().all(char::is_alphabetic))
+        {
+            if !current.trim().is_empty() {
+                out.push((label.clone(), current.trim().to_string()));
+            }
+            label = l.to_lowercase();
+            current = rest.to_string();
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push((label, current.trim().to_string()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labelled_phone_cells_split() {
+        assert_eq!(
+            labelled_phones("Phone:(410) 415-7406 Mobile:(410) 555-0100", "phone"),
+            vec![("phone".into(), "(410) 415-7406".into()), ("mobile".into(), "(410) 555-0100".into())]
+        );
+        assert_eq!(labelled_phones("(212) 555-0142", "phone"), vec![("phone".into(), "(212) 555-0142".into())]);
+    }
+
+    #[test]
+    fn totals_are_matched_exactly() {
+        let groups = vec!["91 or more days past due".to_string()];
+        assert_eq!(subtotal_label("Total for 91 or more days past due", &groups), Some("91 or more days past due"));
+        assert_eq!(subtotal_label("Totally Fresh Produce", &groups), None);
+        assert_eq!(subtotal_label("Total Quality Logistics", &groups), None);
+        assert_eq!(subtotal_label("Total 3000", &["3000".to_string()]), Some("3000"));
+        assert!(is_footer(" Tuesday, April 07, 2026 09:14 AM GMT-05:00"));
+        assert!(is_footer("Accrual Basis Wednesday, April 08, 2026 10:00 AM GMT-05:00"));
+        assert!(!is_footer("Brightwater Plumbing, LLC"));
+    }
+}

@@ -1,0 +1,273 @@
+//! The diff between an export and the book, computed before anything is written:
+//! new and changed customers, new invoices, changed balances, invoices paid or closed
+//! in the ledger, vanished invoices, and the billing discrepancies worth a look.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::read::{ItemKind, LedgerRow};
+use crate::domain::Money;
+
+/// An invoice the book already holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingInvoice {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub number: String,
+    pub kind: ItemKind,
+    pub balance: Money,
+    pub original: Money,
+    pub due: NaiveDate,
+    pub open: bool,
+    /// Was it brought in by an import (only those can vanish from a later one)?
+    pub imported: bool,
+}
+
+/// What the book holds that an import is reconciled against.
+#[derive(Debug, Clone, Default)]
+pub struct Existing {
+    /// Lower-cased name → debtor id; reference → debtor id.
+    pub by_name: HashMap<String, i64>,
+    pub by_ref: HashMap<String, i64>,
+    pub refs: HashMap<i64, Option<String>>,
+    pub invoices: Vec<ExistingInvoice>,
+}
+
+impl Existing {
+    pub fn debtor_for(&self, row_name: &str, row_ref: Option<&str>) -> Option<i64> {
+        row_ref.and_then(|r| self.by_ref.get(r)).or_else(|| self.by_name.get(&row_name.to_lowercase())).copied()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BalanceChange {
+    pub customer: String,
+    pub number: String,
+    pub invoice_id: i64,
+    pub before: Money,
+    pub after: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Discrepancy {
+    pub line: usize,
+    pub customer: String,
+    pub number: String,
+    pub what: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportPlan {
+    pub new_customers: Vec<String>,
+    /// (customer, what changed)
+    pub changed_customers: Vec<(String, String)>,
+    pub new_invoices: Vec<LedgerRow>,
+    pub changed_balances: Vec<BalanceChange>,
+    /// Open in the book, zero in the ledger.
+    pub paid_in_ledger: Vec<BalanceChange>,
+    /// Open in the book, absent from an export that lists every open item.
+    pub vanished: Vec<BalanceChange>,
+    pub unchanged: usize,
+    pub discrepancies: Vec<Discrepancy>,
+}
+
+impl ImportPlan {
+    pub fn changes(&self) -> usize {
+        self.new_customers.len()
+            + self.changed_customers.len()
+            + self.new_invoices.len()
+            + self.changed_balances.len()
+            + self.paid_in_ledger.len()
+            + self.vanished.len()
+    }
+}
+
+fn key(debtor: i64, kind: ItemKind, number: &str) -> (i64, ItemKind, String) {
+    (debtor, kind, number.to_string())
+}
+
+/// Reconcile `rows` (one export) against the book. `lists_all_open`: the export is an
+/// aging or open-items report, so an open imported invoice missing from it has vanished.
+pub fn plan(rows: &[LedgerRow], existing: &Existing, lists_all_open: bool) -> ImportPlan {
+    let mut plan = ImportPlan::default();
+    let index: HashMap<(i64, ItemKind, String), &ExistingInvoice> =
+        existing.invoices.iter().map(|i| (key(i.debtor_id, i.kind, &i.number), i)).collect();
+    let mut seen_rows: HashMap<(String, ItemKind, String), usize> = HashMap::new();
+    let mut seen_invoices: HashSet<i64> = HashSet::new();
+    let mut new_names: HashSet<String> = HashSet::new();
+    let mut touched_debtors: HashSet<i64> = HashSet::new();
+    for row in rows {
+        let ident = (row.customer.to_lowercase(), row.kind, row.number.clone());
+        if let Some(first) = seen_rows.insert(ident, row.line) {
+            plan.discrepancies.push(Discrepancy {
+                line: row.line,
+                customer: row.customer.clone(),
+                number: row.number.clone(),
+                what: format!("duplicate invoice number (also on line {first}); the later row wins"),
+            });
+        }
+        discrepancies_of(row, &mut plan.discrepancies);
+        let debtor = existing.debtor_for(&row.customer, row.customer_ref.as_deref());
+        match debtor {
+            None => {
+                if new_names.insert(row.customer.to_lowercase()) {
+                    plan.new_customers.push(row.customer.clone());
+                }
+                plan.new_invoices.push(row.clone());
+            }
+            Some(debtor_id) => {
+                if touched_debtors.insert(debtor_id)
+                    && let Some(new_ref) = &row.customer_ref
+                    && existing.refs.get(&debtor_id).is_some_and(|r| r.as_deref() != Some(new_ref.as_str()))
+                {
+                    plan.changed_customers.push((row.customer.clone(), format!("customer reference now {new_ref}")));
+                }
+                match index.get(&key(debtor_id, row.kind, &row.number)) {
+                    None => plan.new_invoices.push(row.clone()),
+                    Some(inv) => {
+                        seen_invoices.insert(inv.id);
+                        let change = BalanceChange {
+                            customer: row.customer.clone(),
+                            number: row.number.clone(),
+                            invoice_id: inv.id,
+                            before: inv.balance,
+                            after: row.balance,
+                        };
+                        if inv.balance == row.balance {
+                            plan.unchanged += 1;
+                        } else if row.balance == Money::ZERO && inv.open {
+                            plan.paid_in_ledger.push(change);
+                        } else {
+                            plan.changed_balances.push(change);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if lists_all_open {
+        let names: HashMap<i64, String> = existing.by_name.iter().map(|(n, id)| (*id, n.clone())).collect();
+        for inv in &existing.invoices {
+            if inv.open && inv.imported && inv.balance != Money::ZERO && !seen_invoices.contains(&inv.id) {
+                plan.vanished.push(BalanceChange {
+                    customer: names.get(&inv.debtor_id).cloned().unwrap_or_default(),
+                    number: inv.number.clone(),
+                    invoice_id: inv.id,
+                    before: inv.balance,
+                    after: Money::ZERO,
+                });
+            }
+        }
+    }
+    plan
+}
+
+fn discrepancies_of(row: &LedgerRow, out: &mut Vec<Discrepancy>) {
+    let mut note = |what: String| {
+        out.push(Discrepancy { line: row.line, customer: row.customer.clone(), number: row.number.clone(), what })
+    };
+    if let Some(original) = row.original
+        && row.kind == ItemKind::Invoice
+        && row.balance > original
+    {
+        note(format!(
+            "open balance {} is above the invoice amount {}",
+            row.balance.to_decimal(),
+            original.to_decimal()
+        ));
+    }
+    if let Some(issued) = row.issued
+        && row.due < issued
+    {
+        note(format!("due {} before issued {}", row.due, issued));
+    }
+    match row.kind {
+        ItemKind::UnappliedPayment => note(format!("unapplied payment of {}", (-row.balance).to_decimal())),
+        ItemKind::CreditMemo if row.balance.is_negative() => {
+            note(format!("unapplied credit of {}", (-row.balance).to_decimal()))
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(line: usize, customer: &str, number: &str, balance: i64) -> LedgerRow {
+        LedgerRow {
+            line,
+            customer: customer.into(),
+            customer_ref: None,
+            job: None,
+            kind: if balance < 0 { ItemKind::CreditMemo } else { ItemKind::Invoice },
+            number: number.into(),
+            issued: Some("2026-01-01".parse().unwrap()),
+            due: "2026-01-31".parse().unwrap(),
+            original: Some(Money(balance.abs().max(1000))),
+            balance: Money(balance),
+            currency: None,
+        }
+    }
+
+    fn book() -> Existing {
+        let inv = |id, number: &str, balance| ExistingInvoice {
+            id,
+            debtor_id: 1,
+            number: number.into(),
+            kind: ItemKind::Invoice,
+            balance: Money(balance),
+            original: Money(1000),
+            due: "2026-01-31".parse().unwrap(),
+            open: true,
+            imported: true,
+        };
+        Existing {
+            by_name: [("acme".to_string(), 1)].into(),
+            by_ref: HashMap::new(),
+            refs: [(1, None)].into(),
+            invoices: vec![inv(10, "1001", 1000), inv(11, "1002", 800), inv(12, "1003", 500), inv(13, "1004", 200)],
+        }
+    }
+
+    #[test]
+    fn the_same_file_twice_changes_nothing() {
+        let rows = vec![
+            row(2, "Acme", "1001", 1000),
+            row(3, "Acme", "1002", 800),
+            row(4, "Acme", "1003", 500),
+            row(5, "Acme", "1004", 200),
+        ];
+        let plan = plan(&rows, &book(), true);
+        assert_eq!(plan.changes(), 0);
+        assert_eq!(plan.unchanged, 4);
+    }
+
+    #[test]
+    fn a_newer_export_yields_every_kind_of_change() {
+        let rows = vec![
+            row(2, "Acme", "1001", 1000),    // unchanged
+            row(3, "Acme", "1002", 300),     // balance dropped
+            row(4, "Acme", "1003", 0),       // paid in the ledger
+            row(5, "Acme", "1005", 450),     // new invoice
+            row(6, "Brand New Co", "9", 75), // new customer
+            row(7, "Brand New Co", "9", 75), // duplicate
+        ];
+        let plan = plan(&rows, &book(), true);
+        assert_eq!(plan.changed_balances.len(), 1);
+        assert_eq!(plan.changed_balances[0].after, Money(300));
+        assert_eq!(plan.paid_in_ledger.len(), 1);
+        assert_eq!(plan.vanished.iter().map(|v| v.number.as_str()).collect::<Vec<_>>(), vec!["1004"]);
+        assert_eq!(plan.new_customers, vec!["Brand New Co".to_string()]);
+        assert_eq!(plan.new_invoices.len(), 3);
+        assert!(plan.discrepancies.iter().any(|d| d.what.contains("duplicate")));
+    }
+
+    #[test]
+    fn nothing_vanishes_from_an_export_that_does_not_list_every_open_item() {
+        let plan = plan(&[row(2, "Acme", "1001", 1000)], &book(), false);
+        assert!(plan.vanished.is_empty());
+    }
+}

@@ -1,0 +1,168 @@
+//! Bytes to text and text to rows: encoding (UTF-8 with or without BOM, UTF-16 as
+//! Excel's "Unicode text", else Windows-1252) and delimiter (`,` `;` tab), decided
+//! once per file and reported.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Windows1252,
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 with BOM",
+            Encoding::Utf16Le => "UTF-16 LE",
+            Encoding::Utf16Be => "UTF-16 BE",
+            Encoding::Windows1252 => "Windows-1252",
+        })
+    }
+}
+
+/// Decode a whole file. Never fails: what is not UTF-8 is read as Windows-1252,
+/// the code page Excel's plain "CSV" uses in the US and Western Europe.
+pub fn decode(bytes: &[u8]) -> (String, Encoding) {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return (String::from_utf8_lossy(rest).into_owned(), Encoding::Utf8Bom);
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) {
+        let (text, _, _) = encoding_rs::UTF_16LE.decode(bytes);
+        return (text.trim_start_matches('\u{feff}').to_string(), Encoding::Utf16Le);
+    }
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        let (text, _, _) = encoding_rs::UTF_16BE.decode(bytes);
+        return (text.trim_start_matches('\u{feff}').to_string(), Encoding::Utf16Be);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), Encoding::Utf8),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            (text.into_owned(), Encoding::Windows1252)
+        }
+    }
+}
+
+/// One CSV record with the physical line it starts on (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+impl Record {
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.trim().is_empty())
+    }
+    pub fn cell(&self, i: usize) -> &str {
+        self.cells.get(i).map_or("", |c| c.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {reason}")]
+pub struct CsvError {
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Split text into records with a real CSV state machine (quoted newlines, doubled quotes).
+pub fn records(text: &str, delimiter: u8) -> Result<Vec<Record>, CsvError> {
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let (mut counted_to, mut lines_before) = (0usize, 0usize);
+    for result in reader.records() {
+        let record = result
+            .map_err(|e| CsvError { line: e.position().map_or(0, |p| p.line() as usize), reason: e.to_string() })?;
+        // The csv crate's own line count lags; count newlines up to the record's first byte,
+        // then step over blank lines it skipped.
+        let start = record.position().map_or(0, |p| p.byte() as usize).clamp(counted_to, text.len());
+        lines_before += text[counted_to..start].matches('\n').count();
+        counted_to = start;
+        let mut line = lines_before + 1;
+        let rest = text.as_bytes()[start..].iter();
+        for b in rest {
+            match b {
+                b'\n' => line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+        }
+        out.push(Record { line, cells: record.iter().map(str::to_string).collect() });
+    }
+    Ok(out)
+}
+
+/// The delimiter whose split gives the most rows of one consistent width (> 1 column)
+/// over the first 50 records. Semicolon files with comma decimals split unevenly on
+/// commas, which is what tells them apart.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let sample: String = text.lines().take(60).collect::<Vec<_>>().join("\n");
+    let mut best = (b',', 0usize);
+    for delimiter in [b',', b';', b'\t', b'|'] {
+        let Ok(recs) = records(&sample, delimiter) else { continue };
+        let widths: Vec<usize> =
+            recs.iter().filter(|r| !r.is_blank()).map(|r| r.cells.len()).filter(|w| *w > 1).take(50).collect();
+        let mut counts = std::collections::HashMap::new();
+        for w in &widths {
+            *counts.entry(*w).or_insert(0usize) += 1;
+        }
+        let score = counts.into_iter().map(|(w, n)| n * 100 + w).max().unwrap_or(0);
+        if score > best.1 {
+            best = (delimiter, score);
+        }
+    }
+    best.0
+}
+
+pub fn delimiter_name(d: u8) -> &'static str {
+    match d {
+        b',' => "comma",
+        b';' => "semicolon",
+        b'\t' => "tab",
+        b'|' => "pipe",
+        _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings() {
+        assert_eq!(decode(b"\xEF\xBB\xBFa,b"), ("a,b".to_string(), Encoding::Utf8Bom));
+        assert_eq!(decode("Müller".as_bytes()), ("Müller".to_string(), Encoding::Utf8));
+        assert_eq!(decode(b"M\xfcller \x80"), ("Müller €".to_string(), Encoding::Windows1252));
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("a\tb".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        assert_eq!(decode(&utf16), ("a\tb".to_string(), Encoding::Utf16Le));
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter("Kunde;Betrag;Datum\nMüller;1.234,56;01.02.2026\nX;12,00;03.02.2026\n"), b';');
+        assert_eq!(sniff_delimiter("a\tb\tc\n1\t2,5\t3\n"), b'\t');
+    }
+
+    #[test]
+    fn blank_lines_count_in_line_numbers() {
+        let recs = records("a,b\r\nc,d\r\n\r\ne,f\r\ng,h\r\n", b',').unwrap();
+        assert_eq!(recs.iter().map(|r| r.line).collect::<Vec<_>>(), vec![1, 2, 4, 5]);
+    }
+
+    #[test]
+    fn quoted_newlines_keep_their_line_numbers() {
+        let recs = records("a,b\n\"1 Main St\nSpringfield\",x\nc,d\n", b',').unwrap();
+        assert_eq!(recs.len(), 3);
+        assert_eq!(recs[1].cells[0], "1 Main St\nSpringfield");
+        assert_eq!((recs[1].line, recs[2].line), (2, 4));
+    }
+}

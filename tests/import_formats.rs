@@ -1,0 +1,255 @@
+//! Every built-in format read from a fixture with its authentic shape (invented data).
+
+use dun::domain::Money;
+use dun::import::{ItemKind, Parsed, RowClass, Severity, load_profiles, parse_file};
+
+fn parse(name: &str) -> Parsed {
+    let profiles = load_profiles(None).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    parse_file(&path, &profiles, None).unwrap_or_else(|e| panic!("{name}: {e}")).0
+}
+
+fn dump(p: &Parsed) -> String {
+    let mut s = format!("{} | {} | {} | {} | {}\n", p.format, p.encoding, p.delimiter, p.decimal, p.date_note);
+    for r in &p.invoices {
+        s.push_str(&format!(
+            "  {:?} {} / {:?} #{} issued {:?} due {} orig {:?} bal {}\n",
+            r.kind,
+            r.customer,
+            r.job,
+            r.number,
+            r.issued,
+            r.due,
+            r.original.map(|m| m.to_decimal()),
+            r.balance.to_decimal()
+        ));
+    }
+    for c in &p.contacts {
+        s.push_str(&format!("  contact {:?}\n", c));
+    }
+    for i in &p.issues {
+        s.push_str(&format!("  issue {:?}\n", i));
+    }
+    s
+}
+
+fn balances(p: &Parsed) -> Vec<(String, String, i64)> {
+    p.invoices.iter().map(|r| (r.customer.clone(), r.number.clone(), r.balance.cents())).collect()
+}
+
+fn errors(p: &Parsed) -> usize {
+    p.issues.iter().filter(|i| i.severity == Severity::Error).count()
+}
+
+#[test]
+fn qbo_ar_aging_detail() {
+    let p = parse("qbo_ar_aging_detail.csv");
+    assert_eq!(p.format, "qbo-ar-aging-detail", "{}", dump(&p));
+    assert_eq!((p.encoding.as_str(), p.delimiter), ("UTF-8", "comma"));
+    assert_eq!(p.invoices.len(), 7);
+    assert_eq!(errors(&p), 0, "{}", dump(&p));
+    assert!(p.issues.is_empty(), "the printed totals match the rows: {}", dump(&p));
+    // Classified: 3 preamble lines, header, 4 bucket groups, 4 subtotals, TOTAL, footer.
+    assert_eq!(p.count(RowClass::Preamble), 3);
+    assert_eq!(p.count(RowClass::Group), 4);
+    assert_eq!(p.count(RowClass::Subtotal), 4);
+    assert_eq!(p.count(RowClass::Total), 1);
+    assert_eq!(p.count(RowClass::Footer), 1);
+    let eastside = p.invoices.iter().find(|r| r.number == "1039").unwrap();
+    assert_eq!(
+        (eastside.customer.as_str(), eastside.job.as_deref()),
+        ("Granite Peak Dental Group", Some("Eastside Clinic"))
+    );
+    assert_eq!(p.invoices.iter().find(|r| r.number == "1052").unwrap().issued, Some("2026-01-19".parse().unwrap()));
+    let credit = p.invoices.iter().find(|r| r.number == "CM-1007").unwrap();
+    assert_eq!((credit.kind, credit.balance), (ItemKind::CreditMemo, Money(-15_000)));
+    let payment = p.invoices.iter().find(|r| r.kind == ItemKind::UnappliedPayment).unwrap();
+    assert_eq!(payment.balance, Money(-30_000));
+    assert!(
+        balances(&p).contains(&("Totally Fresh Produce".into(), "1052".into(), 48_000)),
+        "a customer named Total… is data"
+    );
+}
+
+#[test]
+fn a_wrong_printed_total_is_reported() {
+    let profiles = load_profiles(None).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/qbo_ar_aging_detail.csv"))
+        .unwrap()
+        .replace("\"$11,720.00\"", "\"$11,721.00\"");
+    let p = dun::import::parse_bytes("x.csv", text.as_bytes(), &profiles, None).unwrap();
+    let warning = p.issues.iter().find(|i| i.severity == Severity::Warning).expect("a warning");
+    assert!(warning.reason.contains("11721.00") && warning.reason.contains("11720.00"), "{warning:?}");
+}
+
+#[test]
+fn qbo_open_invoices_grouped_by_customer_with_sub_customers() {
+    for file in ["qbo_open_invoices.csv", "utf16_open_invoices.txt"] {
+        let p = parse(file);
+        assert_eq!(p.format, "qbo-open-invoices");
+        assert!(p.issues.is_empty(), "{}", dump(&p));
+        assert_eq!(
+            balances(&p),
+            vec![
+                ("Brightwater Plumbing, LLC".into(), "1041".into(), 245_000),
+                ("Brightwater Plumbing, LLC".into(), "PMT-20260320-30000".into(), -30_000),
+                ("Granite Peak Dental Group".into(), "1039".into(), 740_000),
+                ("Granite Peak Dental Group".into(), "1040".into(), 215_000),
+            ]
+        );
+    }
+    assert_eq!(parse("utf16_open_invoices.txt").encoding, "UTF-16 LE");
+}
+
+#[test]
+fn qbo_invoice_list_keeps_leading_zeros_and_paid_rows() {
+    let p = parse("qbo_invoice_list.csv");
+    assert_eq!(p.format, "qbo-invoice-list");
+    assert_eq!(errors(&p), 0, "{}", dump(&p));
+    assert_eq!(p.invoices[0].customer, "Müller & Søn Café");
+    assert_eq!(p.invoices[0].balance, Money::ZERO);
+    assert_eq!(p.invoices[1].customer, "Okafor \"Ace\" Hauling, Inc.");
+    assert_eq!(p.invoices[2].number, "00085001");
+}
+
+#[test]
+fn qbd_aging_with_spacer_columns_in_windows_1252() {
+    let p = parse("qbd_ar_aging_detail.csv");
+    assert_eq!((p.format.as_str(), p.encoding.as_str()), ("qbd-ar-aging-detail", "Windows-1252"));
+    assert!(p.issues.is_empty(), "{}", dump(&p));
+    assert_eq!(p.invoices[0].customer, "Ridgeline Café");
+    assert_eq!(p.invoices.len(), 4);
+    assert_eq!(p.invoices[2].kind, ItemKind::CreditMemo);
+    assert_eq!(p.invoices[3].customer, "Total Quality Logistics");
+}
+
+#[test]
+fn xero_invoice_export_grouped_by_number() {
+    let p = parse("xero_invoices.csv");
+    assert_eq!(p.format, "xero-invoices");
+    assert!(p.date_note.starts_with("day/month/year"), "{}", p.date_note);
+    assert_eq!(
+        balances(&p),
+        vec![
+            ("Kauri Cafe Ltd".into(), "INV-0041".into(), 158_094),
+            ("Pohutukawa Motors".into(), "INV-0042".into(), 26_000),
+            ("Pohutukawa Motors".into(), "CN-0007".into(), -11_500),
+            ("Tui Bakery".into(), "INV-0039".into(), 0),
+        ],
+        "two lines make one invoice, the credit note turns negative, the draft is not a receivable"
+    );
+    assert_eq!(p.count(RowClass::Skipped), 1);
+}
+
+#[test]
+fn freshbooks_without_a_balance_column_says_what_it_cannot_know() {
+    let p = parse("freshbooks_invoice_details.csv");
+    assert_eq!((p.format.as_str(), p.encoding.as_str()), ("freshbooks-invoice-details", "UTF-8 with BOM"));
+    assert_eq!(p.invoices[0].original, Some(Money(87_000)), "line totals are summed");
+    assert_eq!(p.invoices[0].number, "0000041");
+    assert!(p.issues.iter().any(|i| i.reason.contains("partly paid")));
+    assert!(p.caveat.as_deref().unwrap_or("").contains("cannot be known"));
+    assert_eq!(p.invoices.iter().find(|r| r.number == "0000038").unwrap().balance, Money::ZERO);
+    assert!(p.invoices.iter().all(|r| r.number != "0000043"), "a draft is not a receivable");
+}
+
+#[test]
+fn zoho_lines_and_statuses() {
+    let p = parse("zoho_invoices.csv");
+    assert_eq!(p.format, "zoho-invoices");
+    assert_eq!(
+        balances(&p),
+        vec![
+            ("Sunrise Yoga".into(), "INV-000101".into(), 45_000),
+            ("Coastline Dental".into(), "INV-000102".into(), 15_000),
+            ("Sunrise Yoga".into(), "INV-000099".into(), 0),
+        ]
+    );
+}
+
+#[test]
+fn wave_receivable_lines_sum_to_the_open_balance() {
+    let p = parse("wave_accounting.csv");
+    assert_eq!(p.format, "wave-accounting");
+    assert_eq!(
+        balances(&p),
+        vec![("Fernhill Farm".into(), "2".into(), 30_000), ("Oak Hollow Inn".into(), "3".into(), 7_550)]
+    );
+    assert_eq!(p.invoices[0].original, Some(Money(50_000)));
+}
+
+#[test]
+fn european_open_items_semicolons_comma_decimals_trailing_minus() {
+    let p = parse("eu_open_items.csv");
+    assert_eq!(
+        (p.format.as_str(), p.delimiter, p.decimal, p.encoding.as_str()),
+        ("eu-open-items", "semicolon", "comma", "Windows-1252")
+    );
+    assert!(p.issues.is_empty(), "the Summe row matches: {}", dump(&p));
+    assert_eq!(p.invoices[0].balance, Money(123_456));
+    assert_eq!(p.invoices[1].customer, "Bäckerei \"Zum Brot\", Inh. Ø. Larsen");
+    assert_eq!(p.invoices[2].customer, "Totalbau Nord GmbH");
+    assert_eq!(p.invoices[2].balance, Money(-15_000));
+    assert_eq!(p.invoices[0].due, "2026-02-14".parse().unwrap());
+}
+
+#[test]
+fn sage_and_xero_aged_reports() {
+    let p = parse("sage50_aged_debtors.csv");
+    assert_eq!(p.format, "sage50-aged-debtors");
+    assert!(p.issues.is_empty(), "{}", dump(&p));
+    assert_eq!(p.invoices[1].balance, Money(-15_000));
+    assert_eq!(p.invoices[1].customer_ref.as_deref(), Some("HAL001"));
+    let p = parse("xero_aged_receivables_detail.csv");
+    assert_eq!(p.format, "xero-aged-receivables-detail");
+    assert!(p.issues.is_empty(), "{}", dump(&p));
+    assert_eq!(
+        balances(&p),
+        vec![
+            ("Kauri Cafe Ltd".into(), "INV-0041".into(), 158_094),
+            ("Pohutukawa Motors".into(), "INV-0042".into(), 26_000)
+        ]
+    );
+}
+
+#[test]
+fn contact_exports() {
+    let p = parse("qbo_contact_list.csv");
+    assert_eq!(p.format, "qbo-contact-list");
+    assert_eq!(p.contacts[0].phones.len(), 2);
+    assert_eq!(p.contacts[0].address.as_deref(), Some("1 Main St, Springfield, MD 21201"));
+    let p = parse("xero_contacts.csv");
+    assert_eq!(
+        (p.contacts[0].customer_ref.as_deref(), p.contacts[0].email.as_deref()),
+        (Some("KAU01"), Some("accounts@kauri.example.co.nz"))
+    );
+    let p = parse("wave_customers.csv");
+    assert_eq!(p.contacts.len(), 2);
+    assert_eq!(p.contacts[1].address.as_deref(), Some("Estes Park, CO, Colorado, 80517, United States"));
+}
+
+#[test]
+fn an_unknown_file_is_refused_and_a_format_can_be_named() {
+    let profiles = load_profiles(None).unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let err = parse_file(&dir.join("unknown.csv"), &profiles, None).unwrap_err().to_string();
+    assert!(err.contains("not a format dun knows"), "{err}");
+    let err = parse_file(&dir.join("unknown.csv"), &profiles, Some("nope")).unwrap_err().to_string();
+    assert!(err.contains("no format is called 'nope'"), "{err}");
+    let forced = parse_file(&dir.join("qbo_open_invoices.csv"), &profiles, Some("qbo-open-invoices")).unwrap().0;
+    assert_eq!(forced.invoices.len(), 4);
+}
+
+#[test]
+fn a_bad_cell_is_reported_with_line_and_column() {
+    let profiles = load_profiles(None).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/qbo_open_invoices.csv"))
+        .unwrap()
+        .replace("10/15/2025", "10/45/2025")
+        .replace("\"7,400.00\"", "7.400.00x");
+    let p = dun::import::parse_bytes("x.csv", text.as_bytes(), &profiles, None).unwrap();
+    let errs: Vec<_> = p.issues.iter().filter(|i| i.severity == Severity::Error).collect();
+    assert_eq!(errs.len(), 2, "{:?}", p.issues);
+    assert_eq!((errs[0].line, errs[0].column.as_deref()), (12, Some("open balance")));
+    assert_eq!((errs[1].line, errs[1].column.as_deref()), (14, Some("date")));
+}
