@@ -175,3 +175,96 @@ fn the_database_file_is_private() {
         assert_eq!(mode, 0o600);
     }
 }
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn import_dry_run_then_commit_then_again() {
+    let book = Book::new();
+    book.dun(&["import", &fixture("qbo_ar_aging_detail.csv"), "--dry-run"]).assert().success().stdout(
+        predicate::str::contains("new invoices (7)").and(predicate::str::contains("dry run: nothing was written")),
+    );
+    book.dun(&["import", &fixture("qbo_ar_aging_detail.csv")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("imported as batch #1"));
+    book.dun(&["import", &fixture("qbo_ar_aging_detail.csv")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nothing changed"));
+    let report = book.json(&["import", &fixture("qbo_ar_aging_detail_next.csv"), "--json"]);
+    assert_eq!(report[0]["committed"], true);
+    assert_eq!(report[0]["plan"]["vanished"].as_array().unwrap().len(), 2);
+    assert_eq!(book.json(&["worklist", "--json"]).as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn import_refuses_unknown_files_and_files_with_rejects() {
+    let book = Book::new();
+    book.dun(&["import", &fixture("unknown.csv")])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a format dun knows"));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    let text = std::fs::read_to_string(fixture("qbo_open_invoices.csv")).unwrap();
+    std::fs::write(&bad, text.replace("10/15/2025", "10/45/2025")).unwrap();
+    book.dun(&["import", bad.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("line 14, column 'date'"))
+        .stderr(predicate::str::contains("rows rejected"));
+    book.dun(&["worklist", "--json"]).assert().success().stdout(predicate::str::contains("[]"));
+    book.dun(&["import", bad.to_str().unwrap(), "--skip-invalid"]).assert().success();
+}
+
+#[test]
+fn formats_lists_every_built_in_format() {
+    let book = Book::new();
+    let out = book.dun(&["formats"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for name in [
+        "qbo-ar-aging-detail",
+        "qbd-ar-aging-detail",
+        "xero-invoices",
+        "sage50-aged-debtors",
+        "freshbooks-invoice-details",
+        "wave-accounting",
+        "zoho-invoices",
+        "eu-open-items",
+    ] {
+        assert!(text.contains(name), "{name} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn a_user_profile_reads_any_csv() {
+    let book = Book::new();
+    let profiles = book.dir.path().join("config/profiles");
+    std::fs::create_dir_all(&profiles).unwrap();
+    std::fs::write(
+        profiles.join("shop.toml"),
+        r#"name = "shop-export"
+title = "Our shop's receivables"
+kind = "invoices"
+date_order = "dmy"
+[detect]
+all = ["client", "bill no", "owing"]
+[columns]
+customer = ["client"]
+number = ["bill no"]
+due = ["pay by"]
+balance = ["owing"]
+"#,
+    )
+    .unwrap();
+    let csv = book.dir.path().join("shop.csv");
+    std::fs::write(&csv, "Client,Bill No,Pay By,Owing\nRiver Cafe,B-1,03/02/2026,\"1,250.00\"\n").unwrap();
+    book.dun(&["formats"]).assert().success().stdout(predicate::str::contains("shop-export"));
+    book.dun(&["import", csv.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("River Cafe #B-1 due 2026-02-03"));
+}

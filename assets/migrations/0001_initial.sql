@@ -76,7 +76,9 @@ CREATE TABLE invoice (
     id             INTEGER PRIMARY KEY,
     debtor_id      INTEGER NOT NULL REFERENCES debtor(id),
     number         TEXT NOT NULL,
-    kind           TEXT NOT NULL DEFAULT 'invoice' CHECK (kind IN ('invoice', 'credit-memo')),
+    kind           TEXT NOT NULL DEFAULT 'invoice' CHECK (kind IN ('invoice', 'credit-memo', 'unapplied-payment')),
+    -- The sub-customer or job of a `Parent:Child` ledger name.
+    job            TEXT,
     issued_on      TEXT,
     due_on         TEXT NOT NULL,
     original_cents INTEGER NOT NULL,

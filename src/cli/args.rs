@@ -108,6 +108,28 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import A/R exports (QuickBooks, Xero, Sage, FreshBooks, Wave, Zoho, any CSV with a profile)
+    Import {
+        /// Export files, as the accounting system wrote them
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The format, when detection should not decide (see `dun formats`)
+        #[arg(long, value_name = "NAME")]
+        format: Option<String>,
+        /// Show what would change and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows of a file that has rejected rows (the rejects are kept with the batch)
+        #[arg(long)]
+        skip_invalid: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The import formats dun knows and what identifies each
+    Formats {
+        #[arg(long)]
+        json: bool,
+    },
     /// Print shell completions
     Completions {
         #[arg(value_enum)]

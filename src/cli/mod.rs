@@ -1,6 +1,7 @@
 //! The scripting face: every command calls the same `desk` functions as the desk.
 
 mod args;
+mod import;
 mod show;
 mod table;
 
@@ -143,6 +144,11 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let saved = desk.add_note(NewNote { debtor_id, body: text })?;
             print_saved(out, &saved, json)?;
         }
+        Command::Import { files, format, dry_run, skip_invalid, json } => {
+            let opts = crate::desk::ImportOptions { format, dry_run, skip_invalid };
+            import::run(ctx, &files, &opts, json, out)?;
+        }
+        Command::Formats { json } => import::formats(ctx, json, out)?,
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "dun", out);

@@ -5,12 +5,14 @@ mod account;
 mod contact_log;
 mod demo;
 mod demo_book;
+mod import;
 mod payments;
 mod worklist;
 
 pub use account::AccountView;
 pub use contact_log::{LogAttempt, NewNote};
 pub use demo::DemoSummary;
+pub use import::{ImportOptions, ImportReport, class_name};
 pub use payments::RecordPayment;
 pub use worklist::WorklistRow;
 
@@ -29,6 +31,9 @@ pub enum DeskError {
     NoSuchAccount(String),
     #[error("{field}: {reason}")]
     Invalid { field: &'static str, reason: String },
+    /// A file that cannot be imported (unknown format, unreadable, …).
+    #[error("{0}")]
+    Import(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -89,7 +89,12 @@ impl Desk {
 }
 
 /// Re-evaluate the debtor's pending promises against money received since each was made.
-fn settle_promises(tx: &rusqlite::Connection, debtor_id: i64, today: NaiveDate, grace: u32) -> Result<usize> {
+pub(super) fn settle_promises(
+    tx: &rusqlite::Connection,
+    debtor_id: i64,
+    today: NaiveDate,
+    grace: u32,
+) -> Result<usize> {
     let mut kept = 0;
     for p in store::promises_of(tx, debtor_id)?.into_iter().filter(|p| p.status.is_open()) {
         let paid = store::paid_since(tx, debtor_id, p.promised_on)?.min(p.amount);
@@ -107,7 +112,7 @@ fn settle_promises(tx: &rusqlite::Connection, debtor_id: i64, today: NaiveDate, 
 
 /// Money received pays plan installments in due order. (Late and missed
 /// installments are judged against due dates when the plan is read.)
-fn apply_to_installments(tx: &rusqlite::Connection, debtor_id: i64, amount: Money) -> Result<()> {
+pub(super) fn apply_to_installments(tx: &rusqlite::Connection, debtor_id: i64, amount: Money) -> Result<()> {
     let mut left = amount;
     for inst in store::open_installments(tx, debtor_id)? {
         if !left.is_positive() {

@@ -134,7 +134,7 @@ pub fn outcome_codes() -> impl Iterator<Item = &'static str> {
     OUTCOMES.iter().map(|o| o.code)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ContactKind {
     Phone,

@@ -7,8 +7,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::read::ContactRow;
 use super::read::{ItemKind, LedgerRow};
-use crate::domain::Money;
+use crate::domain::{ContactKind, Money};
 
 /// An invoice the book already holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,8 @@ pub struct Existing {
     pub by_name: HashMap<String, i64>,
     pub by_ref: HashMap<String, i64>,
     pub refs: HashMap<i64, Option<String>>,
+    /// Debtor id → name as the book spells it.
+    pub names: HashMap<i64, String>,
     pub invoices: Vec<ExistingInvoice>,
 }
 
@@ -69,6 +72,8 @@ pub struct ImportPlan {
     pub paid_in_ledger: Vec<BalanceChange>,
     /// Open in the book, absent from an export that lists every open item.
     pub vanished: Vec<BalanceChange>,
+    /// (customer, kind, value) of contact points the book does not hold yet.
+    pub new_contact_points: Vec<(String, ContactKind, String)>,
     pub unchanged: usize,
     pub discrepancies: Vec<Discrepancy>,
 }
@@ -81,6 +86,7 @@ impl ImportPlan {
             + self.changed_balances.len()
             + self.paid_in_ledger.len()
             + self.vanished.len()
+            + self.new_contact_points.len()
     }
 }
 
@@ -148,16 +154,50 @@ pub fn plan(rows: &[LedgerRow], existing: &Existing, lists_all_open: bool) -> Im
         }
     }
     if lists_all_open {
-        let names: HashMap<i64, String> = existing.by_name.iter().map(|(n, id)| (*id, n.clone())).collect();
         for inv in &existing.invoices {
             if inv.open && inv.imported && inv.balance != Money::ZERO && !seen_invoices.contains(&inv.id) {
                 plan.vanished.push(BalanceChange {
-                    customer: names.get(&inv.debtor_id).cloned().unwrap_or_default(),
+                    customer: existing.names.get(&inv.debtor_id).cloned().unwrap_or_default(),
                     number: inv.number.clone(),
                     invoice_id: inv.id,
                     before: inv.balance,
                     after: Money::ZERO,
                 });
+            }
+        }
+    }
+    plan
+}
+
+/// Reconcile a contacts export: new customers and contact points the book lacks.
+/// Existing points are never changed: what the collector marked good or bad stays.
+pub fn plan_contacts(
+    rows: &[ContactRow],
+    existing: &Existing,
+    held: &HashSet<(i64, ContactKind, String)>,
+    key: fn(ContactKind, &str) -> String,
+) -> ImportPlan {
+    let mut plan = ImportPlan::default();
+    let mut new_names: HashSet<String> = HashSet::new();
+    let mut added: HashSet<(String, ContactKind, String)> = HashSet::new();
+    for row in rows {
+        let debtor = existing.debtor_for(&row.customer, row.customer_ref.as_deref());
+        if debtor.is_none() && new_names.insert(row.customer.to_lowercase()) {
+            plan.new_customers.push(row.customer.clone());
+        }
+        let values = row
+            .phones
+            .iter()
+            .map(|(_, v)| (ContactKind::Phone, v.clone()))
+            .chain(row.email.iter().map(|e| (ContactKind::Email, e.clone())))
+            .chain(row.address.iter().map(|a| (ContactKind::Address, a.clone())));
+        for (kind, value) in values {
+            let k = key(kind, &value);
+            let known = debtor.is_some_and(|d| held.contains(&(d, kind, k.clone())));
+            if known {
+                plan.unchanged += 1;
+            } else if added.insert((row.customer.to_lowercase(), kind, k)) {
+                plan.new_contact_points.push((row.customer.clone(), kind, value));
             }
         }
     }
@@ -228,6 +268,7 @@ mod tests {
             by_name: [("acme".to_string(), 1)].into(),
             by_ref: HashMap::new(),
             refs: [(1, None)].into(),
+            names: [(1, "Acme".to_string())].into(),
             invoices: vec![inv(10, "1001", 1000), inv(11, "1002", 800), inv(12, "1003", 500), inv(13, "1004", 200)],
         }
     }

@@ -1,0 +1,315 @@
+//! Importing an accounting export: parse (pure), reconcile against the book (a plan
+//! the collector sees first), then commit the plan in one transaction. A balance that
+//! dropped in the ledger becomes a payment seen in the ledger, which keeps the
+//! matching promise or plan installment.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::payments::{apply_to_installments, settle_promises};
+use super::{Desk, DeskError, Result};
+use crate::domain::{ContactStatus, Money};
+use crate::import::profile::ProfileKind;
+use crate::import::reconcile::{self, BalanceChange};
+use crate::import::{ImportPlan, Issue, Parsed, Profile, RowClass, Severity, parse_bytes};
+use crate::store::{self, NewContactPoint, NewDebtor, NewEvent, NewPayment};
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub format: Option<String>,
+    pub dry_run: bool,
+    pub skip_invalid: bool,
+}
+
+/// What reading a file found and what importing it did (or would do).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub file: String,
+    pub sha256: String,
+    pub format: String,
+    pub format_title: String,
+    pub encoding: String,
+    pub delimiter: &'static str,
+    pub decimal: &'static str,
+    pub dates: String,
+    pub caveat: Option<String>,
+    /// Rows by class: preamble, header, group, detail, subtotal, total, footer, blank, skipped.
+    pub rows: HashMap<String, usize>,
+    pub rejected: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+    pub plan: ImportPlan,
+    pub committed: bool,
+    pub batch_id: Option<i64>,
+    /// Why nothing was written, when nothing was.
+    pub held_back: Option<String>,
+}
+
+impl Desk {
+    /// Read `bytes` (the content of `file`) and reconcile it; write it unless
+    /// `dry_run`, or unless it has rejected rows and `skip_invalid` is off.
+    pub fn import_file(
+        &mut self,
+        file: &str,
+        bytes: &[u8],
+        profiles: &[Profile],
+        opts: &ImportOptions,
+    ) -> Result<ImportReport> {
+        let parsed =
+            parse_bytes(file, bytes, profiles, opts.format.as_deref()).map_err(|e| DeskError::Import(e.to_string()))?;
+        let profile = profiles
+            .iter()
+            .find(|p| p.name == parsed.format)
+            .ok_or_else(|| DeskError::Import(format!("format {} is not loaded", parsed.format)))?;
+        let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let existing = store::existing_for_import(&self.conn)?;
+        let plan = match profile.kind {
+            ProfileKind::Invoices => reconcile::plan(&parsed.invoices, &existing, profile.lists_all_open),
+            ProfileKind::Contacts => {
+                let held = store::contact_keys(&self.conn)?;
+                reconcile::plan_contacts(&parsed.contacts, &existing, &held, store::contact_key)
+            }
+        };
+        let mut report = report_of(file, &sha256, &parsed, plan);
+        if opts.dry_run {
+            report.held_back = Some("dry run: nothing was written".into());
+            return Ok(report);
+        }
+        if !report.rejected.is_empty() && !opts.skip_invalid {
+            report.held_back = Some(format!(
+                "{} row(s) rejected: nothing was imported (fix the file, or import the rest with --skip-invalid)",
+                report.rejected.len()
+            ));
+            return Ok(report);
+        }
+        if report.plan.changes() == 0 {
+            report.held_back = Some("nothing changed: the book already matches this file".into());
+            return Ok(report);
+        }
+        let batch = self.write(|tx, clock, config| commit(tx, clock, config, &parsed, &report))?;
+        report.committed = true;
+        report.batch_id = Some(batch);
+        Ok(report)
+    }
+}
+
+fn report_of(file: &str, sha256: &str, parsed: &Parsed, plan: ImportPlan) -> ImportReport {
+    let mut rows: HashMap<String, usize> = HashMap::new();
+    for (_, class) in &parsed.classes {
+        *rows.entry(class_name(*class).to_string()).or_default() += 1;
+    }
+    ImportReport {
+        file: file.to_string(),
+        sha256: sha256.to_string(),
+        format: parsed.format.clone(),
+        format_title: parsed.format_title.clone(),
+        encoding: parsed.encoding.clone(),
+        delimiter: parsed.delimiter,
+        decimal: parsed.decimal,
+        dates: parsed.date_note.clone(),
+        caveat: parsed.caveat.clone(),
+        rows,
+        rejected: parsed.issues.iter().filter(|i| i.severity == Severity::Error).cloned().collect(),
+        warnings: parsed.issues.iter().filter(|i| i.severity == Severity::Warning).cloned().collect(),
+        plan,
+        committed: false,
+        batch_id: None,
+        held_back: None,
+    }
+}
+
+pub fn class_name(c: RowClass) -> &'static str {
+    match c {
+        RowClass::Preamble => "preamble",
+        RowClass::Header => "header",
+        RowClass::Group => "group",
+        RowClass::Detail => "detail",
+        RowClass::Subtotal => "subtotal",
+        RowClass::Total => "total",
+        RowClass::Footer => "footer",
+        RowClass::Blank => "blank",
+        RowClass::Skipped => "skipped",
+    }
+}
+
+fn commit(
+    tx: &rusqlite::Transaction<'_>,
+    clock: &crate::clock::Clock,
+    config: &crate::config::Config,
+    parsed: &Parsed,
+    report: &ImportReport,
+) -> Result<i64> {
+    let (now, actor, default_currency) = (clock.now(), config.collector.as_str(), config.currency.as_str());
+    let plan = &report.plan;
+    let batch = store::insert_import_batch(
+        tx,
+        &store::NewBatch {
+            file_name: &report.file,
+            sha256: &report.sha256,
+            profile: &report.format,
+            at: now,
+            rows_read: parsed.count(RowClass::Detail) + parsed.count(RowClass::Skipped),
+            rows_imported: parsed.invoices.len() + parsed.contacts.len(),
+            rows_rejected: report.rejected.len(),
+        },
+    )?;
+    for issue in report.rejected.iter().chain(&report.warnings) {
+        let reason = match issue.severity {
+            Severity::Error => format!("rejected: {}", issue.reason),
+            Severity::Warning => format!("warning: {}", issue.reason),
+        };
+        store::insert_import_issue(tx, batch, issue.line, issue.column.as_deref(), &reason)?;
+    }
+    // Customers: find or create, and keep a newly given reference.
+    let mut existing = store::existing_for_import(tx)?;
+    let refs = parsed
+        .invoices
+        .iter()
+        .map(|r| (r.customer.clone(), r.customer_ref.clone(), r.currency.clone()))
+        .chain(parsed.contacts.iter().map(|c| (c.customer.clone(), c.customer_ref.clone(), None)));
+    let mut debtor_ids: HashMap<String, i64> = HashMap::new();
+    for (name, reference, currency) in refs {
+        if debtor_ids.contains_key(&name.to_lowercase()) {
+            continue;
+        }
+        let id = match existing.debtor_for(&name, reference.as_deref()) {
+            Some(id) => {
+                if let Some(r) = &reference
+                    && existing.refs.get(&id).is_some_and(|old| old.as_deref() != Some(r.as_str()))
+                    && !existing.by_ref.contains_key(r)
+                {
+                    store::set_external_ref(tx, id, r, now)?;
+                }
+                id
+            }
+            None => {
+                let id = store::insert_debtor(
+                    tx,
+                    &NewDebtor {
+                        external_ref: reference.clone().filter(|r| !existing.by_ref.contains_key(r)),
+                        name: name.clone(),
+                        kind: None,
+                        currency: currency.unwrap_or_else(|| default_currency.to_string()),
+                        ..Default::default()
+                    },
+                    now,
+                )?;
+                existing.by_name.insert(name.to_lowercase(), id);
+                if let Some(r) = reference {
+                    existing.by_ref.insert(r, id);
+                }
+                id
+            }
+        };
+        debtor_ids.insert(name.to_lowercase(), id);
+    }
+    for row in &plan.new_invoices {
+        let Some(&debtor_id) = debtor_ids.get(&row.customer.to_lowercase()) else { continue };
+        store::insert_imported_invoice(
+            tx,
+            &store::ImportedInvoice {
+                debtor_id,
+                number: &row.number,
+                kind: row.kind,
+                job: row.job.as_deref(),
+                issued: row.issued,
+                due: row.due,
+                original: row.original.unwrap_or(row.balance),
+                balance: row.balance,
+                currency: row.currency.as_deref().unwrap_or(default_currency),
+                batch,
+            },
+            now,
+        )?;
+    }
+    // Balances the ledger changed. A drop is money the ledger received.
+    let mut touched: BTreeSet<i64> = BTreeSet::new();
+    let changes =
+        plan.changed_balances.iter().map(|c| (c, false)).chain(plan.paid_in_ledger.iter().map(|c| (c, false)));
+    let changes = changes.chain(plan.vanished.iter().map(|c| (c, true)));
+    let ids: Vec<i64> =
+        plan.changed_balances.iter().chain(&plan.paid_in_ledger).chain(&plan.vanished).map(|c| c.invoice_id).collect();
+    let owners = store::debtor_of_invoices(tx, &ids)?;
+    for (change, vanished) in changes {
+        store::set_ledger_balance(tx, change.invoice_id, change.after, vanished, batch, now)?;
+        let drop = change.before - change.after;
+        if drop.is_positive() && change.before.is_positive() {
+            let debtor_id = owners[&change.invoice_id];
+            record_ledger_payment(tx, debtor_id, change, drop, batch, (now, clock.today()), default_currency)?;
+            touched.insert(debtor_id);
+        }
+    }
+    for debtor_id in &touched {
+        settle_promises(tx, *debtor_id, clock.today(), config.promise_grace_days)?;
+    }
+    for (name, kind, value) in &plan.new_contact_points {
+        let Some(&debtor_id) = debtor_ids.get(&name.to_lowercase()) else { continue };
+        store::insert_contact_point(
+            tx,
+            &NewContactPoint {
+                debtor_id,
+                kind: *kind,
+                label: String::new(),
+                value: value.clone(),
+                status: ContactStatus::Unverified,
+                source: format!("import #{batch} ({})", report.format),
+                is_work: false,
+            },
+            now,
+        )?;
+    }
+    store::append_event(
+        tx,
+        &NewEvent {
+            at: now,
+            actor,
+            kind: "import-committed",
+            debtor_id: None,
+            entity: "import_batch",
+            entity_id: Some(batch),
+            before: None,
+            after: Some(json!({
+                "format": report.format,
+                "new_customers": plan.new_customers.len(),
+                "new_invoices": plan.new_invoices.len(),
+                "changed_balances": plan.changed_balances.len(),
+                "paid_in_ledger": plan.paid_in_ledger.len(),
+                "vanished": plan.vanished.len(),
+                "new_contact_points": plan.new_contact_points.len(),
+            })),
+        },
+    )?;
+    Ok(batch)
+}
+
+/// The ledger shows less owed: record it as a payment seen in the ledger, applied to
+/// that invoice, so promises and installments see the money.
+#[allow(clippy::too_many_arguments)]
+fn record_ledger_payment(
+    tx: &rusqlite::Transaction<'_>,
+    debtor_id: i64,
+    change: &BalanceChange,
+    amount: Money,
+    batch: i64,
+    (now, today): (chrono::DateTime<chrono::Utc>, chrono::NaiveDate),
+    currency: &str,
+) -> Result<()> {
+    let payment_id = store::insert_payment(
+        tx,
+        &NewPayment {
+            debtor_id,
+            kind: "ledger".into(),
+            amount,
+            currency: currency.to_string(),
+            received_on: today,
+            method: "ledger".into(),
+            reference: format!("import #{batch}: {}", change.number),
+        },
+        now,
+    )?;
+    store::insert_allocation(tx, payment_id, change.invoice_id, amount)?;
+    apply_to_installments(tx, debtor_id, amount)?;
+    Ok(())
+}

@@ -1,0 +1,216 @@
+//! What imports need from the book: the current state to reconcile against, and
+//! the batch, issue and ledger writes of a commit.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::Result;
+use super::codec::{date, instant, parse_date_ref};
+use crate::domain::{ContactKind, Money};
+use crate::import::{Existing, ExistingInvoice, ItemKind};
+
+pub fn item_kind_code(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Invoice => "invoice",
+        ItemKind::CreditMemo => "credit-memo",
+        ItemKind::UnappliedPayment => "unapplied-payment",
+    }
+}
+
+fn item_kind(code: &str) -> ItemKind {
+    match code {
+        "credit-memo" => ItemKind::CreditMemo,
+        "unapplied-payment" => ItemKind::UnappliedPayment,
+        _ => ItemKind::Invoice,
+    }
+}
+
+/// Debtors and invoices as the reconciler sees them.
+pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
+    let mut existing = Existing::default();
+    let mut stmt = conn.prepare("SELECT id, name, external_ref FROM debtor")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let name: String = r.get(1)?;
+        let reference: Option<String> = r.get(2)?;
+        existing.by_name.entry(name.to_lowercase()).or_insert(id);
+        if let Some(reference) = &reference {
+            existing.by_ref.insert(reference.clone(), id);
+        }
+        existing.refs.insert(id, reference);
+        existing.names.insert(id, name);
+    }
+    drop(rows);
+    let mut stmt = conn.prepare(
+        "SELECT id, debtor_id, number, kind, balance_cents, original_cents, due_on, status = 'open', last_import_id IS NOT NULL
+         FROM invoice",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        existing.invoices.push(ExistingInvoice {
+            id: r.get(0)?,
+            debtor_id: r.get(1)?,
+            number: r.get(2)?,
+            kind: item_kind(r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?),
+            balance: Money(r.get(4)?),
+            original: Money(r.get(5)?),
+            due: parse_date_ref(r, 6)?,
+            open: r.get(7)?,
+            imported: r.get(8)?,
+        });
+    }
+    Ok(existing)
+}
+
+/// Contact points already held, as (debtor, kind, comparable value).
+pub fn contact_keys(conn: &Connection) -> Result<HashSet<(i64, ContactKind, String)>> {
+    let mut stmt = conn.prepare("SELECT debtor_id, kind, value FROM contact_point")?;
+    let rows = stmt.query_map([], |r| {
+        let kind: String = r.get(1)?;
+        let value: String = r.get(2)?;
+        Ok((r.get::<_, i64>(0)?, kind, value))
+    })?;
+    let mut out = HashSet::new();
+    for row in rows {
+        let (debtor, kind, value) = row?;
+        if let Some(kind) = ContactKind::parse(&kind) {
+            out.insert((debtor, kind, contact_key(kind, &value)));
+        }
+    }
+    Ok(out)
+}
+
+/// The comparable form of a contact value: digits of a phone, lower-case email or address.
+pub fn contact_key(kind: ContactKind, value: &str) -> String {
+    match kind {
+        ContactKind::Phone => value.chars().filter(char::is_ascii_digit).collect(),
+        _ => value.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
+    }
+}
+
+/// The batch that imported a file with this content, if one did.
+pub fn batch_with_hash(conn: &Connection, sha256: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM import_batch WHERE file_sha256 = ?1 AND status = 'committed' ORDER BY id DESC")?
+        .query_row([sha256], |r| r.get(0))
+        .optional()?)
+}
+
+pub struct NewBatch<'a> {
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub profile: &'a str,
+    pub at: DateTime<Utc>,
+    pub rows_read: usize,
+    pub rows_imported: usize,
+    pub rows_rejected: usize,
+}
+
+pub fn insert_import_batch(conn: &Connection, b: &NewBatch<'_>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO import_batch (file_name, file_sha256, profile, imported_at, rows_read, rows_imported, rows_rejected, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'committed')",
+    )?
+    .execute(params![
+        b.file_name,
+        b.sha256,
+        b.profile,
+        instant(b.at),
+        b.rows_read as i64,
+        b.rows_imported as i64,
+        b.rows_rejected as i64
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn insert_import_issue(
+    conn: &Connection,
+    batch: i64,
+    line: usize,
+    column: Option<&str>,
+    reason: &str,
+) -> Result<()> {
+    conn.prepare_cached("INSERT INTO import_issue (batch_id, line, column_name, reason) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![batch, line as i64, column, reason])?;
+    Ok(())
+}
+
+pub struct ImportedInvoice<'a> {
+    pub debtor_id: i64,
+    pub number: &'a str,
+    pub kind: ItemKind,
+    pub job: Option<&'a str>,
+    pub issued: Option<NaiveDate>,
+    pub due: NaiveDate,
+    pub original: Money,
+    pub balance: Money,
+    pub currency: &'a str,
+    pub batch: i64,
+}
+
+pub fn insert_imported_invoice(conn: &Connection, i: &ImportedInvoice<'_>, at: DateTime<Utc>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO invoice (debtor_id, number, kind, job, issued_on, due_on, original_cents, balance_cents, currency,
+            status, last_import_id, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+    )?
+    .execute(params![
+        i.debtor_id,
+        i.number,
+        item_kind_code(i.kind),
+        i.job,
+        i.issued.map(date),
+        date(i.due),
+        i.original.cents(),
+        i.balance.cents(),
+        i.currency,
+        if i.balance == Money::ZERO { "paid" } else { "open" },
+        i.batch,
+        instant(at),
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Set an invoice's balance as the ledger states it; `closed` when it vanished from
+/// an open-items export rather than being reported paid.
+pub fn set_ledger_balance(
+    conn: &Connection,
+    id: i64,
+    balance: Money,
+    closed: bool,
+    batch: i64,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let status = match (balance == Money::ZERO, closed) {
+        (true, true) => "closed",
+        (true, false) => "paid",
+        _ => "open",
+    };
+    conn.prepare_cached(
+        "UPDATE invoice SET balance_cents = ?2, status = ?3, last_import_id = ?4, updated_at = ?5 WHERE id = ?1",
+    )?
+    .execute(params![id, balance.cents(), status, batch, instant(at)])?;
+    Ok(())
+}
+
+pub fn set_external_ref(conn: &Connection, debtor_id: i64, reference: &str, at: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached("UPDATE debtor SET external_ref = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
+        debtor_id,
+        reference,
+        instant(at)
+    ])?;
+    Ok(())
+}
+
+/// Invoices per debtor id, for grouping ledger payments.
+pub fn debtor_of_invoices(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, i64>> {
+    let mut stmt = conn.prepare_cached("SELECT debtor_id FROM invoice WHERE id = ?1")?;
+    let mut out = HashMap::new();
+    for id in ids {
+        out.insert(*id, stmt.query_row([id], |r| r.get(0))?);
+    }
+    Ok(out)
+}
