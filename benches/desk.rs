@@ -51,7 +51,7 @@ fn clock() -> Clock {
 fn serve(desk: &mut Desk, app: &mut App, requests: Vec<(Ticket, Request)>) {
     let mut queue: std::collections::VecDeque<_> = requests.into();
     while let Some((ticket, request)) = queue.pop_front() {
-        let result = handle(desk, request, &mut |_, _| {});
+        let result = handle(desk, &[], request, &mut |_, _| {});
         queue.extend(app.update(Msg::Worker(WorkerEvent::Reply(Reply { ticket, result }))));
     }
 }

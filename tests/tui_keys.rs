@@ -126,3 +126,32 @@ fn quit_from_the_top_and_ctrl_c_anywhere() {
     h.keys("<Enter><C-c>");
     assert!(h.app.quit);
 }
+
+#[test]
+fn import_from_the_welcome_screen_after_a_preview() {
+    let mut h = Harness::new(0);
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/qbo_ar_aging_detail.csv");
+    h.keys("i");
+    h.keys(file);
+    h.keys("<Enter>");
+    let Some(Overlay::ImportReview { report, .. }) = &h.app.overlay else { panic!("no preview: {:?}", h.app.status) };
+    assert_eq!(report.plan.new_invoices.len(), 7);
+    assert_eq!(h.desk.worklist().unwrap().len(), 0, "the preview wrote nothing");
+    h.keys("y");
+    assert!(h.app.overlay.is_none());
+    assert!(h.app.status.as_ref().unwrap().text.starts_with("Imported qbo-ar-aging-detail"), "{:?}", h.app.status);
+    assert_eq!(h.app.screen, Screen::Worklist);
+    assert_eq!(h.app.rows.len(), 4);
+}
+
+#[test]
+fn an_import_preview_can_be_cancelled_and_a_missing_file_is_said() {
+    let mut h = Harness::new(20);
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/qbo_open_invoices.csv");
+    h.keys(&format!("i{file}<Enter>n"));
+    assert!(h.app.overlay.is_none());
+    assert!(h.app.status.as_ref().unwrap().text.contains("nothing was written"));
+    h.keys("i/no/such/file.csv<Enter>");
+    let Some(Overlay::Form(open)) = &h.app.overlay else { panic!("form closed") };
+    assert!(open.form.error.as_deref().unwrap_or("").contains("cannot read"), "{:?}", open.form.error);
+}

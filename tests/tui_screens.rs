@@ -69,3 +69,15 @@ fn forms() {
     h.keys("n");
     snap("form_note", &h);
 }
+
+#[test]
+fn import_preview() {
+    let mut h = Harness::new(0);
+    h.keys("i");
+    snap("form_import", &h);
+    h.keys(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/qbo_ar_aging_detail_next.csv"));
+    h.keys("<Enter>");
+    // The path is machine-specific; the preview shows it on its first line only.
+    let screen = h.screen(100, 30).replace(env!("CARGO_MANIFEST_DIR"), "<repo>");
+    insta::assert_snapshot!("import_preview_100x30", screen);
+}

@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{Context, Failure};
-use crate::desk::{ImportOptions, ImportReport};
-use crate::import::{Issue, Profile, load_profiles};
+use crate::desk::ImportOptions;
+use crate::import::{Profile, load_profiles};
 
 pub fn profiles(ctx: &Context) -> Result<Vec<Profile>, Failure> {
     load_profiles(Some(&ctx.paths.config_dir.join("profiles"))).map_err(|e| Failure::usage(e.to_string()))
@@ -30,7 +30,7 @@ pub fn run(
             failed.push(name.clone());
         }
         if !json {
-            write!(out, "{}", render(&report))?;
+            write!(out, "{}", report.describe())?;
         }
         reports.push(report);
     }
@@ -42,80 +42,6 @@ pub fn run(
     } else {
         Err(Failure::failed(format!("not imported, rows rejected: {}", failed.join(", "))))
     }
-}
-
-fn issue_line(i: &Issue) -> String {
-    match &i.column {
-        Some(c) => format!("line {}, column '{c}': {}", i.line, i.reason),
-        None => format!("line {}: {}", i.line, i.reason),
-    }
-}
-
-/// The report as the collector reads it: what the file is, what would change, what is wrong.
-pub fn render(r: &ImportReport) -> String {
-    let mut s = format!("{}: {} ({})\n", r.file, r.format_title, r.format);
-    s.push_str(&format!(
-        "  read as {}, {}-separated, decimal {}; dates: {}\n",
-        r.encoding, r.delimiter, r.decimal, r.dates
-    ));
-    let mut classes: Vec<_> = r.rows.iter().filter(|(_, n)| **n > 0).collect();
-    classes.sort();
-    s.push_str(&format!(
-        "  rows: {}\n",
-        classes.iter().map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ")
-    ));
-    if let Some(c) = &r.caveat {
-        s.push_str(&format!("  note: {c}\n"));
-    }
-    let p = &r.plan;
-    let section = |s: &mut String, title: &str, items: Vec<String>| {
-        if !items.is_empty() {
-            s.push_str(&format!("  {title} ({}):\n", items.len()));
-            for item in items.iter().take(50) {
-                s.push_str(&format!("    {item}\n"));
-            }
-            if items.len() > 50 {
-                s.push_str(&format!("    … and {} more\n", items.len() - 50));
-            }
-        }
-    };
-    section(&mut s, "new customers", p.new_customers.clone());
-    section(&mut s, "changed customers", p.changed_customers.iter().map(|(c, w)| format!("{c}: {w}")).collect());
-    section(
-        &mut s,
-        "new invoices",
-        p.new_invoices
-            .iter()
-            .map(|i| format!("{} #{} due {} open {}", i.customer, i.number, i.due, i.balance.to_decimal()))
-            .collect(),
-    );
-    let change = |c: &crate::import::reconcile::BalanceChange| {
-        format!("{} #{}: {} → {}", c.customer, c.number, c.before.to_decimal(), c.after.to_decimal())
-    };
-    section(&mut s, "changed balances", p.changed_balances.iter().map(change).collect());
-    section(&mut s, "paid in the ledger", p.paid_in_ledger.iter().map(change).collect());
-    section(&mut s, "vanished from the ledger (closed)", p.vanished.iter().map(change).collect());
-    section(
-        &mut s,
-        "new contact points",
-        p.new_contact_points.iter().map(|(c, k, v)| format!("{c}: {} {}", k.code(), v.replace('\n', ", "))).collect(),
-    );
-    if p.unchanged > 0 {
-        s.push_str(&format!("  unchanged: {}\n", p.unchanged));
-    }
-    section(
-        &mut s,
-        "billing discrepancies",
-        p.discrepancies.iter().map(|d| format!("line {}: {} #{}: {}", d.line, d.customer, d.number, d.what)).collect(),
-    );
-    section(&mut s, "warnings", r.warnings.iter().map(issue_line).collect());
-    section(&mut s, "rejected rows", r.rejected.iter().map(issue_line).collect());
-    match (&r.held_back, r.batch_id) {
-        (_, Some(batch)) if r.committed => s.push_str(&format!("  imported as batch #{batch}\n")),
-        (Some(why), _) => s.push_str(&format!("  {why}\n")),
-        _ => {}
-    }
-    s
 }
 
 pub fn formats(ctx: &Context, json: bool, out: &mut dyn Write) -> Result<(), Failure> {

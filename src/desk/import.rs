@@ -25,7 +25,7 @@ pub struct ImportOptions {
 }
 
 /// What reading a file found and what importing it did (or would do).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportReport {
     pub file: String,
     pub sha256: String,
@@ -117,6 +117,90 @@ fn report_of(file: &str, sha256: &str, parsed: &Parsed, plan: ImportPlan) -> Imp
         committed: false,
         batch_id: None,
         held_back: None,
+    }
+}
+
+fn issue_line(i: &Issue) -> String {
+    match &i.column {
+        Some(c) => format!("line {}, column '{c}': {}", i.line, i.reason),
+        None => format!("line {}: {}", i.line, i.reason),
+    }
+}
+
+impl ImportReport {
+    /// The report as the collector reads it, in the desk and on the command line:
+    /// what the file is, what would change, what is wrong.
+    pub fn describe(&self) -> String {
+        let r = self;
+        let mut s = format!("{}: {} ({})\n", r.file, r.format_title, r.format);
+        s.push_str(&format!(
+            "  read as {}, {}-separated, decimal {}; dates: {}\n",
+            r.encoding, r.delimiter, r.decimal, r.dates
+        ));
+        let mut classes: Vec<_> = r.rows.iter().filter(|(_, n)| **n > 0).collect();
+        classes.sort();
+        s.push_str(&format!(
+            "  rows: {}\n",
+            classes.iter().map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ")
+        ));
+        if let Some(c) = &r.caveat {
+            s.push_str(&format!("  note: {c}\n"));
+        }
+        let p = &r.plan;
+        let section = |s: &mut String, title: &str, items: Vec<String>| {
+            if !items.is_empty() {
+                s.push_str(&format!("  {title} ({}):\n", items.len()));
+                for item in items.iter().take(50) {
+                    s.push_str(&format!("    {item}\n"));
+                }
+                if items.len() > 50 {
+                    s.push_str(&format!("    … and {} more\n", items.len() - 50));
+                }
+            }
+        };
+        section(&mut s, "new customers", p.new_customers.clone());
+        section(&mut s, "changed customers", p.changed_customers.iter().map(|(c, w)| format!("{c}: {w}")).collect());
+        section(
+            &mut s,
+            "new invoices",
+            p.new_invoices
+                .iter()
+                .map(|i| format!("{} #{} due {} open {}", i.customer, i.number, i.due, i.balance.to_decimal()))
+                .collect(),
+        );
+        let change = |c: &crate::import::reconcile::BalanceChange| {
+            format!("{} #{}: {} → {}", c.customer, c.number, c.before.to_decimal(), c.after.to_decimal())
+        };
+        section(&mut s, "changed balances", p.changed_balances.iter().map(change).collect());
+        section(&mut s, "paid in the ledger", p.paid_in_ledger.iter().map(change).collect());
+        section(&mut s, "vanished from the ledger (closed)", p.vanished.iter().map(change).collect());
+        section(
+            &mut s,
+            "new contact points",
+            p.new_contact_points
+                .iter()
+                .map(|(c, k, v)| format!("{c}: {} {}", k.code(), v.replace('\n', ", ")))
+                .collect(),
+        );
+        if p.unchanged > 0 {
+            s.push_str(&format!("  unchanged: {}\n", p.unchanged));
+        }
+        section(
+            &mut s,
+            "billing discrepancies",
+            p.discrepancies
+                .iter()
+                .map(|d| format!("line {}: {} #{}: {}", d.line, d.customer, d.number, d.what))
+                .collect(),
+        );
+        section(&mut s, "warnings", r.warnings.iter().map(issue_line).collect());
+        section(&mut s, "rejected rows", r.rejected.iter().map(issue_line).collect());
+        match (&r.held_back, r.batch_id) {
+            (_, Some(batch)) if r.committed => s.push_str(&format!("  imported as batch #{batch}\n")),
+            (Some(why), _) => s.push_str(&format!("  {why}\n")),
+            _ => {}
+        }
+        s
     }
 }
 

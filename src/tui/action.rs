@@ -22,11 +22,12 @@ pub enum Action {
     RecordPayment,
     AddNote,
     LoadDemo,
+    Import,
     Refresh,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::Quit,
         Action::Back,
         Action::Help,
@@ -46,6 +47,7 @@ impl Action {
         Action::RecordPayment,
         Action::AddNote,
         Action::LoadDemo,
+        Action::Import,
         Action::Refresh,
     ];
 
@@ -71,6 +73,7 @@ impl Action {
             Action::RecordPayment => "record-payment",
             Action::AddNote => "add-note",
             Action::LoadDemo => "load-demo",
+            Action::Import => "import",
             Action::Refresh => "refresh",
         }
     }
@@ -97,6 +100,7 @@ impl Action {
             Action::RecordPayment => "Record a payment",
             Action::AddNote => "Add a note",
             Action::LoadDemo => "Load the demo book",
+            Action::Import => "Import an A/R export (preview first)",
             Action::Refresh => "Reload from the database",
         }
     }
@@ -114,6 +118,7 @@ impl Action {
             Action::RecordPayment => "payment",
             Action::AddNote => "note",
             Action::LoadDemo => "demo book",
+            Action::Import => "import",
             _ => self.name(),
         }
     }

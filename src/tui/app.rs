@@ -12,7 +12,7 @@ use super::form::FormOutcome;
 use super::forms::{OpenForm, Purpose};
 use super::keymap::{Context, Key, Keymap};
 use super::worker::{Reply, Request, Response, Ticket, WorkerEvent};
-use crate::desk::{AccountView, WorklistRow};
+use crate::desk::{AccountView, ImportReport, WorklistRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -45,11 +45,17 @@ impl Tab {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Help,
     Form(OpenForm),
     ConfirmDiscard(OpenForm),
+    /// What an import would change, before anything is written.
+    ImportReview {
+        report: Box<ImportReport>,
+        format: Option<String>,
+        scroll: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +108,8 @@ pub struct App {
     pub progress: Option<(usize, usize)>,
     pub today: NaiveDate,
     pub keymap: Keymap,
+    /// Import formats (name, title), for the import form.
+    pub formats: Vec<(String, String)>,
     /// Rows a list shows at once, for paging.
     pub page: usize,
     pub quit: bool,
@@ -126,6 +134,7 @@ impl App {
             progress: None,
             today,
             keymap: Keymap::default(),
+            formats: Vec::new(),
             page: page_for(height),
             quit: false,
             next_ticket: 0,
@@ -222,6 +231,10 @@ impl App {
                 // Any key closes help; it never triggers the action underneath.
                 return;
             }
+            Some(Overlay::ImportReview { report, format, scroll }) => {
+                self.on_review_key(key, report, format, scroll, out);
+                return;
+            }
             None => {}
         }
         if self.filter.as_ref().is_some_and(|f| f.editing) && self.on_filter_key(key, out) {
@@ -295,10 +308,58 @@ impl App {
             Action::LogAttempt => self.open_form(Purpose::LogAttempt),
             Action::RecordPayment => self.open_form(Purpose::RecordPayment),
             Action::AddNote => self.open_form(Purpose::AddNote),
+            Action::Import => self.overlay = Some(Overlay::Form(OpenForm::import(&self.formats))),
             Action::LoadDemo => {
                 self.progress = Some((0, 250));
                 self.write(Request::LoadDemo { debtors: 250, seed: 1 }, out);
             }
+        }
+    }
+
+    /// Keys on the import preview: scroll it, commit it, or leave it.
+    fn on_review_key(
+        &mut self,
+        key: &KeyEvent,
+        report: Box<ImportReport>,
+        format: Option<String>,
+        scroll: usize,
+        out: &mut Vec<(Ticket, Request)>,
+    ) {
+        use crossterm::event::KeyCode;
+        let commit = |skip_invalid: bool| Request::ImportCommit {
+            path: report.file.clone(),
+            format: format.clone(),
+            sha256: report.sha256.clone(),
+            skip_invalid,
+        };
+        let can_commit = report.plan.changes() > 0;
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
+                self.status = Some(info("Import cancelled: nothing was written"));
+            }
+            KeyCode::Enter | KeyCode::Char('y') if can_commit && report.rejected.is_empty() => {
+                let request = commit(false);
+                self.write(request, out);
+                self.overlay = Some(Overlay::ImportReview { report, format, scroll });
+            }
+            KeyCode::Char('s') if can_commit && !report.rejected.is_empty() => {
+                let request = commit(true);
+                self.write(request, out);
+                self.overlay = Some(Overlay::ImportReview { report, format, scroll });
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.overlay = Some(Overlay::ImportReview { report, format, scroll: scroll + 1 })
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.overlay = Some(Overlay::ImportReview { report, format, scroll: scroll.saturating_sub(1) })
+            }
+            KeyCode::PageDown => {
+                self.overlay = Some(Overlay::ImportReview { report, format, scroll: scroll + self.page })
+            }
+            KeyCode::PageUp => {
+                self.overlay = Some(Overlay::ImportReview { report, format, scroll: scroll.saturating_sub(self.page) })
+            }
+            _ => self.overlay = Some(Overlay::ImportReview { report, format, scroll }),
         }
     }
 
@@ -422,6 +483,28 @@ impl App {
                 self.status = Some(info(&saved.message));
                 self.reload(out);
             }
+            Ok(Response::ImportPreview(report)) => {
+                let format = match &self.overlay {
+                    Some(Overlay::Form(open)) => Some(open.form.value("Format").to_string()).filter(|f| f != "auto"),
+                    _ => None,
+                };
+                self.overlay = Some(Overlay::ImportReview { report, format, scroll: 0 });
+            }
+            Ok(Response::Imported(report)) => {
+                self.overlay = None;
+                let p = &report.plan;
+                self.status = Some(info(&match report.batch_id {
+                    Some(batch) => format!(
+                        "Imported {} as batch #{batch}: {} new invoice(s), {} changed, {} paid or closed in the ledger",
+                        report.format,
+                        p.new_invoices.len() + p.new_contact_points.len(),
+                        p.changed_balances.len(),
+                        p.paid_in_ledger.len() + p.vanished.len()
+                    ),
+                    None => report.held_back.clone().unwrap_or_default(),
+                }));
+                self.reload(out);
+            }
             Ok(Response::DemoLoaded(summary)) => {
                 self.progress = None;
                 self.status = Some(info(&format!(
@@ -436,6 +519,10 @@ impl App {
                     Some(Overlay::Form(open)) if is_write => {
                         open.form.saving = false;
                         open.form.error = Some(message);
+                    }
+                    Some(Overlay::ImportReview { .. }) if is_write => {
+                        self.overlay = None;
+                        self.status = Some(Status { text: message, error: true });
                     }
                     _ => self.status = Some(Status { text: message, error: true }),
                 }

@@ -14,12 +14,14 @@ pub enum Purpose {
     LogAttempt,
     RecordPayment,
     AddNote,
+    Import,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenForm {
     pub purpose: Purpose,
-    pub debtor_id: i64,
+    /// The account acted on (none for an import).
+    pub debtor_id: Option<i64>,
     pub form: Form,
 }
 
@@ -34,6 +36,15 @@ const PAYMENT_METHODS: &[(&str, &str)] = &[
 
 impl OpenForm {
     pub fn new(purpose: Purpose, debtor_id: i64, debtor_name: &str) -> OpenForm {
+        OpenForm::build(purpose, Some(debtor_id), debtor_name, &[])
+    }
+
+    /// The import form: a file path and the format (detected unless chosen).
+    pub fn import(formats: &[(String, String)]) -> OpenForm {
+        OpenForm::build(Purpose::Import, None, "", formats)
+    }
+
+    fn build(purpose: Purpose, debtor_id: Option<i64>, debtor_name: &str, formats: &[(String, String)]) -> OpenForm {
         let form = match purpose {
             Purpose::LogAttempt => Form::new(
                 format!("Log contact · {debtor_name}"),
@@ -69,6 +80,19 @@ impl OpenForm {
                 format!("Note · {debtor_name}"),
                 vec![Field::new("Note", FieldKind::Text { required: true }, "")],
             ),
+            Purpose::Import => Form::new(
+                "Import an A/R export (you see the changes before anything is written)",
+                vec![
+                    Field::new("File", FieldKind::Text { required: true }, ""),
+                    Field::choice(
+                        "Format",
+                        std::iter::once(("auto".to_string(), "detect from the file".to_string()))
+                            .chain(formats.iter().cloned())
+                            .collect(),
+                        "auto",
+                    ),
+                ],
+            ),
         };
         OpenForm { purpose, debtor_id, form }
     }
@@ -89,14 +113,18 @@ impl OpenForm {
                 let on = parse_date(f.value("Received"), today).ok()?;
                 (on > today).then(|| "the payment date is in the future".to_string())
             }
-            Purpose::AddNote => None,
+            Purpose::AddNote | Purpose::Import => None,
         }
     }
 
     /// The request to send; `None` if a field does not parse (the form shows why).
     pub fn request(&self, today: NaiveDate) -> Option<Request> {
         let f = &self.form;
-        let debtor_id = self.debtor_id;
+        if self.purpose == Purpose::Import {
+            let format = Some(f.value("Format").to_string()).filter(|v| v != "auto");
+            return Some(Request::ImportPreview { path: f.value("File").trim().to_string(), format });
+        }
+        let debtor_id = self.debtor_id?;
         let date = |label: &str| -> Option<Option<NaiveDate>> {
             let v = f.value(label).trim();
             if v.is_empty() { Some(None) } else { parse_date(v, today).ok().map(Some) }
@@ -118,6 +146,7 @@ impl OpenForm {
                 reference: f.value("Reference").to_string(),
             }),
             Purpose::AddNote => Request::AddNote(NewNote { debtor_id, body: f.value("Note").to_string() }),
+            Purpose::Import => return None,
         })
     }
 }

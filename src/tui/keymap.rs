@@ -117,6 +117,8 @@ pub fn default_bindings() -> Vec<Binding> {
         (&[Account], &[Key::plain(K::Tab), Key::ch('l'), Key::plain(K::Right)], A::NextTab, true),
         (&[Account], &[Key::plain(K::BackTab), Key::ch('h'), Key::plain(K::Left)], A::PrevTab, false),
         (&[Welcome], &[Key::ch('d')], A::LoadDemo, true),
+        (&[Welcome], &[Key::ch('i')], A::Import, true),
+        (&[Worklist], &[Key::ch('i')], A::Import, false),
         // Everywhere.
         (&[Global], &[Key::ch('?'), Key::plain(K::F(1))], A::Help, true),
         (&[Global], &[Key::plain(K::Esc)], A::Back, false),

@@ -25,27 +25,33 @@ use worker::{Request, Ticket};
 /// Open the desk on the configured database.
 pub fn run_on(ctx: Context) -> Result<(), Failure> {
     let desk = ctx.open_desk()?;
-    run(desk, false)
+    run(desk, profiles(&ctx)?, false)
+}
+
+fn profiles(ctx: &Context) -> Result<Vec<crate::import::Profile>, Failure> {
+    crate::import::load_profiles(Some(&ctx.paths.config_dir.join("profiles")))
+        .map_err(|e| Failure::usage(e.to_string()))
 }
 
 /// Open the desk on a fresh demo book in a temporary directory.
 pub fn run_demo(ctx: Context) -> Result<(), Failure> {
     let dir = tempfile::Builder::new().prefix("dun-demo-").tempdir()?;
     let desk = Desk::open(&dir.path().join("demo.db"), ctx.clock, ctx.config.clone())?;
-    run(desk, true)?;
+    run(desk, profiles(&ctx)?, true)?;
     println!("The demo book lived in a temporary directory and is gone. `dun demo --db demo.db` writes one to keep.");
     Ok(())
 }
 
-fn run(desk: Desk, load_demo: bool) -> Result<(), Failure> {
+fn run(desk: Desk, profiles: Vec<crate::import::Profile>, load_demo: bool) -> Result<(), Failure> {
     let today = desk.today();
+    let formats: Vec<(String, String)> = profiles.iter().map(|p| (p.name.clone(), p.title.clone())).collect();
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
     let (req_tx, req_rx) = mpsc::channel::<(Ticket, Request)>();
-    let store = worker::spawn(desk, req_rx, msg_tx.clone(), Msg::Worker);
+    let store = worker::spawn(desk, profiles, req_rx, msg_tx.clone(), Msg::Worker);
 
     // ratatui::init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, today, load_demo, &msg_tx, msg_rx, &req_tx);
+    let result = event_loop(&mut terminal, (today, formats), load_demo, &msg_tx, msg_rx, &req_tx);
     ratatui::restore();
     drop(req_tx);
     // Wait for the store thread so a write in flight commits before dun exits.
@@ -55,7 +61,7 @@ fn run(desk: Desk, load_demo: bool) -> Result<(), Failure> {
 
 fn event_loop(
     terminal: &mut DefaultTerminal,
-    today: chrono::NaiveDate,
+    (today, formats): (chrono::NaiveDate, Vec<(String, String)>),
     load_demo: bool,
     msg_tx: &mpsc::Sender<Msg>,
     msg_rx: mpsc::Receiver<Msg>,
@@ -64,6 +70,7 @@ fn event_loop(
     let theme = Theme::from_env();
     let height = terminal.size().map(|s| s.height).unwrap_or(24);
     let (mut app, initial) = App::new(today, height, load_demo);
+    app.formats = formats;
     for request in initial {
         let _ = req_tx.send(request);
     }

@@ -5,7 +5,10 @@ use std::collections::VecDeque;
 use std::sync::mpsc::{Receiver, Sender};
 use std::thread::JoinHandle;
 
-use crate::desk::{AccountView, DemoSummary, Desk, LogAttempt, NewNote, RecordPayment, Saved, WorklistRow};
+use crate::desk::{
+    AccountView, DemoSummary, Desk, ImportOptions, ImportReport, LogAttempt, NewNote, RecordPayment, Saved, WorklistRow,
+};
+use crate::import::Profile;
 
 pub type Ticket = u64;
 
@@ -17,7 +20,22 @@ pub enum Request {
     LogAttempt(LogAttempt),
     RecordPayment(RecordPayment),
     AddNote(NewNote),
-    LoadDemo { debtors: usize, seed: u64 },
+    LoadDemo {
+        debtors: usize,
+        seed: u64,
+    },
+    /// Read a file and show what importing it would change.
+    ImportPreview {
+        path: String,
+        format: Option<String>,
+    },
+    /// Import the file previewed; refused if its content changed since (`sha256`).
+    ImportCommit {
+        path: String,
+        format: Option<String>,
+        sha256: String,
+        skip_invalid: bool,
+    },
 }
 
 impl Request {
@@ -31,6 +49,8 @@ impl Request {
             Request::RecordPayment(_) => "record-payment",
             Request::AddNote(_) => "add-note",
             Request::LoadDemo { .. } => "load-demo",
+            Request::ImportPreview { .. } => "import-preview",
+            Request::ImportCommit { .. } => "import-commit",
         }
     }
 
@@ -50,6 +70,8 @@ pub enum Response {
     Search { query: String, ids: Vec<i64> },
     Saved(Saved),
     DemoLoaded(DemoSummary),
+    ImportPreview(Box<ImportReport>),
+    Imported(Box<ImportReport>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +88,12 @@ pub enum WorkerEvent {
 }
 
 /// Answer one request. The same function serves the thread and the tests.
-pub fn handle(desk: &mut Desk, request: Request, progress: &mut dyn FnMut(usize, usize)) -> Result<Response, String> {
+pub fn handle(
+    desk: &mut Desk,
+    profiles: &[Profile],
+    request: Request,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Response, String> {
     let text = |e: crate::desk::DeskError| e.to_string();
     match request {
         Request::Worklist => {
@@ -86,13 +113,37 @@ pub fn handle(desk: &mut Desk, request: Request, progress: &mut dyn FnMut(usize,
             .load_demo_with_progress(debtors, seed, |done| progress(done, debtors))
             .map(Response::DemoLoaded)
             .map_err(text),
+        Request::ImportPreview { path, format } => {
+            let bytes = read_export(&path)?;
+            let opts = ImportOptions { format, dry_run: true, skip_invalid: false };
+            desk.import_file(&path, &bytes, profiles, &opts).map(|r| Response::ImportPreview(Box::new(r))).map_err(text)
+        }
+        Request::ImportCommit { path, format, sha256, skip_invalid } => {
+            let bytes = read_export(&path)?;
+            let opts = ImportOptions { format, dry_run: false, skip_invalid };
+            let preview = desk.import_file(&path, &bytes, profiles, &ImportOptions { dry_run: true, ..opts.clone() });
+            if preview.as_ref().is_ok_and(|p| p.sha256 != sha256) {
+                return Err(format!("{path} changed since the preview; nothing was imported. Preview it again."));
+            }
+            desk.import_file(&path, &bytes, profiles, &opts).map(|r| Response::Imported(Box::new(r))).map_err(text)
+        }
     }
+}
+
+/// A path as typed: `~/` means the home directory.
+fn read_export(path: &str) -> Result<Vec<u8>, String> {
+    let expanded = match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
+        _ => std::path::PathBuf::from(path),
+    };
+    std::fs::read(&expanded).map_err(|e| format!("{path}: cannot read: {e}"))
 }
 
 /// Start the store thread. It stops when the request sender is dropped, after
 /// finishing what it was given, so the last write commits before dun exits.
 pub fn spawn<M: Send + 'static>(
     mut desk: Desk,
+    profiles: Vec<Profile>,
     requests: Receiver<(Ticket, Request)>,
     out: Sender<M>,
     wrap: fn(WorkerEvent) -> M,
@@ -120,7 +171,7 @@ pub fn spawn<M: Send + 'static>(
                     };
                     let kind = request.kind();
                     let started = std::time::Instant::now();
-                    let result = handle(&mut desk, request, &mut progress);
+                    let result = handle(&mut desk, &profiles, request, &mut progress);
                     // Ids and kinds only: log lines never carry debtor data.
                     tracing::debug!(
                         ticket,

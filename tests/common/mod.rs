@@ -32,13 +32,16 @@ pub fn demo_desk(debtors: usize) -> Desk {
 pub struct Harness {
     pub desk: Desk,
     pub app: App,
+    pub profiles: Vec<dun::import::Profile>,
 }
 
 impl Harness {
     pub fn new(debtors: usize) -> Harness {
         let desk = demo_desk(debtors);
-        let (app, requests) = App::new(today(), 24, false);
-        let mut h = Harness { desk, app };
+        let (mut app, requests) = App::new(today(), 24, false);
+        let profiles = dun::import::load_profiles(None).unwrap();
+        app.formats = profiles.iter().map(|p| (p.name.clone(), p.title.clone())).collect();
+        let mut h = Harness { desk, app, profiles };
         h.serve(requests);
         h
     }
@@ -46,7 +49,7 @@ impl Harness {
     pub fn serve(&mut self, requests: Vec<(Ticket, Request)>) {
         let mut queue: std::collections::VecDeque<_> = requests.into();
         while let Some((ticket, request)) = queue.pop_front() {
-            let result = handle(&mut self.desk, request, &mut |_, _| {});
+            let result = handle(&mut self.desk, &self.profiles, request, &mut |_, _| {});
             let more = self.app.update(Msg::Worker(WorkerEvent::Reply(Reply { ticket, result })));
             queue.extend(more);
         }

@@ -30,6 +30,9 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         Some(Overlay::Help) => overlay::help(app, theme, frame, body),
         Some(Overlay::Form(open)) => overlay::form(open, app.today, theme, frame, body),
         Some(Overlay::ConfirmDiscard(_)) => overlay::confirm_discard(theme, frame, body),
+        Some(Overlay::ImportReview { report, scroll, .. }) => {
+            overlay::import_review(report, *scroll, theme, frame, body)
+        }
         None => {}
     }
 }

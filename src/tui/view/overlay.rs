@@ -12,6 +12,7 @@ use super::super::forms::OpenForm;
 use super::super::keymap::Context;
 use super::super::theme::{Role, Theme};
 use super::centered;
+use crate::desk::ImportReport;
 
 fn boxed<'a>(title: String, theme: &Theme) -> Block<'a> {
     Block::default()
@@ -124,4 +125,50 @@ pub fn confirm_discard(theme: &Theme, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 44, 4);
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(boxed("Unsaved input".into(), theme)), rect);
+}
+
+/// The import preview: the same description the CLI prints, and what the keys do.
+pub fn import_review(report: &ImportReport, scroll: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let text = report.describe();
+    let mut lines: Vec<Line> = text
+        .lines()
+        .map(|l| {
+            let t = l.trim_start();
+            let role = if t.starts_with("rejected") || t.starts_with("line ") && l.contains("rejected") {
+                Role::Error
+            } else if t.starts_with("billing discrepancies") || t.starts_with("warnings") {
+                Role::Warning
+            } else if !l.starts_with("    ") && l.starts_with("  ") && t.contains('(') {
+                Role::Title
+            } else {
+                Role::Base
+            };
+            Line::styled(l.to_string(), theme.style(role))
+        })
+        .collect();
+    let height = area.height.saturating_sub(2);
+    let body = usize::from(height.saturating_sub(1));
+    let max_scroll = lines.len().saturating_sub(body);
+    let lines: Vec<Line> = lines.drain(..).skip(scroll.min(max_scroll)).take(body).collect();
+    let changes = report.plan.changes();
+    let keys = if changes == 0 {
+        vec![("Esc", " close  ")]
+    } else if report.rejected.is_empty() {
+        vec![("Enter/y", " import  "), ("Esc/n", " cancel  "), ("j/k", " scroll")]
+    } else {
+        vec![("s", " import the valid rows, keep the rejects  "), ("Esc/n", " cancel  "), ("j/k", " scroll")]
+    };
+    let mut footer: Vec<Span> = Vec::new();
+    for (k, label) in keys {
+        footer.push(Span::styled(k, theme.style(Role::KeyHint)));
+        footer.push(Span::styled(label, theme.style(Role::Muted)));
+    }
+    let rect = centered(area, area.width, area.height);
+    frame.render_widget(Clear, rect);
+    let block = boxed(format!("Import preview · {} change(s)", changes), theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [text_area, keys_area] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines), text_area);
+    frame.render_widget(Paragraph::new(Line::from(footer)), keys_area);
 }

@@ -24,9 +24,13 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Line::raw(""),
         Line::from(vec![key("d"), Span::raw("Load the demo book: 250 realistic accounts to try the desk on")]),
         Line::raw(""),
-        Line::from(vec![key("or"), Span::raw("record your own accounts from the command line, e.g.")]),
-        Line::styled("        dun demo --db practice.db   (a separate practice book)", theme.style(Role::Muted)),
-        Line::styled("        dun --help                  (every command)", theme.style(Role::Muted)),
+        Line::from(vec![key("i"), Span::raw("Import your receivables: an A/R export as your accounting")]),
+        Line::raw("     system writes it (QuickBooks, Xero, Sage, FreshBooks, Wave, Zoho,"),
+        Line::raw("     any CSV). You see every change before anything is written."),
+        Line::styled(
+            "     From a shell: dun import FILE…  (dun formats lists what it reads)",
+            theme.style(Role::Muted),
+        ),
         Line::raw(""),
         Line::from(vec![key("?"), Span::raw("keys   "), key("q"), Span::raw("quit")]),
     ];
