@@ -253,3 +253,40 @@ fn a_bad_cell_is_reported_with_line_and_column() {
     assert_eq!((errs[0].line, errs[0].column.as_deref()), (12, Some("open balance")));
     assert_eq!((errs[1].line, errs[1].column.as_deref()), (14, Some("date")));
 }
+
+#[test]
+fn qbo_uk_ageing_reads_day_first() {
+    let p = parse("qbo_uk_ageing_detail.csv");
+    assert_eq!(p.format, "qbo-ar-ageing-detail-uk", "{}", dump(&p));
+    assert!(p.issues.is_empty(), "£ totals match: {}", dump(&p));
+    // 03/02/2026 is the 3rd of February here: every date reads both ways, the UK order decides.
+    assert_eq!(p.invoices[0].issued, Some("2026-02-03".parse().unwrap()));
+    assert_eq!(p.invoices[0].number, "2041");
+    assert!(p.date_note.starts_with("day/month/year"), "{}", p.date_note);
+}
+
+#[test]
+fn qbo_customer_balance_detail_reads_the_open_balance_not_the_running_one() {
+    let p = parse("qbo_customer_balance_detail.csv");
+    assert_eq!(p.format, "qbo-customer-balance-detail");
+    assert!(p.issues.is_empty(), "{}", dump(&p));
+    assert_eq!(
+        balances(&p),
+        vec![
+            ("Amy's Bird Sanctuary".into(), "1021".into(), 23_900),
+            ("Amy's Bird Sanctuary".into(), "1035".into(), 40_000),
+            ("Bill's Windsurf Shop".into(), "1027".into(), 8_500),
+        ]
+    );
+}
+
+#[test]
+fn qbd_open_invoices_with_excel_serial_dates() {
+    let p = parse("qbd_open_invoices.csv");
+    assert_eq!((p.format.as_str(), p.encoding.as_str()), ("qbd-open-invoices", "UTF-8"));
+    assert!(p.issues.is_empty(), "{}", dump(&p));
+    let c = p.invoices.iter().find(|r| r.number == "INV-C").unwrap();
+    assert_eq!((c.issued, c.due), (Some("2024-04-05".parse().unwrap()), "2024-05-05".parse().unwrap()));
+    assert_eq!(p.invoices.iter().filter(|r| r.customer == "3000").count(), 3);
+    assert_eq!(p.invoices.iter().find(|r| r.kind == ItemKind::UnappliedPayment).unwrap().balance, Money(-5_000));
+}

@@ -150,6 +150,7 @@ pub const FIELDS: &[&str] = &[
 
 const BUILT_IN: &[(&str, &str)] = &[
     ("qbo-ar-aging-detail.toml", include_str!("../../assets/profiles/qbo-ar-aging-detail.toml")),
+    ("qbo-ar-ageing-detail-uk.toml", include_str!("../../assets/profiles/qbo-ar-ageing-detail-uk.toml")),
     ("qbo-open-invoices.toml", include_str!("../../assets/profiles/qbo-open-invoices.toml")),
     ("qbo-invoice-list.toml", include_str!("../../assets/profiles/qbo-invoice-list.toml")),
     ("qbo-customer-balance-detail.toml", include_str!("../../assets/profiles/qbo-customer-balance-detail.toml")),

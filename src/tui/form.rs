@@ -152,11 +152,13 @@ pub struct Form {
     pub saving: bool,
     /// A submit was tried: empty required fields now show their problem too.
     pub tried: bool,
+    /// What Enter does, for the footer ("save", "preview").
+    pub submit_label: &'static str,
 }
 
 impl Form {
     pub fn new(title: impl Into<String>, fields: Vec<Field>) -> Form {
-        Form { title: title.into(), fields, focus: 0, error: None, saving: false, tried: false }
+        Form { title: title.into(), fields, focus: 0, error: None, saving: false, tried: false, submit_label: "save" }
     }
 
     pub fn is_dirty(&self) -> bool {

@@ -41,7 +41,9 @@ impl OpenForm {
 
     /// The import form: a file path and the format (detected unless chosen).
     pub fn import(formats: &[(String, String)]) -> OpenForm {
-        OpenForm::build(Purpose::Import, None, "", formats)
+        let mut open = OpenForm::build(Purpose::Import, None, "", formats);
+        open.form.submit_label = "preview";
+        open
     }
 
     fn build(purpose: Purpose, debtor_id: Option<i64>, debtor_name: &str, formats: &[(String, String)]) -> OpenForm {

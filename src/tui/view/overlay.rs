@@ -101,7 +101,7 @@ pub fn form(open: &OpenForm, today: NaiveDate, theme: &Theme, frame: &mut Frame,
     });
     lines.push(Line::from(vec![
         Span::styled("Enter", theme.style(Role::KeyHint)),
-        Span::styled(" save  ", theme.style(Role::Muted)),
+        Span::styled(format!(" {}  ", f.submit_label), theme.style(Role::Muted)),
         Span::styled("Tab/S-Tab", theme.style(Role::KeyHint)),
         Span::styled(" next/previous field  ", theme.style(Role::Muted)),
         Span::styled("Esc", theme.style(Role::KeyHint)),
