@@ -194,7 +194,7 @@ impl ImportReport {
                 .collect(),
         );
         section(&mut s, "warnings", r.warnings.iter().map(issue_line).collect());
-        section(&mut s, "rejected rows", r.rejected.iter().map(issue_line).collect());
+        section(&mut s, "rejected rows", r.rejected.iter().map(|i| format!("{}: {}", r.file, issue_line(i))).collect());
         match (&r.held_back, r.batch_id) {
             (_, Some(batch)) if r.committed => s.push_str(&format!("  imported as batch #{batch}\n")),
             (Some(why), _) => s.push_str(&format!("  {why}\n")),
