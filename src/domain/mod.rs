@@ -2,6 +2,7 @@
 
 pub mod aging;
 pub mod allocation;
+pub mod compliance;
 pub mod contact;
 pub mod dates;
 pub mod money;

@@ -1,0 +1,308 @@
+//! The compliance guard: before a contact is placed, every rule that binds this
+//! account answers allow, warn or block, with its rule id, a plain sentence and when
+//! the contact becomes allowed (domain-rules §1, §2, §3, §8). Pure: the facts and the
+//! instant are passed in.
+
+pub mod frequency;
+pub mod window;
+pub mod zones;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::contact::Channel;
+use super::records::DebtorFlags;
+use frequency::PastCall;
+use window::{CallWindow, WindowVerdict};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Allow,
+    Warn,
+    Block,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub level: Level,
+    pub message: String,
+    /// When the contact becomes allowed, when the rule says.
+    pub allowed_from: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Answer {
+    pub level: Level,
+    pub findings: Vec<Finding>,
+    /// The earliest instant every timed block has lifted (none when a block has no end).
+    pub next_allowed: Option<DateTime<Utc>>,
+    /// The zones the debtor may be in, and how they were found.
+    pub zones: Vec<String>,
+    pub zone_source: String,
+    /// Which profile the rules ran under, and whether facts were missing.
+    pub profile: String,
+}
+
+impl Answer {
+    /// The first blocking or warning finding, for one-line displays.
+    pub fn headline(&self) -> String {
+        match self.findings.iter().max_by_key(|f| f.level) {
+            Some(f) => format!("{} {}: {}", level_word(f.level), f.rule, f.message),
+            None => "allowed".into(),
+        }
+    }
+}
+
+pub fn level_word(l: Level) -> &'static str {
+    match l {
+        Level::Allow => "ALLOW",
+        Level::Warn => "WARN",
+        Level::Block => "BLOCK",
+    }
+}
+
+/// Debt purpose (D-PROFILE-1). Unknown is treated as consumer, the strictest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Purpose {
+    Consumer,
+    Commercial,
+    Unknown,
+}
+
+/// Who collects. Unknown is treated as a third-party collector, the strictest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    ThirdParty,
+    FirstParty,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleProfile {
+    pub purpose: Purpose,
+    pub role: Role,
+}
+
+impl RuleProfile {
+    /// The FDCPA and Reg F bind third parties collecting consumer debts; elsewhere
+    /// their rules are good practice (a warning), except where a state makes them law.
+    fn fdcpa_binds(&self) -> bool {
+        self.purpose != Purpose::Commercial && self.role != Role::FirstParty
+    }
+    fn consumer(&self) -> bool {
+        self.purpose != Purpose::Commercial
+    }
+    pub fn describe(&self) -> String {
+        let purpose = match self.purpose {
+            Purpose::Consumer => "consumer debt",
+            Purpose::Commercial => "commercial debt",
+            Purpose::Unknown => "debt purpose unknown (treated as consumer)",
+        };
+        let role = match self.role {
+            Role::ThirdParty => "third-party collector",
+            Role::FirstParty => "creditor collecting its own debt",
+            Role::Unknown => "collector role unknown (treated as third party)",
+        };
+        format!("{purpose}, {role}")
+    }
+}
+
+/// Everything the guard looks at for one proposed contact.
+#[derive(Debug, Clone)]
+pub struct ContactFacts {
+    pub channel: Channel,
+    pub at: DateTime<Utc>,
+    pub profile: RuleProfile,
+    pub state: Option<String>,
+    pub zones: Vec<Tz>,
+    pub zone_source: String,
+    pub flags: DebtorFlags,
+    /// The whole open balance is in dispute, not yet verified.
+    pub fully_disputed: bool,
+    pub some_disputed: bool,
+    /// Active holds in words.
+    pub holds: Vec<String>,
+    /// Past calls on the debtor's local calendar (for the frequency rules).
+    pub calls: Vec<PastCall>,
+    pub window: CallWindow,
+}
+
+/// Binding strength: the law (block) or good practice (warn).
+fn by_law(required: bool) -> Level {
+    if required { Level::Block } else { Level::Warn }
+}
+
+pub fn check_contact(f: &ContactFacts) -> Answer {
+    let mut out: Vec<Finding> = Vec::new();
+    let mut add = |rule, level, message: String, allowed_from| out.push(Finding { rule, level, message, allowed_from });
+    let p = &f.profile;
+    let fdcpa = p.fdcpa_binds();
+    let state = f.state.as_deref().map(str::to_ascii_uppercase);
+    let ca_or_fl = matches!(state.as_deref(), Some("CA" | "FL")) && p.consumer();
+    let is_call = matches!(f.channel, Channel::CallOut | Channel::Visit);
+    let timed = matches!(f.channel, Channel::CallOut | Channel::Sms | Channel::Email | Channel::Visit);
+
+    // F-BK and F-DEC bind everyone.
+    if f.flags.bankruptcy {
+        add("F-BK", Level::Block, "bankruptcy filed: the automatic stay bars collection".into(), None);
+    }
+    if f.flags.deceased {
+        add("F-DEC", Level::Block, "debtor deceased: contact the estate's representative instead".into(), None);
+    }
+    if f.flags.cease_contact && f.channel != Channel::Letter {
+        add("F-CEASE", by_law(fdcpa || ca_or_fl), "written cease-communication request on file".into(), None);
+    }
+    if f.flags.cease_contact && f.channel == Channel::Letter {
+        add(
+            "F-CEASE",
+            Level::Warn,
+            "cease request on file: only a termination or remedy notice may be sent".into(),
+            None,
+        );
+    }
+    if f.flags.attorney {
+        add(
+            "F-ATTY",
+            by_law(fdcpa || (state.as_deref() == Some("CA") && p.consumer())),
+            "represented by an attorney: contact the attorney, not the debtor".into(),
+            None,
+        );
+    }
+    if f.flags.do_not_call && matches!(f.channel, Channel::CallOut | Channel::Sms) {
+        add("F-MEDIUM", by_law(fdcpa), "the debtor asked not to be called or texted".into(), None);
+    }
+    if f.flags.email_opt_out && f.channel == Channel::Email {
+        add("F-EOPT", by_law(fdcpa), "the debtor opted out of email".into(), None);
+    }
+    if f.fully_disputed {
+        add("F-DISP", by_law(fdcpa), "the whole balance is disputed and awaits verification".into(), None);
+    } else if f.some_disputed {
+        add("F-DISP", Level::Warn, "part of the balance is disputed: do not collect that part".into(), None);
+    }
+    for hold in &f.holds {
+        add("D-HOLD", Level::Block, format!("on hold: {hold}"), None);
+    }
+    if timed && f.channel != Channel::Letter {
+        match window::check_window(f.at, &f.zones, &f.window) {
+            WindowVerdict::Inside => {}
+            WindowVerdict::ClosingSoon => {
+                add("F-TIME", Level::Warn, "less than 15 minutes before 9 p.m. where the debtor may be".into(), None)
+            }
+            WindowVerdict::Outside { next_open } => add(
+                "F-TIME",
+                by_law(fdcpa || ca_or_fl),
+                "outside 8 a.m.–9 p.m. where the debtor may be".into(),
+                next_open,
+            ),
+        }
+    }
+    if is_call {
+        let zone = f.zones.first().copied().unwrap_or(Tz::America__New_York);
+        let today = f.at.with_timezone(&zone).date_naive();
+        let start_of = |d: chrono::NaiveDate| {
+            d.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(zone).earliest()).map(|t| t.with_timezone(&Utc))
+        };
+        if let Some(b) = frequency::seven_in_seven(&f.calls, today) {
+            let from = start_of(b.allowed_on).map(|t| t.max(f.at));
+            add(b.rule, by_law(fdcpa), b.message, from);
+        }
+        if state.as_deref() == Some("MA")
+            && p.consumer()
+            && let Some(b) = frequency::massachusetts(&f.calls, today)
+        {
+            let from = start_of(b.allowed_on);
+            add(b.rule, Level::Block, b.message, from);
+        }
+    }
+
+    let level = out.iter().map(|x| x.level).max().unwrap_or(Level::Allow);
+    let blocks: Vec<&Finding> = out.iter().filter(|x| x.level == Level::Block).collect();
+    // Lifted when every block has an end: the latest of their ends, re-checked for the window.
+    let next_allowed = if blocks.is_empty() || blocks.iter().any(|b| b.allowed_from.is_none()) {
+        None
+    } else {
+        let latest = blocks.iter().filter_map(|b| b.allowed_from).max();
+        latest.map(|t| match window::check_window(t, &f.zones, &f.window) {
+            WindowVerdict::Outside { next_open: Some(open) } => open,
+            _ => t,
+        })
+    };
+    Answer {
+        level,
+        findings: out,
+        next_allowed,
+        zones: f.zones.iter().map(|z| z.name().to_string()).collect(),
+        zone_source: f.zone_source.clone(),
+        profile: p.describe(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(at: &str) -> ContactFacts {
+        ContactFacts {
+            channel: Channel::CallOut,
+            at: at.parse().unwrap(),
+            profile: RuleProfile { purpose: Purpose::Unknown, role: Role::Unknown },
+            state: Some("NY".into()),
+            zones: vec![Tz::America__New_York],
+            zone_source: "test".into(),
+            flags: DebtorFlags::default(),
+            fully_disputed: false,
+            some_disputed: false,
+            holds: vec![],
+            calls: vec![],
+            window: CallWindow::default(),
+        }
+    }
+
+    #[test]
+    fn a_call_at_noon_with_nothing_on_file_is_allowed() {
+        assert_eq!(check_contact(&facts("2026-11-23T17:00:00Z")).level, Level::Allow);
+    }
+
+    #[test]
+    fn too_early_is_blocked_with_the_time_it_opens() {
+        let a = check_contact(&facts("2026-11-23T12:30:00Z")); // 07:30 EST
+        assert_eq!(a.level, Level::Block);
+        assert_eq!(a.findings[0].rule, "F-TIME");
+        assert_eq!(a.next_allowed, Some("2026-11-23T13:00:00Z".parse().unwrap()));
+    }
+
+    #[test]
+    fn first_party_commercial_turns_fdcpa_blocks_into_warnings_but_not_bankruptcy() {
+        let mut f = facts("2026-11-23T12:30:00Z");
+        f.profile = RuleProfile { purpose: Purpose::Commercial, role: Role::FirstParty };
+        assert_eq!(check_contact(&f).level, Level::Warn);
+        f.flags.bankruptcy = true;
+        let a = check_contact(&f);
+        assert_eq!(a.level, Level::Block);
+        assert_eq!(a.next_allowed, None, "a bankruptcy block has no end date");
+    }
+
+    #[test]
+    fn state_law_binds_creditors_too() {
+        let mut f = facts("2026-11-23T15:30:00Z"); // 07:30 PST in California
+        f.state = Some("CA".into());
+        f.zones = vec![Tz::America__Los_Angeles];
+        f.profile = RuleProfile { purpose: Purpose::Consumer, role: Role::FirstParty };
+        assert_eq!(check_contact(&f).level, Level::Block, "CA 1788.17 makes the window law for creditors");
+    }
+
+    #[test]
+    fn the_quiet_days_after_a_conversation_end_on_a_date() {
+        let mut f = facts("2026-11-23T17:00:00Z");
+        f.calls = vec![PastCall { local_date: "2026-11-20".parse().unwrap(), counts: true, conversation: true, ma_counts: true }];
+        let a = check_contact(&f);
+        assert_eq!(a.findings[0].rule, "F-FREQ-B");
+        // 2026-11-27 00:00 EST, then the window: 08:00 EST = 13:00 UTC.
+        assert_eq!(a.next_allowed, Some("2026-11-27T13:00:00Z".parse().unwrap()));
+    }
+}
