@@ -15,12 +15,13 @@ impl Clock {
         Clock { now: None, today: None }
     }
 
-    /// A clock pinned by the user or a test. With only `today`, "now" is noon UTC of it.
+    /// A clock pinned by the user or a test. With only `today`, "now" is 18:00 UTC of it:
+    /// early afternoon on the US east coast and morning in Hawaii, inside every call window.
     pub fn pinned(today: Option<NaiveDate>, now: Option<DateTime<Utc>>) -> Clock {
         Clock { now, today }
     }
 
-    /// A clock fixed at noon UTC on `today`: the usual test clock.
+    /// A clock fixed at 18:00 UTC on `today`: the usual test clock.
     pub fn fixed(today: NaiveDate) -> Clock {
         Clock::pinned(Some(today), None)
     }
@@ -28,7 +29,7 @@ impl Clock {
     pub fn now(&self) -> DateTime<Utc> {
         match (self.now, self.today) {
             (Some(now), _) => now,
-            (None, Some(today)) => today.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()).and_utc(),
+            (None, Some(today)) => today.and_time(NaiveTime::from_hms_opt(18, 0, 0).unwrap_or_default()).and_utc(),
             (None, None) => Utc::now(),
         }
     }
@@ -52,9 +53,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pinned_today_gives_noon_utc() {
+    fn pinned_today_gives_an_afternoon_instant() {
         let c = Clock::fixed("2026-11-22".parse().unwrap());
-        assert_eq!(c.now().to_rfc3339(), "2026-11-22T12:00:00+00:00");
+        assert_eq!(c.now().to_rfc3339(), "2026-11-22T18:00:00+00:00");
         assert_eq!(c.today().to_string(), "2026-11-22");
     }
 }

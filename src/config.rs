@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::domain::compliance::{Purpose, Role};
 use crate::domain::priority::PriorityWeights;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -17,6 +18,28 @@ pub struct Config {
     /// Days after a promise's date before it counts as broken.
     pub promise_grace_days: u32,
     pub priority: PriorityWeights,
+    pub compliance: ComplianceDefaults,
+}
+
+/// What the book usually is, e.g. "we collect our own commercial invoices". An
+/// account's own profile wins; unknown facts get the strictest rules.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ComplianceDefaults {
+    pub debt_purpose: Purpose,
+    pub collector_role: Role,
+    /// Minutes before 9 p.m. in which a dial only warns.
+    pub last_dial_buffer_minutes: i64,
+}
+
+impl Default for ComplianceDefaults {
+    fn default() -> Self {
+        ComplianceDefaults {
+            debt_purpose: Purpose::Unknown,
+            collector_role: Role::Unknown,
+            last_dial_buffer_minutes: 15,
+        }
+    }
 }
 
 impl Default for Config {
@@ -26,6 +49,7 @@ impl Default for Config {
             currency: "USD".into(),
             promise_grace_days: 2,
             priority: PriorityWeights::default(),
+            compliance: ComplianceDefaults::default(),
         }
     }
 }

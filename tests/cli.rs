@@ -268,3 +268,75 @@ balance = ["owing"]
         .success()
         .stdout(predicate::str::contains("River Cafe #B-1 due 2026-02-03"));
 }
+
+/// A demo debtor in `state` with no flags, holds or disputes and no contact in the
+/// last 10 days, so only the rule under test can speak.
+fn quiet_debtor(book: &Book, state: &str) -> String {
+    let rows = book.json(&["worklist", "--json"]);
+    for r in rows.as_array().unwrap() {
+        let id = r["id"].as_i64().unwrap().to_string();
+        let quiet =
+            r["last_contact"].as_str().is_none_or(|d| d < "2026-11-12") && r["flags"].as_array().unwrap().is_empty();
+        if !quiet || r["tier"] == "on-hold" {
+            continue;
+        }
+        let show = book.json(&["show", &id, "--json"]);
+        let clean = show["disputes"].as_array().unwrap().is_empty() && show["holds"].as_array().unwrap().is_empty();
+        if show["debtor"]["region"] == state && clean {
+            return id;
+        }
+    }
+    panic!("no quiet debtor in {state}");
+}
+
+#[test]
+fn check_contact_across_time_zones_and_a_dst_change() {
+    let book = Book::with_demo(250);
+    let ny = quiet_debtor(&book, "NY");
+    let ca = quiet_debtor(&book, "CA");
+    let check = |id: &str, at: &str| {
+        book.json(&["check-contact", id, "--at", at, "--json"])["level"].as_str().unwrap().to_string()
+    };
+    // 07:30 in New York is too early; 08:00 is fine.
+    assert_eq!(check(&ny, "2026-11-23T12:30:00Z"), "block");
+    assert_eq!(check(&ny, "2026-11-23T13:00:00Z"), "allow");
+    // The same UTC instant is 04:30 in California, and 08:00 there is 16:00 UTC.
+    assert_eq!(check(&ca, "2026-11-23T15:59:00Z"), "block");
+    assert_eq!(check(&ca, "2026-11-23T16:00:00Z"), "allow");
+    // 20:45 is inside the last-dial buffer: a warning.
+    assert_eq!(check(&ny, "2026-11-24T01:45:00Z"), "warn");
+    // Spring forward (2026-03-08): 12:30 UTC is 07:30 EST the day before, 08:30 EDT on the day.
+    assert_eq!(check(&ny, "2026-03-07T12:30:00Z"), "block");
+    assert_eq!(check(&ny, "2026-03-08T12:30:00Z"), "allow");
+    let text = book.dun(&["check-contact", &ny, "--at", "2026-11-23T12:30:00Z"]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("BLOCK F-TIME") && text.contains("08:00 America/New_York"), "{text}");
+}
+
+#[test]
+fn log_refuses_a_blocked_call_with_exit_3_and_accepts_an_override() {
+    let book = Book::with_demo(250);
+    let ny = quiet_debtor(&book, "NY");
+    let early = ["log", &ny, "--channel", "call", "--outcome", "NA", "--at", "2026-11-23T12:30:00Z"];
+    book.dun(&early).assert().code(3).stderr(predicate::str::contains("F-TIME"));
+    let attempts = |b: &Book| b.json(&["show", &ny, "--json"])["attempts"].as_array().unwrap().len();
+    let before = attempts(&book);
+    let mut with_reason = early.to_vec();
+    with_reason.extend(["--override", "debtor asked for a 7:30 call"]);
+    book.dun(&with_reason).assert().success();
+    assert_eq!(attempts(&book), before + 1);
+    let conn = rusqlite::Connection::open(book.db()).unwrap();
+    let reason: String = conn
+        .query_row("SELECT override_reason FROM attempt WHERE override_reason IS NOT NULL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(reason, "debtor asked for a 7:30 call");
+    let events: i64 =
+        conn.query_row("SELECT count(*) FROM event WHERE kind = 'guard-overridden'", [], |r| r.get(0)).unwrap();
+    assert_eq!(events, 1);
+    // A conversation now starts seven quiet days.
+    book.dun(&["log", &ny, "--channel", "call", "--outcome", "RPC", "--at", "2026-11-23T15:00:00Z"]).assert().success();
+    book.dun(&["log", &ny, "--channel", "call", "--outcome", "NA", "--at", "2026-11-24T15:00:00Z"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("F-FREQ-B"));
+}

@@ -155,3 +155,29 @@ fn an_import_preview_can_be_cancelled_and_a_missing_file_is_said() {
     let Some(Overlay::Form(open)) = &h.app.overlay else { panic!("form closed") };
     assert!(open.form.error.as_deref().unwrap_or("").contains("cannot read"), "{:?}", open.form.error);
 }
+
+#[test]
+fn a_blocked_call_shows_the_rule_and_is_logged_only_with_a_typed_reason() {
+    let mut h = Harness::new(60);
+    // A conversation today starts seven quiet days on this account.
+    h.keys("<Enter>c<Tab>rpc<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    let view = h.app.account.as_ref().unwrap().view.as_ref().unwrap();
+    assert_eq!(view.call_check.level, dun::domain::compliance::Level::Block, "the header says so before dialling");
+    let attempts = view.attempts.len();
+    h.keys("c<Tab>na<Enter>");
+    let Some(Overlay::Form(open)) = &h.app.overlay else { panic!("the form should stay open") };
+    let error = open.form.error.clone().unwrap_or_default();
+    assert!(error.contains("F-FREQ-B") && error.contains("override"), "{error}");
+    // Tab to the Override field, give a reason, save.
+    h.keys("<Tab><Tab><Tab>debtor called back and asked us to ring<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    let view = h.app.account.as_ref().unwrap().view.as_ref().unwrap();
+    assert_eq!(view.attempts.len(), attempts + 1);
+    let events: i64 = h
+        .desk
+        .connection()
+        .query_row("SELECT count(*) FROM event WHERE kind = 'guard-overridden'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(events, 1);
+}

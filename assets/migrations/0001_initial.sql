@@ -38,6 +38,9 @@ CREATE TABLE debtor (
     deceased      INTEGER NOT NULL DEFAULT 0 CHECK (deceased IN (0, 1)),
     do_not_call   INTEGER NOT NULL DEFAULT 0 CHECK (do_not_call IN (0, 1)),
     email_opt_out INTEGER NOT NULL DEFAULT 0 CHECK (email_opt_out IN (0, 1)),
+    -- The rule profile (D-PROFILE-1); NULL = unknown, and the strictest rules apply.
+    debt_purpose  TEXT CHECK (debt_purpose IN ('consumer', 'commercial')),
+    collector_role TEXT CHECK (collector_role IN ('third-party', 'first-party')),
     -- Latest attempt's instant, kept by every attempt insert (store::insert_attempt).
     last_contact_at TEXT,
     created_at    TEXT NOT NULL,

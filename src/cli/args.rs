@@ -80,6 +80,21 @@ pub enum Command {
         /// When the attempt happened (RFC 3339) [default: now]
         #[arg(long, value_name = "INSTANT")]
         at: Option<chrono::DateTime<chrono::FixedOffset>>,
+        /// Log it although the compliance guard blocks it; the reason is recorded
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What the compliance rules say about contacting an account now (logs nothing)
+    CheckContact {
+        account: String,
+        /// call-out, email, letter, sms, visit
+        #[arg(long, value_name = "CH", default_value = "call-out")]
+        channel: String,
+        /// The moment to check (RFC 3339) [default: now]
+        #[arg(long, value_name = "INSTANT")]
+        at: Option<chrono::DateTime<chrono::FixedOffset>>,
         #[arg(long)]
         json: bool,
     },

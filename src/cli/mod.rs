@@ -20,9 +20,11 @@ use crate::domain::dates::parse_date;
 use crate::paths::Paths;
 use table::Table;
 
-/// Exit codes: 0 done, 1 failed, 2 the command line or its values were wrong.
+/// Exit codes: 0 done, 1 failed, 2 the command line or its values were wrong,
+/// 3 the compliance guard blocked the contact.
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_BLOCKED: u8 = 3;
 
 /// A failure to report on stderr, with its exit code.
 #[derive(Debug)]
@@ -42,7 +44,11 @@ impl Failure {
 
 impl From<DeskError> for Failure {
     fn from(e: DeskError) -> Failure {
-        let code = if matches!(e, DeskError::Invalid { .. }) { EXIT_USAGE } else { EXIT_FAILED };
+        let code = match e {
+            DeskError::Invalid { .. } => EXIT_USAGE,
+            DeskError::Blocked(_) => EXIT_BLOCKED,
+            _ => EXIT_FAILED,
+        };
         Failure { code, message: e.to_string() }
     }
 }
@@ -111,14 +117,9 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 write!(out, "{}", show::render(&view, desk.today()))?;
             }
         }
-        Command::Log { account, channel, outcome, note, follow_up, at, json } => {
+        Command::Log { account, channel, outcome, note, follow_up, at, override_reason, json } => {
             let mut desk = ctx.open_desk()?;
-            let channel = Channel::parse(&channel).ok_or_else(|| {
-                Failure::usage(format!(
-                    "unknown channel '{channel}' (one of: {})",
-                    Channel::ALL.map(|c| c.code()).join(", ")
-                ))
-            })?;
+            let channel = channel_arg(&channel)?;
             let follow_up_on = date_arg("--follow-up", follow_up.as_deref(), &desk)?;
             let debtor_id = desk.resolve(&account)?;
             let saved = desk.log_attempt(LogAttempt {
@@ -128,8 +129,23 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 note,
                 follow_up_on,
                 at: at.map(|t| t.with_timezone(&Utc)),
+                override_reason,
             })?;
             print_saved(out, &saved, json)?;
+        }
+        Command::CheckContact { account, channel, at, json } => {
+            let desk = ctx.open_desk()?;
+            let channel = channel_arg(&channel)?;
+            let answer = desk.check_contact(desk.resolve(&account)?, channel, at.map(|t| t.with_timezone(&Utc)))?;
+            if json {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&answer).map_err(|e| Failure::failed(e.to_string()))?
+                )?;
+            } else {
+                write!(out, "{}", guard_text(&answer))?;
+            }
         }
         Command::Pay { account, amount, on, method, reference, json } => {
             let mut desk = ctx.open_desk()?;
@@ -155,6 +171,30 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
         }
     }
     Ok(())
+}
+
+fn channel_arg(channel: &str) -> Result<Channel, Failure> {
+    Channel::parse(channel).ok_or_else(|| {
+        Failure::usage(format!("unknown channel '{channel}' (one of: {})", Channel::ALL.map(|c| c.code()).join(", ")))
+    })
+}
+
+/// The guard's answer in words: verdict, each rule, when it becomes allowed (UTC and
+/// the debtor's first zone), which zones and profile it assumed.
+pub fn guard_text(a: &crate::domain::compliance::Answer) -> String {
+    use crate::domain::compliance::level_word;
+    let mut s = format!("{}\n", level_word(a.level));
+    for f in &a.findings {
+        s.push_str(&format!("  {} {}: {}\n", level_word(f.level), f.rule, f.message));
+    }
+    if let Some(t) = a.next_allowed {
+        let debtor_zone = a.zones.first().and_then(|z| z.parse::<chrono_tz::Tz>().ok());
+        let local = debtor_zone.map(|z| format!(" = {} {}", t.with_timezone(&z).format("%a %Y-%m-%d %H:%M"), z.name()));
+        s.push_str(&format!("  allowed from {} UTC{}\n", t.format("%a %Y-%m-%d %H:%M"), local.unwrap_or_default()));
+    }
+    s.push_str(&format!("  debtor may be in: {} ({})\n", a.zones.join(", "), a.zone_source));
+    s.push_str(&format!("  rules applied as: {}\n", a.profile));
+    s
 }
 
 fn date_arg(flag: &str, value: Option<&str>, desk: &Desk) -> Result<Option<chrono::NaiveDate>, Failure> {

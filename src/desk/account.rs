@@ -3,6 +3,8 @@
 use serde::Serialize;
 
 use super::{Desk, Result};
+use crate::domain::Channel;
+use crate::domain::compliance::Answer;
 use crate::domain::{
     AgingSplit, Attempt, ContactPoint, Debtor, Dispute, FollowUp, Hold, Invoice, LegalCase, Money, Note, Payment, Plan,
     Promise, PromiseStatus, promise::evaluate_promise,
@@ -25,6 +27,8 @@ pub struct AccountView {
     pub legal_cases: Vec<LegalCase>,
     pub holds: Vec<Hold>,
     pub follow_ups: Vec<FollowUp>,
+    /// What the compliance guard says about calling now.
+    pub call_check: Answer,
 }
 
 impl AccountView {
@@ -79,6 +83,7 @@ impl Desk {
             legal_cases: store::legal_cases_of(conn, debtor_id)?,
             holds: store::active_holds(conn, debtor_id, today)?,
             follow_ups: store::open_follow_ups(conn, debtor_id)?,
+            call_check: self.check_contact(debtor_id, Channel::CallOut, None)?,
             debtor,
         })
     }

@@ -17,6 +17,8 @@ pub struct LogAttempt {
     pub follow_up_on: Option<NaiveDate>,
     /// When it happened; the clock's now when not given.
     pub at: Option<DateTime<Utc>>,
+    /// Log it although the compliance guard blocks it: the reason is recorded.
+    pub override_reason: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +44,26 @@ impl Desk {
             return Err(DeskError::invalid("follow-up", format!("{f} is in the past")));
         }
         let debtor_id = store::debtor(&self.conn, input.debtor_id)?.id;
+        // The guard runs on contacts the collector places; an inbound call is not placed.
+        let override_reason = input.override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        let answer = if input.channel == Channel::CallIn || code.class == crate::domain::contact::OutcomeClass::Status {
+            None
+        } else {
+            Some(self.check_contact(debtor_id, input.channel, input.at)?)
+        };
+        let blocked = answer.as_ref().filter(|a| a.level == crate::domain::compliance::Level::Block);
+        if let (Some(a), None) = (blocked, override_reason) {
+            return Err(DeskError::Blocked(Box::new(a.clone())));
+        }
+        let overridden: Vec<&'static str> = blocked
+            .map(|a| {
+                a.findings
+                    .iter()
+                    .filter(|f| f.level == crate::domain::compliance::Level::Block)
+                    .map(|f| f.rule)
+                    .collect()
+            })
+            .unwrap_or_default();
         self.write(|tx, clock, config| {
             let now = clock.now();
             let at = input.at.unwrap_or(now);
@@ -63,6 +85,22 @@ impl Desk {
                 follow_up_on: input.follow_up_on,
             };
             let attempt_id = store::insert_attempt(tx, &attempt, now)?;
+            if let Some(reason) = override_reason.filter(|_| !overridden.is_empty()) {
+                store::record_override(tx, attempt_id, reason)?;
+                store::append_event(
+                    tx,
+                    &NewEvent {
+                        at: now,
+                        actor: &config.collector,
+                        kind: "guard-overridden",
+                        debtor_id: Some(debtor_id),
+                        entity: "attempt",
+                        entity_id: Some(attempt_id),
+                        before: None,
+                        after: Some(json!({ "rules": overridden, "reason": reason })),
+                    },
+                )?;
+            }
             store::close_follow_ups(tx, debtor_id, now)?;
             if let Some(on) = input.follow_up_on {
                 store::schedule_follow_up(tx, debtor_id, on, &format!("after {}", code.label), Some(attempt_id), now)?;
@@ -150,6 +188,7 @@ mod tests {
                 note: "left LCM".into(),
                 follow_up_on: Some(follow),
                 at: None,
+                override_reason: None,
             })
             .unwrap();
         assert!(saved.message.contains("Left limited-content message"));
@@ -176,6 +215,7 @@ mod tests {
             note: String::new(),
             follow_up_on: follow.map(|f| f.parse().unwrap()),
             at: None,
+            override_reason: None,
         };
         for input in [
             bad("XX", Channel::CallOut, None),
@@ -199,6 +239,7 @@ mod tests {
             note: String::new(),
             follow_up_on: None,
             at: None,
+            override_reason: None,
         };
         let phone_before = desk.account(id).unwrap().contact_points.into_iter().find(|c| c.kind == ContactKind::Phone);
         desk.log_attempt(log("WN")).unwrap();

@@ -5,6 +5,7 @@ mod account;
 mod contact_log;
 mod demo;
 mod demo_book;
+mod guard;
 mod import;
 mod payments;
 mod worklist;
@@ -12,6 +13,7 @@ mod worklist;
 pub use account::AccountView;
 pub use contact_log::{LogAttempt, NewNote};
 pub use demo::DemoSummary;
+pub use guard::rule_profile;
 pub use import::{ImportOptions, ImportReport, class_name};
 pub use payments::RecordPayment;
 pub use worklist::WorklistRow;
@@ -34,6 +36,9 @@ pub enum DeskError {
     /// A file that cannot be imported (unknown format, unreadable, …).
     #[error("{0}")]
     Import(String),
+    /// The compliance guard blocks this contact; an override needs a typed reason.
+    #[error("{}", blocked_message(.0))]
+    Blocked(Box<crate::domain::compliance::Answer>),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -51,6 +56,20 @@ impl DeskError {
 }
 
 pub type Result<T, E = DeskError> = std::result::Result<T, E>;
+
+fn blocked_message(a: &crate::domain::compliance::Answer) -> String {
+    let rules: Vec<String> = a
+        .findings
+        .iter()
+        .filter(|f| f.level == crate::domain::compliance::Level::Block)
+        .map(|f| format!("{}: {}", f.rule, f.message))
+        .collect();
+    let when = match a.next_allowed {
+        Some(t) => format!("; allowed from {}", t.format("%Y-%m-%d %H:%M UTC")),
+        None => String::new(),
+    };
+    format!("blocked by {}{when}. To log it anyway give a reason to override", rules.join("; "))
+}
 
 /// What a write did, in words for the status bar and the CLI.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -82,6 +82,9 @@ pub struct Debtor {
     pub currency: String,
     pub status: String,
     pub flags: DebtorFlags,
+    /// Rule profile facts; `None` = unknown.
+    pub debt_purpose: Option<String>,
+    pub collector_role: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

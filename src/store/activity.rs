@@ -116,3 +116,10 @@ pub fn open_follow_ups(conn: &Connection, debtor_id: i64) -> Result<Vec<FollowUp
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The reason a collector gave for logging a contact the guard blocked.
+pub fn record_override(conn: &Connection, attempt_id: i64, reason: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE attempt SET override_reason = ?2 WHERE id = ?1")?
+        .execute(params![attempt_id, reason])?;
+    Ok(())
+}

@@ -64,13 +64,16 @@ fn debtor_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Debtor> {
             do_not_call: r.get(13)?,
             email_opt_out: r.get(14)?,
         },
+        debt_purpose: r.get(15)?,
+        collector_role: r.get(16)?,
     })
 }
 
 pub fn debtor(conn: &Connection, id: i64) -> Result<Debtor> {
     conn.prepare_cached(
         "SELECT id, external_ref, name, kind, region, postal_code, time_zone, currency, status,
-                cease_contact, attorney, bankruptcy, deceased, do_not_call, email_opt_out
+                cease_contact, attorney, bankruptcy, deceased, do_not_call, email_opt_out,
+                debt_purpose, collector_role
          FROM debtor WHERE id = ?1",
     )?
     .query_row([id], debtor_from_row)

@@ -63,6 +63,7 @@ impl OpenForm {
                     ),
                     Field::new("Note", FieldKind::Text { required: false }, ""),
                     Field::new("Follow-up", FieldKind::Date { required: false }, ""),
+                    Field::new("Override", FieldKind::Text { required: false }, ""),
                 ],
             ),
             Purpose::RecordPayment => Form::new(
@@ -139,6 +140,7 @@ impl OpenForm {
                 note: f.value("Note").to_string(),
                 follow_up_on: date("Follow-up")?,
                 at: None,
+                override_reason: Some(f.value("Override").to_string()).filter(|r| !r.trim().is_empty()),
             }),
             Purpose::RecordPayment => Request::RecordPayment(RecordPayment {
                 debtor_id,

@@ -48,7 +48,9 @@ fn first_day_under(calls: &[PastCall], day: NaiveDate, cap: usize, counted: impl
 
 /// Reg F's two presumptions for a call proposed on local date `day`.
 pub fn seven_in_seven(calls: &[PastCall], day: NaiveDate) -> Option<Breach> {
-    if let Some(talk) = calls.iter().filter(|c| c.conversation && in_window(c.local_date, day)).map(|c| c.local_date).max() {
+    if let Some(talk) =
+        calls.iter().filter(|c| c.conversation && in_window(c.local_date, day)).map(|c| c.local_date).max()
+    {
         let allowed_on = talk.checked_add_days(Days::new(7)).unwrap_or(talk);
         return Some(Breach {
             rule: "F-FREQ-B",
@@ -75,7 +77,9 @@ pub fn massachusetts(calls: &[PastCall], day: NaiveDate) -> Option<Breach> {
         let allowed_on = first_day_under(calls, day, 2, |c| c.ma_counts);
         Breach {
             rule: "S-MA",
-            message: format!("{n} communications in the last 7 days (Massachusetts allows 2); next allowed {allowed_on}"),
+            message: format!(
+                "{n} communications in the last 7 days (Massachusetts allows 2); next allowed {allowed_on}"
+            ),
             allowed_on,
         }
     })

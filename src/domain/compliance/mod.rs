@@ -299,7 +299,12 @@ mod tests {
     #[test]
     fn the_quiet_days_after_a_conversation_end_on_a_date() {
         let mut f = facts("2026-11-23T17:00:00Z");
-        f.calls = vec![PastCall { local_date: "2026-11-20".parse().unwrap(), counts: true, conversation: true, ma_counts: true }];
+        f.calls = vec![PastCall {
+            local_date: "2026-11-20".parse().unwrap(),
+            counts: true,
+            conversation: true,
+            ma_counts: true,
+        }];
         let a = check_contact(&f);
         assert_eq!(a.findings[0].rule, "F-FREQ-B");
         // 2026-11-27 00:00 EST, then the window: 08:00 EST = 13:00 UTC.

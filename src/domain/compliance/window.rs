@@ -28,7 +28,9 @@ pub enum WindowVerdict {
     /// Inside, but within the buffer before closing somewhere.
     ClosingSoon,
     /// Outside somewhere; the earliest instant that is inside everywhere.
-    Outside { next_open: Option<DateTime<Utc>> },
+    Outside {
+        next_open: Option<DateTime<Utc>>,
+    },
 }
 
 fn local_inside(at: DateTime<Utc>, tz: Tz, w: &CallWindow, closes: NaiveTime) -> bool {

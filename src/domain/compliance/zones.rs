@@ -18,8 +18,8 @@ pub const UNKNOWN: [Tz; 7] = [
 pub fn zones_of_state(state: &str) -> &'static [Tz] {
     use Tz::*;
     match state.trim().to_ascii_uppercase().as_str() {
-        "CT" | "DE" | "DC" | "GA" | "ME" | "MD" | "MA" | "NH" | "NJ" | "NY" | "NC" | "OH" | "PA" | "RI" | "SC" | "VT"
-        | "VA" | "WV" => &[America__New_York],
+        "CT" | "DE" | "DC" | "GA" | "ME" | "MD" | "MA" | "NH" | "NJ" | "NY" | "NC" | "OH" | "PA" | "RI" | "SC"
+        | "VT" | "VA" | "WV" => &[America__New_York],
         "MI" => &[America__Detroit, America__Menominee],
         "IN" => &[America__Indiana__Indianapolis, America__Chicago],
         "KY" => &[America__Kentucky__Louisville, America__Chicago],

@@ -19,7 +19,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     };
     let [head, tabs, body] =
-        Layout::vertical([Constraint::Length(4), Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        Layout::vertical([Constraint::Length(5), Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     header(view, theme, frame, head);
     let titles = Tab::ALL.iter().map(|t| format!("{} ({})", t.title(), tab_len(view, *t)));
     frame.render_widget(
@@ -83,7 +83,7 @@ fn header(v: &AccountView, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(f) = v.follow_ups.first() {
         flags.push(Span::raw(format!("Follow-up {} {}", f.due_on, f.what)));
     }
-    let lines = vec![Line::from(who), Line::from(contacts), Line::from(aging), Line::from(flags)];
+    let lines = vec![Line::from(who), Line::from(contacts), Line::from(aging), Line::from(flags), guard_line(v, theme)];
     frame.render_widget(Paragraph::new(lines), area);
 }
 
@@ -248,4 +248,30 @@ fn payments(v: &AccountView) -> TabRows {
         Constraint::Fill(1),
     ];
     (vec!["Received", "Amount", "Method", "Ref", "Applied to"], rows, widths)
+}
+
+/// The guard's answer for a call now, before the collector dials: the verdict, the
+/// strongest rule, and when a block lifts in the debtor's and the collector's time.
+fn guard_line(v: &AccountView, theme: &Theme) -> Line<'static> {
+    use crate::domain::compliance::{Level, level_word};
+    let a = &v.call_check;
+    let role = match a.level {
+        Level::Allow => Role::Success,
+        Level::Warn => Role::Warning,
+        Level::Block => Role::Error,
+    };
+    let mut spans = vec![Span::styled(format!("Call now: {}", level_word(a.level)), theme.style(role))];
+    if let Some(f) = a.findings.iter().max_by_key(|f| f.level) {
+        spans.push(Span::raw(format!("  {} {}", f.rule, f.message)));
+    }
+    if let Some(t) = a.next_allowed {
+        let zone = a.zones.first().and_then(|z| z.parse::<chrono_tz::Tz>().ok());
+        let debtor = zone.map(|z| format!("{} their time", t.with_timezone(&z).format("%a %H:%M")));
+        let mine = t.with_timezone(&chrono::Local).format("%a %H:%M your time");
+        spans.push(Span::styled(
+            format!("  next call {}, {mine}", debtor.unwrap_or_default()),
+            theme.style(Role::Warning),
+        ));
+    }
+    Line::from(spans)
 }

@@ -1,0 +1,75 @@
+//! The compliance guard as a use-case: gather the facts about a debtor, ask the
+//! domain's rules, and answer allow / warn / block with when it becomes allowed.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::{Desk, Result};
+use crate::domain::compliance::frequency::PastCall;
+use crate::domain::compliance::window::CallWindow;
+use crate::domain::compliance::zones::candidate_zones;
+use crate::domain::compliance::{Answer, ContactFacts, Purpose, Role, RuleProfile, check_contact};
+use crate::domain::{Channel, Debtor, outcome};
+use crate::store;
+
+/// The account's profile: its own facts, else the book's defaults, else unknown (strictest).
+pub fn rule_profile(debtor: &Debtor, defaults: &crate::config::ComplianceDefaults) -> RuleProfile {
+    let purpose = match debtor.debt_purpose.as_deref() {
+        Some("consumer") => Purpose::Consumer,
+        Some("commercial") => Purpose::Commercial,
+        _ => defaults.debt_purpose,
+    };
+    let role = match debtor.collector_role.as_deref() {
+        Some("third-party") => Role::ThirdParty,
+        Some("first-party") => Role::FirstParty,
+        _ => defaults.collector_role,
+    };
+    RuleProfile { purpose, role }
+}
+
+impl Desk {
+    /// What the rules say about contacting `debtor_id` by `channel` at `at` (now when
+    /// not given). Reads only; logs nothing.
+    pub fn check_contact(&self, debtor_id: i64, channel: Channel, at: Option<DateTime<Utc>>) -> Result<Answer> {
+        let at = at.unwrap_or_else(|| self.clock.now());
+        let debtor = store::debtor(&self.conn, debtor_id)?;
+        let inputs = store::guard_inputs(&self.conn, debtor_id, at - Duration::days(9))?;
+        let phones: Vec<&str> = inputs.phones.iter().map(String::as_str).collect();
+        let (zones, zone_source) = candidate_zones(debtor.time_zone.as_deref(), debtor.region.as_deref(), &phones);
+        let primary = zones[0];
+        let calls = inputs
+            .attempts
+            .iter()
+            .filter(|(when, _, _)| *when <= at)
+            .filter_map(|(when, ch, code)| {
+                let o = outcome(code)?;
+                let call = matches!(ch, Channel::CallOut | Channel::CallIn | Channel::Visit);
+                Some(PastCall {
+                    local_date: when.with_timezone(&primary).date_naive(),
+                    counts: *ch == Channel::CallOut && o.placed_call && o.connected,
+                    conversation: call && o.conversation,
+                    ma_counts: matches!(ch, Channel::CallOut | Channel::Sms)
+                        && !matches!(o.code, "NA" | "BZ" | "DC")
+                        && (o.placed_call || *ch == Channel::Sms),
+                })
+            })
+            .collect();
+        let today = at.with_timezone(&primary).date_naive();
+        let holds = store::active_holds(&self.conn, debtor_id, today)?.into_iter().map(|h| h.reason).collect();
+        let defaults = &self.config.compliance;
+        let facts = ContactFacts {
+            channel,
+            at,
+            profile: rule_profile(&debtor, defaults),
+            state: debtor.region.clone(),
+            zones,
+            zone_source,
+            flags: debtor.flags,
+            fully_disputed: inputs.fully_disputed,
+            some_disputed: inputs.some_disputed,
+            holds,
+            calls,
+            window: CallWindow { buffer_minutes: defaults.last_dial_buffer_minutes, ..CallWindow::default() },
+        };
+        Ok(check_contact(&facts))
+    }
+}

@@ -1,0 +1,61 @@
+//! What the compliance guard needs to know about one debtor.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+
+use super::Result;
+use super::codec::{get_code, get_instant, instant};
+use crate::domain::Channel;
+
+#[derive(Debug, Clone, Default)]
+pub struct GuardInputs {
+    /// Phones not marked bad or do-not-use.
+    pub phones: Vec<String>,
+    pub fully_disputed: bool,
+    pub some_disputed: bool,
+    /// (when, channel, outcome code) since the given instant.
+    pub attempts: Vec<(DateTime<Utc>, Channel, String)>,
+}
+
+pub fn guard_inputs(conn: &Connection, debtor_id: i64, since: DateTime<Utc>) -> Result<GuardInputs> {
+    let mut inputs = GuardInputs::default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT value FROM contact_point WHERE debtor_id = ?1 AND kind = 'phone' AND status IN ('good', 'unverified')",
+    )?;
+    inputs.phones = stmt.query_map([debtor_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let (open, disputed): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT count(*),
+                    coalesce(sum(EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.status = 'open')), 0)
+             FROM invoice i WHERE i.debtor_id = ?1 AND i.status = 'open' AND i.balance_cents > 0",
+        )?
+        .query_row([debtor_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let account_dispute: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM dispute WHERE debtor_id = ?1 AND status = 'open' AND invoice_id IS NULL)",
+        )?
+        .query_row([debtor_id], |r| r.get(0))?;
+    inputs.fully_disputed = account_dispute || (open > 0 && disputed == open);
+    inputs.some_disputed = disputed > 0;
+    let mut stmt =
+        conn.prepare_cached("SELECT at, channel, outcome FROM attempt WHERE debtor_id = ?1 AND at >= ?2 ORDER BY at")?;
+    inputs.attempts = stmt
+        .query_map(params![debtor_id, instant(since)], |r| {
+            Ok((get_instant(r, 0)?, get_code(r, 1, Channel::parse)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(inputs)
+}
+
+/// Set or clear an account's rule-profile facts.
+pub fn set_rule_profile(
+    conn: &Connection,
+    debtor_id: i64,
+    purpose: Option<&str>,
+    role: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached("UPDATE debtor SET debt_purpose = ?2, collector_role = ?3, updated_at = ?4 WHERE id = ?1")?
+        .execute(params![debtor_id, purpose, role, instant(at)])?;
+    Ok(())
+}
