@@ -340,3 +340,62 @@ fn log_refuses_a_blocked_call_with_exit_3_and_accepts_an_override() {
         .code(3)
         .stderr(predicate::str::contains("F-FREQ-B"));
 }
+
+#[test]
+fn check_verifies_integrity_and_the_event_chain() {
+    let book = Book::with_demo(5);
+    book.dun(&["note", "1", "first"]).assert().success();
+    book.dun(&["note", "1", "second"]).assert().success();
+    book.dun(&["check"]).assert().success().stdout(predicate::str::contains("hash chain intact"));
+    {
+        let conn = rusqlite::Connection::open(book.db()).unwrap();
+        conn.execute("UPDATE event SET actor = 'mallory' WHERE id = 2", []).unwrap();
+    }
+    book.dun(&["check"]).assert().code(1).stdout(predicate::str::contains("BROKEN at event 2"));
+}
+
+#[test]
+fn export_debtor_writes_a_private_file_with_everything() {
+    let book = Book::with_demo(5);
+    book.dun(&["note", "2", "asked for a copy of their data"]).assert().success();
+    let out = book.dir.path().join("access.json");
+    book.dun(&["export", "debtor", "C000002", "--out", out.to_str().unwrap()]).assert().success();
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["account"]["debtor"]["external_ref"], "C000002");
+    assert!(doc["account"]["contact_points"].as_array().unwrap().len() >= 2);
+    assert_eq!(doc["events"][0]["kind"], "note-added");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn a_profile_change_needs_a_reason_is_recorded_and_changes_the_rules() {
+    let book = Book::with_demo(250);
+    let ny = quiet_debtor(&book, "NY");
+    let early = "2026-11-23T12:30:00Z";
+    assert_eq!(book.json(&["check-contact", &ny, "--at", early, "--json"])["level"], "block");
+    book.dun(&["profile", &ny, "--purpose", "commercial", "--role", "first-party", "--reason", ""]).assert().code(2);
+    book.dun(&["profile", &ny, "--purpose", "business"]).assert().code(2);
+    book.dun(&[
+        "profile",
+        &ny,
+        "--purpose",
+        "commercial",
+        "--role",
+        "first-party",
+        "--reason",
+        "our own trade invoice",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("commercial debt, creditor collecting its own debt"));
+    let answer = book.json(&["check-contact", &ny, "--at", early, "--json"]);
+    assert_eq!(answer["level"], "warn", "good practice only for a creditor's commercial debt: {answer}");
+    let conn = rusqlite::Connection::open(book.db()).unwrap();
+    let after: String =
+        conn.query_row("SELECT after FROM event WHERE kind = 'profile-changed'", [], |r| r.get(0)).unwrap();
+    assert!(after.contains("our own trade invoice"), "{after}");
+}

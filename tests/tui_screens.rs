@@ -81,3 +81,12 @@ fn import_preview() {
     let screen = h.screen(100, 30).replace(env!("CARGO_MANIFEST_DIR"), "<repo>");
     insta::assert_snapshot!("import_preview_100x30", screen);
 }
+
+#[test]
+fn privacy_mode_masks_the_account_header() {
+    let mut h = Harness::new(250);
+    h.keys("*<Enter>");
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("•••"), "{screen}");
+    snap("account_private", &h);
+}

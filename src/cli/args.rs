@@ -32,6 +32,10 @@ pub struct Cli {
     #[arg(long, conflicts_with = "db")]
     pub demo: bool,
 
+    /// Privacy mode: mask phone numbers, emails, street addresses and account numbers on screen
+    #[arg(long, global = true)]
+    pub private: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -145,10 +149,40 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Verify the book: SQLite's integrity check and the event log's hash chain
+    Check,
+    /// Write everything held about one person to a file (an access request)
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// Set an account's rule profile (which debt-collection rules bind it); the reason is recorded
+    Profile {
+        account: String,
+        /// consumer, commercial or unknown
+        #[arg(long, value_name = "PURPOSE")]
+        purpose: Option<String>,
+        /// third-party, first-party or unknown
+        #[arg(long, value_name = "ROLE")]
+        role: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
     /// Print shell completions
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// Everything held about one debtor, as JSON (created readable by you only)
+    Debtor {
+        account: String,
+        /// Output file [default: debtor-<id>.json in the current directory]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 

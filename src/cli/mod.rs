@@ -64,6 +64,8 @@ pub struct Context {
     pub clock: Clock,
     pub paths: Paths,
     pub config: Config,
+    /// Privacy mode for the desk (`--private`).
+    pub private: bool,
 }
 
 impl Context {
@@ -71,7 +73,7 @@ impl Context {
         let clock = Clock::pinned(cli.today, cli.now.map(|t| t.with_timezone(&Utc)));
         let paths = Paths::resolve(cli.db.clone());
         let config = Config::load(&paths.config_file()).map_err(|e| Failure::usage(e.to_string()))?;
-        Ok(Context { clock, paths, config })
+        Ok(Context { clock, paths, config, private: cli.private })
     }
 
     pub fn open_desk(&self) -> Result<Desk, Failure> {
@@ -165,6 +167,34 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             import::run(ctx, &files, &opts, json, out)?;
         }
         Command::Formats { json } => import::formats(ctx, json, out)?,
+        Command::Check => {
+            let desk = ctx.open_desk()?;
+            let check = desk.check_book()?;
+            writeln!(out, "integrity: {}", check.integrity)?;
+            match check.broken_event {
+                None => writeln!(out, "event log: {} events, hash chain intact", check.events)?,
+                Some(id) => writeln!(out, "event log: BROKEN at event {id}: a record was changed or removed")?,
+            }
+            if !check.ok() {
+                return Err(Failure::failed("the book failed its check"));
+            }
+        }
+        Command::Export { what: args::ExportWhat::Debtor { account, out: file } } => {
+            let desk = ctx.open_desk()?;
+            let id = desk.resolve(&account)?;
+            let record = desk.person_record(id)?;
+            let path = file.unwrap_or_else(|| std::path::PathBuf::from(format!("debtor-{id}.json")));
+            let text = serde_json::to_string_pretty(&record).map_err(|e| Failure::failed(e.to_string()))?;
+            crate::paths::write_private(&path, text.as_bytes())
+                .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
+            writeln!(out, "Wrote everything held about #{id} to {} (readable by you only).", path.display())?;
+        }
+        Command::Profile { account, purpose, role, reason } => {
+            let mut desk = ctx.open_desk()?;
+            let id = desk.resolve(&account)?;
+            let now = desk.set_profile(id, purpose.as_deref(), role.as_deref(), &reason)?;
+            writeln!(out, "#{id}: rules now apply as {now}")?;
+        }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "dun", out);

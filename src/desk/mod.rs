@@ -8,6 +8,7 @@ mod demo_book;
 mod guard;
 mod import;
 mod payments;
+mod records_kept;
 mod worklist;
 
 pub use account::AccountView;
@@ -16,6 +17,7 @@ pub use demo::DemoSummary;
 pub use guard::rule_profile;
 pub use import::{ImportOptions, ImportReport, class_name};
 pub use payments::RecordPayment;
+pub use records_kept::{BookCheck, PersonRecord};
 pub use worklist::WorklistRow;
 
 use std::path::Path;

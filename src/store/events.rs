@@ -114,3 +114,30 @@ pub fn verify_event_chain(conn: &Connection) -> Result<Option<i64>> {
 pub fn event_count(conn: &Connection, debtor_id: i64) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM event WHERE debtor_id = ?1", [debtor_id], |r| r.get(0))?)
 }
+
+pub fn event_total(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM event", [], |r| r.get(0))?)
+}
+
+/// A debtor's events as JSON objects, oldest first.
+pub fn events_of(conn: &Connection, debtor_id: i64) -> Result<Vec<serde_json::Value>> {
+    let mut stmt = conn.prepare(
+        "SELECT at, actor, kind, entity, entity_id, before, after FROM event WHERE debtor_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([debtor_id], |r| {
+        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok());
+        Ok(serde_json::json!({
+            "at": r.get::<_, String>(0)?, "actor": r.get::<_, String>(1)?, "kind": r.get::<_, String>(2)?,
+            "entity": r.get::<_, String>(3)?, "entity_id": r.get::<_, Option<i64>>(4)?,
+            "before": parse(r.get(5)?), "after": parse(r.get(6)?),
+        }))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// SQLite's own check of the file: "ok", or what is wrong.
+pub fn integrity_check(conn: &Connection) -> Result<String> {
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let lines: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(lines.join("; "))
+}

@@ -23,11 +23,12 @@ pub enum Action {
     AddNote,
     LoadDemo,
     Import,
+    TogglePrivacy,
     Refresh,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::Quit,
         Action::Back,
         Action::Help,
@@ -48,6 +49,7 @@ impl Action {
         Action::AddNote,
         Action::LoadDemo,
         Action::Import,
+        Action::TogglePrivacy,
         Action::Refresh,
     ];
 
@@ -74,6 +76,7 @@ impl Action {
             Action::AddNote => "add-note",
             Action::LoadDemo => "load-demo",
             Action::Import => "import",
+            Action::TogglePrivacy => "toggle-privacy",
             Action::Refresh => "refresh",
         }
     }
@@ -101,6 +104,7 @@ impl Action {
             Action::AddNote => "Add a note",
             Action::LoadDemo => "Load the demo book",
             Action::Import => "Import an A/R export (preview first)",
+            Action::TogglePrivacy => "Privacy mode: mask phones, emails, addresses, account numbers",
             Action::Refresh => "Reload from the database",
         }
     }

@@ -108,6 +108,8 @@ pub struct App {
     pub progress: Option<(usize, usize)>,
     pub today: NaiveDate,
     pub keymap: Keymap,
+    /// Privacy mode: personal details masked on screen.
+    pub private: bool,
     /// Import formats (name, title), for the import form.
     pub formats: Vec<(String, String)>,
     /// Rows a list shows at once, for paging.
@@ -134,6 +136,7 @@ impl App {
             progress: None,
             today,
             keymap: Keymap::default(),
+            private: false,
             formats: Vec::new(),
             page: page_for(height),
             quit: false,
@@ -286,6 +289,14 @@ impl App {
             Action::Back => self.back(),
             Action::Help => self.overlay = Some(Overlay::Help),
             Action::Refresh => self.reload(out),
+            Action::TogglePrivacy => {
+                self.private = !self.private;
+                self.status = Some(info(if self.private {
+                    "Privacy mode on: phones, emails, addresses and account numbers are masked"
+                } else {
+                    "Privacy mode off"
+                }));
+            }
             Action::Up | Action::Down | Action::Top | Action::Bottom => self.step(action),
             Action::PageUp | Action::PageDown | Action::HalfPageUp | Action::HalfPageDown => self.step(action),
             Action::Open => {

@@ -126,6 +126,7 @@ pub fn default_bindings() -> Vec<Binding> {
         (&[Account], &[Key::ch('q')], A::Back, true),
         (&[Global], &[Key::ctrl('c')], A::Quit, false),
         (&[Global], &[Key::ctrl('l')], A::Refresh, false),
+        (&[Global], &[Key::ch('*')], A::TogglePrivacy, false),
     ];
     list.iter().flat_map(|(ctxs, keys, action, hint)| ctxs.iter().map(|c| b(*c, keys, *action, *hint))).collect()
 }

@@ -25,7 +25,7 @@ use worker::{Request, Ticket};
 /// Open the desk on the configured database.
 pub fn run_on(ctx: Context) -> Result<(), Failure> {
     let desk = ctx.open_desk()?;
-    run(desk, profiles(&ctx)?, false)
+    run(desk, profiles(&ctx)?, false, ctx.private)
 }
 
 fn profiles(ctx: &Context) -> Result<Vec<crate::import::Profile>, Failure> {
@@ -37,12 +37,12 @@ fn profiles(ctx: &Context) -> Result<Vec<crate::import::Profile>, Failure> {
 pub fn run_demo(ctx: Context) -> Result<(), Failure> {
     let dir = tempfile::Builder::new().prefix("dun-demo-").tempdir()?;
     let desk = Desk::open(&dir.path().join("demo.db"), ctx.clock, ctx.config.clone())?;
-    run(desk, profiles(&ctx)?, true)?;
+    run(desk, profiles(&ctx)?, true, ctx.private)?;
     println!("The demo book lived in a temporary directory and is gone. `dun demo --db demo.db` writes one to keep.");
     Ok(())
 }
 
-fn run(desk: Desk, profiles: Vec<crate::import::Profile>, load_demo: bool) -> Result<(), Failure> {
+fn run(desk: Desk, profiles: Vec<crate::import::Profile>, load_demo: bool, private: bool) -> Result<(), Failure> {
     let today = desk.today();
     let formats: Vec<(String, String)> = profiles.iter().map(|p| (p.name.clone(), p.title.clone())).collect();
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
@@ -51,7 +51,7 @@ fn run(desk: Desk, profiles: Vec<crate::import::Profile>, load_demo: bool) -> Re
 
     // ratatui::init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, (today, formats), load_demo, &msg_tx, msg_rx, &req_tx);
+    let result = event_loop(&mut terminal, (today, formats, private), load_demo, &msg_tx, msg_rx, &req_tx);
     ratatui::restore();
     drop(req_tx);
     // Wait for the store thread so a write in flight commits before dun exits.
@@ -61,7 +61,7 @@ fn run(desk: Desk, profiles: Vec<crate::import::Profile>, load_demo: bool) -> Re
 
 fn event_loop(
     terminal: &mut DefaultTerminal,
-    (today, formats): (chrono::NaiveDate, Vec<(String, String)>),
+    (today, formats, private): (chrono::NaiveDate, Vec<(String, String)>, bool),
     load_demo: bool,
     msg_tx: &mpsc::Sender<Msg>,
     msg_rx: mpsc::Receiver<Msg>,
@@ -71,6 +71,7 @@ fn event_loop(
     let height = terminal.size().map(|s| s.height).unwrap_or(24);
     let (mut app, initial) = App::new(today, height, load_demo);
     app.formats = formats;
+    app.private = private;
     for request in initial {
         let _ = req_tx.send(request);
     }

@@ -20,7 +20,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let [head, tabs, body] =
         Layout::vertical([Constraint::Length(5), Constraint::Length(1), Constraint::Fill(1)]).areas(area);
-    header(view, theme, frame, head);
+    header(view, app.private, theme, frame, head);
     let titles = Tab::ALL.iter().map(|t| format!("{} ({})", t.title(), tab_len(view, *t)));
     frame.render_widget(
         Tabs::new(titles)
@@ -51,12 +51,12 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(table, body);
 }
 
-fn header(v: &AccountView, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn header(v: &AccountView, private: bool, theme: &Theme, frame: &mut Frame, area: Rect) {
     let d = &v.debtor;
     let cur = d.currency.as_str();
     let mut who = vec![Span::styled(d.name.clone(), theme.style(Role::Title))];
     let mut facts = vec![format!("#{}", d.id)];
-    facts.extend(d.external_ref.clone());
+    facts.extend(d.external_ref.as_deref().map(|r| if private { super::mask::reference(r) } else { r.to_string() }));
     facts.push(d.kind.code().to_string());
     facts.extend(d.region.clone());
     facts.extend(d.time_zone.clone());
@@ -67,7 +67,13 @@ fn header(v: &AccountView, theme: &Theme, frame: &mut Frame, area: Rect) {
         if let Some(c) = v.contact_points.iter().find(|c| c.kind == kind) {
             let more = v.contact_points.iter().filter(|x| x.kind == kind).count() - 1;
             let extra = if more > 0 { format!(" +{more}") } else { String::new() };
-            contacts.push(Span::raw(format!("{} ", c.value)));
+            let value = match (private, kind) {
+                (false, _) => c.value.clone(),
+                (true, ContactKind::Phone) => super::mask::phone(&c.value),
+                (true, ContactKind::Email) => super::mask::email(&c.value),
+                (true, ContactKind::Address) => super::mask::address(&c.value),
+            };
+            contacts.push(Span::raw(format!("{value} ")));
             contacts.push(Span::styled(format!("({}){extra}   ", c.status.code()), theme.style(Role::Muted)));
         }
     }

@@ -25,6 +25,9 @@ pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.style(Role::Muted),
         ));
     }
+    if app.private {
+        spans.push(Span::styled("  [private]", theme.style(Role::Warning)));
+    }
     let right = format!("{} ", app.today.format("%a %Y-%m-%d"));
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     let pad = usize::from(area.width).saturating_sub(used + right.chars().count());

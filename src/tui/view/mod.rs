@@ -3,6 +3,7 @@
 
 mod account;
 mod bars;
+pub mod mask;
 mod overlay;
 mod welcome;
 mod worklist;
