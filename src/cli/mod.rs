@@ -224,6 +224,17 @@ pub fn guard_text(a: &crate::domain::compliance::Answer) -> String {
     }
     s.push_str(&format!("  debtor may be in: {} ({})\n", a.zones.join(", "), a.zone_source));
     s.push_str(&format!("  rules applied as: {}\n", a.profile));
+    use crate::domain::compliance::statute::Statute;
+    match &a.statute {
+        Some(Statute::Running { expires_on, basis }) => {
+            s.push_str(&format!("  statute of limitations: runs until {expires_on} ({basis})\n"))
+        }
+        Some(Statute::Expired { expired_on, basis }) => {
+            s.push_str(&format!("  statute of limitations: EXPIRED {expired_on} ({basis})\n"))
+        }
+        Some(Statute::Unknown { why }) => s.push_str(&format!("  statute of limitations: unknown ({why})\n")),
+        None => {}
+    }
     s
 }
 

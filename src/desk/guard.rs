@@ -69,6 +69,7 @@ impl Desk {
             holds,
             calls,
             window: CallWindow { buffer_minutes: defaults.last_dial_buffer_minutes, ..CallWindow::default() },
+            oldest_due: store::open_items(&self.conn, debtor_id)?.iter().map(|i| i.due_on).min(),
         };
         Ok(check_contact(&facts))
     }

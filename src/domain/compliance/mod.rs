@@ -4,6 +4,7 @@
 //! instant are passed in.
 
 pub mod frequency;
+pub mod statute;
 pub mod window;
 pub mod zones;
 
@@ -44,6 +45,8 @@ pub struct Answer {
     pub zone_source: String,
     /// Which profile the rules ran under, and whether facts were missing.
     pub profile: String,
+    /// The statute of limitations of the oldest open debt.
+    pub statute: Option<statute::Statute>,
 }
 
 impl Answer {
@@ -130,6 +133,8 @@ pub struct ContactFacts {
     /// Past calls on the debtor's local calendar (for the frequency rules).
     pub calls: Vec<PastCall>,
     pub window: CallWindow,
+    /// Due date of the oldest open invoice (when the limitation period starts, by default).
+    pub oldest_due: Option<chrono::NaiveDate>,
 }
 
 /// Binding strength: the law (block) or good practice (warn).
@@ -220,6 +225,18 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
         }
     }
 
+    // F-TBD: collecting a time-barred debt is lawful; suing or threatening suit is not.
+    let today = f.at.with_timezone(f.zones.first().unwrap_or(&Tz::America__New_York)).date_naive();
+    let statute = f.oldest_due.map(|due| statute::statute(f.state.as_deref(), p.consumer(), due, today));
+    if let Some(statute::Statute::Expired { expired_on, .. }) = &statute {
+        add(
+            "F-TBD",
+            Level::Warn,
+            format!("time-barred since {expired_on}: collect if you will, but never sue or threaten suit"),
+            None,
+        );
+    }
+
     let level = out.iter().map(|x| x.level).max().unwrap_or(Level::Allow);
     let blocks: Vec<&Finding> = out.iter().filter(|x| x.level == Level::Block).collect();
     // Lifted when every block has an end: the latest of their ends, re-checked for the window.
@@ -239,6 +256,7 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
         zones: f.zones.iter().map(|z| z.name().to_string()).collect(),
         zone_source: f.zone_source.clone(),
         profile: p.describe(),
+        statute,
     }
 }
 
@@ -260,6 +278,7 @@ mod tests {
             holds: vec![],
             calls: vec![],
             window: CallWindow::default(),
+            oldest_due: None,
         }
     }
 
