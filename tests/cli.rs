@@ -317,7 +317,7 @@ fn check_contact_across_time_zones_and_a_dst_change() {
 fn log_refuses_a_blocked_call_with_exit_3_and_accepts_an_override() {
     let book = Book::with_demo(250);
     let ny = quiet_debtor(&book, "NY");
-    let early = ["log", &ny, "--channel", "call", "--outcome", "NA", "--at", "2026-11-23T12:30:00Z"];
+    let early = ["log", &ny, "--channel", "call", "--outcome", "NA", "--at", "2026-11-22T12:30:00Z"];
     book.dun(&early).assert().code(3).stderr(predicate::str::contains("F-TIME"));
     let attempts = |b: &Book| b.json(&["show", &ny, "--json"])["attempts"].as_array().unwrap().len();
     let before = attempts(&book);
@@ -334,8 +334,8 @@ fn log_refuses_a_blocked_call_with_exit_3_and_accepts_an_override() {
         conn.query_row("SELECT count(*) FROM event WHERE kind = 'guard-overridden'", [], |r| r.get(0)).unwrap();
     assert_eq!(events, 1);
     // A conversation now starts seven quiet days.
-    book.dun(&["log", &ny, "--channel", "call", "--outcome", "RPC", "--at", "2026-11-23T15:00:00Z"]).assert().success();
-    book.dun(&["log", &ny, "--channel", "call", "--outcome", "NA", "--at", "2026-11-24T15:00:00Z"])
+    book.dun(&["log", &ny, "--channel", "call", "--outcome", "RPC", "--at", "2026-11-22T15:00:00Z"]).assert().success();
+    book.dun(&["log", &ny, "--channel", "call", "--outcome", "NA", "--at", "2026-11-22T17:00:00Z"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("F-FREQ-B"));
@@ -398,4 +398,22 @@ fn a_profile_change_needs_a_reason_is_recorded_and_changes_the_rules() {
     let after: String =
         conn.query_row("SELECT after FROM event WHERE kind = 'profile-changed'", [], |r| r.get(0)).unwrap();
     assert!(after.contains("our own trade invoice"), "{after}");
+}
+
+#[test]
+fn a_promise_to_pay_from_the_command_line() {
+    let book = Book::with_demo(10);
+    let id = book.json(&["worklist", "--json"])[0]["id"].as_i64().unwrap().to_string();
+    book.dun(&["log", &id, "--channel", "call", "--outcome", "PTP"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("amount and a date"));
+    book.dun(&["log", &id, "--channel", "call", "--outcome", "PTP", "--promise", "300", "--by", "+5"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("promise $300.00 by 2026-11-27"));
+    let show = book.json(&["show", &id, "--json"]);
+    let pending: Vec<_> = show["promises"].as_array().unwrap().iter().filter(|p| p["status"] == "pending").collect();
+    assert!(pending.iter().any(|p| p["amount"] == "300.00" && p["due_on"] == "2026-11-27"));
+    book.dun(&["log", &id, "--channel", "call", "--outcome", "NA", "--at", "2027-01-01T12:00:00Z"]).assert().code(2);
 }

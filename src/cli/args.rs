@@ -87,6 +87,12 @@ pub enum Command {
         /// Log it although the compliance guard blocks it; the reason is recorded
         #[arg(long = "override", value_name = "REASON")]
         override_reason: Option<String>,
+        /// With --outcome PTP: the amount promised
+        #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, requires = "by")]
+        promise: Option<Money>,
+        /// With --promise: the date it is due (YYYY-MM-DD, +7, …)
+        #[arg(long, value_name = "DATE", requires = "promise")]
+        by: Option<String>,
         #[arg(long)]
         json: bool,
     },

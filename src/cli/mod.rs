@@ -119,9 +119,13 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 write!(out, "{}", show::render(&view, desk.today()))?;
             }
         }
-        Command::Log { account, channel, outcome, note, follow_up, at, override_reason, json } => {
+        Command::Log { account, channel, outcome, note, follow_up, at, override_reason, promise, by, json } => {
             let mut desk = ctx.open_desk()?;
             let channel = channel_arg(&channel)?;
+            let promise = match (promise, date_arg("--by", by.as_deref(), &desk)?) {
+                (Some(amount), Some(on)) => Some((amount, on)),
+                _ => None,
+            };
             let follow_up_on = date_arg("--follow-up", follow_up.as_deref(), &desk)?;
             let debtor_id = desk.resolve(&account)?;
             let saved = desk.log_attempt(LogAttempt {
@@ -132,6 +136,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 follow_up_on,
                 at: at.map(|t| t.with_timezone(&Utc)),
                 override_reason,
+                promise,
             })?;
             print_saved(out, &saved, json)?;
         }

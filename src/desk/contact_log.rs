@@ -5,8 +5,8 @@ use serde_json::json;
 
 use super::{Desk, DeskError, Result, Saved};
 use crate::domain::contact::outcome_fits_channel;
-use crate::domain::{Channel, ContactKind, ContactStatus, outcome};
-use crate::store::{self, NewAttempt, NewEvent};
+use crate::domain::{Channel, ContactKind, ContactStatus, Money, PromiseStatus, outcome};
+use crate::store::{self, NewAttempt, NewEvent, NewPromise};
 
 #[derive(Debug, Clone)]
 pub struct LogAttempt {
@@ -19,6 +19,8 @@ pub struct LogAttempt {
     pub at: Option<DateTime<Utc>>,
     /// Log it although the compliance guard blocks it: the reason is recorded.
     pub override_reason: Option<String>,
+    /// With the outcome PTP: the amount promised and the date it is due.
+    pub promise: Option<(Money, NaiveDate)>,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +44,20 @@ impl Desk {
         let today = self.today();
         if let Some(f) = input.follow_up_on.filter(|f| *f < today) {
             return Err(DeskError::invalid("follow-up", format!("{f} is in the past")));
+        }
+        if input.at.is_some_and(|at| at > self.clock.now() + chrono::Duration::minutes(5)) {
+            return Err(DeskError::invalid("at", "an attempt cannot be logged in the future"));
+        }
+        match (code.code, input.promise) {
+            ("PTP", None) => return Err(DeskError::invalid("promise", "a promise to pay needs an amount and a date")),
+            ("PTP", Some((amount, _))) if !amount.is_positive() => {
+                return Err(DeskError::invalid("promise", "the amount promised must be more than zero"));
+            }
+            ("PTP", Some((_, on))) if on < today => {
+                return Err(DeskError::invalid("promise", format!("{on} is in the past")));
+            }
+            ("PTP", Some(_)) | (_, None) => {}
+            (_, Some(_)) => return Err(DeskError::invalid("promise", "a promise goes with the outcome PTP")),
         }
         let debtor_id = store::debtor(&self.conn, input.debtor_id)?.id;
         // The guard runs on contacts the collector places; an inbound call is not placed.
@@ -68,13 +84,14 @@ impl Desk {
             let now = clock.now();
             let at = input.at.unwrap_or(now);
             // Calls are made to a number: the first usable phone unless told otherwise.
-            let phone = if input.channel.is_call() {
-                store::contact_points(tx, debtor_id)?.into_iter().find(|c| {
+            let usable: Vec<_> = store::contact_points(tx, debtor_id)?
+                .into_iter()
+                .filter(|c| {
                     c.kind == ContactKind::Phone && matches!(c.status, ContactStatus::Good | ContactStatus::Unverified)
                 })
-            } else {
-                None
-            };
+                .collect();
+            let usable_phones = usable.len();
+            let phone = if input.channel.is_call() { usable.into_iter().next() } else { None };
             let attempt = NewAttempt {
                 debtor_id,
                 at,
@@ -102,10 +119,30 @@ impl Desk {
                 )?;
             }
             store::close_follow_ups(tx, debtor_id, now)?;
-            if let Some(on) = input.follow_up_on {
+            if let Some((amount, due_on)) = input.promise {
+                let currency = store::debtor(tx, debtor_id)?.currency;
+                store::insert_promise(
+                    tx,
+                    &NewPromise {
+                        debtor_id,
+                        attempt_id: Some(attempt_id),
+                        amount,
+                        currency,
+                        promised_on: clock.today(),
+                        due_on,
+                        status: PromiseStatus::Pending,
+                        paid: Money::ZERO,
+                    },
+                    now,
+                )?;
+            }
+            // Follow up when asked; after a promise, on its date by default.
+            let follow = input.follow_up_on.or(input.promise.map(|(_, on)| on));
+            if let Some(on) = follow {
                 store::schedule_follow_up(tx, debtor_id, on, &format!("after {}", code.label), Some(attempt_id), now)?;
             }
-            if let (Some(p), "DC" | "WN") = (&phone, code.code) {
+            // A wrong or dead number is marked bad only when there is no doubt which was dialled.
+            if let (Some(p), "DC" | "WN", 1) = (&phone, code.code, usable_phones) {
                 store::mark_contact_point(tx, p.id, ContactStatus::Bad, now)?;
             }
             if let Some(flag) = match code.code {
@@ -130,14 +167,21 @@ impl Desk {
                     after: Some(json!({
                         "channel": input.channel.code(), "outcome": code.code,
                         "at": at.to_rfc3339(), "follow_up_on": input.follow_up_on,
+                        "promise": input.promise.map(|(a, d)| json!({"amount": a, "due_on": d})),
                     })),
                 },
             )?;
-            let follow = input.follow_up_on.map(|d| format!(", follow up {d}")).unwrap_or_default();
+            let follow = follow.map(|d| format!(", follow up {d}")).unwrap_or_default();
+            let promised = match input.promise {
+                Some((amount, on)) => {
+                    format!(", promise {} by {on}", amount.display(&store::debtor(tx, debtor_id)?.currency))
+                }
+                None => String::new(),
+            };
             Ok(Saved {
                 debtor_id,
                 id: attempt_id,
-                message: format!("Logged {}: {}{follow}", input.channel.label(), code.label),
+                message: format!("Logged {}: {}{promised}{follow}", input.channel.label(), code.label),
             })
         })
     }
@@ -189,6 +233,7 @@ mod tests {
                 follow_up_on: Some(follow),
                 at: None,
                 override_reason: None,
+                promise: None,
             })
             .unwrap();
         assert!(saved.message.contains("Left limited-content message"));
@@ -216,6 +261,7 @@ mod tests {
             follow_up_on: follow.map(|f| f.parse().unwrap()),
             at: None,
             override_reason: None,
+            promise: None,
         };
         for input in [
             bad("XX", Channel::CallOut, None),
@@ -240,6 +286,7 @@ mod tests {
             follow_up_on: None,
             at: None,
             override_reason: None,
+            promise: None,
         };
         let phone_before = desk.account(id).unwrap().contact_points.into_iter().find(|c| c.kind == ContactKind::Phone);
         desk.log_attempt(log("WN")).unwrap();

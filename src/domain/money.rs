@@ -137,7 +137,7 @@ impl std::iter::Sum for Money {
 pub enum MoneyError {
     #[error("enter an amount, e.g. 125.00")]
     Empty,
-    #[error("'{0}' is not an amount (digits, one decimal point, up to 2 decimals)")]
+    #[error("'{0}' is not an amount (e.g. 1,250.00)")]
     Invalid(String),
     #[error("more than 2 decimal places")]
     TooPrecise,

@@ -204,6 +204,13 @@ impl App {
     }
 
     fn on_key(&mut self, key: &KeyEvent, out: &mut Vec<(Ticket, Request)>) {
+        // Ctrl-C quits from anywhere, forms and pop-ups included: the user means it.
+        if key.code == crossterm::event::KeyCode::Char('c')
+            && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
+        {
+            self.quit = true;
+            return;
+        }
         match self.overlay.take() {
             Some(Overlay::ConfirmDiscard(form)) => {
                 use crossterm::event::KeyCode;
@@ -288,7 +295,10 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Back => self.back(),
             Action::Help => self.overlay = Some(Overlay::Help),
-            Action::Refresh => self.reload(out),
+            Action::Refresh => {
+                self.reload(out);
+                self.status = Some(info("Reloaded from the database"));
+            }
             Action::TogglePrivacy => {
                 self.private = !self.private;
                 self.status = Some(info(if self.private {

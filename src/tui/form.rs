@@ -12,7 +12,10 @@ pub enum FieldKind {
     Text {
         required: bool,
     },
-    Money,
+    /// An amount above zero.
+    Money {
+        required: bool,
+    },
     Date {
         required: bool,
     },
@@ -51,7 +54,17 @@ impl Field {
         let v = self.value.trim();
         match &self.kind {
             FieldKind::Text { required } => (*required && v.is_empty()).then(|| "required".to_string()),
-            FieldKind::Money => parse_money(v).err().map(|e| e.to_string()),
+            FieldKind::Money { required } => {
+                if v.is_empty() && !required {
+                    None
+                } else {
+                    match parse_money(v) {
+                        Ok(m) if !m.is_positive() => Some("must be more than zero".into()),
+                        Ok(_) => None,
+                        Err(e) => Some(e.to_string()),
+                    }
+                }
+            }
             FieldKind::Date { required } => {
                 if v.is_empty() && !required {
                     None
@@ -229,7 +242,7 @@ mod tests {
         Form::new(
             "Pay",
             vec![
-                Field::new("Amount", FieldKind::Money, ""),
+                Field::new("Amount", FieldKind::Money { required: true }, ""),
                 Field::new("Date", FieldKind::Date { required: true }, "t"),
                 Field::choice("Method", vec![("check".into(), "Check".into()), ("ach".into(), "ACH".into())], "check"),
             ],

@@ -63,13 +63,15 @@ impl OpenForm {
                     ),
                     Field::new("Note", FieldKind::Text { required: false }, ""),
                     Field::new("Follow-up", FieldKind::Date { required: false }, ""),
+                    Field::new("Promise $", FieldKind::Money { required: false }, ""),
+                    Field::new("Promise by", FieldKind::Date { required: false }, ""),
                     Field::new("Override", FieldKind::Text { required: false }, ""),
                 ],
             ),
             Purpose::RecordPayment => Form::new(
                 format!("Record payment · {debtor_name}"),
                 vec![
-                    Field::new("Amount", FieldKind::Money, ""),
+                    Field::new("Amount", FieldKind::Money { required: true }, ""),
                     Field::new("Received", FieldKind::Date { required: true }, "t"),
                     Field::choice(
                         "Method",
@@ -110,7 +112,14 @@ impl OpenForm {
                 if !outcome_fits_channel(code, channel) {
                     return Some(format!("{} cannot be the outcome of {}", code.label, channel.label()));
                 }
-                None
+                let promised = !f.value("Promise $").trim().is_empty() || !f.value("Promise by").trim().is_empty();
+                match (code.code == "PTP", promised) {
+                    (true, _) if f.value("Promise $").trim().is_empty() || f.value("Promise by").trim().is_empty() => {
+                        Some("a promise to pay needs an amount and a date (Promise $, Promise by)".into())
+                    }
+                    (false, true) => Some("a promise amount and date go with the outcome PTP".into()),
+                    _ => None,
+                }
             }
             Purpose::RecordPayment => {
                 let on = parse_date(f.value("Received"), today).ok()?;
@@ -141,6 +150,10 @@ impl OpenForm {
                 follow_up_on: date("Follow-up")?,
                 at: None,
                 override_reason: Some(f.value("Override").to_string()).filter(|r| !r.trim().is_empty()),
+                promise: match (parse_money(f.value("Promise $")).ok(), date("Promise by")?) {
+                    (Some(amount), Some(due_on)) => Some((amount, due_on)),
+                    _ => None,
+                },
             }),
             Purpose::RecordPayment => Request::RecordPayment(RecordPayment {
                 debtor_id,

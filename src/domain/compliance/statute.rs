@@ -34,7 +34,11 @@ pub fn statute(state: Option<&str>, consumer: bool, accrued: NaiveDate, today: N
     };
     let ends = accrued.checked_add_months(Months::new(years * 12)).unwrap_or(accrued);
     let basis = format!("{years} years from {accrued}, {source}");
-    if today >= ends { Statute::Expired { expired_on: ends, basis } } else { Statute::Running { expires_on: ends, basis } }
+    if today >= ends {
+        Statute::Expired { expired_on: ends, basis }
+    } else {
+        Statute::Running { expires_on: ends, basis }
+    }
 }
 
 #[cfg(test)]
@@ -50,7 +54,10 @@ mod tests {
         let today = d("2026-11-22");
         assert_eq!(
             statute(Some("NY"), true, d("2023-11-22"), today),
-            Statute::Expired { expired_on: d("2026-11-22"), basis: "3 years from 2023-11-22, NY CPLR 214-i (consumer credit; no revival)".into() }
+            Statute::Expired {
+                expired_on: d("2026-11-22"),
+                basis: "3 years from 2023-11-22, NY CPLR 214-i (consumer credit; no revival)".into()
+            }
         );
         assert!(matches!(statute(Some("NY"), false, d("2023-11-22"), today), Statute::Running { .. }));
         assert!(matches!(statute(Some("ca"), true, d("2022-01-01"), today), Statute::Expired { .. }));
