@@ -138,7 +138,7 @@ fn usage_errors_exit_2_and_write_nothing() {
 #[test]
 fn demo_refuses_a_book_with_data() {
     let book = Book::with_demo(3);
-    book.dun(&["demo"]).assert().code(2).stderr(predicate::str::contains("already has debtors"));
+    book.dun(&["demo"]).assert().code(1).stderr(predicate::str::contains("already has debtors"));
 }
 
 #[test]

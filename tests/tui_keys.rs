@@ -108,7 +108,9 @@ fn stale_replies_are_dropped() {
 fn welcome_loads_the_demo_book() {
     let mut h = Harness::new(0);
     assert_eq!(h.app.screen, Screen::Welcome);
-    h.keys("d");
+    h.keys("dn");
+    assert_eq!(h.app.screen, Screen::Welcome, "any key but y cancels");
+    h.keys("dy");
     assert_eq!(h.app.screen, Screen::Worklist);
     assert!(h.app.rows.len() > 200);
     assert!(h.app.status.as_ref().unwrap().text.starts_with("Demo book loaded"));

@@ -106,6 +106,8 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             if json {
                 let doc: Vec<_> = rows.iter().map(|r| worklist_json(r, &desk)).collect();
                 writeln!(out, "{}", serde_json::to_string_pretty(&doc).map_err(|e| Failure::failed(e.to_string()))?)?;
+            } else if rows.is_empty() {
+                writeln!(out, "No open balances: nothing to collect. (`dun import FILE` brings in your receivables.)")?;
             } else {
                 write!(out, "{}", worklist_table(&rows))?;
             }

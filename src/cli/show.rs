@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::table::Table;
 use crate::desk::AccountView;
-use crate::domain::{Bucket, days_past_due};
+use crate::domain::{Bucket, Money, days_past_due};
 
 pub fn render(v: &AccountView, today: NaiveDate) -> String {
     let d = &v.debtor;
@@ -20,6 +20,10 @@ pub fn render(v: &AccountView, today: NaiveDate) -> String {
         place
     ));
     out.push_str(&format!("Open balance {}\n", v.open_balance.display(cur)));
+    let unapplied: Money = v.payments.iter().map(|p| p.unapplied).filter(|u| u.is_positive()).sum();
+    if unapplied.is_positive() {
+        out.push_str(&format!("Unapplied payments {} (credit on account)\n", unapplied.display(cur)));
+    }
     let aging: Vec<String> =
         Bucket::ALL.iter().map(|b| format!("{} {}", b.label(), v.aging.get(*b).display(cur))).collect();
     out.push_str(&format!("  {}\n", aging.join(" | ")));
@@ -31,13 +35,23 @@ pub fn render(v: &AccountView, today: NaiveDate) -> String {
         out.push_str(&format!("Next follow-up: {} {}\n", f.due_on, f.what));
     }
 
-    out.push_str("\nContact points\n");
-    let mut t =
-        Table::new(&[("KIND", false), ("LABEL", false), ("VALUE", false), ("STATUS", false), ("SOURCE", false)]);
-    for c in &v.contact_points {
-        t.row(vec![c.kind.code().into(), c.label.clone(), c.value.clone(), c.status.code().into(), c.source.clone()]);
+    if v.contact_points.is_empty() {
+        out.push_str("\nNo contact points on file.\n");
+    } else {
+        out.push_str("\nContact points\n");
+        let mut t =
+            Table::new(&[("KIND", false), ("LABEL", false), ("VALUE", false), ("STATUS", false), ("SOURCE", false)]);
+        for c in &v.contact_points {
+            t.row(vec![
+                c.kind.code().into(),
+                c.label.clone(),
+                c.value.replace('\n', ", "),
+                c.status.code().into(),
+                c.source.clone(),
+            ]);
+        }
+        out.push_str(&indent(&t.render()));
     }
-    out.push_str(&indent(&t.render()));
 
     out.push_str("\nInvoices\n");
     let mut t = Table::new(&[
@@ -50,8 +64,14 @@ pub fn render(v: &AccountView, today: NaiveDate) -> String {
         ("STATUS", false),
     ]);
     for i in &v.invoices {
-        let dpd = if i.status == "open" { days_past_due(i.due_on, today).max(0).to_string() } else { String::new() };
-        let status = if i.disputed { format!("{} (disputed)", i.status) } else { i.status.clone() };
+        let open_invoice = i.status == "open" && i.kind == "invoice";
+        let dpd = if open_invoice { days_past_due(i.due_on, today).max(0).to_string() } else { String::new() };
+        let status = match (i.kind.as_str(), i.disputed) {
+            ("credit-memo", _) => "credit memo".to_string(),
+            ("unapplied-payment", _) => "unapplied payment".to_string(),
+            (_, true) => format!("{} (disputed)", i.status),
+            _ => i.status.clone(),
+        };
         t.row(vec![
             i.number.clone(),
             i.issued_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -64,20 +84,23 @@ pub fn render(v: &AccountView, today: NaiveDate) -> String {
     }
     out.push_str(&indent(&t.render()));
 
-    out.push_str("\nActivity (newest first)\n");
-    let mut t = Table::new(&[("WHEN", false), ("WHAT", false), ("OUTCOME", false), ("NOTE", false)]);
-    for a in &v.attempts {
-        t.row(vec![
-            a.at.format("%Y-%m-%d %H:%M").to_string(),
-            a.channel.code().into(),
-            a.outcome.clone(),
-            a.note.clone(),
-        ]);
+    let mut activity: Vec<(chrono::DateTime<chrono::Utc>, Vec<String>)> = v
+        .attempts
+        .iter()
+        .map(|a| (a.at, vec![a.channel.code().into(), a.outcome.clone(), a.note.clone()]))
+        .chain(v.notes.iter().map(|n| (n.at, vec!["note".into(), String::new(), n.body.clone()])))
+        .collect();
+    activity.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    if !activity.is_empty() {
+        out.push_str("\nActivity (newest first)\n");
+        let mut t = Table::new(&[("WHEN (UTC)", false), ("WHAT", false), ("OUTCOME", false), ("NOTE", false)]);
+        for (at, cells) in activity {
+            let mut row = vec![at.format("%Y-%m-%d %H:%M").to_string()];
+            row.extend(cells.into_iter().map(|c| c.replace(['\n', '\r'], " ")));
+            t.row(row);
+        }
+        out.push_str(&indent(&t.render()));
     }
-    for n in &v.notes {
-        t.row(vec![n.at.format("%Y-%m-%d %H:%M").to_string(), "note".into(), String::new(), n.body.clone()]);
-    }
-    out.push_str(&indent(&t.render()));
 
     if !v.promises.is_empty() || !v.plans.is_empty() {
         out.push_str("\nPromises & plans\n");

@@ -33,7 +33,9 @@ impl Desk {
         mut progress: impl FnMut(usize),
     ) -> Result<DemoSummary> {
         if !self.is_empty()? {
-            return Err(DeskError::invalid("demo", "this book already has debtors; the demo needs an empty database"));
+            return Err(DeskError::Refused(
+                "this book already has debtors; the demo needs an empty database (try `dun --demo`)".into(),
+            ));
         }
         let today = self.today();
         self.write(|tx, clock, config| {

@@ -41,6 +41,8 @@ pub struct ImportReport {
     pub rejected: Vec<Issue>,
     pub warnings: Vec<Issue>,
     pub plan: ImportPlan,
+    /// The book's currency, for amounts the file does not label.
+    pub currency: String,
     pub committed: bool,
     pub batch_id: Option<i64>,
     /// Why nothing was written, when nothing was.
@@ -57,8 +59,12 @@ impl Desk {
         profiles: &[Profile],
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
-        let parsed =
-            parse_bytes(file, bytes, profiles, opts.format.as_deref()).map_err(|e| DeskError::Import(e.to_string()))?;
+        let parsed = parse_bytes(file, bytes, profiles, opts.format.as_deref()).map_err(|e| match e {
+            crate::import::ImportError::Detect {
+                source: crate::import::detect::DetectError::NoSuchFormat(_), ..
+            } => DeskError::invalid("--format", e.to_string()),
+            other => DeskError::Import(other.to_string()),
+        })?;
         let profile = profiles
             .iter()
             .find(|p| p.name == parsed.format)
@@ -73,6 +79,7 @@ impl Desk {
             }
         };
         let mut report = report_of(file, &sha256, &parsed, plan);
+        report.currency = self.config.currency.clone();
         if opts.dry_run {
             report.held_back = Some("dry run: nothing was written".into());
             return Ok(report);
@@ -114,6 +121,7 @@ fn report_of(file: &str, sha256: &str, parsed: &Parsed, plan: ImportPlan) -> Imp
         rejected: parsed.issues.iter().filter(|i| i.severity == Severity::Error).cloned().collect(),
         warnings: parsed.issues.iter().filter(|i| i.severity == Severity::Warning).cloned().collect(),
         plan,
+        currency: "USD".into(),
         committed: false,
         batch_id: None,
         held_back: None,
@@ -165,11 +173,29 @@ impl ImportReport {
             "new invoices",
             p.new_invoices
                 .iter()
-                .map(|i| format!("{} #{} due {} open {}", i.customer, i.number, i.due, i.balance.to_decimal()))
+                .map(|i| {
+                    let cur = i.currency.as_deref().unwrap_or(&r.currency);
+                    match (i.kind, i.balance == Money::ZERO) {
+                        (_, true) => format!("{} #{} due {}: paid", i.customer, i.number, i.due),
+                        (crate::import::ItemKind::CreditMemo, _) => {
+                            format!("{} #{}: credit {}", i.customer, i.number, i.balance.display(cur))
+                        }
+                        (crate::import::ItemKind::UnappliedPayment, _) => {
+                            format!("{} #{}: unapplied payment {}", i.customer, i.number, i.balance.display(cur))
+                        }
+                        _ => format!("{} #{} due {} open {}", i.customer, i.number, i.due, i.balance.display(cur)),
+                    }
+                })
                 .collect(),
         );
         let change = |c: &crate::import::reconcile::BalanceChange| {
-            format!("{} #{}: {} → {}", c.customer, c.number, c.before.to_decimal(), c.after.to_decimal())
+            format!(
+                "{} #{}: {} → {}",
+                c.customer,
+                c.number,
+                c.before.display(&r.currency),
+                c.after.display(&r.currency)
+            )
         };
         section(&mut s, "changed balances", p.changed_balances.iter().map(change).collect());
         section(&mut s, "paid in the ledger", p.paid_in_ledger.iter().map(change).collect());

@@ -31,13 +31,18 @@ use crate::store::{self, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
-    #[error("no account '{0}' (give the debtor's number or the ledger's customer reference)")]
+    #[error(
+        "no account '{0}' (give the debtor's number, the ledger's customer reference, or a name only one debtor has)"
+    )]
     NoSuchAccount(String),
     #[error("{field}: {reason}")]
     Invalid { field: &'static str, reason: String },
     /// A file that cannot be imported (unknown format, unreadable, …).
     #[error("{0}")]
     Import(String),
+    /// The book's state does not allow it (e.g. a demo into a book that has data).
+    #[error("{0}")]
+    Refused(String),
     /// The compliance guard blocks this contact; an override needs a typed reason.
     #[error("{}", blocked_message(.0))]
     Blocked(Box<crate::domain::compliance::Answer>),

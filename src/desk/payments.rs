@@ -31,6 +31,14 @@ impl Desk {
             return Err(DeskError::invalid("date", format!("{received_on} is in the future")));
         }
         let debtor = store::debtor(&self.conn, input.debtor_id)?;
+        let first_invoice =
+            store::invoices_of(&self.conn, debtor.id)?.iter().filter_map(|i| i.issued_on.or(Some(i.due_on))).min();
+        if let Some(first) = first_invoice.filter(|f| received_on < *f) {
+            return Err(DeskError::invalid(
+                "date",
+                format!("{received_on} is before this account's first invoice ({first})"),
+            ));
+        }
         self.write(|tx, clock, config| {
             let now = clock.now();
             let items = store::open_items(tx, debtor.id)?;

@@ -181,11 +181,14 @@ pub fn read(records: &[Record], detected: &Detected<'_>, encoding: Encoding, del
     let decimal = p.decimal().or_else(|| detect_decimal(amount_cells)).unwrap_or(Decimal::Point);
     let date_cells =
         body.iter().flat_map(|r| ["issued", "due"].into_iter().filter_map(|f| cols.get(f).map(|i| r.cell(*i))));
+    let has_dates = cols.contains_key("issued") || cols.contains_key("due");
     let (date_order, date_note) = match order_evidence(date_cells) {
+        _ if !has_dates => (p.date_order, "none in this file".into()),
         OrderEvidence::Proven(o) => (Some(o), format!("{} (proven by the file's dates)", order_name(o))),
         OrderEvidence::Ambiguous => match p.date_order {
             Some(o) => {
-                (Some(o), format!("{} ({}'s order; no date in the file says otherwise)", order_name(o), p.source))
+                let whose = if p.source.is_empty() { format!("the {} profile", p.name) } else { p.source.clone() };
+                (Some(o), format!("{} ({whose}'s order; no date in the file says otherwise)", order_name(o)))
             }
             None => (None, "not decided: every date reads both ways and the format has no known order".into()),
         },

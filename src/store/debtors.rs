@@ -91,12 +91,18 @@ pub fn resolve_account(conn: &Connection, account: &str) -> Result<Option<i64>> 
     if by_ref.is_some() {
         return Ok(by_ref);
     }
-    match account.parse::<i64>() {
-        Ok(id) => {
-            Ok(conn.prepare_cached("SELECT id FROM debtor WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?)
-        }
-        Err(_) => Ok(None),
+    if let Ok(id) = account.parse::<i64>() {
+        return Ok(conn
+            .prepare_cached("SELECT id FROM debtor WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?);
     }
+    // A name, when exactly one debtor has it.
+    let ids: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM debtor WHERE name = ?1 COLLATE NOCASE LIMIT 2")?
+        .query_map([account], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(if ids.len() == 1 { Some(ids[0]) } else { None })
 }
 
 pub fn debtor_count(conn: &Connection) -> Result<i64> {

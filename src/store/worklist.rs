@@ -246,6 +246,10 @@ impl SideFacts {
         }
         accounts.retain(|a| a.active);
         for a in accounts.iter_mut() {
+            // A broken promise renegotiated into a new pending one no longer needs chasing.
+            if a.facts.promise_due_on.is_some() {
+                a.facts.broken_promise_on = None;
+            }
             if let Some(flag) = a.flags.blocking() {
                 a.facts.hold = Some(flag.to_string());
             }

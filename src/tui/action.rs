@@ -96,15 +96,15 @@ impl Action {
             Action::HalfPageUp => "Half a page up",
             Action::HalfPageDown => "Half a page down",
             Action::Open => "Open the account",
-            Action::Filter => "Filter by name or invoice number",
+            Action::Filter => "Filter: name, invoice no.",
             Action::NextTab => "Next tab",
             Action::PrevTab => "Previous tab",
             Action::LogAttempt => "Log a contact attempt",
             Action::RecordPayment => "Record a payment",
             Action::AddNote => "Add a note",
             Action::LoadDemo => "Load the demo book",
-            Action::Import => "Import an A/R export (preview first)",
-            Action::TogglePrivacy => "Privacy mode: mask phones, emails, addresses, account numbers",
+            Action::Import => "Import an A/R export",
+            Action::TogglePrivacy => "Privacy mask on/off",
             Action::Refresh => "Reload from the database",
         }
     }

@@ -50,6 +50,8 @@ pub enum Overlay {
     Help,
     Form(OpenForm),
     ConfirmDiscard(OpenForm),
+    /// Writing the demo book into this (empty, real) book needs a yes.
+    ConfirmDemo,
     /// What an import would change, before anything is written.
     ImportReview {
         report: Box<ImportReport>,
@@ -241,6 +243,13 @@ impl App {
                 // Any key closes help; it never triggers the action underneath.
                 return;
             }
+            Some(Overlay::ConfirmDemo) => {
+                if matches!(key.code, crossterm::event::KeyCode::Char('y') | crossterm::event::KeyCode::Char('Y')) {
+                    self.progress = Some((0, 250));
+                    self.write(Request::LoadDemo { debtors: 250, seed: 1 }, out);
+                }
+                return;
+            }
             Some(Overlay::ImportReview { report, format, scroll }) => {
                 self.on_review_key(key, report, format, scroll, out);
                 return;
@@ -330,6 +339,8 @@ impl App {
             Action::RecordPayment => self.open_form(Purpose::RecordPayment),
             Action::AddNote => self.open_form(Purpose::AddNote),
             Action::Import => self.overlay = Some(Overlay::Form(OpenForm::import(&self.formats))),
+            // `dun --demo` starts on a throw-away book; here the book is the user's own.
+            Action::LoadDemo if self.screen == Screen::Welcome => self.overlay = Some(Overlay::ConfirmDemo),
             Action::LoadDemo => {
                 self.progress = Some((0, 250));
                 self.write(Request::LoadDemo { debtors: 250, seed: 1 }, out);

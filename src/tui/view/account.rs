@@ -86,6 +86,10 @@ fn header(v: &AccountView, private: bool, theme: &Theme, frame: &mut Frame, area
 
     let mut flags: Vec<Span> =
         v.flag_labels().into_iter().map(|f| Span::styled(format!("[{f}] "), theme.style(Role::Warning))).collect();
+    let unapplied: crate::domain::Money = v.payments.iter().map(|p| p.unapplied).filter(|u| u.is_positive()).sum();
+    if unapplied.is_positive() {
+        flags.push(Span::styled(format!("[unapplied {}] ", unapplied.display(cur)), theme.style(Role::Success)));
+    }
     if let Some(f) = v.follow_ups.first() {
         flags.push(Span::raw(format!("Follow-up {} {}", f.due_on, f.what)));
     }
@@ -105,11 +109,16 @@ fn invoices(v: &AccountView, app: &App) -> TabRows {
         .invoices
         .iter()
         .map(|i| {
-            let open = i.status == "open";
+            let open = i.status == "open" && i.kind == "invoice";
             let dpd = days_past_due(i.due_on, app.today);
-            let status = if i.disputed { format!("{} · disputed", i.status) } else { i.status.clone() };
+            let status = match (i.kind.as_str(), i.disputed) {
+                ("credit-memo", _) => "credit memo".to_string(),
+                ("unapplied-payment", _) => "unapplied payment".to_string(),
+                (_, true) => format!("{} · disputed", i.status),
+                _ => i.status.clone(),
+            };
             let role = if !open {
-                Role::Muted
+                if i.balance.is_negative() { Role::Success } else { Role::Muted }
             } else {
                 match Bucket::for_days_past_due(dpd) {
                     Bucket::Current => Role::Current,

@@ -20,10 +20,12 @@ pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if matches!(app.screen, Screen::Worklist | Screen::Account) && !app.rows.is_empty() {
         let currency = app.rows.first().map_or("USD", |r| r.currency.as_str());
         let total: Money = app.rows.iter().map(|r| r.balance).sum();
-        spans.push(Span::styled(
-            format!("  {} accounts · {} open", app.rows.len(), total.display(currency)),
-            theme.style(Role::Muted),
-        ));
+        let count = if app.filter.as_ref().is_some_and(|f| f.ids.is_some()) {
+            format!("{} of {} accounts", app.visible.len(), app.rows.len())
+        } else {
+            format!("{} accounts", app.rows.len())
+        };
+        spans.push(Span::styled(format!("  {count} · {} open", total.display(currency)), theme.style(Role::Muted)));
     }
     if app.private {
         spans.push(Span::styled("  [private]", theme.style(Role::Warning)));
@@ -39,7 +41,7 @@ pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 pub fn status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let line = if let Some(s) = app.status.as_ref().filter(|_| !app.filter.as_ref().is_some_and(|f| f.editing)) {
         Line::styled(format!(" {}", s.text), theme.style(if s.error { Role::Error } else { Role::Success }))
-    } else if let Some(f) = app.filter.as_ref() {
+    } else if let Some(f) = app.filter.as_ref().filter(|_| app.screen == Screen::Worklist) {
         let count = match f.ids {
             Some(_) => format!("  {} match(es)", app.visible.len()),
             None if f.query.trim().is_empty() => String::new(),

@@ -31,6 +31,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         Some(Overlay::Help) => overlay::help(app, theme, frame, body),
         Some(Overlay::Form(open)) => overlay::form(open, app.today, theme, frame, body),
         Some(Overlay::ConfirmDiscard(_)) => overlay::confirm_discard(theme, frame, body),
+        Some(Overlay::ConfirmDemo) => overlay::confirm_demo(theme, frame, body),
         Some(Overlay::ImportReview { report, scroll, .. }) => {
             overlay::import_review(report, *scroll, theme, frame, body)
         }
@@ -50,7 +51,18 @@ pub fn scroll_offset(selected: usize, height: usize) -> usize {
     if height == 0 || selected < height { 0 } else { selected + 1 - height }
 }
 
-/// Short relative form of a past date: "today", "3d", "5w", or the date.
+/// `s` cut to `width` characters with an ellipsis, so a cut is visible.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// Short relative form of a past date: "today", "3d", "5w", "4mo", or the year.
 pub fn ago(date: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> String {
     match date {
         None => "never".into(),
@@ -58,7 +70,8 @@ pub fn ago(date: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> String 
             0 => "today".into(),
             n @ 1..=13 => format!("{n}d"),
             n @ 14..=90 => format!("{}w", n / 7),
-            _ => d.format("%y-%m-%d").to_string(),
+            n @ 91..=365 => format!("{}mo", n / 30),
+            _ => d.format("%Y").to_string(),
         },
     }
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::super::app::App;
 use super::super::form::FieldKind;
@@ -48,7 +48,8 @@ pub fn help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         let half = lines.len().div_ceil(2);
         let right = lines.split_off(half);
-        let [a, b] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
+        let [a, _, b] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(2), Constraint::Fill(1)]).areas(inner);
         frame.render_widget(Paragraph::new(lines), a);
         frame.render_widget(Paragraph::new(right), b);
     }
@@ -68,10 +69,16 @@ pub fn form(open: &OpenForm, today: NaiveDate, theme: &Theme, frame: &mut Frame,
                 spans.push(Span::raw(if focused { format!("◂ {label} ▸") } else { label.to_string() }));
             }
             _ if focused => {
-                let (before, after): (String, String) = {
+                let (mut before, after): (String, String) = {
                     let at = field.value.char_indices().nth(field.cursor).map_or(field.value.len(), |(b, _)| b);
                     (field.value[..at].to_string(), field.value[at..].to_string())
                 };
+                // Keep the cursor in view: a long value shows its tail.
+                let room = 52usize;
+                let n = before.chars().count();
+                if n > room {
+                    before = format!("…{}", before.chars().skip(n - room).collect::<String>());
+                }
                 let mut rest = after.chars();
                 let under = rest.next().map_or(" ".to_string(), |c| c.to_string());
                 spans.push(Span::raw(before));
@@ -83,9 +90,14 @@ pub fn form(open: &OpenForm, today: NaiveDate, theme: &Theme, frame: &mut Frame,
         lines.push(Line::from(spans));
         let hint = match (&field.kind, f.visible_problem(i, today)) {
             (_, Some(problem)) => Line::styled(format!("             {problem}"), theme.style(Role::Error)),
-            (FieldKind::Date { .. }, None) if focused => {
-                Line::styled("             YYYY-MM-DD, t = today, +7 = in a week", theme.style(Role::Muted))
-            }
+            (FieldKind::Date { .. }, None) => match crate::domain::dates::parse_date(&field.value, today) {
+                Ok(d) => Line::styled(format!("             = {}", d.format("%a %d %b %Y")), theme.style(Role::Muted)),
+                Err(_) if focused => Line::styled(
+                    "             YYYY-MM-DD, t = today, tomorrow, +7 = in a week",
+                    theme.style(Role::Muted),
+                ),
+                Err(_) => Line::raw(""),
+            },
             (FieldKind::Choice { .. }, None) if focused => {
                 Line::styled("             ←/→ to choose, or type its code", theme.style(Role::Muted))
             }
@@ -107,9 +119,9 @@ pub fn form(open: &OpenForm, today: NaiveDate, theme: &Theme, frame: &mut Frame,
         Span::styled("Esc", theme.style(Role::KeyHint)),
         Span::styled(" cancel", theme.style(Role::Muted)),
     ]));
-    let rect = centered(area, 72, lines.len() as u16 + 2);
+    let rect = centered(area, 72, lines.len() as u16 + 3);
     frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(boxed(f.title.clone(), theme)), rect);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(boxed(f.title.clone(), theme)), rect);
 }
 
 pub fn confirm_discard(theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -169,6 +181,24 @@ pub fn import_review(report: &ImportReport, scroll: usize, theme: &Theme, frame:
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let [text_area, keys_area] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
-    frame.render_widget(Paragraph::new(lines), text_area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text_area);
     frame.render_widget(Paragraph::new(Line::from(footer)), keys_area);
+}
+
+pub fn confirm_demo(theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::raw("This writes 250 invented accounts into this book,"),
+        Line::raw("which is your real database. To try dun without"),
+        Line::raw("touching it, quit and run `dun --demo`."),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("y", theme.style(Role::KeyHint)),
+            Span::raw(" write the demo here   "),
+            Span::styled("any other key", theme.style(Role::KeyHint)),
+            Span::raw(" cancel"),
+        ]),
+    ];
+    let rect = centered(area, 56, 7);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(boxed("Demo book".into(), theme)), rect);
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::super::app::App;
 use super::super::theme::{Role, Theme};
-use super::{ago, centered, due, scroll_offset};
+use super::{ago, centered, due, fit, scroll_offset};
 use crate::domain::priority::Tier;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -22,6 +22,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let height = usize::from(area.height.saturating_sub(1));
     let offset = scroll_offset(app.selected, height);
+    // Column widths as the table will lay them out, to cut long text with an ellipsis.
+    let fixed = 12 + 4 + 6 + 5 + 6 + 6;
+    let flexible = usize::from(area.width).saturating_sub(fixed);
+    let (name_w, why_w) = (flexible * 4 / 9, flexible - flexible * 4 / 9);
     let rows = app.visible.iter().enumerate().skip(offset).take(height).map(|(pos, &i)| {
         let r = &app.rows[i];
         let reason_role = match r.tier {
@@ -30,16 +34,20 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Tier::OnHold => Role::OnHold,
             _ => Role::Base,
         };
+        // The selected row is drawn plain on the selection colour, so it stays readable.
+        let selected = pos == app.selected;
+        let styled =
+            |role_style: ratatui::style::Style| if selected { ratatui::style::Style::default() } else { role_style };
         let row = Row::new(vec![
-            Cell::from(r.name.as_str()),
+            Cell::from(fit(&r.name, name_w)),
             Cell::from(Line::from(r.balance.display(&r.currency)).right_aligned()),
-            Cell::from(Line::from(r.days_past_due.to_string()).right_aligned()).style(theme.bucket(r.bucket)),
-            Cell::from(r.bucket.label()).style(theme.bucket(r.bucket)),
+            Cell::from(Line::from(r.days_past_due.to_string()).right_aligned()).style(styled(theme.bucket(r.bucket))),
+            Cell::from(r.bucket.label()).style(styled(theme.bucket(r.bucket))),
             Cell::from(ago(r.last_contact, app.today)),
             Cell::from(due(r.next_follow_up, app.today)),
-            Cell::from(Span::styled(r.reason.as_str(), theme.style(reason_role))),
+            Cell::from(Span::styled(fit(&r.reason, why_w), styled(theme.style(reason_role)))),
         ]);
-        if pos == app.selected { row.style(theme.style(Role::Selected)) } else { row }
+        if selected { row.style(theme.style(Role::Selected)) } else { row }
     });
     let header = Row::new(["Name", "Balance", "DPD", "Bucket", "Last", "Next", "Why"]).style(theme.style(Role::Title));
     let widths = [
