@@ -141,3 +141,11 @@ fn an_unknown_file_is_refused() {
     let err = desk.import_file(&file, &bytes, &profiles(), &ImportOptions::default()).unwrap_err();
     assert!(err.to_string().contains("not a format dun knows"), "{err}");
 }
+
+#[test]
+fn an_older_export_than_the_last_one_is_flagged() {
+    let mut desk = demo_desk(0);
+    import(&mut desk, "qbo_ar_aging_detail_next.csv", ImportOptions::default());
+    let report = import(&mut desk, "qbo_ar_aging_detail.csv", ImportOptions { dry_run: true, ..Default::default() });
+    assert!(report.warnings[0].reason.contains("looks older than the last"), "{:?}", report.warnings);
+}

@@ -10,6 +10,8 @@ CREATE TABLE import_batch (
     rows_read       INTEGER NOT NULL DEFAULT 0,
     rows_imported   INTEGER NOT NULL DEFAULT 0,
     rows_rejected   INTEGER NOT NULL DEFAULT 0,
+    -- The newest date in the file: a later export of the same format should not be older.
+    newest_date     TEXT,
     status          TEXT NOT NULL CHECK (status IN ('committed', 'rejected', 'dry-run'))
 ) STRICT;
 

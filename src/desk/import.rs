@@ -80,6 +80,25 @@ impl Desk {
         };
         let mut report = report_of(file, &sha256, &parsed, plan);
         report.currency = self.config.currency.clone();
+        // An older export than the last one of its kind would undo newer changes.
+        if let (Some(newest), Some(previous)) =
+            (newest_date(&parsed), store::last_newest_date(&self.conn, &parsed.format)?)
+            && newest < previous
+        {
+            report.warnings.insert(
+                0,
+                Issue {
+                    line: 0,
+                    column: None,
+                    severity: Severity::Warning,
+                    reason: format!(
+                        "this export looks older than the last {} import (newest date {newest}, last time {previous}): \
+                         importing it would undo newer changes",
+                        parsed.format
+                    ),
+                },
+            );
+        }
         if opts.dry_run {
             report.held_back = Some("dry run: nothing was written".into());
             return Ok(report);
@@ -129,6 +148,9 @@ fn report_of(file: &str, sha256: &str, parsed: &Parsed, plan: ImportPlan) -> Imp
 }
 
 fn issue_line(i: &Issue) -> String {
+    if i.line == 0 {
+        return i.reason.clone();
+    }
     match &i.column {
         Some(c) => format!("line {}, column '{c}': {}", i.line, i.reason),
         None => format!("line {}: {}", i.line, i.reason),
@@ -230,6 +252,11 @@ impl ImportReport {
     }
 }
 
+/// The newest issue or due date among a file's rows: how recent the export is.
+fn newest_date(parsed: &Parsed) -> Option<chrono::NaiveDate> {
+    parsed.invoices.iter().flat_map(|r| [r.issued, Some(r.due)]).flatten().max()
+}
+
 pub fn class_name(c: RowClass) -> &'static str {
     match c {
         RowClass::Preamble => "preamble",
@@ -263,6 +290,7 @@ fn commit(
             rows_read: parsed.count(RowClass::Detail) + parsed.count(RowClass::Skipped),
             rows_imported: parsed.invoices.len() + parsed.contacts.len(),
             rows_rejected: report.rejected.len(),
+            newest_date: newest_date(parsed),
         },
     )?;
     for issue in report.rejected.iter().chain(&report.warnings) {

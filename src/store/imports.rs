@@ -107,12 +107,14 @@ pub struct NewBatch<'a> {
     pub rows_read: usize,
     pub rows_imported: usize,
     pub rows_rejected: usize,
+    pub newest_date: Option<NaiveDate>,
 }
 
 pub fn insert_import_batch(conn: &Connection, b: &NewBatch<'_>) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO import_batch (file_name, file_sha256, profile, imported_at, rows_read, rows_imported, rows_rejected, status)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'committed')",
+        "INSERT INTO import_batch (file_name, file_sha256, profile, imported_at, rows_read, rows_imported, rows_rejected,
+            newest_date, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'committed')",
     )?
     .execute(params![
         b.file_name,
@@ -121,7 +123,8 @@ pub fn insert_import_batch(conn: &Connection, b: &NewBatch<'_>) -> Result<i64> {
         instant(b.at),
         b.rows_read as i64,
         b.rows_imported as i64,
-        b.rows_rejected as i64
+        b.rows_rejected as i64,
+        b.newest_date.map(date),
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -213,4 +216,15 @@ pub fn debtor_of_invoices(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64,
         out.insert(*id, stmt.query_row([id], |r| r.get(0))?);
     }
     Ok(out)
+}
+
+/// The newest date seen by the last committed import of `profile`, if any.
+pub fn last_newest_date(conn: &Connection, profile: &str) -> Result<Option<NaiveDate>> {
+    let s: Option<Option<String>> = conn
+        .prepare_cached(
+            "SELECT newest_date FROM import_batch WHERE profile = ?1 AND status = 'committed' ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([profile], |r| r.get(0))
+        .optional()?;
+    Ok(s.flatten().and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
 }
