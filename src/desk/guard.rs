@@ -50,12 +50,16 @@ impl Desk {
                     ma_counts: matches!(ch, Channel::CallOut | Channel::Sms)
                         && !matches!(o.code, "NA" | "BZ" | "DC")
                         && (o.placed_call || *ch == Channel::Sms),
+                    communication: *ch != Channel::CallIn
+                        && !matches!(o.code, "NA" | "BZ" | "DC")
+                        && o.class != crate::domain::contact::OutcomeClass::Status,
                 })
             })
             .collect();
         let today = at.with_timezone(&primary).date_naive();
         let holds = store::active_holds(&self.conn, debtor_id, today)?.into_iter().map(|h| h.reason).collect();
         let defaults = &self.config.compliance;
+        let open = store::open_items(&self.conn, debtor_id)?;
         let facts = ContactFacts {
             channel,
             at,
@@ -69,7 +73,9 @@ impl Desk {
             holds,
             calls,
             window: CallWindow { buffer_minutes: defaults.last_dial_buffer_minutes, ..CallWindow::default() },
-            oldest_due: store::open_items(&self.conn, debtor_id)?.iter().map(|i| i.due_on).min(),
+            oldest_due: open.iter().map(|i| i.due_on).min(),
+            natural_person: debtor.kind == crate::domain::DebtorKind::Person,
+            exposure: open.iter().map(|i| i.balance).sum(),
         };
         Ok(check_contact(&facts))
     }

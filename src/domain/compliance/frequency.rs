@@ -15,6 +15,8 @@ pub struct PastCall {
     pub conversation: bool,
     /// Counts toward Massachusetts' 2-in-7 (every connected call, message or text).
     pub ma_counts: bool,
+    /// An initiated communication by any medium (Washington counts them all).
+    pub communication: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +87,22 @@ pub fn massachusetts(calls: &[PastCall], day: NaiveDate) -> Option<Breach> {
     })
 }
 
+/// Washington (RCW 19.16.250, collection agencies): no more than 3 communications a week,
+/// every medium counted, over a rolling 7 days.
+pub fn washington(contacts: &[PastCall], day: NaiveDate) -> Option<Breach> {
+    let n = contacts.iter().filter(|c| c.communication && in_window(c.local_date, day)).count();
+    (n >= 3).then(|| {
+        let allowed_on = first_day_under(contacts, day, 3, |c| c.communication);
+        Breach {
+            rule: "S-WA",
+            message: format!(
+                "{n} communications in the last 7 days (Washington allows 3 a week); next allowed {allowed_on}"
+            ),
+            allowed_on,
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,7 +111,7 @@ mod tests {
         s.parse().unwrap()
     }
     fn call(date: &str) -> PastCall {
-        PastCall { local_date: d(date), counts: true, conversation: false, ma_counts: true }
+        PastCall { local_date: d(date), counts: true, conversation: false, ma_counts: true, communication: true }
     }
     fn talk(date: &str) -> PastCall {
         PastCall { conversation: true, ..call(date) }
@@ -146,5 +164,13 @@ mod tests {
         let b = massachusetts(&h, d("2025-03-06")).unwrap();
         assert_eq!(b.allowed_on, d("2025-03-10"));
         assert_eq!(massachusetts(&h[..1], d("2025-03-06")), None);
+    }
+
+    #[test]
+    fn washington_three_a_week_of_any_medium() {
+        let h = [call("2025-03-03"), call("2025-03-04"), call("2025-03-05")];
+        let b = washington(&h, d("2025-03-06")).unwrap();
+        assert_eq!((b.rule, b.allowed_on), ("S-WA", d("2025-03-10")));
+        assert_eq!(washington(&h[..2], d("2025-03-06")), None);
     }
 }

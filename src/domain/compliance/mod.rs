@@ -135,6 +135,10 @@ pub struct ContactFacts {
     pub window: CallWindow,
     /// Due date of the oldest open invoice (when the limitation period starts, by default).
     pub oldest_due: Option<chrono::NaiveDate>,
+    /// A natural person owes or guarantees the debt (sole trader, personal guarantee).
+    pub natural_person: bool,
+    /// What this creditor is owed by the debtor in all (California's $500,000 line).
+    pub exposure: super::money::Money,
 }
 
 /// Binding strength: the law (block) or good practice (warn).
@@ -148,7 +152,16 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
     let p = &f.profile;
     let fdcpa = p.fdcpa_binds();
     let state = f.state.as_deref().map(str::to_ascii_uppercase);
-    let ca_or_fl = matches!(state.as_deref(), Some("CA" | "FL")) && p.consumer();
+    // S-CA-3: since 2025-07-01 California also covers commercial debt a natural person owes
+    // or guarantees, up to $500,000 with this creditor.
+    let ca_commercial = state.as_deref() == Some("CA")
+        && p.purpose == Purpose::Commercial
+        && f.natural_person
+        && f.exposure.cents() <= 50_000_000;
+    let ca = state.as_deref() == Some("CA") && (p.consumer() || ca_commercial);
+    // S-FL-1 covers creditors too, but not email (SB 232, 2025).
+    let fl = state.as_deref() == Some("FL") && p.consumer() && f.channel != Channel::Email;
+    let ca_or_fl = ca || fl;
     let is_call = matches!(f.channel, Channel::CallOut | Channel::Visit);
     let timed = matches!(f.channel, Channel::CallOut | Channel::Sms | Channel::Email | Channel::Visit);
 
@@ -173,7 +186,7 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
     if f.flags.attorney {
         add(
             "F-ATTY",
-            by_law(fdcpa || (state.as_deref() == Some("CA") && p.consumer())),
+            by_law(fdcpa || ca),
             "represented by an attorney: contact the attorney, not the debtor".into(),
             None,
         );
@@ -221,6 +234,19 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
             && let Some(b) = frequency::massachusetts(&f.calls, today)
         {
             let from = start_of(b.allowed_on);
+            add(b.rule, Level::Block, b.message, from);
+        }
+    }
+    // S-WA: collection agencies, 3 communications a week by any medium.
+    if state.as_deref() == Some("WA") && p.role != Role::FirstParty && f.channel != Channel::CallIn {
+        let zone = f.zones.first().copied().unwrap_or(Tz::America__Los_Angeles);
+        let today = f.at.with_timezone(&zone).date_naive();
+        if let Some(b) = frequency::washington(&f.calls, today) {
+            let from = b
+                .allowed_on
+                .and_hms_opt(0, 0, 0)
+                .and_then(|t| t.and_local_timezone(zone).earliest())
+                .map(|t| t.with_timezone(&Utc));
             add(b.rule, Level::Block, b.message, from);
         }
     }
@@ -279,6 +305,8 @@ mod tests {
             calls: vec![],
             window: CallWindow::default(),
             oldest_due: None,
+            natural_person: false,
+            exposure: crate::domain::Money::ZERO,
         }
     }
 
@@ -316,6 +344,24 @@ mod tests {
     }
 
     #[test]
+    fn california_covers_a_sole_traders_commercial_debt_and_florida_spares_email() {
+        let mut f = facts("2026-11-23T15:30:00Z"); // 07:30 in California
+        f.state = Some("CA".into());
+        f.zones = vec![Tz::America__Los_Angeles];
+        f.profile = RuleProfile { purpose: Purpose::Commercial, role: Role::FirstParty };
+        assert_eq!(check_contact(&f).level, Level::Warn, "an entity's trade debt: good practice only");
+        f.natural_person = true;
+        f.exposure = crate::domain::Money(1_000_000);
+        assert_eq!(check_contact(&f).level, Level::Block, "SB 1286: a natural person's commercial debt");
+        let mut f = facts("2026-11-23T12:30:00Z"); // 07:30 in Florida
+        f.state = Some("FL".into());
+        f.profile = RuleProfile { purpose: Purpose::Consumer, role: Role::FirstParty };
+        assert_eq!(check_contact(&f).level, Level::Block);
+        f.channel = Channel::Email;
+        assert_eq!(check_contact(&f).level, Level::Warn, "FL excludes email from its window");
+    }
+
+    #[test]
     fn the_quiet_days_after_a_conversation_end_on_a_date() {
         let mut f = facts("2026-11-23T17:00:00Z");
         f.calls = vec![PastCall {
@@ -323,6 +369,7 @@ mod tests {
             counts: true,
             conversation: true,
             ma_counts: true,
+            communication: true,
         }];
         let a = check_contact(&f);
         assert_eq!(a.findings[0].rule, "F-FREQ-B");
