@@ -417,3 +417,33 @@ fn a_promise_to_pay_from_the_command_line() {
     assert!(pending.iter().any(|p| p["amount"] == "300.00" && p["due_on"] == "2026-11-27"));
     book.dun(&["log", &id, "--channel", "call", "--outcome", "NA", "--at", "2027-01-01T12:00:00Z"]).assert().code(2);
 }
+
+#[test]
+fn purge_keeps_three_years_and_anonymises_older_closed_accounts() {
+    let book = Book::with_demo(250);
+    book.dun(&["purge", "--closed-before", "2026-01-01"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("kept 3 years").and(predicate::str::contains("2023-11-22")));
+    // Four years on, the accounts that were settled in 2026 are past their keeping date.
+    let later = |args: &[&str]| {
+        let mut cmd = book.dun(args);
+        cmd.env("DUN_TODAY", "2030-12-01");
+        cmd
+    };
+    let dry = later(&["purge", "--closed-before", "2027-12-01", "--dry-run", "--json"]).output().unwrap();
+    let dry: Value = serde_json::from_slice(&dry.stdout).unwrap();
+    let ids: Vec<i64> = dry["accounts"].as_array().unwrap().iter().map(|a| a[0].as_i64().unwrap()).collect();
+    assert!(!ids.is_empty(), "demo accounts with nothing open");
+    let open: Vec<i64> =
+        book.json(&["worklist", "--json"]).as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert!(ids.iter().all(|id| !open.contains(id)), "an account with an open balance is never purged");
+    later(&["purge", "--closed-before", "2027-12-01"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Anonymised"));
+    let show = book.json(&["show", &ids[0].to_string(), "--json"]);
+    assert_eq!(show["debtor"]["name"], format!("Purged #{}", ids[0]));
+    assert!(show["contact_points"].as_array().unwrap().iter().all(|c| c["value"] == "(purged)"));
+    book.dun(&["check"]).assert().success();
+}

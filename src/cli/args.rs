@@ -157,6 +157,16 @@ pub enum Command {
     },
     /// Verify the book: SQLite's integrity check and the event log's hash chain
     Check,
+    /// Anonymise closed accounts whose last activity is older than DATE (kept at least 3 years)
+    Purge {
+        #[arg(long, value_name = "DATE")]
+        closed_before: chrono::NaiveDate,
+        /// List what would be purged; change nothing
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write everything held about one person to a file (an access request)
     Export {
         #[command(subcommand)]

@@ -186,6 +186,34 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 return Err(Failure::failed("the book failed its check"));
             }
         }
+        Command::Purge { closed_before, dry_run, json } => {
+            let mut desk = ctx.open_desk()?;
+            let report = desk.purge(closed_before, dry_run)?;
+            if json {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&report).map_err(|e| Failure::failed(e.to_string()))?
+                )?;
+            } else {
+                let verb = if report.done { "Anonymised" } else { "Would anonymise" };
+                writeln!(
+                    out,
+                    "{verb} {} closed account(s) with no activity since before {}.",
+                    report.accounts.len(),
+                    report.closed_before
+                )?;
+                for (id, last) in &report.accounts {
+                    writeln!(out, "  #{id}  last activity {last}")?;
+                }
+                if report.done {
+                    writeln!(
+                        out,
+                        "Names, references, contact points and notes were replaced; amounts and the audit trail remain."
+                    )?;
+                }
+            }
+        }
         Command::Export { what: args::ExportWhat::Debtor { account, out: file } } => {
             let desk = ctx.open_desk()?;
             let id = desk.resolve(&account)?;

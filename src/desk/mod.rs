@@ -17,7 +17,7 @@ pub use demo::DemoSummary;
 pub use guard::rule_profile;
 pub use import::{ImportOptions, ImportReport, class_name};
 pub use payments::RecordPayment;
-pub use records_kept::{BookCheck, PersonRecord};
+pub use records_kept::{BookCheck, MIN_RETENTION_YEARS, PersonRecord, PurgeReport};
 pub use worklist::WorklistRow;
 
 use std::path::Path;

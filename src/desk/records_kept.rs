@@ -27,7 +27,58 @@ pub struct PersonRecord {
     pub events: Vec<serde_json::Value>,
 }
 
+/// What a purge did, or would do.
+#[derive(Debug, Clone, Serialize)]
+pub struct PurgeReport {
+    pub closed_before: chrono::NaiveDate,
+    /// (debtor id, last activity)
+    pub accounts: Vec<(i64, chrono::NaiveDate)>,
+    pub done: bool,
+}
+
+/// F-RET: records are kept at least this long after an account's last activity.
+pub const MIN_RETENTION_YEARS: u32 = 3;
+
 impl Desk {
+    /// Anonymise closed accounts whose last activity was before `closed_before`. Refused
+    /// when that date would cut into the retention period the law requires.
+    pub fn purge(&mut self, closed_before: chrono::NaiveDate, dry_run: bool) -> Result<PurgeReport> {
+        let latest =
+            self.today().checked_sub_months(chrono::Months::new(MIN_RETENTION_YEARS * 12)).unwrap_or(closed_before);
+        if closed_before > latest {
+            return Err(DeskError::Refused(format!(
+                "records must be kept {MIN_RETENTION_YEARS} years after an account's last activity (F-RET): \
+                 the latest --closed-before allowed today is {latest}"
+            )));
+        }
+        let accounts = store::purge_candidates(&self.conn, closed_before)?;
+        if dry_run || accounts.is_empty() {
+            return Ok(PurgeReport { closed_before, accounts, done: false });
+        }
+        let ids: Vec<i64> = accounts.iter().map(|(id, _)| *id).collect();
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            for id in &ids {
+                store::anonymise_debtor(tx, *id, now)?;
+                store::append_event(
+                    tx,
+                    &NewEvent {
+                        at: now,
+                        actor: &config.collector,
+                        kind: "debtor-purged",
+                        debtor_id: Some(*id),
+                        entity: "debtor",
+                        entity_id: Some(*id),
+                        before: None,
+                        after: Some(json!({ "closed_before": closed_before })),
+                    },
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(PurgeReport { closed_before, accounts, done: true })
+    }
+
     pub fn check_book(&self) -> Result<BookCheck> {
         Ok(BookCheck {
             integrity: store::integrity_check(&self.conn)?,

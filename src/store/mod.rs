@@ -11,6 +11,7 @@ mod invoices;
 mod migrations;
 mod payments;
 mod promises;
+mod retention;
 mod worklist;
 
 pub use activity::*;
@@ -22,6 +23,7 @@ pub use invoices::*;
 pub use migrations::{SCHEMA_VERSION, migrations};
 pub use payments::*;
 pub use promises::*;
+pub use retention::*;
 pub use worklist::*;
 
 use std::fs;
