@@ -126,3 +126,88 @@ fn find_a_debtor_log_a_call_and_quit_in_a_real_terminal() {
     let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
 }
+
+/// Issue 5's desk check: at 07:30 in New York the header says BLOCK before dialling, the
+/// log form refuses, and a typed reason logs the call with the override audited.
+#[test]
+fn a_block_shows_before_dialling_and_an_override_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let bin = env!("CARGO_BIN_EXE_dun");
+    let status = std::process::Command::new(bin)
+        .args(["demo", "--debtors", "40", "--db"])
+        .arg(&db)
+        .env("DUN_TODAY", "2026-11-22")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (id, name): (i64, String) = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.query_row(
+            "SELECT id, name FROM debtor WHERE region = 'NY' AND NOT (cease_contact OR attorney OR bankruptcy OR deceased)
+             AND id IN (SELECT debtor_id FROM invoice WHERE status = 'open') ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut cmd = CommandBuilder::new(bin);
+    cmd.arg("--db");
+    cmd.arg(&db);
+    cmd.env("DUN_TODAY", "2026-11-22");
+    cmd.env("DUN_NOW", "2026-11-22T12:30:00Z"); // 07:30 in New York
+    cmd.env("DUN_CONFIG_DIR", dir.path().join("config"));
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut keys = pty.master.take_writer().unwrap();
+    let screen = Screen { parser: Arc::new(Mutex::new(vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0))), raw: Arc::default() };
+    let (parser, raw) = (screen.parser.clone(), screen.raw.clone());
+    let pump = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            parser.lock().unwrap().process(&buf[..n]);
+            raw.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let mut type_keys = |s: &str| {
+        keys.write_all(s.as_bytes()).unwrap();
+        keys.flush().unwrap();
+    };
+    screen.wait_for("accounts");
+    type_keys("/");
+    type_keys(&name);
+    screen.wait_for("1 match");
+    type_keys("\r\r");
+    let header = screen.wait_for("Call now: BLOCK");
+    assert!(header.contains("F-TIME"), "{header}");
+    type_keys("c");
+    screen.wait_for("Log contact");
+    type_keys("\r");
+    let refused = screen.wait_for("blocked by");
+    assert!(refused.contains("F-TIME"), "{refused}");
+    // Channel → Outcome → Note → Follow-up → Promise $ → Promise by → Override.
+    type_keys("\t\t\t\t\t\tasked for an early call");
+    screen.wait_for("asked for an early call");
+    type_keys("\r");
+    screen.wait_for("Logged Call (outbound)");
+    type_keys("q");
+    screen.wait_for("Enter open");
+    type_keys("q");
+    assert!(child.wait().unwrap().success());
+    drop(pty.master);
+    let _ = pump.join();
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let reason: String = conn
+        .query_row("SELECT override_reason FROM attempt WHERE debtor_id = ?1 AND override_reason IS NOT NULL", [id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(reason, "asked for an early call");
+    let after: String = conn.query_row("SELECT after FROM event WHERE kind = 'guard-overridden'", [], |r| r.get(0)).unwrap();
+    assert!(after.contains("F-TIME"), "{after}");
+}
