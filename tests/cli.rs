@@ -447,3 +447,16 @@ fn purge_keeps_three_years_and_anonymises_older_closed_accounts() {
     assert!(show["contact_points"].as_array().unwrap().iter().all(|c| c["value"] == "(purged)"));
     book.dun(&["check"]).assert().success();
 }
+
+#[test]
+fn an_inconvenient_time_the_debtor_named_is_blocked() {
+    let book = Book::with_demo(250);
+    let ny = quiet_debtor(&book, "NY");
+    let noon = "2026-11-23T17:30:00Z"; // Monday 12:30 in New York
+    assert_eq!(book.json(&["check-contact", &ny, "--at", noon, "--json"])["level"], "allow");
+    book.dun(&["restrict", &ny, "--inconvenient", "25:00-26:00"]).assert().code(2);
+    book.dun(&["restrict", &ny, "--inconvenient", "12:00-13:30"]).assert().success();
+    let a = book.json(&["check-contact", &ny, "--at", noon, "--json"]);
+    assert_eq!((a["level"].as_str(), a["findings"][0]["rule"].as_str()), (Some("block"), Some("F-TIME-3")));
+    assert_eq!(a["next_allowed"], "2026-11-23T18:30:00Z");
+}

@@ -163,7 +163,10 @@ fn a_block_shows_before_dialling_and_an_override_is_audited() {
     drop(pty.slave);
     let mut reader = pty.master.try_clone_reader().unwrap();
     let mut keys = pty.master.take_writer().unwrap();
-    let screen = Screen { parser: Arc::new(Mutex::new(vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0))), raw: Arc::default() };
+    let screen = Screen {
+        parser: Arc::new(Mutex::new(vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0))),
+        raw: Arc::default(),
+    };
     let (parser, raw) = (screen.parser.clone(), screen.raw.clone());
     let pump = std::thread::spawn(move || {
         let mut buf = [0u8; 8192];
@@ -205,9 +208,14 @@ fn a_block_shows_before_dialling_and_an_override_is_audited() {
 
     let conn = rusqlite::Connection::open(&db).unwrap();
     let reason: String = conn
-        .query_row("SELECT override_reason FROM attempt WHERE debtor_id = ?1 AND override_reason IS NOT NULL", [id], |r| r.get(0))
+        .query_row(
+            "SELECT override_reason FROM attempt WHERE debtor_id = ?1 AND override_reason IS NOT NULL",
+            [id],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(reason, "asked for an early call");
-    let after: String = conn.query_row("SELECT after FROM event WHERE kind = 'guard-overridden'", [], |r| r.get(0)).unwrap();
+    let after: String =
+        conn.query_row("SELECT after FROM event WHERE kind = 'guard-overridden'", [], |r| r.get(0)).unwrap();
     assert!(after.contains("F-TIME"), "{after}");
 }

@@ -216,6 +216,18 @@ CREATE TABLE note (
 ) STRICT;
 CREATE INDEX note_debtor ON note(debtor_id, at);
 
+-- Times, days and places the debtor said are inconvenient (F-TIME-3, F-WORK).
+CREATE TABLE contact_restriction (
+    id          INTEGER PRIMARY KEY,
+    debtor_id   INTEGER NOT NULL REFERENCES debtor(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('time', 'weekday', 'workplace')),
+    value       TEXT NOT NULL DEFAULT '',
+    source      TEXT NOT NULL CHECK (source IN ('consumer-oral', 'consumer-written', 'creditor-file')),
+    captured_at TEXT NOT NULL,
+    revoked_at  TEXT
+) STRICT;
+CREATE INDEX contact_restriction_debtor ON contact_restriction(debtor_id);
+
 CREATE TABLE follow_up (
     id          INTEGER PRIMARY KEY,
     debtor_id   INTEGER NOT NULL REFERENCES debtor(id),

@@ -155,6 +155,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Record a time, weekday or place the debtor said is inconvenient (the guard then blocks it)
+    Restrict {
+        account: String,
+        /// A local-time window, e.g. 12:00-13:30
+        #[arg(long, value_name = "HH:MM-HH:MM", conflicts_with_all = ["weekday", "no_work_contact"])]
+        inconvenient: Option<String>,
+        /// A day of the week, e.g. sun
+        #[arg(long, value_name = "DAY", conflicts_with = "no_work_contact")]
+        weekday: Option<String>,
+        /// No calls to work numbers (the employer forbids it, or the debtor asked)
+        #[arg(long)]
+        no_work_contact: bool,
+        /// consumer-oral, consumer-written or creditor-file
+        #[arg(long, default_value = "consumer-oral")]
+        source: String,
+    },
     /// Verify the book: SQLite's integrity check and the event log's hash chain
     Check,
     /// Anonymise closed accounts whose last activity is older than DATE (kept at least 3 years)

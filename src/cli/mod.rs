@@ -174,6 +174,18 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             import::run(ctx, &files, &opts, json, out)?;
         }
         Command::Formats { json } => import::formats(ctx, json, out)?,
+        Command::Restrict { account, inconvenient, weekday, no_work_contact, source } => {
+            let mut desk = ctx.open_desk()?;
+            let id = desk.resolve(&account)?;
+            let (kind, value) = match (inconvenient, weekday, no_work_contact) {
+                (Some(window), _, _) => ("time", window),
+                (None, Some(day), _) => ("weekday", day),
+                (None, None, true) => ("workplace", String::new()),
+                _ => return Err(Failure::usage("give --inconvenient, --weekday or --no-work-contact")),
+            };
+            let saved = desk.add_restriction(id, kind, &value, &source)?;
+            writeln!(out, "{}", saved.message)?;
+        }
         Command::Check => {
             let desk = ctx.open_desk()?;
             let check = desk.check_book()?;

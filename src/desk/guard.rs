@@ -7,7 +7,7 @@ use super::{Desk, Result};
 use crate::domain::compliance::frequency::PastCall;
 use crate::domain::compliance::window::CallWindow;
 use crate::domain::compliance::zones::candidate_zones;
-use crate::domain::compliance::{Answer, ContactFacts, Purpose, Role, RuleProfile, check_contact};
+use crate::domain::compliance::{Answer, ContactFacts, Purpose, Restriction, Role, RuleProfile, check_contact};
 use crate::domain::{Channel, Debtor, outcome};
 use crate::store;
 
@@ -27,6 +27,39 @@ pub fn rule_profile(debtor: &Debtor, defaults: &crate::config::ComplianceDefault
 }
 
 impl Desk {
+    /// Record what the debtor said is inconvenient; checked before every later contact.
+    pub fn add_restriction(&mut self, debtor_id: i64, kind: &str, value: &str, source: &str) -> Result<super::Saved> {
+        if Restriction::parse(kind, value).is_none() {
+            return Err(super::DeskError::invalid(
+                "restriction",
+                format!("'{value}' is not a {kind} (e.g. 12:00-13:30, or sun)"),
+            ));
+        }
+        if !matches!(source, "consumer-oral" | "consumer-written" | "creditor-file") {
+            return Err(super::DeskError::invalid("source", "consumer-oral, consumer-written or creditor-file"));
+        }
+        let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let id = store::add_restriction(tx, debtor_id, kind, value, source, now)?;
+            store::append_event(
+                tx,
+                &store::NewEvent {
+                    at: now,
+                    actor: &config.collector,
+                    kind: "restriction-added",
+                    debtor_id: Some(debtor_id),
+                    entity: "contact_restriction",
+                    entity_id: Some(id),
+                    before: None,
+                    after: Some(serde_json::json!({ "kind": kind, "value": value, "source": source })),
+                },
+            )?;
+            let what = if kind == "workplace" { "no contact at work".to_string() } else { format!("{kind} {value}") };
+            Ok(super::Saved { debtor_id, id, message: format!("Recorded as inconvenient: {what}") })
+        })
+    }
+
     /// What the rules say about contacting `debtor_id` by `channel` at `at` (now when
     /// not given). Reads only; logs nothing.
     pub fn check_contact(&self, debtor_id: i64, channel: Channel, at: Option<DateTime<Utc>>) -> Result<Answer> {
@@ -39,8 +72,8 @@ impl Desk {
         let calls = inputs
             .attempts
             .iter()
-            .filter(|(when, _, _)| *when <= at)
-            .filter_map(|(when, ch, code)| {
+            .filter(|(when, _, _, _)| *when <= at)
+            .filter_map(|(when, ch, code, _)| {
                 let o = outcome(code)?;
                 let call = matches!(ch, Channel::CallOut | Channel::CallIn | Channel::Visit);
                 Some(PastCall {
@@ -75,6 +108,14 @@ impl Desk {
             window: CallWindow { buffer_minutes: defaults.last_dial_buffer_minutes, ..CallWindow::default() },
             oldest_due: open.iter().map(|i| i.due_on).min(),
             natural_person: debtor.kind == crate::domain::DebtorKind::Person,
+            restrictions: inputs.restrictions.iter().filter_map(|(k, v)| Restriction::parse(k, v)).collect(),
+            dialled_is_work: inputs.first_phone_is_work,
+            // Consent: in a conversation of the last 7 days the debtor asked for a call today.
+            consent_today: inputs.attempts.iter().any(|(when, _, code, follow)| {
+                code == "CB"
+                    && *follow == Some(today)
+                    && (today - when.with_timezone(&primary).date_naive()).num_days() < 7
+            }),
             exposure: open.iter().map(|i| i.balance).sum(),
         };
         Ok(check_contact(&facts))

@@ -13,8 +13,12 @@ pub struct GuardInputs {
     pub phones: Vec<String>,
     pub fully_disputed: bool,
     pub some_disputed: bool,
-    /// (when, channel, outcome code) since the given instant.
-    pub attempts: Vec<(DateTime<Utc>, Channel, String)>,
+    /// (when, channel, outcome code, follow-up asked for) since the given instant.
+    pub attempts: Vec<(DateTime<Utc>, Channel, String, Option<chrono::NaiveDate>)>,
+    /// Active restrictions: (kind, value).
+    pub restrictions: Vec<(String, String)>,
+    /// Whether the phone a call would go to is a work number.
+    pub first_phone_is_work: bool,
 }
 
 pub fn guard_inputs(conn: &Connection, debtor_id: i64, since: DateTime<Utc>) -> Result<GuardInputs> {
@@ -37,13 +41,26 @@ pub fn guard_inputs(conn: &Connection, debtor_id: i64, since: DateTime<Utc>) -> 
         .query_row([debtor_id], |r| r.get(0))?;
     inputs.fully_disputed = account_dispute || (open > 0 && disputed == open);
     inputs.some_disputed = disputed > 0;
-    let mut stmt =
-        conn.prepare_cached("SELECT at, channel, outcome FROM attempt WHERE debtor_id = ?1 AND at >= ?2 ORDER BY at")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, channel, outcome, follow_up_on FROM attempt WHERE debtor_id = ?1 AND at >= ?2 ORDER BY at",
+    )?;
     inputs.attempts = stmt
         .query_map(params![debtor_id, instant(since)], |r| {
-            Ok((get_instant(r, 0)?, get_code(r, 1, Channel::parse)?, r.get(2)?))
+            Ok((get_instant(r, 0)?, get_code(r, 1, Channel::parse)?, r.get(2)?, super::codec::get_opt_date(r, 3)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, value FROM contact_restriction WHERE debtor_id = ?1 AND revoked_at IS NULL ORDER BY id",
+    )?;
+    inputs.restrictions =
+        stmt.query_map([debtor_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    inputs.first_phone_is_work = conn
+        .prepare_cached(
+            "SELECT is_work FROM contact_point WHERE debtor_id = ?1 AND kind = 'phone' AND status IN ('good', 'unverified')
+             ORDER BY CASE status WHEN 'good' THEN 0 ELSE 1 END, id LIMIT 1",
+        )?
+        .query_row([debtor_id], |r| r.get(0))
+        .unwrap_or(false);
     Ok(inputs)
 }
 
@@ -58,4 +75,20 @@ pub fn set_rule_profile(
     conn.prepare_cached("UPDATE debtor SET debt_purpose = ?2, collector_role = ?3, updated_at = ?4 WHERE id = ?1")?
         .execute(params![debtor_id, purpose, role, instant(at)])?;
     Ok(())
+}
+
+/// Record a time, weekday or place the debtor said is inconvenient.
+pub fn add_restriction(
+    conn: &Connection,
+    debtor_id: i64,
+    kind: &str,
+    value: &str,
+    source: &str,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO contact_restriction (debtor_id, kind, value, source, captured_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![debtor_id, kind, value, source, instant(at)])?;
+    Ok(conn.last_insert_rowid())
 }

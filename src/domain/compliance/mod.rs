@@ -137,8 +137,42 @@ pub struct ContactFacts {
     pub oldest_due: Option<chrono::NaiveDate>,
     /// A natural person owes or guarantees the debt (sole trader, personal guarantee).
     pub natural_person: bool,
+    /// Times, days and places the debtor said are inconvenient (F-TIME-3, F-WORK).
+    pub restrictions: Vec<Restriction>,
+    /// The number a call would go to is a work number.
+    pub dialled_is_work: bool,
+    /// The debtor asked to be called back today (direct prior consent, within 7 days):
+    /// the call does not count toward the frequency rules (1006.14(b)(3)(i)).
+    pub consent_today: bool,
     /// What this creditor is owed by the debtor in all (California's $500,000 line).
     pub exposure: super::money::Money,
+}
+
+/// Something the debtor told the collector about when and where not to reach them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restriction {
+    /// A local-time window the debtor said is inconvenient, e.g. 12:00–13:30.
+    Time { from: chrono::NaiveTime, to: chrono::NaiveTime },
+    /// A day of the week.
+    Weekday(chrono::Weekday),
+    /// No contact at work (the employer forbids it, or the debtor asked).
+    Workplace,
+}
+
+impl Restriction {
+    /// Parse a stored restriction: ("time", "12:00-13:30"), ("weekday", "sun"), ("workplace", "").
+    pub fn parse(kind: &str, value: &str) -> Option<Restriction> {
+        match kind {
+            "time" => {
+                let (a, b) = value.split_once('-')?;
+                let t = |s: &str| chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
+                Some(Restriction::Time { from: t(a)?, to: t(b)? })
+            }
+            "weekday" => value.trim().parse::<chrono::Weekday>().ok().map(Restriction::Weekday),
+            "workplace" => Some(Restriction::Workplace),
+            _ => None,
+        }
+    }
 }
 
 /// Binding strength: the law (block) or good practice (warn).
@@ -219,7 +253,49 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
             ),
         }
     }
-    if is_call {
+    // F-TIME-3 and F-WORK: what the debtor designated as inconvenient.
+    if timed {
+        let zone = f.zones.first().copied().unwrap_or(Tz::America__New_York);
+        let local = f.at.with_timezone(&zone);
+        for r in &f.restrictions {
+            match *r {
+                Restriction::Time { from, to } if local.time() >= from && local.time() < to => {
+                    let end = local
+                        .date_naive()
+                        .and_time(to)
+                        .and_local_timezone(zone)
+                        .earliest()
+                        .map(|t| t.with_timezone(&Utc));
+                    add(
+                        "F-TIME-3",
+                        by_law(fdcpa || ca_or_fl),
+                        format!("the debtor said {}–{} is inconvenient", from.format("%H:%M"), to.format("%H:%M")),
+                        end,
+                    );
+                }
+                Restriction::Weekday(day) if chrono::Datelike::weekday(&local) == day => {
+                    let next = local
+                        .date_naive()
+                        .succ_opt()
+                        .and_then(|d| d.and_time(f.window.opens).and_local_timezone(zone).earliest());
+                    add(
+                        "F-TIME-3",
+                        by_law(fdcpa || ca_or_fl),
+                        format!("the debtor said {day} is inconvenient"),
+                        next.map(|t| t.with_timezone(&Utc)),
+                    );
+                }
+                Restriction::Workplace if f.dialled_is_work && is_call => add(
+                    "F-WORK",
+                    by_law(fdcpa || ca),
+                    "no contact at work: the debtor's employer forbids it or the debtor asked".into(),
+                    None,
+                ),
+                _ => {}
+            }
+        }
+    }
+    if is_call && !f.consent_today {
         let zone = f.zones.first().copied().unwrap_or(Tz::America__New_York);
         let today = f.at.with_timezone(&zone).date_naive();
         let start_of = |d: chrono::NaiveDate| {
@@ -238,7 +314,8 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
         }
     }
     // S-WA: collection agencies, 3 communications a week by any medium.
-    if state.as_deref() == Some("WA") && p.role != Role::FirstParty && f.channel != Channel::CallIn {
+    if state.as_deref() == Some("WA") && p.role != Role::FirstParty && f.channel != Channel::CallIn && !f.consent_today
+    {
         let zone = f.zones.first().copied().unwrap_or(Tz::America__Los_Angeles);
         let today = f.at.with_timezone(&zone).date_naive();
         if let Some(b) = frequency::washington(&f.calls, today) {
@@ -307,6 +384,9 @@ mod tests {
             oldest_due: None,
             natural_person: false,
             exposure: crate::domain::Money::ZERO,
+            restrictions: vec![],
+            dialled_is_work: false,
+            consent_today: false,
         }
     }
 
@@ -359,6 +439,37 @@ mod tests {
         assert_eq!(check_contact(&f).level, Level::Block);
         f.channel = Channel::Email;
         assert_eq!(check_contact(&f).level, Level::Warn, "FL excludes email from its window");
+    }
+
+    #[test]
+    fn designated_times_days_and_workplace() {
+        let mut f = facts("2026-11-23T17:30:00Z"); // Monday 12:30 in New York
+        f.restrictions = vec![Restriction::parse("time", "12:00-13:30").unwrap()];
+        let a = check_contact(&f);
+        assert_eq!((a.level, a.findings[0].rule), (Level::Block, "F-TIME-3"));
+        assert_eq!(a.next_allowed, Some("2026-11-23T18:30:00Z".parse().unwrap()));
+        f.restrictions = vec![Restriction::parse("weekday", "mon").unwrap()];
+        assert_eq!(check_contact(&f).next_allowed, Some("2026-11-24T13:00:00Z".parse().unwrap()));
+        f.restrictions = vec![Restriction::Workplace];
+        assert_eq!(check_contact(&f).level, Level::Allow, "a home number is fine");
+        f.dialled_is_work = true;
+        assert_eq!(check_contact(&f).findings[0].rule, "F-WORK");
+    }
+
+    /// F-FREQ T6: a call-back the debtor asked for is excluded from the frequency rules.
+    #[test]
+    fn a_requested_call_back_is_excluded() {
+        let mut f = facts("2026-11-23T17:00:00Z");
+        f.calls = vec![PastCall {
+            local_date: "2026-11-20".parse().unwrap(),
+            counts: true,
+            conversation: true,
+            ma_counts: true,
+            communication: true,
+        }];
+        assert_eq!(check_contact(&f).level, Level::Block);
+        f.consent_today = true;
+        assert_eq!(check_contact(&f).level, Level::Allow);
     }
 
     #[test]
