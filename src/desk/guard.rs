@@ -67,7 +67,12 @@ impl Desk {
         let debtor = store::debtor(&self.conn, debtor_id)?;
         let inputs = store::guard_inputs(&self.conn, debtor_id, at - Duration::days(9))?;
         let phones: Vec<&str> = inputs.phones.iter().map(String::as_str).collect();
-        let (zones, zone_source) = candidate_zones(debtor.time_zone.as_deref(), debtor.region.as_deref(), &phones);
+        let (zones, zone_source) = candidate_zones(
+            debtor.time_zone.as_deref(),
+            debtor.region.as_deref(),
+            debtor.postal_code.as_deref(),
+            &phones,
+        );
         let primary = zones[0];
         let calls = inputs
             .attempts
@@ -110,6 +115,7 @@ impl Desk {
             natural_person: debtor.kind == crate::domain::DebtorKind::Person,
             restrictions: inputs.restrictions.iter().filter_map(|(k, v)| Restriction::parse(k, v)).collect(),
             dialled_is_work: inputs.first_phone_is_work,
+            nyc: crate::domain::compliance::zones::is_nyc(debtor.region.as_deref(), debtor.postal_code.as_deref()),
             // Consent: in a conversation of the last 7 days the debtor asked for a call today.
             consent_today: inputs.attempts.iter().any(|(when, _, code, follow)| {
                 code == "CB"

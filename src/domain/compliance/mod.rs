@@ -144,6 +144,8 @@ pub struct ContactFacts {
     /// The debtor asked to be called back today (direct prior consent, within 7 days):
     /// the call does not count toward the frequency rules (1006.14(b)(3)(i)).
     pub consent_today: bool,
+    /// The debtor lives in New York City, whose rules also bind creditors (S-NYC).
+    pub nyc: bool,
     /// What this creditor is owed by the debtor in all (California's $500,000 line).
     pub exposure: super::money::Money,
 }
@@ -195,7 +197,9 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
     let ca = state.as_deref() == Some("CA") && (p.consumer() || ca_commercial);
     // S-FL-1 covers creditors too, but not email (SB 232, 2025).
     let fl = state.as_deref() == Some("FL") && p.consumer() && f.channel != Channel::Email;
-    let ca_or_fl = ca || fl;
+    // S-NYC: the city's rules cover creditors collecting in their own name (consumer debt).
+    let nyc = f.nyc && p.consumer();
+    let ca_or_fl = ca || fl || nyc;
     let is_call = matches!(f.channel, Channel::CallOut | Channel::Visit);
     let timed = matches!(f.channel, Channel::CallOut | Channel::Sms | Channel::Email | Channel::Visit);
 
@@ -387,6 +391,7 @@ mod tests {
             restrictions: vec![],
             dialled_is_work: false,
             consent_today: false,
+            nyc: false,
         }
     }
 
@@ -439,6 +444,15 @@ mod tests {
         assert_eq!(check_contact(&f).level, Level::Block);
         f.channel = Channel::Email;
         assert_eq!(check_contact(&f).level, Level::Warn, "FL excludes email from its window");
+    }
+
+    #[test]
+    fn new_york_city_binds_creditors() {
+        let mut f = facts("2026-11-23T12:30:00Z"); // 07:30
+        f.profile = RuleProfile { purpose: Purpose::Consumer, role: Role::FirstParty };
+        assert_eq!(check_contact(&f).level, Level::Warn, "upstate: good practice for a creditor");
+        f.nyc = true;
+        assert_eq!(check_contact(&f).level, Level::Block);
     }
 
     #[test]

@@ -40,6 +40,72 @@ pub fn zones_of_state(state: &str) -> &'static [Tz] {
     }
 }
 
+/// Where a state spans two zones, the ZIP code's first three digits settle it.
+pub fn zone_of_zip(state: &str, zip: &str) -> Option<Tz> {
+    use Tz::*;
+    let p: u16 = zip.trim().get(..3)?.parse().ok()?;
+    let zone = match state.trim().to_ascii_uppercase().as_str() {
+        "FL" => {
+            if matches!(p, 324 | 325) {
+                America__Chicago
+            } else {
+                America__New_York
+            }
+        }
+        "TX" => {
+            if matches!(p, 798 | 799 | 885) {
+                America__Denver
+            } else {
+                America__Chicago
+            }
+        }
+        "TN" => {
+            if (376..=379).contains(&p) {
+                America__New_York
+            } else {
+                America__Chicago
+            }
+        }
+        "KY" => {
+            if (420..=424).contains(&p) {
+                America__Chicago
+            } else {
+                America__Kentucky__Louisville
+            }
+        }
+        "IN" => {
+            if matches!(p, 463 | 464 | 476 | 477) {
+                America__Chicago
+            } else {
+                America__Indiana__Indianapolis
+            }
+        }
+        "MI" => {
+            if matches!(p, 498 | 499) {
+                America__Menominee
+            } else {
+                America__Detroit
+            }
+        }
+        "ID" => {
+            if (835..=838).contains(&p) {
+                America__Los_Angeles
+            } else {
+                America__Boise
+            }
+        }
+        "OR" => {
+            if p == 979 {
+                America__Boise
+            } else {
+                America__Los_Angeles
+            }
+        }
+        _ => return None,
+    };
+    Some(zone)
+}
+
 /// The zone an area code is assigned to; `None` for unknown, toll-free or non-geographic codes.
 pub fn zone_of_area_code(code: u16) -> Option<Tz> {
     use Tz::*;
@@ -80,7 +146,12 @@ pub fn area_code(phone: &str) -> Option<u16> {
 /// Candidate zones: the zone on record, the address's state and the phones' area
 /// codes, together (a call must suit every place the debtor may be); with none of
 /// them, every US zone. Returns the zones and how they were found.
-pub fn candidate_zones(recorded: Option<&str>, state: Option<&str>, phones: &[&str]) -> (Vec<Tz>, String) {
+pub fn candidate_zones(
+    recorded: Option<&str>,
+    state: Option<&str>,
+    zip: Option<&str>,
+    phones: &[&str],
+) -> (Vec<Tz>, String) {
     let mut zones: Vec<Tz> = Vec::new();
     let mut sources = Vec::new();
     if let Some(tz) = recorded.and_then(|s| s.parse::<Tz>().ok()) {
@@ -88,9 +159,14 @@ pub fn candidate_zones(recorded: Option<&str>, state: Option<&str>, phones: &[&s
         sources.push(format!("zone on record {tz}"));
     }
     if let Some(st) = state.filter(|s| !zones_of_state(s).is_empty()) {
-        for tz in zones_of_state(st) {
-            if !zones.contains(tz) {
-                zones.push(*tz);
+        let by_zip = zip.and_then(|z| zone_of_zip(st, z));
+        let from_address: Vec<Tz> = match by_zip {
+            Some(tz) => vec![tz],
+            None => zones_of_state(st).to_vec(),
+        };
+        for tz in from_address {
+            if !zones.contains(&tz) {
+                zones.push(tz);
             }
         }
         sources.push(format!("address in {}", st.to_uppercase()));
@@ -110,4 +186,32 @@ pub fn candidate_zones(recorded: Option<&str>, state: Option<&str>, phones: &[&s
     }
     sources.dedup();
     (zones, sources.join(", "))
+}
+
+/// Whether a New York ZIP code is in New York City (Manhattan 100–102, the Bronx 104,
+/// Staten Island 103, Brooklyn 112, Queens 110, 111, 113, 114 and 116).
+pub fn is_nyc(state: Option<&str>, postal_code: Option<&str>) -> bool {
+    let ny = state.is_some_and(|s| s.trim().eq_ignore_ascii_case("NY"));
+    let prefix = postal_code.and_then(|z| z.trim().get(..3)).and_then(|p| p.parse::<u16>().ok());
+    ny && matches!(prefix, Some(100..=104 | 110..=114 | 116))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_zip_and_area_codes() {
+        assert_eq!(candidate_zones(None, Some("TX"), Some("79901"), &[]).0, vec![Tz::America__Denver]);
+        assert_eq!(candidate_zones(None, Some("TX"), None, &[]).0, vec![Tz::America__Chicago, Tz::America__Denver]);
+        let (z, why) = candidate_zones(None, Some("NY"), Some("10001"), &["(415) 555-0100"]);
+        assert_eq!(z, vec![Tz::America__New_York, Tz::America__Los_Angeles], "both places, both windows");
+        assert!(why.contains("area code 415"), "{why}");
+        assert_eq!(
+            candidate_zones(None, None, None, &["(800) 555-0100"]).0,
+            UNKNOWN.to_vec(),
+            "toll-free says nothing"
+        );
+        assert!(is_nyc(Some("NY"), Some("11201")) && !is_nyc(Some("NY"), Some("12207")));
+    }
 }
