@@ -460,3 +460,37 @@ fn an_inconvenient_time_the_debtor_named_is_blocked() {
     assert_eq!((a["level"].as_str(), a["findings"][0]["rule"].as_str()), (Some("block"), Some("F-TIME-3")));
     assert_eq!(a["next_allowed"], "2026-11-23T18:30:00Z");
 }
+
+#[test]
+fn promise_follow_up_dispute_hold_and_why_from_the_command_line() {
+    let book = Book::with_demo(30);
+    let id = book.json(&["worklist", "--json"])[5]["id"].as_i64().unwrap().to_string();
+    book.dun(&["promise", &id, "200", "--by", "+7"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("$200.00 by 2026-11-29"));
+    book.dun(&["follow-up", &id, "tomorrow", "--what", "confirm the check was mailed"]).assert().success();
+    book.dun(&["dispute", &id, "--invoice", "NOPE", "--reason", "x"]).assert().code(2);
+    book.dun(&["dispute", &id, "--reason", "says the whole bill is wrong"]).assert().success();
+    let why = book.dun(&["why", &id]).output().unwrap();
+    let why = String::from_utf8(why.stdout).unwrap();
+    assert!(why.contains("ranks") && why.contains("dollar-days"), "{why}");
+    book.dun(&["hold", &id, "--reason", "owner in hospital", "--until", "+14"]).assert().success();
+    let row = book
+        .json(&["worklist", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"].as_i64() == id.parse().ok())
+        .cloned()
+        .unwrap();
+    assert_eq!(row["tier"], "on-hold");
+    // A dispute of the whole account blocks collection calls for a third party (F-DISP).
+    assert!(
+        book.json(&["check-contact", &id, "--json"])["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "F-DISP")
+    );
+}

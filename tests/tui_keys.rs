@@ -204,3 +204,35 @@ fn a_promise_to_pay_from_a_call_records_the_promise_and_its_follow_up() {
     assert_eq!((promise.amount, promise.due_on), (Money(25_000), today() + chrono::Days::new(4)));
     assert_eq!(view.follow_ups[0].due_on, today() + chrono::Days::new(4));
 }
+
+#[test]
+fn promise_follow_up_dispute_and_hold_from_the_keyboard() {
+    let mut h = Harness::new(60);
+    let id = h.app.selected_row().unwrap().id;
+    h.keys("<Enter>P125<Tab>+3<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    h.keys("f<Tab>call the AP desk<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    let invoice = h.desk.account(id).unwrap().invoices.iter().find(|i| i.status == "open").unwrap().number.clone();
+    h.keys(&format!("d{invoice}<Tab>goods not received<Enter>"));
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    let view = h.desk.account(id).unwrap();
+    assert!(view.promises.iter().any(|p| p.amount == Money(12_500) && p.due_on == today() + chrono::Days::new(3)));
+    assert_eq!(view.follow_ups[0].what, "call the AP desk");
+    assert!(view.invoices.iter().any(|i| i.number == invoice && i.disputed));
+    h.keys("Hawaiting remittance advice<Tab>+10<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    h.keys("<Esc>");
+    let row = h.app.rows.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(row.tier, dun::domain::priority::Tier::OnHold, "a held account sits in its own queue");
+    assert!(row.reason.contains("awaiting remittance advice"));
+}
+
+#[test]
+fn why_shows_every_factor() {
+    let mut h = Harness::new(60);
+    h.keys("w");
+    assert!(matches!(h.app.overlay, Some(Overlay::Why { .. })));
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("dollar-days") && screen.contains("tier"), "{screen}");
+}

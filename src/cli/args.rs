@@ -155,6 +155,55 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Record a promise to pay (outside a call)
+    Promise {
+        account: String,
+        #[arg(value_parser = parse_amount)]
+        amount: Money,
+        /// Date it is due: YYYY-MM-DD, +7, …
+        #[arg(long, value_name = "DATE")]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Schedule the next follow-up on an account
+    FollowUp {
+        account: String,
+        /// YYYY-MM-DD, t, tomorrow, +7
+        date: String,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        what: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open a dispute on an invoice or the whole account: its collection pauses
+    Dispute {
+        account: String,
+        /// The invoice number; the whole account when not given
+        #[arg(long, value_name = "NUMBER")]
+        invoice: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put an account on hold: it leaves the worklist for its own queue
+    Hold {
+        account: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// When the hold ends by itself
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Why an account ranks where it does: every factor with its weight
+    Why {
+        account: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Record a time, weekday or place the debtor said is inconvenient (the guard then blocks it)
     Restrict {
         account: String,

@@ -174,6 +174,51 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             import::run(ctx, &files, &opts, json, out)?;
         }
         Command::Formats { json } => import::formats(ctx, json, out)?,
+        Command::Promise { account, amount, by, json } => {
+            let mut desk = ctx.open_desk()?;
+            let due = date_arg("--by", Some(&by), &desk)?.unwrap_or_default();
+            let id = desk.resolve(&account)?;
+            let saved = desk.make_promise(id, amount, due)?;
+            print_saved(out, &saved, json)?;
+        }
+        Command::FollowUp { account, date, what, json } => {
+            let mut desk = ctx.open_desk()?;
+            let due = date_arg("DATE", Some(&date), &desk)?.unwrap_or_default();
+            let id = desk.resolve(&account)?;
+            let saved = desk.schedule_follow_up(id, due, &what)?;
+            print_saved(out, &saved, json)?;
+        }
+        Command::Dispute { account, invoice, reason, json } => {
+            let mut desk = ctx.open_desk()?;
+            let id = desk.resolve(&account)?;
+            let saved = desk.open_dispute(id, invoice.as_deref(), &reason)?;
+            print_saved(out, &saved, json)?;
+        }
+        Command::Hold { account, reason, until, json } => {
+            let mut desk = ctx.open_desk()?;
+            let until = date_arg("--until", until.as_deref(), &desk)?;
+            let id = desk.resolve(&account)?;
+            let saved = desk.place_hold(id, &reason, until)?;
+            print_saved(out, &saved, json)?;
+        }
+        Command::Why { account, json } => {
+            let desk = ctx.open_desk()?;
+            let id = desk.resolve(&account)?;
+            let rows = desk.worklist()?;
+            let Some((rank, row)) = rows.iter().enumerate().find(|(_, r)| r.id == id) else {
+                writeln!(out, "#{id} is not in the worklist: it has no open balance.")?;
+                return Ok(());
+            };
+            if json {
+                writeln!(out, "{}", worklist_json(row, &desk))?;
+            } else {
+                writeln!(out, "{} ranks {} of {}: {}", row.name, rank + 1, rows.len(), row.reason)?;
+                writeln!(out, "  tier {} ({:?}), score {}", row.tier.rank(), row.tier, row.score)?;
+                for f in desk.explain(row) {
+                    writeln!(out, "  ×{:<5} {:<16} {}", f.weight, f.name, f.detail)?;
+                }
+            }
+        }
         Command::Restrict { account, inconvenient, weekday, no_work_contact, source } => {
             let mut desk = ctx.open_desk()?;
             let id = desk.resolve(&account)?;

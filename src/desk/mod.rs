@@ -2,6 +2,7 @@
 //! each. The desk (TUI) and the CLI both call these and nothing below them.
 
 mod account;
+mod arrangements;
 mod contact_log;
 mod demo;
 mod demo_book;

@@ -172,6 +172,15 @@ fn side_facts(conn: &Connection, today: NaiveDate) -> Result<SideFacts> {
     drop(rows);
 
     let mut stmt = conn.prepare_cached(
+        "SELECT debtor_id FROM dispute WHERE status = 'open' AND invoice_id IS NULL GROUP BY debtor_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        side.holds.push((r.get(0)?, "whole account disputed, awaiting verification".into()));
+    }
+    drop(rows);
+
+    let mut stmt = conn.prepare_cached(
         "SELECT debtor_id, reason, ends_on FROM hold
          WHERE invoice_id IS NULL AND released_at IS NULL AND starts_on <= ?1 AND (ends_on IS NULL OR ends_on >= ?1)",
     )?;
@@ -262,9 +271,14 @@ impl SideFacts {
 fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<Vec<AccountFacts>> {
     let mut accounts = Vec::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT debtor_id, due_on, balance_cents FROM invoice INDEXED BY invoice_open
+        "SELECT debtor_id, due_on, balance_cents, id FROM invoice INDEXED BY invoice_open
          WHERE status = 'open' ORDER BY debtor_id",
     )?;
+    // A disputed invoice stays owed but leaves collection until the dispute is resolved.
+    let disputed: std::collections::HashSet<i64> = conn
+        .prepare_cached("SELECT invoice_id FROM dispute WHERE status = 'open' AND invoice_id IS NOT NULL")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut rows = stmt.query([])?;
     let mut current: Option<(PriorityFacts, Option<NaiveDate>)> = None;
     let finish = |(f, oldest): (PriorityFacts, Option<NaiveDate>), accounts: &mut Vec<AccountFacts>| {
@@ -286,6 +300,7 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
         let id: i64 = r.get(0)?;
         let due = parse_date_ref(r, 1)?;
         let balance = Money(r.get(2)?);
+        let in_dispute = !disputed.is_empty() && disputed.contains(&r.get::<_, i64>(3)?);
         if current.as_ref().is_some_and(|(c, _)| c.debtor_id != id)
             && let Some(done) = current.take()
         {
@@ -295,7 +310,7 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
         f.open_balance += balance;
         if balance.is_positive() {
             *oldest = Some(oldest.map_or(due, |o| o.min(due)));
-            if due < today {
+            if due < today && !in_dispute {
                 f.past_due += balance;
                 f.dollar_days_cents += dollar_days_cents([(due, balance)], today, cap_days);
             }

@@ -52,6 +52,10 @@ pub enum Overlay {
     ConfirmDiscard(OpenForm),
     /// Writing the demo book into this (empty, real) book needs a yes.
     ConfirmDemo,
+    /// Every factor of one account's rank.
+    Why {
+        debtor_id: i64,
+    },
     /// What an import would change, before anything is written.
     ImportReview {
         report: Box<ImportReport>,
@@ -112,6 +116,8 @@ pub struct App {
     pub keymap: Keymap,
     /// Privacy mode: personal details masked on screen.
     pub private: bool,
+    /// The worklist's weights, to explain a rank (the domain's pure `explain`).
+    pub weights: crate::domain::priority::PriorityWeights,
     /// Import formats (name, title), for the import form.
     pub formats: Vec<(String, String)>,
     /// Rows a list shows at once, for paging.
@@ -139,6 +145,7 @@ impl App {
             today,
             keymap: Keymap::default(),
             private: false,
+            weights: Default::default(),
             formats: Vec::new(),
             page: page_for(height),
             quit: false,
@@ -239,7 +246,7 @@ impl App {
                 }
                 return;
             }
-            Some(Overlay::Help) => {
+            Some(Overlay::Help) | Some(Overlay::Why { .. }) => {
                 // Any key closes help; it never triggers the action underneath.
                 return;
             }
@@ -338,6 +345,15 @@ impl App {
             Action::LogAttempt => self.open_form(Purpose::LogAttempt),
             Action::RecordPayment => self.open_form(Purpose::RecordPayment),
             Action::AddNote => self.open_form(Purpose::AddNote),
+            Action::Promise => self.open_form(Purpose::Promise),
+            Action::FollowUp => self.open_form(Purpose::FollowUp),
+            Action::Dispute => self.open_form(Purpose::Dispute),
+            Action::Hold => self.open_form(Purpose::Hold),
+            Action::Why => {
+                if let Some(id) = self.target().map(|(id, _)| id) {
+                    self.overlay = Some(Overlay::Why { debtor_id: id });
+                }
+            }
             Action::Import => self.overlay = Some(Overlay::Form(OpenForm::import(&self.formats))),
             // `dun --demo` starts on a throw-away book; here the book is the user's own.
             Action::LoadDemo if self.screen == Screen::Welcome => self.overlay = Some(Overlay::ConfirmDemo),

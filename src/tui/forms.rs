@@ -14,6 +14,10 @@ pub enum Purpose {
     LogAttempt,
     RecordPayment,
     AddNote,
+    Promise,
+    FollowUp,
+    Dispute,
+    Hold,
     Import,
 }
 
@@ -85,6 +89,34 @@ impl OpenForm {
                 format!("Note · {debtor_name}"),
                 vec![Field::new("Note", FieldKind::Text { required: true }, "")],
             ),
+            Purpose::Promise => Form::new(
+                format!("Promise to pay · {debtor_name}"),
+                vec![
+                    Field::new("Amount", FieldKind::Money { required: true }, ""),
+                    Field::new("Pay by", FieldKind::Date { required: true }, ""),
+                ],
+            ),
+            Purpose::FollowUp => Form::new(
+                format!("Follow-up · {debtor_name}"),
+                vec![
+                    Field::new("On", FieldKind::Date { required: true }, "tomorrow"),
+                    Field::new("What", FieldKind::Text { required: false }, ""),
+                ],
+            ),
+            Purpose::Dispute => Form::new(
+                format!("Dispute · {debtor_name}"),
+                vec![
+                    Field::new("Invoice", FieldKind::Text { required: false }, ""),
+                    Field::new("Reason", FieldKind::Text { required: true }, ""),
+                ],
+            ),
+            Purpose::Hold => Form::new(
+                format!("Hold · {debtor_name}"),
+                vec![
+                    Field::new("Reason", FieldKind::Text { required: true }, ""),
+                    Field::new("Until", FieldKind::Date { required: false }, ""),
+                ],
+            ),
             Purpose::Import => Form::new(
                 "Import an A/R export (you see the changes before anything is written)",
                 vec![
@@ -125,7 +157,12 @@ impl OpenForm {
                 let on = parse_date(f.value("Received"), today).ok()?;
                 (on > today).then(|| "the payment date is in the future".to_string())
             }
-            Purpose::AddNote | Purpose::Import => None,
+            Purpose::Promise | Purpose::FollowUp => {
+                let label = if self.purpose == Purpose::Promise { "Pay by" } else { "On" };
+                let on = parse_date(f.value(label), today).ok()?;
+                (on < today).then(|| "the date is in the past".to_string())
+            }
+            Purpose::AddNote | Purpose::Import | Purpose::Dispute | Purpose::Hold => None,
         }
     }
 
@@ -163,6 +200,20 @@ impl OpenForm {
                 reference: f.value("Reference").to_string(),
             }),
             Purpose::AddNote => Request::AddNote(NewNote { debtor_id, body: f.value("Note").to_string() }),
+            Purpose::Promise => Request::MakePromise {
+                debtor_id,
+                amount: parse_money(f.value("Amount")).ok()?,
+                due_on: date("Pay by")??,
+            },
+            Purpose::FollowUp => {
+                Request::FollowUp { debtor_id, due_on: date("On")??, what: f.value("What").to_string() }
+            }
+            Purpose::Dispute => Request::Dispute {
+                debtor_id,
+                invoice: Some(f.value("Invoice").trim().to_string()).filter(|v| !v.is_empty()),
+                reason: f.value("Reason").to_string(),
+            },
+            Purpose::Hold => Request::Hold { debtor_id, reason: f.value("Reason").to_string(), until: date("Until")? },
             Purpose::Import => return None,
         })
     }

@@ -45,13 +45,14 @@ pub fn run_demo(ctx: Context) -> Result<(), Failure> {
 fn run(desk: Desk, profiles: Vec<crate::import::Profile>, load_demo: bool, private: bool) -> Result<(), Failure> {
     let today = desk.today();
     let formats: Vec<(String, String)> = profiles.iter().map(|p| (p.name.clone(), p.title.clone())).collect();
+    let weights = desk.config().priority;
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
     let (req_tx, req_rx) = mpsc::channel::<(Ticket, Request)>();
     let store = worker::spawn(desk, profiles, req_rx, msg_tx.clone(), Msg::Worker);
 
     // ratatui::init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, (today, formats, private), load_demo, &msg_tx, msg_rx, &req_tx);
+    let result = event_loop(&mut terminal, (today, formats, private, weights), load_demo, &msg_tx, msg_rx, &req_tx);
     ratatui::restore();
     drop(req_tx);
     // Wait for the store thread so a write in flight commits before dun exits.
@@ -61,7 +62,12 @@ fn run(desk: Desk, profiles: Vec<crate::import::Profile>, load_demo: bool, priva
 
 fn event_loop(
     terminal: &mut DefaultTerminal,
-    (today, formats, private): (chrono::NaiveDate, Vec<(String, String)>, bool),
+    (today, formats, private, weights): (
+        chrono::NaiveDate,
+        Vec<(String, String)>,
+        bool,
+        crate::domain::priority::PriorityWeights,
+    ),
     load_demo: bool,
     msg_tx: &mpsc::Sender<Msg>,
     msg_rx: mpsc::Receiver<Msg>,
@@ -71,6 +77,7 @@ fn event_loop(
     let height = terminal.size().map(|s| s.height).unwrap_or(24);
     let (mut app, initial) = App::new(today, height, load_demo);
     app.formats = formats;
+    app.weights = weights;
     app.private = private;
     for request in initial {
         let _ = req_tx.send(request);

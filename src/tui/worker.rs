@@ -20,6 +20,26 @@ pub enum Request {
     LogAttempt(LogAttempt),
     RecordPayment(RecordPayment),
     AddNote(NewNote),
+    MakePromise {
+        debtor_id: i64,
+        amount: crate::domain::Money,
+        due_on: chrono::NaiveDate,
+    },
+    FollowUp {
+        debtor_id: i64,
+        due_on: chrono::NaiveDate,
+        what: String,
+    },
+    Dispute {
+        debtor_id: i64,
+        invoice: Option<String>,
+        reason: String,
+    },
+    Hold {
+        debtor_id: i64,
+        reason: String,
+        until: Option<chrono::NaiveDate>,
+    },
     LoadDemo {
         debtors: usize,
         seed: u64,
@@ -48,18 +68,14 @@ impl Request {
             Request::LogAttempt(_) => "log-attempt",
             Request::RecordPayment(_) => "record-payment",
             Request::AddNote(_) => "add-note",
+            Request::MakePromise { .. } => "promise",
+            Request::FollowUp { .. } => "follow-up",
+            Request::Dispute { .. } => "dispute",
+            Request::Hold { .. } => "hold",
             Request::LoadDemo { .. } => "load-demo",
             Request::ImportPreview { .. } => "import-preview",
             Request::ImportCommit { .. } => "import-commit",
         }
-    }
-
-    /// Reads may be superseded by a newer read of the same kind; writes never are.
-    pub fn is_write(&self) -> bool {
-        matches!(
-            self,
-            Request::LogAttempt(_) | Request::RecordPayment(_) | Request::AddNote(_) | Request::LoadDemo { .. }
-        )
     }
 }
 
@@ -109,6 +125,18 @@ pub fn handle(
         Request::LogAttempt(input) => desk.log_attempt(input).map(Response::Saved).map_err(text),
         Request::RecordPayment(input) => desk.record_payment(input).map(Response::Saved).map_err(text),
         Request::AddNote(input) => desk.add_note(input).map(Response::Saved).map_err(text),
+        Request::MakePromise { debtor_id, amount, due_on } => {
+            desk.make_promise(debtor_id, amount, due_on).map(Response::Saved).map_err(text)
+        }
+        Request::FollowUp { debtor_id, due_on, what } => {
+            desk.schedule_follow_up(debtor_id, due_on, &what).map(Response::Saved).map_err(text)
+        }
+        Request::Dispute { debtor_id, invoice, reason } => {
+            desk.open_dispute(debtor_id, invoice.as_deref(), &reason).map(Response::Saved).map_err(text)
+        }
+        Request::Hold { debtor_id, reason, until } => {
+            desk.place_hold(debtor_id, &reason, until).map(Response::Saved).map_err(text)
+        }
         Request::LoadDemo { debtors, seed } => desk
             .load_demo_with_progress(debtors, seed, |done| progress(done, debtors))
             .map(Response::DemoLoaded)

@@ -202,3 +202,35 @@ pub fn confirm_demo(theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(boxed("Demo book".into(), theme)), rect);
 }
+
+/// Why an account ranks where it does: its tier, its score and every factor with its weight.
+pub fn why(app: &App, debtor_id: i64, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some((rank, row)) = app.rows.iter().enumerate().find(|(_, r)| r.id == debtor_id) else { return };
+    let factors = crate::domain::priority::explain(&row.facts, app.today, &app.weights, &row.currency);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("#{} of {}  ", rank + 1, app.rows.len()), theme.style(Role::Title)),
+            Span::raw(row.reason.clone()),
+        ]),
+        Line::styled(
+            format!("tier {} ({:?}) · score {}", row.tier.rank(), row.tier, row.score),
+            theme.style(Role::Muted),
+        ),
+        Line::raw(""),
+    ];
+    for f in factors {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  ×{:<5} ", f.weight), theme.style(Role::KeyHint)),
+            Span::raw(format!("{:<16} {}", f.name, f.detail)),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Tiers first (promises, follow-ups, missed installments, newly overdue), then the score.",
+        theme.style(Role::Muted),
+    ));
+    lines.push(Line::styled("Weights: [priority] in config.toml. Any key closes.", theme.style(Role::Muted)));
+    let rect = centered(area, 76, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(boxed(format!("Why · {}", row.name), theme)), rect);
+}

@@ -1,0 +1,165 @@
+//! What a collector arranges with a debtor outside a call: a promise to pay, the next
+//! follow-up, a dispute, a hold. Each one transaction, each in the event log.
+
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::{Desk, DeskError, Result, Saved};
+use crate::domain::{Money, PromiseStatus};
+use crate::store::{self, NewEvent, NewPromise};
+
+impl Desk {
+    pub fn make_promise(&mut self, debtor_id: i64, amount: Money, due_on: NaiveDate) -> Result<Saved> {
+        if !amount.is_positive() {
+            return Err(DeskError::invalid("amount", "the amount promised must be more than zero"));
+        }
+        let today = self.today();
+        if due_on < today {
+            return Err(DeskError::invalid("date", format!("{due_on} is in the past")));
+        }
+        let debtor = store::debtor(&self.conn, debtor_id)?;
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let id = store::insert_promise(
+                tx,
+                &NewPromise {
+                    debtor_id,
+                    attempt_id: None,
+                    amount,
+                    currency: debtor.currency.clone(),
+                    promised_on: today,
+                    due_on,
+                    status: PromiseStatus::Pending,
+                    paid: Money::ZERO,
+                },
+                now,
+            )?;
+            store::schedule_follow_up(tx, debtor_id, due_on, "promise due", None, now)?;
+            append(
+                tx,
+                now,
+                &config.collector,
+                "promise-made",
+                debtor_id,
+                "promise",
+                id,
+                json!({"amount": amount, "due_on": due_on}),
+            )?;
+            Ok(Saved {
+                debtor_id,
+                id,
+                message: format!("Promise of {} by {due_on} recorded", amount.display(&debtor.currency)),
+            })
+        })
+    }
+
+    pub fn schedule_follow_up(&mut self, debtor_id: i64, due_on: NaiveDate, what: &str) -> Result<Saved> {
+        if due_on < self.today() {
+            return Err(DeskError::invalid("date", format!("{due_on} is in the past")));
+        }
+        let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
+        let what = if what.trim().is_empty() { "follow up" } else { what.trim() };
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let id = store::schedule_follow_up(tx, debtor_id, due_on, what, None, now)?;
+            append(
+                tx,
+                now,
+                &config.collector,
+                "follow-up-scheduled",
+                debtor_id,
+                "follow_up",
+                id,
+                json!({"due_on": due_on}),
+            )?;
+            Ok(Saved { debtor_id, id, message: format!("Follow-up on {due_on}: {what}") })
+        })
+    }
+
+    /// Dispute one invoice (by its number) or the whole account. The disputed part leaves
+    /// the balance in collection until the dispute is resolved.
+    pub fn open_dispute(&mut self, debtor_id: i64, invoice: Option<&str>, reason: &str) -> Result<Saved> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(DeskError::invalid("reason", "a dispute needs a reason"));
+        }
+        let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
+        let invoice_id = match invoice.map(str::trim).filter(|n| !n.is_empty()) {
+            None => None,
+            Some(number) => Some(
+                store::invoices_of(&self.conn, debtor_id)?
+                    .into_iter()
+                    .find(|i| i.number.eq_ignore_ascii_case(number))
+                    .ok_or_else(|| DeskError::invalid("invoice", format!("this account has no invoice {number}")))?
+                    .id,
+            ),
+        };
+        let today = self.today();
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let id = store::insert_dispute(tx, debtor_id, invoice_id, reason, today, now)?;
+            append(
+                tx,
+                now,
+                &config.collector,
+                "dispute-opened",
+                debtor_id,
+                "dispute",
+                id,
+                json!({"invoice_id": invoice_id}),
+            )?;
+            let what = match invoice {
+                Some(n) => format!("invoice {n}"),
+                None => "the whole account".into(),
+            };
+            Ok(Saved { debtor_id, id, message: format!("Dispute opened on {what}: collection of it pauses") })
+        })
+    }
+
+    /// Hold an account: it leaves the worklist for its own queue until `until` (or release).
+    pub fn place_hold(&mut self, debtor_id: i64, reason: &str, until: Option<NaiveDate>) -> Result<Saved> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(DeskError::invalid("reason", "a hold needs a reason"));
+        }
+        let today = self.today();
+        if let Some(u) = until.filter(|u| *u < today) {
+            return Err(DeskError::invalid("until", format!("{u} is in the past")));
+        }
+        let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let id = store::insert_hold(tx, debtor_id, reason, today, until, now)?;
+            append(tx, now, &config.collector, "hold-placed", debtor_id, "hold", id, json!({"until": until}))?;
+            let end = until.map(|u| format!(" until {u}")).unwrap_or_default();
+            Ok(Saved { debtor_id, id, message: format!("On hold{end}: {reason}") })
+        })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn append(
+    tx: &rusqlite::Connection,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: &str,
+    kind: &'static str,
+    debtor_id: i64,
+    entity: &'static str,
+    id: i64,
+    after: serde_json::Value,
+) -> Result<()> {
+    store::append_event(
+        tx,
+        &NewEvent {
+            at,
+            actor,
+            kind,
+            debtor_id: Some(debtor_id),
+            entity,
+            entity_id: Some(id),
+            before: None,
+            after: Some(after),
+        },
+    )?;
+    Ok(())
+}
