@@ -494,3 +494,23 @@ fn promise_follow_up_dispute_hold_and_why_from_the_command_line() {
             .any(|f| f["rule"] == "F-DISP")
     );
 }
+
+#[test]
+fn a_personal_guarantee_brings_a_california_trade_debt_under_the_rosenthal_act() {
+    let book = Book::with_demo(250);
+    let ca = quiet_debtor(&book, "CA");
+    let early = "2026-11-23T15:30:00Z"; // 07:30 in California
+    let level = || book.json(&["check-contact", &ca, "--at", early, "--json"])["level"].as_str().unwrap().to_string();
+    let reason = ["--reason", "trade account"];
+    let set = |extra: &[&str]| {
+        let mut args = vec!["profile", ca.as_str(), "--purpose", "commercial", "--role", "first-party"];
+        args.extend(extra);
+        args.extend(reason);
+        book.dun(&args).assert().success();
+    };
+    set(&["--natural-person", "no"]);
+    assert_eq!(level(), "warn");
+    set(&["--natural-person", "yes"]);
+    assert_eq!(level(), "block", "SB 1286: a natural person's commercial debt in California");
+    book.dun(&["profile", &ca, "--natural-person", "maybe", "--reason", "x"]).assert().code(2);
+}

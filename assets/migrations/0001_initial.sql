@@ -43,6 +43,8 @@ CREATE TABLE debtor (
     -- The rule profile (D-PROFILE-1); NULL = unknown, and the strictest rules apply.
     debt_purpose  TEXT CHECK (debt_purpose IN ('consumer', 'commercial')),
     collector_role TEXT CHECK (collector_role IN ('third-party', 'first-party')),
+    -- A natural person owes or guarantees the debt; NULL = as the debtor's kind says.
+    natural_person INTEGER CHECK (natural_person IN (0, 1)),
     -- Latest attempt's instant, kept by every attempt insert (store::insert_attempt).
     last_contact_at TEXT,
     created_at    TEXT NOT NULL,

@@ -246,6 +246,9 @@ pub enum Command {
         /// third-party, first-party or unknown
         #[arg(long, value_name = "ROLE")]
         role: Option<String>,
+        /// Whether a natural person owes or guarantees the debt (yes or no)
+        #[arg(long, value_name = "YES|NO", value_parser = parse_yes_no)]
+        natural_person: Option<bool>,
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
@@ -265,6 +268,14 @@ pub enum ExportWhat {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+}
+
+fn parse_yes_no(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" => Ok(true),
+        "no" | "n" | "false" => Ok(false),
+        _ => Err(format!("'{s}': say yes or no")),
+    }
 }
 
 fn parse_amount(s: &str) -> Result<Money, String> {

@@ -281,10 +281,10 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
             writeln!(out, "Wrote everything held about #{id} to {} (readable by you only).", path.display())?;
         }
-        Command::Profile { account, purpose, role, reason } => {
+        Command::Profile { account, purpose, role, natural_person, reason } => {
             let mut desk = ctx.open_desk()?;
             let id = desk.resolve(&account)?;
-            let now = desk.set_profile(id, purpose.as_deref(), role.as_deref(), &reason)?;
+            let now = desk.set_profile(id, purpose.as_deref(), role.as_deref(), natural_person, &reason)?;
             writeln!(out, "#{id}: rules now apply as {now}")?;
         }
         Command::Completions { shell } => {

@@ -112,7 +112,7 @@ impl Desk {
             calls,
             window: CallWindow { buffer_minutes: defaults.last_dial_buffer_minutes, ..CallWindow::default() },
             oldest_due: open.iter().map(|i| i.due_on).min(),
-            natural_person: debtor.kind == crate::domain::DebtorKind::Person,
+            natural_person: debtor.natural_person.unwrap_or(debtor.kind == crate::domain::DebtorKind::Person),
             restrictions: inputs.restrictions.iter().filter_map(|(k, v)| Restriction::parse(k, v)).collect(),
             dialled_is_work: inputs.first_phone_is_work,
             nyc: crate::domain::compliance::zones::is_nyc(debtor.region.as_deref(), debtor.postal_code.as_deref()),

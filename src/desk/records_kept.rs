@@ -99,6 +99,7 @@ impl Desk {
         debtor_id: i64,
         purpose: Option<&str>,
         role: Option<&str>,
+        natural_person: Option<bool>,
         reason: &str,
     ) -> Result<String> {
         if reason.trim().is_empty() {
@@ -119,9 +120,10 @@ impl Desk {
         let debtor = store::debtor(&self.conn, debtor_id)?;
         let new_purpose = purpose.unwrap_or(debtor.debt_purpose.clone());
         let new_role = role.unwrap_or(debtor.collector_role.clone());
+        let new_person = natural_person.or(debtor.natural_person);
         self.write(|tx, clock, config| {
             let now = clock.now();
-            store::set_rule_profile(tx, debtor_id, new_purpose.as_deref(), new_role.as_deref(), now)?;
+            store::set_rule_profile(tx, debtor_id, new_purpose.as_deref(), new_role.as_deref(), new_person, now)?;
             store::append_event(
                 tx,
                 &NewEvent {
@@ -131,12 +133,14 @@ impl Desk {
                     debtor_id: Some(debtor_id),
                     entity: "debtor",
                     entity_id: Some(debtor_id),
-                    before: Some(
-                        json!({ "debt_purpose": debtor.debt_purpose, "collector_role": debtor.collector_role }),
-                    ),
-                    after: Some(
-                        json!({ "debt_purpose": new_purpose, "collector_role": new_role, "reason": reason.trim() }),
-                    ),
+                    before: Some(json!({
+                        "debt_purpose": debtor.debt_purpose, "collector_role": debtor.collector_role,
+                        "natural_person": debtor.natural_person,
+                    })),
+                    after: Some(json!({
+                        "debt_purpose": new_purpose, "collector_role": new_role,
+                        "natural_person": new_person, "reason": reason.trim(),
+                    })),
                 },
             )?;
             Ok(())

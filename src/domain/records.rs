@@ -85,6 +85,8 @@ pub struct Debtor {
     /// Rule profile facts; `None` = unknown.
     pub debt_purpose: Option<String>,
     pub collector_role: Option<String>,
+    /// A natural person owes or guarantees it; `None` = as `kind` says.
+    pub natural_person: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

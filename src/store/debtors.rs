@@ -66,6 +66,7 @@ fn debtor_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Debtor> {
         },
         debt_purpose: r.get(15)?,
         collector_role: r.get(16)?,
+        natural_person: r.get(17)?,
     })
 }
 
@@ -73,7 +74,7 @@ pub fn debtor(conn: &Connection, id: i64) -> Result<Debtor> {
     conn.prepare_cached(
         "SELECT id, external_ref, name, kind, region, postal_code, time_zone, currency, status,
                 cease_contact, attorney, bankruptcy, deceased, do_not_call, email_opt_out,
-                debt_purpose, collector_role
+                debt_purpose, collector_role, natural_person
          FROM debtor WHERE id = ?1",
     )?
     .query_row([id], debtor_from_row)

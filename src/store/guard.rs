@@ -70,10 +70,13 @@ pub fn set_rule_profile(
     debtor_id: i64,
     purpose: Option<&str>,
     role: Option<&str>,
+    natural_person: Option<bool>,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    conn.prepare_cached("UPDATE debtor SET debt_purpose = ?2, collector_role = ?3, updated_at = ?4 WHERE id = ?1")?
-        .execute(params![debtor_id, purpose, role, instant(at)])?;
+    conn.prepare_cached(
+        "UPDATE debtor SET debt_purpose = ?2, collector_role = ?3, natural_person = ?4, updated_at = ?5 WHERE id = ?1",
+    )?
+    .execute(params![debtor_id, purpose, role, natural_person, instant(at)])?;
     Ok(())
 }
 
