@@ -327,6 +327,9 @@ pub fn guard_text(a: &crate::domain::compliance::Answer) -> String {
         Some(Statute::Unknown { why }) => s.push_str(&format!("  statute of limitations: unknown ({why})\n")),
         None => {}
     }
+    if let Some(end) = a.validation_period_end {
+        s.push_str(&format!("  validation period ends {end}\n"));
+    }
     s
 }
 

@@ -496,6 +496,18 @@ fn collection_history(a: &mut DemoAccount, rng: &mut Rng, today: NaiveDate, busi
             _ => String::new(),
         };
         a.attempts.push(DemoAttempt { at: at(on, rng), channel, outcome, note });
+        // The demo collects as a careful third party would: the validation notice goes out
+        // the day after the first time the debt is discussed or written about (F-VAL).
+        let communicated = !matches!(outcome, "NA" | "VM" | "LM" | "BZ" | "DC" | "WN" | "TP");
+        if communicated && !a.attempts.iter().any(|x| x.outcome == "VN") {
+            let next = days_after(on, 1).min(today);
+            a.attempts.push(DemoAttempt {
+                at: at(next, rng),
+                channel: Channel::Letter,
+                outcome: "VN",
+                note: "Validation notice mailed.".into(),
+            });
+        }
         if outcome == "PTP" {
             let open = past_due_balance(a, today);
             if !open.is_positive() {

@@ -66,6 +66,7 @@ impl Desk {
         let at = at.unwrap_or_else(|| self.clock.now());
         let debtor = store::debtor(&self.conn, debtor_id)?;
         let inputs = store::guard_inputs(&self.conn, debtor_id, at - Duration::days(9))?;
+        let (initial, notice) = store::validation_dates(&self.conn, debtor_id)?;
         let phones: Vec<&str> = inputs.phones.iter().map(String::as_str).collect();
         let (zones, zone_source) = candidate_zones(
             debtor.time_zone.as_deref(),
@@ -116,6 +117,8 @@ impl Desk {
             restrictions: inputs.restrictions.iter().filter_map(|(k, v)| Restriction::parse(k, v)).collect(),
             dialled_is_work: inputs.first_phone_is_work,
             nyc: crate::domain::compliance::zones::is_nyc(debtor.region.as_deref(), debtor.postal_code.as_deref()),
+            initial_communication: initial.map(|t| t.with_timezone(&primary).date_naive()),
+            validation_notice: notice.map(|t| t.with_timezone(&primary).date_naive()),
             // Consent: in a conversation of the last 7 days the debtor asked for a call today.
             consent_today: inputs.attempts.iter().any(|(when, _, code, follow)| {
                 code == "CB"

@@ -123,6 +123,7 @@ pub const OUTCOMES: &[Outcome] = &[
     o("CND", "Cease contact requested", C::Status, [false, false, false, false]),
     o("IN-RPC", "Inbound call, conversation", C::Inbound, [false, false, true, true]),
     o("SENT", "Sent (letter, email, text)", C::Attempt, [false, false, false, false]),
+    o("VN", "Validation notice sent", C::Attempt, [false, false, false, false]),
 ];
 
 pub fn outcome(code: &str) -> Option<&'static Outcome> {
@@ -185,9 +186,9 @@ impl ContactStatus {
 pub fn outcome_fits_channel(outcome: &Outcome, channel: Channel) -> bool {
     let phone_only = matches!(outcome.code, "NA" | "VM" | "LM" | "BZ" | "DC");
     match channel {
-        Channel::CallOut => outcome.code != "SENT" && outcome.code != "IN-RPC",
-        Channel::CallIn => !phone_only && outcome.code != "SENT",
-        Channel::Visit => !phone_only && outcome.code != "SENT" && outcome.code != "IN-RPC",
+        Channel::CallOut => !matches!(outcome.code, "SENT" | "VN" | "IN-RPC"),
+        Channel::CallIn => !phone_only && !matches!(outcome.code, "SENT" | "VN"),
+        Channel::Visit => !phone_only && !matches!(outcome.code, "SENT" | "VN" | "IN-RPC"),
         Channel::Email | Channel::Letter | Channel::Sms => !phone_only && outcome.code != "IN-RPC",
     }
 }

@@ -95,3 +95,21 @@ pub fn add_restriction(
     .execute(params![debtor_id, kind, value, source, instant(at)])?;
     Ok(conn.last_insert_rowid())
 }
+
+/// (first communication, first validation notice), when they happened.
+pub type ValidationDates = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// The first communication about the debt (a conversation, or a letter or email sent) and
+/// the first validation notice (outcome VN), as instants.
+pub fn validation_dates(conn: &Connection, debtor_id: i64) -> Result<ValidationDates> {
+    let first = |sql: &str| -> Result<Option<DateTime<Utc>>> {
+        let s: Option<String> = conn.prepare_cached(sql)?.query_row([debtor_id], |r| r.get(0))?;
+        Ok(s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok()).map(|t| t.with_timezone(&Utc)))
+    };
+    let initial = first(
+        "SELECT min(at) FROM attempt WHERE debtor_id = ?1
+         AND outcome IN ('RPC', 'RPC-NC', 'PTP', 'PLAN', 'RTP', 'DISP', 'CB', 'INC', 'IN-RPC', 'SENT', 'VN')",
+    )?;
+    let notice = first("SELECT min(at) FROM attempt WHERE debtor_id = ?1 AND outcome = 'VN'")?;
+    Ok((initial, notice))
+}

@@ -5,6 +5,7 @@
 
 pub mod frequency;
 pub mod statute;
+pub mod validation;
 pub mod window;
 pub mod zones;
 
@@ -47,6 +48,8 @@ pub struct Answer {
     pub profile: String,
     /// The statute of limitations of the oldest open debt.
     pub statute: Option<statute::Statute>,
+    /// The last day of the validation period, once the notice was provided (F-VAL).
+    pub validation_period_end: Option<chrono::NaiveDate>,
 }
 
 impl Answer {
@@ -146,6 +149,10 @@ pub struct ContactFacts {
     pub consent_today: bool,
     /// The debtor lives in New York City, whose rules also bind creditors (S-NYC).
     pub nyc: bool,
+    /// The debtor's local date of the first communication about the debt, if any.
+    pub initial_communication: Option<chrono::NaiveDate>,
+    /// When the validation notice was provided, if it was (outcome VN).
+    pub validation_notice: Option<chrono::NaiveDate>,
     /// What this creditor is owed by the debtor in all (California's $500,000 line).
     pub exposure: super::money::Money,
 }
@@ -332,6 +339,26 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
         }
     }
 
+    // F-VAL: a third party's validation notice is due within 5 days of the first communication;
+    // further demands wait for it. (Sending the notice itself is always allowed.)
+    let validation_period_end = f.validation_notice.map(validation::period_end);
+    if fdcpa
+        && f.validation_notice.is_none()
+        && f.channel != Channel::CallIn
+        && let Some(initial) = f.initial_communication
+    {
+        let due = validation::notice_due(initial);
+        let today_local = f.at.with_timezone(f.zones.first().unwrap_or(&Tz::America__New_York)).date_naive();
+        if today_local > due {
+            add(
+                "F-VAL",
+                if f.channel == Channel::Letter { Level::Warn } else { Level::Block },
+                format!("the validation notice was due by {due} (5 days after the first communication); send it first"),
+                None,
+            );
+        }
+    }
+
     // F-TBD: collecting a time-barred debt is lawful; suing or threatening suit is not.
     let today = f.at.with_timezone(f.zones.first().unwrap_or(&Tz::America__New_York)).date_naive();
     let statute = f.oldest_due.map(|due| statute::statute(f.state.as_deref(), p.consumer(), due, today));
@@ -364,6 +391,7 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
         zone_source: f.zone_source.clone(),
         profile: p.describe(),
         statute,
+        validation_period_end,
     }
 }
 
@@ -392,6 +420,8 @@ mod tests {
             dialled_is_work: false,
             consent_today: false,
             nyc: false,
+            initial_communication: None,
+            validation_notice: None,
         }
     }
 
@@ -444,6 +474,24 @@ mod tests {
         assert_eq!(check_contact(&f).level, Level::Block);
         f.channel = Channel::Email;
         assert_eq!(check_contact(&f).level, Level::Warn, "FL excludes email from its window");
+    }
+
+    #[test]
+    fn a_third_party_sends_the_validation_notice_before_further_demands() {
+        let mut f = facts("2026-11-23T17:00:00Z");
+        f.initial_communication = Some("2026-11-10".parse().unwrap());
+        let a = check_contact(&f);
+        assert_eq!((a.level, a.findings[0].rule), (Level::Block, "F-VAL"));
+        f.channel = Channel::Letter;
+        assert_eq!(check_contact(&f).level, Level::Warn, "the notice itself may go");
+        f.channel = Channel::CallOut;
+        f.validation_notice = Some("2026-11-12".parse().unwrap());
+        let a = check_contact(&f);
+        assert_eq!(a.level, Level::Allow);
+        assert_eq!(a.validation_period_end, Some("2026-12-19".parse().unwrap()));
+        f.profile = RuleProfile { purpose: Purpose::Commercial, role: Role::FirstParty };
+        f.validation_notice = None;
+        assert_eq!(check_contact(&f).level, Level::Allow, "a creditor's own commercial debt needs no notice");
     }
 
     #[test]
