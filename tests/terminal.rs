@@ -33,81 +33,107 @@ impl Screen {
     }
 }
 
-#[test]
-fn find_a_debtor_log_a_call_and_quit_in_a_real_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("book.db");
-    let bin = env!("CARGO_BIN_EXE_dun");
-    let status = std::process::Command::new(bin)
-        .args(["demo", "--debtors", "120", "--db"])
-        .arg(&db)
+/// The real binary in a 80×24 pseudo-terminal, its output pumped into a terminal
+/// emulator on another thread.
+struct Session {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    keys: Box<dyn Write + Send>,
+    screen: Screen,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    pump: std::thread::JoinHandle<()>,
+}
+
+impl Session {
+    fn start(db: &std::path::Path, config: &std::path::Path, env: &[(&str, &str)]) -> Session {
+        let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dun"));
+        cmd.arg("--db");
+        cmd.arg(db);
+        cmd.env("DUN_CONFIG_DIR", config);
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let keys = pty.master.take_writer().unwrap();
+        let screen = Screen {
+            parser: Arc::new(Mutex::new(vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0))),
+            raw: Arc::default(),
+        };
+        let (parser, raw) = (screen.parser.clone(), screen.raw.clone());
+        let pump = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                parser.lock().unwrap().process(&buf[..n]);
+                raw.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Session { child, keys, screen, master: pty.master, pump }
+    }
+
+    fn type_keys(&mut self, s: &str) {
+        self.keys.write_all(s.as_bytes()).unwrap();
+        self.keys.flush().unwrap();
+    }
+
+    /// Wait for the process to exit successfully; the screen and raw output stay readable.
+    fn finish(mut self) -> Screen {
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "dun exited with {status:?}");
+        drop(self.master);
+        let _ = self.pump.join();
+        self.screen
+    }
+}
+
+fn demo_book(db: &std::path::Path, debtors: &str) {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_dun"))
+        .args(["demo", "--debtors", debtors, "--db"])
+        .arg(db)
         .env("DUN_TODAY", "2026-11-22")
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+#[test]
+fn find_a_debtor_log_a_call_and_quit_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    demo_book(&db, "120");
     let name: String = {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.query_row("SELECT name FROM debtor WHERE id = 17", [], |r| r.get(0)).unwrap()
     };
-
-    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-    let mut cmd = CommandBuilder::new(bin);
-    cmd.arg("--db");
-    cmd.arg(&db);
-    cmd.env("DUN_TODAY", "2026-11-22");
-    cmd.env("DUN_CONFIG_DIR", dir.path().join("config"));
-    cmd.env("TERM", "xterm-256color");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let mut keys = pty.master.take_writer().unwrap();
-    let screen = Screen {
-        parser: Arc::new(Mutex::new(vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0))),
-        raw: Arc::default(),
-    };
-    let (parser, raw) = (screen.parser.clone(), screen.raw.clone());
-    let pump = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            parser.lock().unwrap().process(&buf[..n]);
-            raw.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let mut type_keys = |s: &str| {
-        keys.write_all(s.as_bytes()).unwrap();
-        keys.flush().unwrap();
-    };
-
-    screen.wait_for("Worklist");
-    screen.wait_for("accounts");
+    let mut s = Session::start(&db, &dir.path().join("config"), &[("DUN_TODAY", "2026-11-22")]);
+    s.screen.wait_for("Worklist");
+    s.screen.wait_for("accounts");
     // Filter by the debtor's name, open the account, log a call.
-    type_keys("/");
-    type_keys(&name);
-    screen.wait_for("1 match");
-    type_keys("\r");
-    type_keys("\r");
-    screen.wait_for("Invoices (");
-    type_keys("c");
-    screen.wait_for("Log contact");
-    type_keys("\tRPC\tpty note\t+2");
-    screen.wait_for("pty note");
-    type_keys("\r");
-    let shown = screen.wait_for("Logged Call (outbound)");
+    s.type_keys("/");
+    s.type_keys(&name);
+    s.screen.wait_for("1 match");
+    s.type_keys("\r");
+    s.type_keys("\r");
+    s.screen.wait_for("Invoices (");
+    s.type_keys("c");
+    s.screen.wait_for("Log contact");
+    s.type_keys("\tRPC\tpty note\t+2");
+    s.screen.wait_for("pty note");
+    s.type_keys("\r");
+    let shown = s.screen.wait_for("Logged Call (outbound)");
     assert!(shown.contains(&name), "{shown}");
-    type_keys("\t");
-    screen.wait_for("pty note");
+    s.type_keys("\t");
+    s.screen.wait_for("pty note");
     // Back to the worklist, then quit.
-    type_keys("q");
-    screen.wait_for("Enter open");
-    type_keys("q");
-
-    let exit = child.wait().unwrap();
-    assert!(exit.success(), "dun exited with {exit:?}");
-    drop(pty.master);
-    let _ = pump.join();
+    s.type_keys("q");
+    s.screen.wait_for("Enter open");
+    s.type_keys("q");
+    let screen = s.finish();
     let raw = String::from_utf8_lossy(&screen.raw.lock().unwrap()).to_string();
     assert!(raw.contains("\x1b[?1049h"), "the desk entered the alternate screen");
     assert!(raw.contains("\x1b[?1049l"), "the alternate screen was left on quit");
@@ -133,14 +159,7 @@ fn find_a_debtor_log_a_call_and_quit_in_a_real_terminal() {
 fn a_block_shows_before_dialling_and_an_override_is_audited() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("book.db");
-    let bin = env!("CARGO_BIN_EXE_dun");
-    let status = std::process::Command::new(bin)
-        .args(["demo", "--debtors", "40", "--db"])
-        .arg(&db)
-        .env("DUN_TODAY", "2026-11-22")
-        .status()
-        .unwrap();
-    assert!(status.success());
+    demo_book(&db, "40");
     let (id, name): (i64, String) = {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.query_row(
@@ -151,60 +170,30 @@ fn a_block_shows_before_dialling_and_an_override_is_audited() {
         )
         .unwrap()
     };
-    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-    let mut cmd = CommandBuilder::new(bin);
-    cmd.arg("--db");
-    cmd.arg(&db);
-    cmd.env("DUN_TODAY", "2026-11-22");
-    cmd.env("DUN_NOW", "2026-11-22T12:30:00Z"); // 07:30 in New York
-    cmd.env("DUN_CONFIG_DIR", dir.path().join("config"));
-    cmd.env("TERM", "xterm-256color");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let mut keys = pty.master.take_writer().unwrap();
-    let screen = Screen {
-        parser: Arc::new(Mutex::new(vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0))),
-        raw: Arc::default(),
-    };
-    let (parser, raw) = (screen.parser.clone(), screen.raw.clone());
-    let pump = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            parser.lock().unwrap().process(&buf[..n]);
-            raw.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let mut type_keys = |s: &str| {
-        keys.write_all(s.as_bytes()).unwrap();
-        keys.flush().unwrap();
-    };
-    screen.wait_for("accounts");
-    type_keys("/");
-    type_keys(&name);
-    screen.wait_for("1 match");
-    type_keys("\r\r");
-    let header = screen.wait_for("Call now: BLOCK");
+    // 07:30 in New York.
+    let env = [("DUN_TODAY", "2026-11-22"), ("DUN_NOW", "2026-11-22T12:30:00Z")];
+    let mut s = Session::start(&db, &dir.path().join("config"), &env);
+    s.screen.wait_for("accounts");
+    s.type_keys("/");
+    s.type_keys(&name);
+    s.screen.wait_for("1 match");
+    s.type_keys("\r\r");
+    let header = s.screen.wait_for("Call now: BLOCK");
     assert!(header.contains("F-TIME"), "{header}");
-    type_keys("c");
-    screen.wait_for("Log contact");
-    type_keys("\r");
-    let refused = screen.wait_for("blocked by");
+    s.type_keys("c");
+    s.screen.wait_for("Log contact");
+    s.type_keys("\r");
+    let refused = s.screen.wait_for("blocked by");
     assert!(refused.contains("F-TIME"), "{refused}");
     // Channel → Outcome → Note → Follow-up → Promise $ → Promise by → Override.
-    type_keys("\t\t\t\t\t\tasked for an early call");
-    screen.wait_for("asked for an early call");
-    type_keys("\r");
-    screen.wait_for("Logged Call (outbound)");
-    type_keys("q");
-    screen.wait_for("Enter open");
-    type_keys("q");
-    assert!(child.wait().unwrap().success());
-    drop(pty.master);
-    let _ = pump.join();
+    s.type_keys("\t\t\t\t\t\tasked for an early call");
+    s.screen.wait_for("asked for an early call");
+    s.type_keys("\r");
+    s.screen.wait_for("Logged Call (outbound)");
+    s.type_keys("q");
+    s.screen.wait_for("Enter open");
+    s.type_keys("q");
+    s.finish();
 
     let conn = rusqlite::Connection::open(&db).unwrap();
     let reason: String = conn
