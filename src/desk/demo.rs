@@ -261,7 +261,9 @@ mod tests {
             ) > 0
         );
         for status in ["pending", "kept", "broken"] {
-            assert!(count(&format!("SELECT count(*) FROM promise WHERE status = '{status}'")) > 0, "{status}");
+            let n: i64 =
+                conn.query_row("SELECT count(*) FROM promise WHERE status = ?1", [status], |r| r.get(0)).unwrap();
+            assert!(n > 0, "{status}");
         }
         assert!(count("SELECT count(*) FROM plan") > 0);
         assert!(count("SELECT count(*) FROM dispute") > 0);

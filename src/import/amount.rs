@@ -1,4 +1,4 @@
-//! Amounts as accounting exports print them, to exact cents. Never through f64.
+//! Amounts as accounting exports print them, to exact cents, never through floating point.
 //!
 //! `1,234.56` `"$1,234.56"` `-$200.00` `(1,234.56)` `150,00-` `1.234,56` `1'234.56`
 //! `1 234,56` (space, NBSP or narrow NBSP thousands). A blank cell is *unknown*, not zero.

@@ -32,7 +32,7 @@ pub fn purge_candidates(conn: &Connection, before: NaiveDate) -> Result<Vec<(i64
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Replace what identifies a person with a placeholder, in one debtor's records.
+/// Replace what identifies a person ("Purged #id", "(purged)") in one debtor's records.
 pub fn anonymise_debtor(conn: &Connection, debtor_id: i64, at: DateTime<Utc>) -> Result<()> {
     let when = instant(at);
     conn.execute(
