@@ -56,17 +56,23 @@ fn debtor_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Debtor> {
         time_zone: r.get(6)?,
         currency: r.get(7)?,
         status: r.get(8)?,
-        flags: DebtorFlags {
-            cease_contact: r.get(9)?,
-            attorney: r.get(10)?,
-            bankruptcy: r.get(11)?,
-            deceased: r.get(12)?,
-            do_not_call: r.get(13)?,
-            email_opt_out: r.get(14)?,
-        },
+        flags: flags_at(r, 9)?,
         debt_purpose: r.get(15)?,
         collector_role: r.get(16)?,
         natural_person: r.get(17)?,
+    })
+}
+
+/// The six standing flags, read from consecutive columns starting at `first`
+/// (cease_contact, attorney, bankruptcy, deceased, do_not_call, email_opt_out).
+pub(super) fn flags_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<DebtorFlags> {
+    Ok(DebtorFlags {
+        cease_contact: r.get(first)?,
+        attorney: r.get(first + 1)?,
+        bankruptcy: r.get(first + 2)?,
+        deceased: r.get(first + 3)?,
+        do_not_call: r.get(first + 4)?,
+        email_opt_out: r.get(first + 5)?,
     })
 }
 

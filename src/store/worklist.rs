@@ -122,14 +122,7 @@ fn side_facts(conn: &Connection, today: NaiveDate) -> Result<SideFacts> {
             currency: r.get(3)?,
             active: r.get(4)?,
             last_contact_on: touched.and_then(|s| s.get(..10)).and_then(parse_iso_date),
-            flags: DebtorFlags {
-                cease_contact: r.get(6)?,
-                attorney: r.get(7)?,
-                bankruptcy: r.get(8)?,
-                deceased: r.get(9)?,
-                do_not_call: r.get(10)?,
-                email_opt_out: r.get(11)?,
-            },
+            flags: super::debtors::flags_at(r, 6)?,
         });
     }
     drop(rows);
