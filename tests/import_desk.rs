@@ -148,4 +148,17 @@ fn an_older_export_than_the_last_one_is_flagged() {
     import(&mut desk, "qbo_ar_aging_detail_next.csv", ImportOptions::default());
     let report = import(&mut desk, "qbo_ar_aging_detail.csv", ImportOptions { dry_run: true, ..Default::default() });
     assert!(report.warnings[0].reason.contains("looks older than the last"), "{:?}", report.warnings);
+    let report = import(&mut desk, "qbo_ar_aging_detail.csv", ImportOptions::default());
+    assert!(!report.committed && report.held_back.as_deref().unwrap_or("").contains("--force"));
+    let report = import(&mut desk, "qbo_ar_aging_detail.csv", ImportOptions { force: true, ..Default::default() });
+    assert!(report.committed);
+}
+
+#[test]
+fn an_open_items_report_never_closes_what_another_ledger_brought_in() {
+    let mut desk = demo_desk(0);
+    import(&mut desk, "xero_invoices.csv", ImportOptions::default());
+    let report = import(&mut desk, "qbo_ar_aging_detail.csv", ImportOptions::default());
+    assert!(report.plan.vanished.is_empty(), "{:?}", report.plan.vanished);
+    assert_eq!(count(&desk, "SELECT count(*) FROM payment WHERE kind = 'ledger'"), 0);
 }

@@ -147,6 +147,9 @@ pub enum Command {
         /// Import the valid rows of a file that has rejected rows (the rejects are kept with the batch)
         #[arg(long)]
         skip_invalid: bool,
+        /// Import an export older than the last one of its format (it would undo newer changes)
+        #[arg(long)]
+        force: bool,
         #[arg(long)]
         json: bool,
     },

@@ -169,8 +169,8 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let saved = desk.add_note(NewNote { debtor_id, body: text })?;
             print_saved(out, &saved, json)?;
         }
-        Command::Import { files, format, dry_run, skip_invalid, json } => {
-            let opts = crate::desk::ImportOptions { format, dry_run, skip_invalid };
+        Command::Import { files, format, dry_run, skip_invalid, force, json } => {
+            let opts = crate::desk::ImportOptions { format, dry_run, skip_invalid, force };
             import::run(ctx, &files, &opts, json, out)?;
         }
         Command::Formats { json } => import::formats(ctx, json, out)?,

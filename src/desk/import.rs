@@ -22,6 +22,8 @@ pub struct ImportOptions {
     pub format: Option<String>,
     pub dry_run: bool,
     pub skip_invalid: bool,
+    /// Import an export older than the last one of its format anyway.
+    pub force: bool,
 }
 
 /// What reading a file found and what importing it did (or would do).
@@ -72,7 +74,14 @@ impl Desk {
         let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
         let existing = store::existing_for_import(&self.conn)?;
         let plan = match profile.kind {
-            ProfileKind::Invoices => reconcile::plan(&parsed.invoices, &existing, profile.lists_all_open),
+            ProfileKind::Invoices => {
+                // Only what the same accounting product brought in can vanish from its report.
+                let source_of = |name: &str| profiles.iter().find(|p| p.name == name).map(|p| p.source.clone());
+                let same_source = |name: &str| {
+                    name == profile.name || source_of(name).is_some_and(|s| !s.is_empty() && s == profile.source)
+                };
+                reconcile::plan(&parsed.invoices, &existing, profile.lists_all_open, &same_source)
+            }
             ProfileKind::Contacts => {
                 let held = store::contact_keys(&self.conn)?;
                 reconcile::plan_contacts(&parsed.contacts, &existing, &held, store::contact_key)
@@ -81,10 +90,12 @@ impl Desk {
         let mut report = report_of(file, &sha256, &parsed, plan);
         report.currency = self.config.currency.clone();
         // An older export than the last one of its kind would undo newer changes.
+        let mut older = false;
         if let (Some(newest), Some(previous)) =
             (newest_date(&parsed), store::last_newest_date(&self.conn, &parsed.format)?)
             && newest < previous
         {
+            older = true;
             report.warnings.insert(
                 0,
                 Issue {
@@ -112,6 +123,12 @@ impl Desk {
         }
         if report.plan.changes() == 0 {
             report.held_back = Some("nothing changed: the book already matches this file".into());
+            return Ok(report);
+        }
+        if older && !opts.force {
+            report.held_back = Some(
+                "nothing was imported: this export is older than the last one (import it anyway with --force)".into(),
+            );
             return Ok(report);
         }
         let batch = self.write(|tx, clock, config| commit(tx, clock, config, &parsed, &report))?;

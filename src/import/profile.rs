@@ -122,6 +122,9 @@ pub struct Profile {
     /// What this export cannot tell, shown on every import of it.
     #[serde(default)]
     pub caveat: Option<String>,
+    /// The currency of amounts the file does not label (else the book's).
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 /// The fields a profile may map.

@@ -130,10 +130,8 @@ fn is_grand_total(r: &Record) -> bool {
 /// customer called "Totally Fresh Produce" is never a total).
 fn subtotal_label<'a>(c0: &'a str, open_groups: &[String]) -> Option<&'a str> {
     let c0 = c0.trim();
-    if let Some(rest) = c0.strip_prefix("Total for ").or_else(|| c0.strip_prefix("Total - ")) {
-        return Some(rest);
-    }
-    let rest = c0.strip_prefix("Total ")?;
+    let rest =
+        c0.strip_prefix("Total for ").or_else(|| c0.strip_prefix("Total - ")).or_else(|| c0.strip_prefix("Total "))?;
     let base = rest.trim_end_matches(" with sub-customers").trim_end_matches(" with sub-items");
     open_groups.iter().any(|g| g == base).then_some(rest)
 }
@@ -403,7 +401,13 @@ fn detail_line(
                 .flatten()
                 .filter(|_| v.len() >= 10 && v.as_bytes()[4] == b'-')
                 .map(Some)
-                .ok_or_else(|| error(line, Some(column_name(p, field)), format!("'{v}': day/month order unknown"))),
+                .ok_or_else(|| {
+                    error(
+                        line,
+                        Some(column_name(p, field)),
+                        format!("'{v}': day/month order unknown (set date_order in the {} profile)", p.name),
+                    )
+                }),
         }
     };
     let mut amount = amount_of("amount")?;
@@ -440,7 +444,7 @@ fn detail_line(
         due,
         amount,
         balance,
-        currency: c.get("currency").map(|s| s.to_uppercase()),
+        currency: c.get("currency").map(|s| s.to_uppercase()).or_else(|| p.currency.clone()),
         status,
     }))
 }
@@ -612,6 +616,10 @@ mod tests {
         assert_eq!(subtotal_label("Totally Fresh Produce", &groups), None);
         assert_eq!(subtotal_label("Total Quality Logistics", &groups), None);
         assert_eq!(subtotal_label("Total 3000", &["3000".to_string()]), Some("3000"));
+        // A customer called "Total for Kids Inc" opens a group; only its own total closes it.
+        assert_eq!(subtotal_label("Total for Kids Inc", &groups), None);
+        let kids = vec!["Total for Kids Inc".to_string()];
+        assert_eq!(subtotal_label("Total for Total for Kids Inc", &kids), Some("Total for Kids Inc"));
         assert!(is_footer(" Tuesday, April 07, 2026 09:14 AM GMT-05:00"));
         assert!(is_footer("Accrual Basis Wednesday, April 08, 2026 10:00 AM GMT-05:00"));
         assert!(!is_footer("Brightwater Plumbing, LLC"));

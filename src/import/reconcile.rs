@@ -22,8 +22,8 @@ pub struct ExistingInvoice {
     pub original: Money,
     pub due: NaiveDate,
     pub open: bool,
-    /// Was it brought in by an import (only those can vanish from a later one)?
-    pub imported: bool,
+    /// The format of the import that last saw it (only those can vanish from a later one).
+    pub imported_by: Option<String>,
 }
 
 /// What the book holds that an import is reconciled against.
@@ -94,9 +94,15 @@ fn key(debtor: i64, kind: ItemKind, number: &str) -> (i64, ItemKind, String) {
     (debtor, kind, number.to_string())
 }
 
-/// Reconcile `rows` (one export) against the book. `lists_all_open`: the export is an
+/// Reconcile `rows` (one export) against the book. `same_source`: whether an invoice last
+/// seen by the named format comes from the same ledger as this export. `lists_all_open`: the export is an
 /// aging or open-items report, so an open imported invoice missing from it has vanished.
-pub fn plan(rows: &[LedgerRow], existing: &Existing, lists_all_open: bool) -> ImportPlan {
+pub fn plan(
+    rows: &[LedgerRow],
+    existing: &Existing,
+    lists_all_open: bool,
+    same_source: &dyn Fn(&str) -> bool,
+) -> ImportPlan {
     let mut plan = ImportPlan::default();
     let index: HashMap<(i64, ItemKind, String), &ExistingInvoice> =
         existing.invoices.iter().map(|i| (key(i.debtor_id, i.kind, &i.number), i)).collect();
@@ -155,7 +161,8 @@ pub fn plan(rows: &[LedgerRow], existing: &Existing, lists_all_open: bool) -> Im
     }
     if lists_all_open {
         for inv in &existing.invoices {
-            if inv.open && inv.imported && inv.balance != Money::ZERO && !seen_invoices.contains(&inv.id) {
+            let ours = inv.imported_by.as_deref().is_some_and(same_source);
+            if inv.open && ours && inv.balance != Money::ZERO && !seen_invoices.contains(&inv.id) {
                 plan.vanished.push(BalanceChange {
                     customer: existing.names.get(&inv.debtor_id).cloned().unwrap_or_default(),
                     number: inv.number.clone(),
@@ -262,7 +269,7 @@ mod tests {
             original: Money(1000),
             due: "2026-01-31".parse().unwrap(),
             open: true,
-            imported: true,
+            imported_by: Some("qbo-ar-aging-detail".into()),
         };
         Existing {
             by_name: [("acme".to_string(), 1)].into(),
@@ -281,7 +288,7 @@ mod tests {
             row(4, "Acme", "1003", 500),
             row(5, "Acme", "1004", 200),
         ];
-        let plan = plan(&rows, &book(), true);
+        let plan = plan(&rows, &book(), true, &|_| true);
         assert_eq!(plan.changes(), 0);
         assert_eq!(plan.unchanged, 4);
     }
@@ -296,7 +303,7 @@ mod tests {
             row(6, "Brand New Co", "9", 75), // new customer
             row(7, "Brand New Co", "9", 75), // duplicate
         ];
-        let plan = plan(&rows, &book(), true);
+        let plan = plan(&rows, &book(), true, &|_| true);
         assert_eq!(plan.changed_balances.len(), 1);
         assert_eq!(plan.changed_balances[0].after, Money(300));
         assert_eq!(plan.paid_in_ledger.len(), 1);
@@ -307,8 +314,14 @@ mod tests {
     }
 
     #[test]
+    fn nothing_vanishes_that_another_ledger_brought_in() {
+        let plan = plan(&[row(2, "Acme", "1001", 1000)], &book(), true, &|format| format == "xero-invoices");
+        assert!(plan.vanished.is_empty());
+    }
+
+    #[test]
     fn nothing_vanishes_from_an_export_that_does_not_list_every_open_item() {
-        let plan = plan(&[row(2, "Acme", "1001", 1000)], &book(), false);
+        let plan = plan(&[row(2, "Acme", "1001", 1000)], &book(), false, &|_| true);
         assert!(plan.vanished.is_empty());
     }
 }

@@ -45,8 +45,8 @@ pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
     }
     drop(rows);
     let mut stmt = conn.prepare(
-        "SELECT id, debtor_id, number, kind, balance_cents, original_cents, due_on, status = 'open', last_import_id IS NOT NULL
-         FROM invoice",
+        "SELECT i.id, i.debtor_id, i.number, i.kind, i.balance_cents, i.original_cents, i.due_on, i.status = 'open', b.profile
+         FROM invoice i LEFT JOIN import_batch b ON b.id = i.last_import_id",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -59,7 +59,7 @@ pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
             original: Money(r.get(5)?),
             due: parse_date_ref(r, 6)?,
             open: r.get(7)?,
-            imported: r.get(8)?,
+            imported_by: r.get(8)?,
         });
     }
     Ok(existing)

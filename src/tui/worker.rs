@@ -143,12 +143,13 @@ pub fn handle(
             .map_err(text),
         Request::ImportPreview { path, format } => {
             let bytes = read_export(&path)?;
-            let opts = ImportOptions { format, dry_run: true, skip_invalid: false };
+            let opts = ImportOptions { format, dry_run: true, skip_invalid: false, force: false };
             desk.import_file(&path, &bytes, profiles, &opts).map(|r| Response::ImportPreview(Box::new(r))).map_err(text)
         }
         Request::ImportCommit { path, format, sha256, skip_invalid } => {
             let bytes = read_export(&path)?;
-            let opts = ImportOptions { format, dry_run: false, skip_invalid };
+            // The collector saw the preview, older-export warning included, and said yes.
+            let opts = ImportOptions { format, dry_run: false, skip_invalid, force: true };
             let preview = desk.import_file(&path, &bytes, profiles, &ImportOptions { dry_run: true, ..opts.clone() });
             if preview.as_ref().is_ok_and(|p| p.sha256 != sha256) {
                 return Err(format!("{path} changed since the preview; nothing was imported. Preview it again."));
