@@ -18,6 +18,17 @@ impl Desk {
             return Err(DeskError::invalid("date", format!("{due_on} is in the past")));
         }
         let debtor = store::debtor(&self.conn, debtor_id)?;
+        let open: Money = store::open_items(&self.conn, debtor_id)?.iter().map(|i| i.balance).sum();
+        if amount > open {
+            return Err(DeskError::invalid(
+                "amount",
+                format!(
+                    "{} is more than the open balance {}",
+                    amount.display(&debtor.currency),
+                    open.display(&debtor.currency)
+                ),
+            ));
+        }
         self.write(|tx, clock, config| {
             let now = clock.now();
             let id = store::insert_promise(
@@ -59,6 +70,8 @@ impl Desk {
         }
         let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
         let what = if what.trim().is_empty() { "follow up" } else { what.trim() };
+        // One next step per account: a new follow-up replaces the open one, and says so.
+        let replaced = store::open_follow_ups(&self.conn, debtor_id)?;
         self.write(|tx, clock, config| {
             let now = clock.now();
             let id = store::schedule_follow_up(tx, debtor_id, due_on, what, None, now)?;
@@ -72,7 +85,15 @@ impl Desk {
                 id,
                 json!({"due_on": due_on}),
             )?;
-            Ok(Saved { debtor_id, id, message: format!("Follow-up on {due_on}: {what}") })
+            let replaced = if replaced.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (replaces {})",
+                    replaced.iter().map(|f| format!("{} {}", f.due_on, f.what)).collect::<Vec<_>>().join(", ")
+                )
+            };
+            Ok(Saved { debtor_id, id, message: format!("Follow-up on {due_on}: {what}{replaced}") })
         })
     }
 
@@ -94,6 +115,10 @@ impl Desk {
                     .id,
             ),
         };
+        let open = store::disputes_of(&self.conn, debtor_id)?;
+        if open.iter().any(|d| d.status == "open" && d.invoice_id == invoice_id) {
+            return Err(DeskError::invalid("dispute", "this is already in dispute"));
+        }
         let today = self.today();
         self.write(|tx, clock, config| {
             let now = clock.now();

@@ -149,7 +149,9 @@ impl Desk {
                 "ATTY" => Some("attorney"),
                 "BK" => Some("bankruptcy"),
                 "DEC" => Some("deceased"),
-                "CND" => Some("cease_contact"),
+                // Only a written request to stop is F-CEASE; said on a call it stops that medium.
+                "CND" if matches!(input.channel, Channel::Letter | Channel::Email) => Some("cease_contact"),
+                "CND" => Some("do_not_call"),
                 _ => None,
             } {
                 store::set_debtor_flag(tx, debtor_id, flag, now)?;
@@ -178,10 +180,17 @@ impl Desk {
                 }
                 None => String::new(),
             };
+            let warned: Vec<String> = answer
+                .iter()
+                .flat_map(|a| a.findings.iter())
+                .filter(|x| x.level == crate::domain::compliance::Level::Warn)
+                .map(|x| format!("{}: {}", x.rule, x.message))
+                .collect();
+            let warned = if warned.is_empty() { String::new() } else { format!(" (warning: {})", warned.join("; ")) };
             Ok(Saved {
                 debtor_id,
                 id: attempt_id,
-                message: format!("Logged {}: {}{promised}{follow}", input.channel.label(), code.label),
+                message: format!("Logged {}: {}{promised}{follow}{warned}", input.channel.label(), code.label),
             })
         })
     }

@@ -96,7 +96,8 @@ impl Desk {
             })
             .collect();
         let today = at.with_timezone(&primary).date_naive();
-        let holds = store::active_holds(&self.conn, debtor_id, today)?.into_iter().map(|h| h.reason).collect();
+        let holds =
+            store::active_holds(&self.conn, debtor_id, today)?.into_iter().map(|h| (h.reason, h.ends_on)).collect();
         let defaults = &self.config.compliance;
         let open = store::open_items(&self.conn, debtor_id)?;
         let facts = ContactFacts {
@@ -113,7 +114,9 @@ impl Desk {
             calls,
             window: CallWindow { buffer_minutes: defaults.last_dial_buffer_minutes, ..CallWindow::default() },
             oldest_due: open.iter().map(|i| i.due_on).min(),
-            natural_person: debtor.natural_person.unwrap_or(debtor.kind == crate::domain::DebtorKind::Person),
+            // Unknown counts as yes: the strict reading (D-PROFILE-1).
+            natural_person: debtor.natural_person.unwrap_or(true),
+            natural_person_known: debtor.natural_person.is_some() || debtor.kind == crate::domain::DebtorKind::Person,
             restrictions: inputs.restrictions.iter().filter_map(|(k, v)| Restriction::parse(k, v)).collect(),
             dialled_is_work: inputs.first_phone_is_work,
             nyc: crate::domain::compliance::zones::is_nyc(debtor.region.as_deref(), debtor.postal_code.as_deref()),

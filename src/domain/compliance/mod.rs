@@ -132,7 +132,8 @@ pub struct ContactFacts {
     pub fully_disputed: bool,
     pub some_disputed: bool,
     /// Active holds in words.
-    pub holds: Vec<String>,
+    /// Active holds: reason and the last day they run, if they end.
+    pub holds: Vec<(String, Option<chrono::NaiveDate>)>,
     /// Past calls on the debtor's local calendar (for the frequency rules).
     pub calls: Vec<PastCall>,
     pub window: CallWindow,
@@ -140,6 +141,8 @@ pub struct ContactFacts {
     pub oldest_due: Option<chrono::NaiveDate>,
     /// A natural person owes or guarantees the debt (sole trader, personal guarantee).
     pub natural_person: bool,
+    /// Whether that fact is on record (else it was assumed, the strict way).
+    pub natural_person_known: bool,
     /// Times, days and places the debtor said are inconvenient (F-TIME-3, F-WORK).
     pub restrictions: Vec<Restriction>,
     /// The number a call would go to is a work number.
@@ -184,12 +187,47 @@ impl Restriction {
     }
 }
 
+/// `t` inside [from, to), where a window with `from` after `to` runs across midnight.
+fn in_window(t: chrono::NaiveTime, from: chrono::NaiveTime, to: chrono::NaiveTime) -> bool {
+    if from <= to { t >= from && t < to } else { t >= from || t < to }
+}
+
 /// Binding strength: the law (block) or good practice (warn).
 fn by_law(required: bool) -> Level {
     if required { Level::Block } else { Level::Warn }
 }
 
+/// The answer for `f.at`, and when every block lifts: the latest end of the blocks,
+/// checked again at that moment (a later rule may block then), a few times over.
 pub fn check_contact(f: &ContactFacts) -> Answer {
+    let mut answer = answer_at(f);
+    let mut probe = f.clone();
+    let mut current = answer.clone();
+    answer.next_allowed = None;
+    for _ in 0..16 {
+        let blocks: Vec<&Finding> = current.findings.iter().filter(|x| x.level == Level::Block).collect();
+        if blocks.is_empty() {
+            if probe.at != f.at {
+                answer.next_allowed = Some(probe.at);
+            }
+            break;
+        }
+        let Some(latest) =
+            blocks.iter().map(|b| b.allowed_from).collect::<Option<Vec<_>>>().and_then(|v| v.into_iter().max())
+        else {
+            break; // a block with no end (bankruptcy, cease, a notice not sent): no date to give
+        };
+        probe.at = match window::check_window(latest, &f.zones, &f.window) {
+            WindowVerdict::Outside { next_open: Some(open) } => open,
+            _ => latest,
+        }
+        .max(probe.at + chrono::Duration::minutes(1));
+        current = answer_at(&probe);
+    }
+    answer
+}
+
+fn answer_at(f: &ContactFacts) -> Answer {
     let mut out: Vec<Finding> = Vec::new();
     let mut add = |rule, level, message: String, allowed_from| out.push(Finding { rule, level, message, allowed_from });
     let p = &f.profile;
@@ -247,8 +285,13 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
     } else if f.some_disputed {
         add("F-DISP", Level::Warn, "part of the balance is disputed: do not collect that part".into(), None);
     }
-    for hold in &f.holds {
-        add("D-HOLD", Level::Block, format!("on hold: {hold}"), None);
+    for (hold, ends) in &f.holds {
+        let zone = f.zones.first().copied().unwrap_or(Tz::America__New_York);
+        let lifts = ends
+            .and_then(|e| e.succ_opt())
+            .and_then(|d| d.and_time(f.window.opens).and_local_timezone(zone).earliest())
+            .map(|t| t.with_timezone(&Utc));
+        add("D-HOLD", Level::Block, format!("on hold: {hold}"), lifts);
     }
     if timed && f.channel != Channel::Letter {
         match window::check_window(f.at, &f.zones, &f.window) {
@@ -270,13 +313,14 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
         let local = f.at.with_timezone(&zone);
         for r in &f.restrictions {
             match *r {
-                Restriction::Time { from, to } if local.time() >= from && local.time() < to => {
-                    let end = local
-                        .date_naive()
-                        .and_time(to)
-                        .and_local_timezone(zone)
-                        .earliest()
-                        .map(|t| t.with_timezone(&Utc));
+                Restriction::Time { from, to } if in_window(local.time(), from, to) => {
+                    // A window across midnight that started this evening ends tomorrow.
+                    let end_day = if from > to && local.time() >= from {
+                        local.date_naive().succ_opt().unwrap_or(local.date_naive())
+                    } else {
+                        local.date_naive()
+                    };
+                    let end = end_day.and_time(to).and_local_timezone(zone).earliest().map(|t| t.with_timezone(&Utc));
                     add(
                         "F-TIME-3",
                         by_law(fdcpa || ca_or_fl),
@@ -306,13 +350,16 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
             }
         }
     }
-    if is_call && !f.consent_today {
+    if matches!(f.channel, Channel::CallOut | Channel::Sms) && !f.consent_today {
         let zone = f.zones.first().copied().unwrap_or(Tz::America__New_York);
         let today = f.at.with_timezone(&zone).date_naive();
         let start_of = |d: chrono::NaiveDate| {
             d.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(zone).earliest()).map(|t| t.with_timezone(&Utc))
         };
-        if let Some(b) = frequency::seven_in_seven(&f.calls, today) {
+        // Reg F's presumptions count telephone calls; Massachusetts counts calls and texts.
+        if f.channel == Channel::CallOut
+            && let Some(b) = frequency::seven_in_seven(&f.calls, today)
+        {
             let from = start_of(b.allowed_on).map(|t| t.max(f.at));
             add(b.rule, by_law(fdcpa), b.message, from);
         }
@@ -372,24 +419,17 @@ pub fn check_contact(f: &ContactFacts) -> Answer {
     }
 
     let level = out.iter().map(|x| x.level).max().unwrap_or(Level::Allow);
-    let blocks: Vec<&Finding> = out.iter().filter(|x| x.level == Level::Block).collect();
-    // Lifted when every block has an end: the latest of their ends, re-checked for the window.
-    let next_allowed = if blocks.is_empty() || blocks.iter().any(|b| b.allowed_from.is_none()) {
-        None
-    } else {
-        let latest = blocks.iter().filter_map(|b| b.allowed_from).max();
-        latest.map(|t| match window::check_window(t, &f.zones, &f.window) {
-            WindowVerdict::Outside { next_open: Some(open) } => open,
-            _ => t,
-        })
-    };
+    let mut profile = p.describe();
+    if !f.natural_person_known && p.purpose != Purpose::Consumer {
+        profile.push_str(", natural person unknown (treated as one)");
+    }
     Answer {
         level,
         findings: out,
-        next_allowed,
+        next_allowed: None,
         zones: f.zones.iter().map(|z| z.name().to_string()).collect(),
         zone_source: f.zone_source.clone(),
-        profile: p.describe(),
+        profile,
         statute,
         validation_period_end,
     }
@@ -415,6 +455,7 @@ mod tests {
             window: CallWindow::default(),
             oldest_due: None,
             natural_person: false,
+            natural_person_known: true,
             exposure: crate::domain::Money::ZERO,
             restrictions: vec![],
             dialled_is_work: false,
@@ -501,6 +542,39 @@ mod tests {
         assert_eq!(check_contact(&f).level, Level::Warn, "upstate: good practice for a creditor");
         f.nyc = true;
         assert_eq!(check_contact(&f).level, Level::Block);
+    }
+
+    #[test]
+    fn a_window_across_midnight_and_the_next_allowed_time_skips_later_blocks() {
+        let mut f = facts("2026-11-24T01:30:00Z"); // Mon 20:30 in New York
+        f.restrictions = vec![Restriction::parse("time", "20:00-08:30").unwrap()];
+        let a = check_contact(&f);
+        assert_eq!(a.findings[0].rule, "F-TIME-3");
+        assert_eq!(a.next_allowed, Some("2026-11-24T13:30:00Z".parse().unwrap()), "Tue 08:30");
+        f.at = "2026-11-24T13:00:00Z".parse().unwrap(); // Tue 08:00, still inside
+        assert_eq!(check_contact(&f).level, Level::Block);
+        // Sunday is off-limits too: Saturday 21:30's block lifts on Monday, not Sunday.
+        let mut f = facts("2026-11-29T02:30:00Z"); // Sat 21:30 in New York
+        f.restrictions = vec![Restriction::Weekday(chrono::Weekday::Sun)];
+        assert_eq!(check_contact(&f).next_allowed, Some("2026-11-30T13:00:00Z".parse().unwrap()));
+    }
+
+    #[test]
+    fn massachusetts_counts_texts_and_not_visits() {
+        let mut f = facts("2026-11-23T17:00:00Z");
+        f.state = Some("MA".into());
+        let sms = |d: &str| PastCall {
+            local_date: d.parse().unwrap(),
+            counts: false,
+            conversation: false,
+            ma_counts: true,
+            communication: true,
+        };
+        f.calls = vec![sms("2026-11-20"), sms("2026-11-21")];
+        f.channel = Channel::Sms;
+        assert_eq!(check_contact(&f).findings[0].rule, "S-MA");
+        f.channel = Channel::Visit;
+        assert!(check_contact(&f).findings.iter().all(|x| x.rule != "S-MA"));
     }
 
     #[test]
