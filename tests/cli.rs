@@ -514,3 +514,43 @@ fn a_personal_guarantee_brings_a_california_trade_debt_under_the_rosenthal_act()
     assert_eq!(level(), "block", "SB 1286: a natural person's commercial debt in California");
     book.dun(&["profile", &ca, "--natural-person", "maybe", "--reason", "x"]).assert().code(2);
 }
+
+#[test]
+fn holds_disputes_flags_and_restrictions_can_be_lifted() {
+    let book = Book::with_demo(30);
+    let id = book.json(&["worklist", "--json"])[3]["id"].as_i64().unwrap().to_string();
+    let rules = |b: &Book| -> Vec<String> {
+        b.json(&["check-contact", &id, "--json"])["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    book.dun(&["hold", &id, "--reason", "payment in transit"]).assert().success();
+    book.dun(&["flag", &id, "bankruptcy", "--reason", "petition filed"]).assert().success();
+    book.dun(&["restrict", &id, "--weekday", "mon"]).assert().success();
+    book.dun(&["dispute", &id, "--reason", "never ordered"]).assert().success();
+    let before = rules(&book);
+    for r in ["D-HOLD", "F-BK", "F-DISP"] {
+        assert!(before.contains(&r.to_string()), "{r} in {before:?}");
+    }
+    book.dun(&["hold", &id, "--release"]).assert().success();
+    book.dun(&["flag", &id, "bankruptcy", "--clear", "--reason", "case dismissed"]).assert().success();
+    book.dun(&["restrict", &id, "--revoke"]).assert().success();
+    book.dun(&["dispute", &id, "--resolve", "rejected", "--reason", "signed delivery note"]).assert().success();
+    let after = rules(&book);
+    assert!(after.iter().all(|r| !["D-HOLD", "F-BK", "F-DISP", "F-TIME-3"].contains(&r.as_str())), "{after:?}");
+    // An upheld dispute on an invoice credits it to zero.
+    let show = book.json(&["show", &id, "--json"]);
+    let inv =
+        show["invoices"].as_array().unwrap().iter().find(|i| i["status"] == "open" && i["kind"] == "invoice").unwrap();
+    let number = inv["number"].as_str().unwrap().to_string();
+    book.dun(&["dispute", &id, "--invoice", &number, "--reason", "short delivery"]).assert().success();
+    book.dun(&["dispute", &id, "--invoice", &number, "--resolve", "upheld", "--reason", "credit agreed"])
+        .assert()
+        .success();
+    let show = book.json(&["show", &id, "--json"]);
+    let inv = show["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number.as_str()).unwrap();
+    assert_eq!(inv["balance"], "0.00");
+}

@@ -185,16 +185,23 @@ pub enum Command {
         /// The invoice number; the whole account when not given
         #[arg(long, value_name = "NUMBER")]
         invoice: Option<String>,
-        #[arg(long, value_name = "TEXT")]
+        /// Why it is disputed (or, with --resolve, how it was settled)
+        #[arg(long, value_name = "TEXT", default_value = "")]
         reason: String,
+        /// Resolve the open dispute instead: upheld (the invoice is credited) or rejected
+        #[arg(long, value_name = "upheld|rejected")]
+        resolve: Option<String>,
         #[arg(long)]
         json: bool,
     },
     /// Put an account on hold: it leaves the worklist for its own queue
     Hold {
         account: String,
-        #[arg(long, value_name = "TEXT")]
+        #[arg(long, value_name = "TEXT", default_value = "", required_unless_present = "release")]
         reason: String,
+        /// End the account's holds now
+        #[arg(long, conflicts_with = "until")]
+        release: bool,
         /// When the hold ends by itself
         #[arg(long, value_name = "DATE")]
         until: Option<String>,
@@ -219,9 +226,23 @@ pub enum Command {
         /// No calls to work numbers (the employer forbids it, or the debtor asked)
         #[arg(long)]
         no_work_contact: bool,
+        /// Revoke every restriction on the account instead
+        #[arg(long, conflicts_with_all = ["inconvenient", "weekday", "no_work_contact"])]
+        revoke: bool,
         /// consumer-oral, consumer-written or creditor-file
         #[arg(long, default_value = "consumer-oral")]
         source: String,
+    },
+    /// Set or clear a standing flag (cease-contact, attorney, bankruptcy, deceased, do-not-call,
+    /// email-opt-out); the reason is recorded
+    Flag {
+        account: String,
+        flag: String,
+        /// Clear it (e.g. a dismissed bankruptcy) instead of setting it
+        #[arg(long)]
+        clear: bool,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
     },
     /// Verify the book: SQLite's integrity check and the event log's hash chain
     Check,

@@ -188,17 +188,22 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let saved = desk.schedule_follow_up(id, due, &what)?;
             print_saved(out, &saved, json)?;
         }
-        Command::Dispute { account, invoice, reason, json } => {
+        Command::Dispute { account, invoice, reason, resolve, json } => {
             let mut desk = ctx.open_desk()?;
             let id = desk.resolve(&account)?;
-            let saved = desk.open_dispute(id, invoice.as_deref(), &reason)?;
+            let saved = match resolve.as_deref() {
+                None => desk.open_dispute(id, invoice.as_deref(), &reason)?,
+                Some("upheld") => desk.resolve_dispute(id, invoice.as_deref(), true, &reason)?,
+                Some("rejected") => desk.resolve_dispute(id, invoice.as_deref(), false, &reason)?,
+                Some(other) => return Err(Failure::usage(format!("--resolve {other}: upheld or rejected"))),
+            };
             print_saved(out, &saved, json)?;
         }
-        Command::Hold { account, reason, until, json } => {
+        Command::Hold { account, reason, release, until, json } => {
             let mut desk = ctx.open_desk()?;
             let until = date_arg("--until", until.as_deref(), &desk)?;
             let id = desk.resolve(&account)?;
-            let saved = desk.place_hold(id, &reason, until)?;
+            let saved = if release { desk.release_holds(id)? } else { desk.place_hold(id, &reason, until)? };
             print_saved(out, &saved, json)?;
         }
         Command::Why { account, json } => {
@@ -219,9 +224,13 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 }
             }
         }
-        Command::Restrict { account, inconvenient, weekday, no_work_contact, source } => {
+        Command::Restrict { account, inconvenient, weekday, no_work_contact, revoke, source } => {
             let mut desk = ctx.open_desk()?;
             let id = desk.resolve(&account)?;
+            if revoke {
+                writeln!(out, "{}", desk.revoke_restrictions(id)?.message)?;
+                return Ok(());
+            }
             let (kind, value) = match (inconvenient, weekday, no_work_contact) {
                 (Some(window), _, _) => ("time", window),
                 (None, Some(day), _) => ("weekday", day),
@@ -230,6 +239,11 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             };
             let saved = desk.add_restriction(id, kind, &value, &source)?;
             writeln!(out, "{}", saved.message)?;
+        }
+        Command::Flag { account, flag, clear, reason } => {
+            let mut desk = ctx.open_desk()?;
+            let id = desk.resolve(&account)?;
+            writeln!(out, "{}", desk.set_flag(id, &flag, !clear, &reason)?.message)?;
         }
         Command::Check => {
             let desk = ctx.open_desk()?;

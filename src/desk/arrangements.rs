@@ -141,6 +141,108 @@ impl Desk {
         })
     }
 
+    /// End the account's holds now.
+    pub fn release_holds(&mut self, debtor_id: i64) -> Result<Saved> {
+        let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let n = store::release_holds(tx, debtor_id, now)?;
+            append(tx, now, &config.collector, "holds-released", debtor_id, "hold", 0, json!({ "released": n }))?;
+            Ok(Saved { debtor_id, id: 0, message: format!("{n} hold(s) released") })
+        })
+    }
+
+    /// Resolve the open dispute on an invoice (or on the whole account). Upheld: the
+    /// disputed invoice is credited to zero. Rejected: it is back in collection.
+    pub fn resolve_dispute(
+        &mut self,
+        debtor_id: i64,
+        invoice: Option<&str>,
+        upheld: bool,
+        note: &str,
+    ) -> Result<Saved> {
+        let debtor = store::debtor(&self.conn, debtor_id)?;
+        let invoices = store::invoices_of(&self.conn, debtor.id)?;
+        let invoice_id = match invoice.map(str::trim).filter(|n| !n.is_empty()) {
+            None => None,
+            Some(n) => Some(
+                invoices
+                    .iter()
+                    .find(|i| i.number.eq_ignore_ascii_case(n))
+                    .ok_or_else(|| DeskError::invalid("invoice", format!("this account has no invoice {n}")))?
+                    .id,
+            ),
+        };
+        let dispute = store::disputes_of(&self.conn, debtor.id)?
+            .into_iter()
+            .find(|d| d.status == "open" && d.invoice_id == invoice_id)
+            .ok_or_else(|| DeskError::invalid("dispute", "no open dispute there"))?;
+        let today = self.today();
+        let credit = invoice_id
+            .and_then(|id| invoices.iter().find(|i| i.id == id))
+            .filter(|_| upheld)
+            .map(|i| (i.id, i.balance));
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let status = if upheld { "upheld" } else { "rejected" };
+            store::resolve_dispute(tx, dispute.id, status, note.trim(), today)?;
+            if let Some((invoice_id, balance)) = credit.filter(|(_, b)| b.is_positive()) {
+                let payment = store::insert_payment(
+                    tx,
+                    &store::NewPayment {
+                        debtor_id: debtor.id,
+                        kind: "credit".into(),
+                        amount: balance,
+                        currency: debtor.currency.clone(),
+                        received_on: today,
+                        method: "dispute upheld".into(),
+                        reference: format!("dispute #{}", dispute.id),
+                    },
+                    now,
+                )?;
+                store::insert_allocation(tx, payment, invoice_id, balance)?;
+                store::reduce_balance(tx, invoice_id, balance, now)?;
+            }
+            append(
+                tx,
+                now,
+                &config.collector,
+                "dispute-resolved",
+                debtor.id,
+                "dispute",
+                dispute.id,
+                json!({ "status": status }),
+            )?;
+            let what = if upheld { "upheld: the invoice was credited" } else { "rejected: back in collection" };
+            Ok(Saved { debtor_id: debtor.id, id: dispute.id, message: format!("Dispute {what}") })
+        })
+    }
+
+    /// Raise or lower a standing flag, with the reason recorded.
+    pub fn set_flag(&mut self, debtor_id: i64, flag: &str, on: bool, reason: &str) -> Result<Saved> {
+        const FLAGS: [&str; 6] =
+            ["cease-contact", "attorney", "bankruptcy", "deceased", "do-not-call", "email-opt-out"];
+        if !FLAGS.contains(&flag) {
+            return Err(DeskError::invalid("flag", format!("'{flag}': one of {}", FLAGS.join(", "))));
+        }
+        if reason.trim().is_empty() {
+            return Err(DeskError::invalid("reason", "changing a flag needs a reason"));
+        }
+        let column = flag.replace('-', "_");
+        let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            if on {
+                store::set_debtor_flag(tx, debtor_id, &column, now)?;
+            } else {
+                store::clear_debtor_flag(tx, debtor_id, &column, now)?;
+            }
+            let after = json!({ "flag": flag, "on": on, "reason": reason.trim() });
+            append(tx, now, &config.collector, "flag-changed", debtor_id, "debtor", debtor_id, after)?;
+            Ok(Saved { debtor_id, id: debtor_id, message: format!("{flag} {}", if on { "set" } else { "cleared" }) })
+        })
+    }
+
     /// Hold an account: it leaves the worklist for its own queue until `until` (or release).
     pub fn place_hold(&mut self, debtor_id: i64, reason: &str, until: Option<NaiveDate>) -> Result<Saved> {
         let reason = reason.trim();

@@ -27,6 +27,29 @@ pub fn rule_profile(debtor: &Debtor, defaults: &crate::config::ComplianceDefault
 }
 
 impl Desk {
+    /// Revoke what the debtor said was inconvenient (they said otherwise since).
+    pub fn revoke_restrictions(&mut self, debtor_id: i64) -> Result<super::Saved> {
+        let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let n = store::revoke_restrictions(tx, debtor_id, now)?;
+            store::append_event(
+                tx,
+                &store::NewEvent {
+                    at: now,
+                    actor: &config.collector,
+                    kind: "restrictions-revoked",
+                    debtor_id: Some(debtor_id),
+                    entity: "contact_restriction",
+                    entity_id: None,
+                    before: None,
+                    after: Some(serde_json::json!({ "revoked": n })),
+                },
+            )?;
+            Ok(super::Saved { debtor_id, id: 0, message: format!("{n} restriction(s) revoked") })
+        })
+    }
+
     /// Record what the debtor said is inconvenient; checked before every later contact.
     pub fn add_restriction(&mut self, debtor_id: i64, kind: &str, value: &str, source: &str) -> Result<super::Saved> {
         if Restriction::parse(kind, value).is_none() {

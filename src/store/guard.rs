@@ -113,3 +113,45 @@ pub fn validation_dates(conn: &Connection, debtor_id: i64) -> Result<ValidationD
     let notice = first("SELECT min(at) FROM attempt WHERE debtor_id = ?1 AND outcome = 'VN'")?;
     Ok((initial, notice))
 }
+
+/// End every active hold on the account; the number ended.
+pub fn release_holds(conn: &Connection, debtor_id: i64, at: DateTime<Utc>) -> Result<usize> {
+    Ok(conn
+        .prepare_cached("UPDATE hold SET released_at = ?2 WHERE debtor_id = ?1 AND released_at IS NULL")?
+        .execute(params![debtor_id, instant(at)])?)
+}
+
+/// Revoke every active restriction on the account; the number revoked.
+pub fn revoke_restrictions(conn: &Connection, debtor_id: i64, at: DateTime<Utc>) -> Result<usize> {
+    Ok(conn
+        .prepare_cached("UPDATE contact_restriction SET revoked_at = ?2 WHERE debtor_id = ?1 AND revoked_at IS NULL")?
+        .execute(params![debtor_id, instant(at)])?)
+}
+
+/// Close an open dispute with its resolution.
+pub fn resolve_dispute(
+    conn: &Connection,
+    id: i64,
+    status: &str,
+    resolution: &str,
+    on: chrono::NaiveDate,
+) -> Result<()> {
+    conn.prepare_cached("UPDATE dispute SET status = ?2, resolution = ?3, resolved_on = ?4 WHERE id = ?1")?
+        .execute(params![id, status, resolution, super::codec::date(on)])?;
+    Ok(())
+}
+
+/// Lower one of the debtor's standing flags (a dismissal, a revoked request).
+pub fn clear_debtor_flag(conn: &Connection, debtor_id: i64, flag: &str, at: DateTime<Utc>) -> Result<()> {
+    let sql = match flag {
+        "cease_contact" => "UPDATE debtor SET cease_contact = 0, updated_at = ?2 WHERE id = ?1",
+        "attorney" => "UPDATE debtor SET attorney = 0, updated_at = ?2 WHERE id = ?1",
+        "bankruptcy" => "UPDATE debtor SET bankruptcy = 0, updated_at = ?2 WHERE id = ?1",
+        "deceased" => "UPDATE debtor SET deceased = 0, updated_at = ?2 WHERE id = ?1",
+        "do_not_call" => "UPDATE debtor SET do_not_call = 0, updated_at = ?2 WHERE id = ?1",
+        "email_opt_out" => "UPDATE debtor SET email_opt_out = 0, updated_at = ?2 WHERE id = ?1",
+        other => return Err(super::StoreError::NotFound(format!("debtor flag {other}"))),
+    };
+    conn.prepare_cached(sql)?.execute(params![debtor_id, instant(at)])?;
+    Ok(())
+}
