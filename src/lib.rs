@@ -11,5 +11,6 @@ pub mod domain;
 pub mod import;
 pub mod logging;
 pub mod paths;
+pub mod privacy;
 pub mod store;
 pub mod tui;

@@ -554,3 +554,12 @@ fn holds_disputes_flags_and_restrictions_can_be_lifted() {
     let inv = show["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number.as_str()).unwrap();
     assert_eq!(inv["balance"], "0.00");
 }
+
+#[test]
+fn show_private_masks_personal_details_and_overrides_are_marked() {
+    let book = Book::with_demo(10);
+    let plain = String::from_utf8(book.dun(&["show", "C000002"]).output().unwrap().stdout).unwrap();
+    let private = String::from_utf8(book.dun(&["--private", "show", "C000002"]).output().unwrap().stdout).unwrap();
+    assert!(plain.contains("555-01") && plain.contains('@'), "{plain}");
+    assert!(!private.contains("555-01") && private.contains("•••") && !private.contains("C000002"), "{private}");
+}

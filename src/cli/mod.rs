@@ -118,7 +118,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&view).map_err(|e| Failure::failed(e.to_string()))?)?;
             } else {
-                write!(out, "{}", show::render(&view, desk.today()))?;
+                write!(out, "{}", show::render(&view, desk.today(), ctx.private))?;
             }
         }
         Command::Log { account, channel, outcome, note, follow_up, at, override_reason, promise, by, json } => {
@@ -218,7 +218,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 writeln!(out, "{}", worklist_json(row, &desk))?;
             } else {
                 writeln!(out, "{} ranks {} of {}: {}", row.name, rank + 1, rows.len(), row.reason)?;
-                writeln!(out, "  tier {} ({:?}), score {}", row.tier.rank(), row.tier, row.score)?;
+                writeln!(out, "  tier {}: {}, score {}", row.tier.rank(), row.tier.label(), row.score)?;
                 for f in desk.explain(row) {
                     writeln!(out, "  ×{:<5} {:<16} {}", f.weight, f.name, f.detail)?;
                 }
@@ -326,7 +326,12 @@ pub fn guard_text(a: &crate::domain::compliance::Answer) -> String {
     if let Some(t) = a.next_allowed {
         let debtor_zone = a.zones.first().and_then(|z| z.parse::<chrono_tz::Tz>().ok());
         let local = debtor_zone.map(|z| format!(" = {} {}", t.with_timezone(&z).format("%a %Y-%m-%d %H:%M"), z.name()));
-        s.push_str(&format!("  allowed from {} UTC{}\n", t.format("%a %Y-%m-%d %H:%M"), local.unwrap_or_default()));
+        s.push_str(&format!(
+            "  allowed from {} UTC{}; your time {}\n",
+            t.format("%a %Y-%m-%d %H:%M"),
+            local.unwrap_or_default(),
+            t.with_timezone(&chrono::Local).format("%a %H:%M")
+        ));
     }
     s.push_str(&format!("  debtor may be in: {} ({})\n", a.zones.join(", "), a.zone_source));
     s.push_str(&format!("  rules applied as: {}\n", a.profile));

@@ -6,7 +6,8 @@ use super::table::Table;
 use crate::desk::AccountView;
 use crate::domain::{Bucket, Money, days_past_due};
 
-pub fn render(v: &AccountView, today: NaiveDate) -> String {
+/// `private`: mask phone numbers, emails, street addresses and the account number.
+pub fn render(v: &AccountView, today: NaiveDate, private: bool) -> String {
     let d = &v.debtor;
     let cur = d.currency.as_str();
     let mut out = String::new();
@@ -15,7 +16,10 @@ pub fn render(v: &AccountView, today: NaiveDate) -> String {
         "{}  #{}{}  {}  {}\n",
         d.name,
         d.id,
-        d.external_ref.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
+        d.external_ref
+            .as_deref()
+            .map(|r| format!(" ({})", if private { crate::privacy::reference(r) } else { r.to_string() }))
+            .unwrap_or_default(),
         d.kind.code(),
         place
     ));
@@ -45,7 +49,14 @@ pub fn render(v: &AccountView, today: NaiveDate) -> String {
             t.row(vec![
                 c.kind.code().into(),
                 c.label.clone(),
-                c.value.replace('\n', ", "),
+                match (private, c.kind) {
+                    (false, _) => c.value.replace('\n', ", "),
+                    (true, crate::domain::ContactKind::Phone) => crate::privacy::phone(&c.value),
+                    (true, crate::domain::ContactKind::Email) => crate::privacy::email(&c.value),
+                    (true, crate::domain::ContactKind::Address) => {
+                        crate::privacy::address(&c.value.replace('\n', ", "))
+                    }
+                },
                 c.status.code().into(),
                 c.source.clone(),
             ]);
@@ -87,7 +98,13 @@ pub fn render(v: &AccountView, today: NaiveDate) -> String {
     let mut activity: Vec<(chrono::DateTime<chrono::Utc>, Vec<String>)> = v
         .attempts
         .iter()
-        .map(|a| (a.at, vec![a.channel.code().into(), a.outcome.clone(), a.note.clone()]))
+        .map(|a| {
+            let note = match &a.override_reason {
+                Some(why) => format!("{} [guard overridden: {why}]", a.note).trim().to_string(),
+                None => a.note.clone(),
+            };
+            (a.at, vec![a.channel.code().into(), a.outcome.clone(), note])
+        })
         .chain(v.notes.iter().map(|n| (n.at, vec!["note".into(), String::new(), n.body.clone()])))
         .collect();
     activity.sort_by_key(|(at, _)| std::cmp::Reverse(*at));

@@ -82,6 +82,18 @@ impl Tier {
     pub fn rank(self) -> u8 {
         self as u8 + 1
     }
+
+    /// The tier in the collector's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tier::PromiseDue => "promise due or broken",
+            Tier::CallBackDue => "follow-up due",
+            Tier::InstallmentMissed => "plan installment missed",
+            Tier::NewlyOverdue => "newly overdue, large",
+            Tier::Standard => "by dollar-days",
+            Tier::OnHold => "not to be worked now",
+        }
+    }
 }
 
 /// One factor of the score, for "why is this account here".

@@ -126,6 +126,8 @@ pub struct Attempt {
     pub outcome: String,
     pub note: String,
     pub follow_up_on: Option<NaiveDate>,
+    /// Logged although the compliance guard blocked it, for this reason.
+    pub override_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

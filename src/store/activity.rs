@@ -45,7 +45,7 @@ pub fn insert_attempt(conn: &Connection, a: &NewAttempt, created: DateTime<Utc>)
 /// Attempts of a debtor, newest first.
 pub fn attempts_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Attempt>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, debtor_id, at, channel, contact_point_id, outcome, note, follow_up_on
+        "SELECT id, debtor_id, at, channel, contact_point_id, outcome, note, follow_up_on, override_reason
          FROM attempt WHERE debtor_id = ?1 ORDER BY at DESC, id DESC",
     )?;
     let rows = stmt.query_map([debtor_id], |r| {
@@ -58,6 +58,7 @@ pub fn attempts_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Attempt>> {
             outcome: r.get(5)?,
             note: r.get(6)?,
             follow_up_on: get_opt_date(r, 7)?,
+            override_reason: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -301,7 +301,7 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
         }
         let (f, oldest) = current.get_or_insert_with(|| (PriorityFacts { debtor_id: id, ..Default::default() }, None));
         f.open_balance += balance;
-        if balance.is_positive() {
+        if balance.is_positive() && !in_dispute {
             *oldest = Some(oldest.map_or(due, |o| o.min(due)));
             if due < today && !in_dispute {
                 f.past_due += balance;

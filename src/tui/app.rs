@@ -293,6 +293,7 @@ impl App {
             KeyCode::Backspace => {
                 filter.query.pop();
             }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => filter.query.clear(),
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => filter.query.push(c),
             _ => return false,
         }

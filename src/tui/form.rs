@@ -35,12 +35,15 @@ pub struct Field {
     pub cursor: usize,
     /// Letters typed on a choice, to jump by code.
     typed: String,
+    /// A prefilled value not yet touched: the first character typed replaces it.
+    fresh: bool,
 }
 
 impl Field {
     pub fn new(label: &'static str, kind: FieldKind, value: impl Into<String>) -> Field {
         let value = value.into();
-        Field { label, kind, cursor: value.chars().count(), initial: value.clone(), value, typed: String::new() }
+        let fresh = !value.is_empty();
+        Field { label, kind, cursor: value.chars().count(), initial: value.clone(), value, typed: String::new(), fresh }
     }
 
     pub fn choice(label: &'static str, options: Vec<(String, String)>, selected: &str) -> Field {
@@ -111,6 +114,13 @@ impl Field {
                 self.typed.clear();
             }
             return;
+        }
+        if std::mem::take(&mut self.fresh)
+            && matches!(key.code, KeyCode::Char(_))
+            && !key.modifiers.contains(KeyModifiers::CONTROL)
+        {
+            self.value.clear();
+            self.cursor = 0;
         }
         let len = self.value.chars().count();
         let byte = |s: &str, ci: usize| s.char_indices().nth(ci).map_or(s.len(), |(b, _)| b);

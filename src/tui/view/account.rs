@@ -56,7 +56,7 @@ fn header(v: &AccountView, private: bool, theme: &Theme, frame: &mut Frame, area
     let cur = d.currency.as_str();
     let mut who = vec![Span::styled(d.name.clone(), theme.style(Role::Title))];
     let mut facts = vec![format!("#{}", d.id)];
-    facts.extend(d.external_ref.as_deref().map(|r| if private { super::mask::reference(r) } else { r.to_string() }));
+    facts.extend(d.external_ref.as_deref().map(|r| if private { crate::privacy::reference(r) } else { r.to_string() }));
     facts.push(d.kind.code().to_string());
     facts.extend(d.region.clone());
     facts.extend(d.time_zone.clone());
@@ -69,9 +69,9 @@ fn header(v: &AccountView, private: bool, theme: &Theme, frame: &mut Frame, area
             let extra = if more > 0 { format!(" +{more}") } else { String::new() };
             let value = match (private, kind) {
                 (false, _) => c.value.clone(),
-                (true, ContactKind::Phone) => super::mask::phone(&c.value),
-                (true, ContactKind::Email) => super::mask::email(&c.value),
-                (true, ContactKind::Address) => super::mask::address(&c.value),
+                (true, ContactKind::Phone) => crate::privacy::phone(&c.value),
+                (true, ContactKind::Email) => crate::privacy::email(&c.value),
+                (true, ContactKind::Address) => crate::privacy::address(&c.value),
             };
             contacts.push(Span::raw(format!("{value} ")));
             contacts.push(Span::styled(format!("({}){extra}   ", c.status.code()), theme.style(Role::Muted)));
@@ -158,7 +158,10 @@ fn activity(v: &AccountView) -> TabRows {
         .iter()
         .map(|a| {
             let label = crate::domain::outcome(&a.outcome).map_or(a.outcome.clone(), |o| o.label.to_string());
-            let detail = if a.note.is_empty() { label } else { format!("{label} · {}", a.note) };
+            let mut detail = if a.note.is_empty() { label } else { format!("{label} · {}", a.note) };
+            if let Some(why) = &a.override_reason {
+                detail.push_str(&format!(" [guard overridden: {why}]"));
+            }
             let cells = vec![
                 Cell::from(a.at.format("%Y-%m-%d %H:%M").to_string()),
                 Cell::from(a.channel.code()),
@@ -276,17 +279,19 @@ fn guard_line(v: &AccountView, theme: &Theme) -> Line<'static> {
         Level::Block => Role::Error,
     };
     let mut spans = vec![Span::styled(format!("Call now: {}", level_word(a.level)), theme.style(role))];
-    if let Some(f) = a.findings.iter().max_by_key(|f| f.level) {
-        spans.push(Span::raw(format!("  {} {}", f.rule, f.message)));
+    let strongest = a.findings.iter().max_by_key(|f| f.level);
+    if let Some(f) = strongest {
+        spans.push(Span::styled(format!(" {}", f.rule), theme.style(role)));
     }
+    // When it lifts comes before the why, so a narrow screen keeps the part to act on.
     if let Some(t) = a.next_allowed {
         let zone = a.zones.first().and_then(|z| z.parse::<chrono_tz::Tz>().ok());
-        let debtor = zone.map(|z| format!("{} their time", t.with_timezone(&z).format("%a %H:%M")));
-        let mine = t.with_timezone(&chrono::Local).format("%a %H:%M your time");
-        spans.push(Span::styled(
-            format!("  next call {}, {mine}", debtor.unwrap_or_default()),
-            theme.style(Role::Warning),
-        ));
+        let debtor = zone.map(|z| format!("{} theirs", t.with_timezone(&z).format("%a %H:%M")));
+        let mine = t.with_timezone(&chrono::Local).format("%H:%M yours");
+        spans.push(Span::styled(format!(" · next {}, {mine}", debtor.unwrap_or_default()), theme.style(Role::Warning)));
+    }
+    if let Some(f) = strongest {
+        spans.push(Span::raw(format!(" · {}", f.message)));
     }
     Line::from(spans)
 }

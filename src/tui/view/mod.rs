@@ -3,7 +3,6 @@
 
 mod account;
 mod bars;
-pub mod mask;
 mod overlay;
 mod welcome;
 mod worklist;

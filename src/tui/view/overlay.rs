@@ -213,7 +213,7 @@ pub fn why(app: &App, debtor_id: i64, theme: &Theme, frame: &mut Frame, area: Re
             Span::raw(row.reason.clone()),
         ]),
         Line::styled(
-            format!("tier {} ({:?}) · score {}", row.tier.rank(), row.tier, row.score),
+            format!("tier {}: {} · score {}", row.tier.rank(), row.tier.label(), row.score),
             theme.style(Role::Muted),
         ),
         Line::raw(""),
@@ -230,7 +230,8 @@ pub fn why(app: &App, debtor_id: i64, theme: &Theme, frame: &mut Frame, area: Re
         theme.style(Role::Muted),
     ));
     lines.push(Line::styled("Weights: [priority] in config.toml. Any key closes.", theme.style(Role::Muted)));
-    let rect = centered(area, 76, lines.len() as u16 + 2);
+    let rect = centered(area, 76, lines.len() as u16 + 3);
     frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(boxed(format!("Why · {}", row.name), theme)), rect);
+    let block = boxed(format!("Why · {}", row.name), theme);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
 }

@@ -1,4 +1,4 @@
-//! Privacy mode: what a screen-share must not show. Phone numbers keep their last two
+//! Privacy mode: what a screen-share must not show (the desk and `dun show --private`). Phone numbers keep their last two
 //! digits, emails their first letter and domain, addresses their town, account numbers
 //! their last two characters.
 
