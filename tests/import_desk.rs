@@ -104,14 +104,14 @@ fn a_file_with_rejects_is_all_or_nothing_unless_skip_invalid() {
     let report = desk.import_file("bad.csv", bad.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
     assert!(!report.committed);
     assert_eq!(report.rejected.len(), 1);
-    assert_eq!((report.rejected[0].line, report.rejected[0].column.as_deref()), (14, Some("date")));
+    assert_eq!((report.rejected[0].line, report.rejected[0].column.as_deref()), (14, Some("Date (B)")));
     assert_eq!(count(&desk, "SELECT count(*) FROM invoice"), 0, "nothing is half-written");
 
     let opts = ImportOptions { skip_invalid: true, ..Default::default() };
     let report = desk.import_file("bad.csv", bad.as_bytes(), &profiles(), &opts).unwrap();
     assert!(report.committed);
     assert_eq!(count(&desk, "SELECT count(*) FROM invoice"), 3);
-    assert_eq!(count(&desk, "SELECT count(*) FROM import_issue WHERE line = 14 AND column_name = 'date'"), 1);
+    assert_eq!(count(&desk, "SELECT count(*) FROM import_issue WHERE line = 14 AND column_name = 'Date (B)'"), 1);
 }
 
 #[test]

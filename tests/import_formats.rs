@@ -250,8 +250,8 @@ fn a_bad_cell_is_reported_with_line_and_column() {
     let p = dun::import::parse_bytes("x.csv", text.as_bytes(), &profiles, None).unwrap();
     let errs: Vec<_> = p.issues.iter().filter(|i| i.severity == Severity::Error).collect();
     assert_eq!(errs.len(), 2, "{:?}", p.issues);
-    assert_eq!((errs[0].line, errs[0].column.as_deref()), (12, Some("open balance")));
-    assert_eq!((errs[1].line, errs[1].column.as_deref()), (14, Some("date")));
+    assert_eq!((errs[0].line, errs[0].column.as_deref()), (12, Some("Open balance (G)")));
+    assert_eq!((errs[1].line, errs[1].column.as_deref()), (14, Some("Date (B)")));
 }
 
 #[test]

@@ -171,6 +171,13 @@ pub fn read(records: &[Record], detected: &Detected<'_>, encoding: Encoding, del
         records[..detected.header].iter().map(|r| (r.line, RowClass::Preamble)).collect();
     classes.push((records[detected.header].line, RowClass::Header));
     let header_cells: Vec<String> = records[detected.header].cells.iter().map(|c| norm(c)).collect();
+    // Problems name a column as the file spells it, with its spreadsheet letter.
+    let mut named = p.clone();
+    for (field, idx) in cols {
+        let text = records[detected.header].cell(*idx).trim().trim_start_matches('*');
+        named.columns.insert(field.clone(), vec![format!("{text} ({})", column_letter(*idx))]);
+    }
+    let p = &named;
     let body = &records[detected.header + 1..];
 
     // Decide the file's number and date conventions from all its cells first.
@@ -356,6 +363,19 @@ fn split_customer(name: &str, subcustomers: bool) -> (String, Option<String>) {
         }
         _ => (name.trim().to_string(), None),
     }
+}
+
+/// A, B, … Z, AA, AB, …
+fn column_letter(mut i: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(char::from(b'A' + (i % 26) as u8));
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    out.iter().rev().collect()
 }
 
 fn column_name<'a>(p: &'a Profile, field: &'a str) -> &'a str {
@@ -607,6 +627,14 @@ mod tests {
             vec![("phone".into(), "(410) 415-7406".into()), ("mobile".into(), "(410) 555-0100".into())]
         );
         assert_eq!(labelled_phones("(212) 555-0142", "phone"), vec![("phone".into(), "(212) 555-0142".into())]);
+    }
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(
+            (column_letter(0), column_letter(25), column_letter(26), column_letter(27)),
+            ("A".into(), "Z".into(), "AA".into(), "AB".into())
+        );
     }
 
     #[test]
