@@ -349,6 +349,10 @@ pub fn guard_text(a: &crate::domain::compliance::Answer) -> String {
     if let Some(end) = a.validation_period_end {
         s.push_str(&format!("  validation period ends {end}\n"));
     }
+    match a.credit_reporting_from {
+        Some(d) => s.push_str(&format!("  credit reporting (F-CR): allowed from {d}\n")),
+        None => s.push_str("  credit reporting (F-CR): not yet (no conversation, no letter or email sent)\n"),
+    }
     s
 }
 

@@ -90,6 +90,7 @@ impl Desk {
         let debtor = store::debtor(&self.conn, debtor_id)?;
         let inputs = store::guard_inputs(&self.conn, debtor_id, at - Duration::days(9))?;
         let (initial, notice) = store::validation_dates(&self.conn, debtor_id)?;
+        let (talk, written) = store::first_contacts(&self.conn, debtor_id)?;
         let phones: Vec<&str> = inputs.phones.iter().map(String::as_str).collect();
         let (zones, zone_source) = candidate_zones(
             debtor.time_zone.as_deref(),
@@ -145,6 +146,8 @@ impl Desk {
             nyc: crate::domain::compliance::zones::is_nyc(debtor.region.as_deref(), debtor.postal_code.as_deref()),
             initial_communication: initial.map(|t| t.with_timezone(&primary).date_naive()),
             validation_notice: notice.map(|t| t.with_timezone(&primary).date_naive()),
+            first_conversation: talk.map(|t| t.with_timezone(&primary).date_naive()),
+            first_written: written.map(|t| t.with_timezone(&primary).date_naive()),
             // Consent: in a conversation of the last 7 days the debtor asked for a call today.
             consent_today: inputs.attempts.iter().any(|(when, _, code, follow)| {
                 code == "CB"

@@ -155,3 +155,19 @@ pub fn clear_debtor_flag(conn: &Connection, debtor_id: i64, flag: &str, at: Date
     conn.prepare_cached(sql)?.execute(params![debtor_id, instant(at)])?;
     Ok(())
 }
+
+/// (first conversation, first letter or email sent) about the debt, as instants.
+pub fn first_contacts(conn: &Connection, debtor_id: i64) -> Result<ValidationDates> {
+    let first = |sql: &str| -> Result<Option<DateTime<Utc>>> {
+        let s: Option<String> = conn.prepare_cached(sql)?.query_row([debtor_id], |r| r.get(0))?;
+        Ok(s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok()).map(|t| t.with_timezone(&Utc)))
+    };
+    let talk = first(
+        "SELECT min(at) FROM attempt WHERE debtor_id = ?1 AND channel IN ('call-out', 'call-in', 'visit')
+         AND outcome IN ('RPC', 'RPC-NC', 'PTP', 'PLAN', 'RTP', 'DISP', 'CB', 'INC', 'IN-RPC')",
+    )?;
+    let written = first(
+        "SELECT min(at) FROM attempt WHERE debtor_id = ?1 AND channel IN ('letter', 'email') AND outcome IN ('SENT', 'VN')",
+    )?;
+    Ok((talk, written))
+}

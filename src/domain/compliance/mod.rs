@@ -50,6 +50,9 @@ pub struct Answer {
     pub statute: Option<statute::Statute>,
     /// The last day of the validation period, once the notice was provided (F-VAL).
     pub validation_period_end: Option<chrono::NaiveDate>,
+    /// F-CR: the first day the debt may be furnished to a credit bureau (none yet: not until
+    /// the debtor has been spoken to, or written to and 14 days have passed).
+    pub credit_reporting_from: Option<chrono::NaiveDate>,
 }
 
 impl Answer {
@@ -156,6 +159,10 @@ pub struct ContactFacts {
     pub initial_communication: Option<chrono::NaiveDate>,
     /// When the validation notice was provided, if it was (outcome VN).
     pub validation_notice: Option<chrono::NaiveDate>,
+    /// The first telephone or in-person conversation about the debt, and the first letter or
+    /// email about it (F-CR: when the debt may be reported to a credit bureau).
+    pub first_conversation: Option<chrono::NaiveDate>,
+    pub first_written: Option<chrono::NaiveDate>,
     /// What this creditor is owed by the debtor in all (California's $500,000 line).
     pub exposure: super::money::Money,
 }
@@ -184,6 +191,20 @@ impl Restriction {
             "workplace" => Some(Restriction::Workplace),
             _ => None,
         }
+    }
+}
+
+/// F-CR-1 (1006.30(a)(1)): a debt may be furnished to a consumer reporting agency once the
+/// collector has spoken with the consumer about it, or 14 days after writing to them about it
+/// (no undeliverable notice being on record, which dun does not track yet).
+pub fn furnish_from(
+    first_conversation: Option<chrono::NaiveDate>,
+    first_written: Option<chrono::NaiveDate>,
+) -> Option<chrono::NaiveDate> {
+    let written = first_written.and_then(|d| d.checked_add_days(chrono::Days::new(14)));
+    match (first_conversation, written) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -432,6 +453,7 @@ fn answer_at(f: &ContactFacts) -> Answer {
         profile,
         statute,
         validation_period_end,
+        credit_reporting_from: furnish_from(f.first_conversation, f.first_written),
     }
 }
 
@@ -463,6 +485,8 @@ mod tests {
             nyc: false,
             initial_communication: None,
             validation_notice: None,
+            first_conversation: None,
+            first_written: None,
         }
     }
 
@@ -533,6 +557,14 @@ mod tests {
         f.profile = RuleProfile { purpose: Purpose::Commercial, role: Role::FirstParty };
         f.validation_notice = None;
         assert_eq!(check_contact(&f).level, Level::Allow, "a creditor's own commercial debt needs no notice");
+    }
+
+    #[test]
+    fn credit_reporting_waits_for_a_conversation_or_14_days_after_a_letter() {
+        let d = |s: &str| Some(s.parse::<chrono::NaiveDate>().unwrap());
+        assert_eq!(furnish_from(None, None), None);
+        assert_eq!(furnish_from(None, d("2026-11-01")), d("2026-11-15"));
+        assert_eq!(furnish_from(d("2026-11-05"), d("2026-11-01")), d("2026-11-05"));
     }
 
     #[test]
