@@ -19,6 +19,8 @@ pub struct Config {
     pub promise_grace_days: u32,
     pub priority: PriorityWeights,
     pub compliance: ComplianceDefaults,
+    /// Automatic backups (before each import and migration) to keep beside the database.
+    pub backups_to_keep: usize,
 }
 
 /// What the book usually is, e.g. "we collect our own commercial invoices". An
@@ -50,6 +52,7 @@ impl Default for Config {
             promise_grace_days: 2,
             priority: PriorityWeights::default(),
             compliance: ComplianceDefaults::default(),
+            backups_to_keep: 10,
         }
     }
 }

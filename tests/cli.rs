@@ -563,3 +563,53 @@ fn show_private_masks_personal_details_and_overrides_are_marked() {
     assert!(plain.contains("555-01") && plain.contains('@'), "{plain}");
     assert!(!private.contains("555-01") && private.contains("•••") && !private.contains("C000002"), "{private}");
 }
+
+#[test]
+fn backup_while_in_use_and_restore() {
+    let book = Book::with_demo(20);
+    // Another connection holds a read transaction, as an open desk would.
+    let desk = rusqlite::Connection::open(book.db()).unwrap();
+    desk.execute_batch("BEGIN; SELECT count(*) FROM debtor;").unwrap();
+    let copy = book.dir.path().join("copy.db");
+    book.dun(&["backup", copy.to_str().unwrap()]).assert().success();
+    desk.execute_batch("COMMIT").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let before = book.json(&["show", "1", "--json"]);
+    book.dun(&["note", "1", "written after the backup"]).assert().success();
+    assert_ne!(book.json(&["show", "1", "--json"]), before);
+    book.dun(&["restore", copy.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("as it was is in"));
+    assert_eq!(book.json(&["show", "1", "--json"]), before);
+    book.dun(&["check"]).assert().success();
+    book.dun(&["restore", book.dir.path().join("nothing.db").to_str().unwrap()]).assert().code(1);
+}
+
+#[test]
+fn an_import_is_preceded_by_an_automatic_backup() {
+    let book = Book::new();
+    book.dun(&["import", &fixture("qbo_ar_aging_detail.csv")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("the book as it was before"));
+    let backups: Vec<_> = std::fs::read_dir(book.dir.path().join("backups")).unwrap().collect();
+    assert_eq!(backups.len(), 1);
+}
+
+#[test]
+fn a_schema_v1_book_opens_in_this_version() {
+    let book = Book::new();
+    std::fs::copy(fixture("book-v1.db"), book.db()).unwrap();
+    let rows = book.json(&["worklist", "--json"]);
+    assert!(!rows.as_array().unwrap().is_empty());
+    book.dun(&["show", "3"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("written by the first version of the schema"));
+    book.dun(&["check"]).assert().success();
+}

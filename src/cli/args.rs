@@ -244,6 +244,13 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
+    /// Copy the book, consistently, while it stays in use (file readable by you only)
+    Backup {
+        /// Where [default: backups/ beside the database, named by date and time]
+        path: Option<PathBuf>,
+    },
+    /// Replace the book with a backup (the current book is backed up first)
+    Restore { path: PathBuf },
     /// Verify the book: SQLite's integrity check and the event log's hash chain
     Check,
     /// Anonymise closed accounts whose last activity is older than DATE (kept at least 3 years)

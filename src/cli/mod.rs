@@ -245,6 +245,22 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let id = desk.resolve(&account)?;
             writeln!(out, "{}", desk.set_flag(id, &flag, !clear, &reason)?.message)?;
         }
+        Command::Backup { path } => {
+            let desk = ctx.open_desk()?;
+            let dest = desk.backup(path.as_deref())?;
+            writeln!(out, "Backed up to {} (readable by you only).", dest.display())?;
+        }
+        Command::Restore { path } => {
+            let safety = crate::store::restore(&ctx.paths.database, &path, ctx.clock.now())
+                .map_err(|e| Failure::failed(e.to_string()))?;
+            writeln!(
+                out,
+                "Restored {} from {}. The book as it was is in {}.",
+                ctx.paths.database.display(),
+                path.display(),
+                safety.display()
+            )?;
+        }
         Command::Check => {
             let desk = ctx.open_desk()?;
             let check = desk.check_book()?;

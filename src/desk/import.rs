@@ -47,6 +47,8 @@ pub struct ImportReport {
     pub currency: String,
     pub committed: bool,
     pub batch_id: Option<i64>,
+    /// The backup taken just before this import was written.
+    pub backup: Option<String>,
     /// Why nothing was written, when nothing was.
     pub held_back: Option<String>,
 }
@@ -131,6 +133,7 @@ impl Desk {
             );
             return Ok(report);
         }
+        report.backup = self.safety_backup("before-import")?.map(|p| p.display().to_string());
         let batch = self.write(|tx, clock, config| commit(tx, clock, config, &parsed, &report))?;
         report.committed = true;
         report.batch_id = Some(batch);
@@ -160,6 +163,7 @@ fn report_of(file: &str, sha256: &str, parsed: &Parsed, plan: ImportPlan) -> Imp
         currency: "USD".into(),
         committed: false,
         batch_id: None,
+        backup: None,
         held_back: None,
     }
 }
@@ -261,7 +265,12 @@ impl ImportReport {
         section(&mut s, "warnings", r.warnings.iter().map(issue_line).collect());
         section(&mut s, "rejected rows", r.rejected.iter().map(|i| format!("{}: {}", r.file, issue_line(i))).collect());
         match (&r.held_back, r.batch_id) {
-            (_, Some(batch)) if r.committed => s.push_str(&format!("  imported as batch #{batch}\n")),
+            (_, Some(batch)) if r.committed => {
+                s.push_str(&format!("  imported as batch #{batch}\n"));
+                if let Some(b) = &r.backup {
+                    s.push_str(&format!("  (the book as it was before: {b})\n"));
+                }
+            }
             (Some(why), _) => s.push_str(&format!("  {why}\n")),
             _ => {}
         }

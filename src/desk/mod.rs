@@ -90,17 +90,19 @@ pub struct Saved {
 /// A desk on one database, with the clock and the policy it runs under.
 pub struct Desk {
     conn: Connection,
+    /// The database file (none in memory): backups go beside it.
+    path: Option<std::path::PathBuf>,
     clock: Clock,
     config: Config,
 }
 
 impl Desk {
     pub fn open(path: &Path, clock: Clock, config: Config) -> Result<Desk> {
-        Ok(Desk { conn: store::open(path)?, clock, config })
+        Ok(Desk { conn: store::open(path)?, path: Some(path.to_path_buf()), clock, config })
     }
 
     pub fn in_memory(clock: Clock, config: Config) -> Result<Desk> {
-        Ok(Desk { conn: store::open_in_memory()?, clock, config })
+        Ok(Desk { conn: store::open_in_memory()?, path: None, clock, config })
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -118,6 +120,30 @@ impl Desk {
     /// Read access for tests and checks; writes go through the use-cases.
     pub fn connection(&self) -> &Connection {
         &self.conn
+    }
+
+    /// A consistent copy of the book at `dest` (0600), taken while it stays in use.
+    pub fn backup(&self, dest: Option<&std::path::Path>) -> Result<std::path::PathBuf> {
+        let Some(db) = self.path.as_deref() else {
+            return Err(DeskError::Refused("an in-memory book has no file to back up".into()));
+        };
+        match dest {
+            Some(d) => {
+                store::backup_to(&self.conn, d)?;
+                Ok(d.to_path_buf())
+            }
+            None => Ok(store::automatic_backup(&self.conn, db, "manual", self.clock.now(), usize::MAX)?),
+        }
+    }
+
+    /// An automatic backup before a risky write; none for an in-memory book.
+    fn safety_backup(&self, why: &str) -> Result<Option<std::path::PathBuf>> {
+        match self.path.as_deref() {
+            Some(db) => {
+                Ok(Some(store::automatic_backup(&self.conn, db, why, self.clock.now(), self.config.backups_to_keep)?))
+            }
+            None => Ok(None),
+        }
     }
 
     pub fn is_empty(&self) -> Result<bool> {

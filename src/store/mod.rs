@@ -2,6 +2,7 @@
 //! schema from a newer dun without touching the file, and migrates in a transaction.
 
 mod activity;
+mod backup;
 mod codec;
 mod debtors;
 mod events;
@@ -15,6 +16,7 @@ mod retention;
 mod worklist;
 
 pub use activity::*;
+pub use backup::*;
 pub use debtors::*;
 pub use events::*;
 pub use guard::*;
@@ -86,7 +88,7 @@ pub fn open_in_memory() -> Result<Connection> {
 }
 
 /// Debtor data is sensitive: a new database file (and its folder) is its owner's alone.
-fn create_private(path: &Path) -> Result<()> {
+pub(crate) fn create_private(path: &Path) -> Result<()> {
     if path.exists() {
         return Ok(());
     }

@@ -1,0 +1,74 @@
+//! Online backups: a consistent copy of the book while it is in use, private to its
+//! owner; the last few kept automatically before risky writes.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use rusqlite::backup::Backup;
+
+use super::{Result, SCHEMA_VERSION, StoreError};
+
+/// Copy the open database to `dest` (created 0600), page by page, without stopping writers.
+pub fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
+    if dest.exists() {
+        return Err(StoreError::Create {
+            path: dest.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "a file is already there"),
+        });
+    }
+    super::create_private(dest)?;
+    let mut target = Connection::open(dest)?;
+    Backup::new(conn, &mut target)?.run_to_completion(512, Duration::ZERO, None)?;
+    Ok(())
+}
+
+/// The folder automatic backups go to: `backups/` beside the database.
+pub fn backup_dir(db: &Path) -> PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join("backups")
+}
+
+/// Take an automatic backup named for `why`, keeping only the newest `keep` of them.
+pub fn automatic_backup(conn: &Connection, db: &Path, why: &str, at: DateTime<Utc>, keep: usize) -> Result<PathBuf> {
+    let dir = backup_dir(db);
+    let stem = db.file_stem().and_then(|s| s.to_str()).unwrap_or("dun");
+    let mut dest = dir.join(format!("{stem}-{}-{why}.db", at.format("%Y%m%d-%H%M%S")));
+    let mut n = 1;
+    while dest.exists() {
+        n += 1;
+        dest = dir.join(format!("{stem}-{}-{why}-{n}.db", at.format("%Y%m%d-%H%M%S")));
+    }
+    backup_to(conn, &dest)?;
+    let mut taken: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    taken.retain(|p| {
+        p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&format!("{stem}-")) && n.ends_with(".db"))
+    });
+    taken.sort();
+    for old in taken.iter().take(taken.len().saturating_sub(keep.max(1))) {
+        let _ = std::fs::remove_file(old);
+    }
+    Ok(dest)
+}
+
+/// Replace the database at `db` with the backup at `source`, after checking the backup
+/// is a sound dun database this version can read. The current file is backed up first.
+pub fn restore(db: &Path, source: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
+    let bad = |reason: String| StoreError::Damaged { path: source.to_path_buf(), reason };
+    let from = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| bad(e.to_string()))?;
+    let version: i64 = from.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| bad(e.to_string()))?;
+    if version == 0 || version > SCHEMA_VERSION {
+        return Err(bad(format!("schema v{version} is not one this dun reads (v1–v{SCHEMA_VERSION})")));
+    }
+    let check: String = from.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| bad(e.to_string()))?;
+    if check != "ok" {
+        return Err(bad(check));
+    }
+    let mut current = super::open(db)?;
+    let safety = automatic_backup(&current, db, "before-restore", at, usize::MAX)?;
+    Backup::new(&from, &mut current)?.run_to_completion(512, Duration::ZERO, None)?;
+    Ok(safety)
+}
