@@ -208,3 +208,30 @@ fn a_block_shows_before_dialling_and_an_override_is_audited() {
         conn.query_row("SELECT after FROM event WHERE kind = 'guard-overridden'", [], |r| r.get(0)).unwrap();
     assert!(after.contains("F-TIME"), "{after}");
 }
+
+/// Issue 7's concurrency: the desk stays open while the command line writes to the same
+/// book; both succeed and the desk shows the change without a restart.
+#[test]
+fn the_desk_sees_writes_from_another_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    demo_book(&db, "30");
+    let mut s = Session::start(&db, &dir.path().join("config"), &[("DUN_TODAY", "2026-11-22")]);
+    s.screen.wait_for("accounts");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_dun"))
+        .args(["note", "C000001", "written from another terminal", "--db"])
+        .arg(&db)
+        .env("DUN_TODAY", "2026-11-22")
+        .status()
+        .unwrap();
+    assert!(status.success(), "the CLI write succeeds while the desk is open");
+    s.screen.wait_for("changed from elsewhere");
+    s.type_keys("/C000001");
+    s.screen.wait_for("1 match");
+    s.type_keys("\r\r\t");
+    s.screen.wait_for("written from another terminal");
+    s.type_keys("q");
+    s.screen.wait_for("Enter open");
+    s.type_keys("q");
+    s.finish();
+}

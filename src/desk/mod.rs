@@ -146,6 +146,11 @@ impl Desk {
         }
     }
 
+    /// A number that changes when another connection commits to the book.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(store::data_version(&self.conn)?)
+    }
+
     pub fn is_empty(&self) -> Result<bool> {
         Ok(store::is_empty(&self.conn)?)
     }

@@ -115,3 +115,8 @@ pub(crate) fn create_private(path: &Path) -> Result<()> {
 pub fn is_empty(conn: &Connection) -> Result<bool> {
     Ok(conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM debtor)", [], |r| r.get(0))?)
 }
+
+/// SQLite's `PRAGMA data_version`: it changes when another connection commits.
+pub fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}

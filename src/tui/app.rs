@@ -180,6 +180,12 @@ impl App {
             Msg::Key(key) => self.on_key(&key, &mut out),
             Msg::Resize { height, .. } => self.page = page_for(height),
             Msg::Worker(WorkerEvent::Progress { done, total }) => self.progress = Some((done, total)),
+            Msg::Worker(WorkerEvent::ChangedElsewhere) => {
+                self.reload(&mut out);
+                if self.status.is_none() {
+                    self.status = Some(info("The book was changed from elsewhere: reloaded"));
+                }
+            }
             Msg::Worker(WorkerEvent::Reply(reply)) => self.on_reply(reply, &mut out),
         }
         out

@@ -101,6 +101,8 @@ pub struct Reply {
 pub enum WorkerEvent {
     Reply(Reply),
     Progress { done: usize, total: usize },
+    /// Another process (`dun import`, `dun log`, …) changed the book.
+    ChangedElsewhere,
 }
 
 /// Answer one request. The same function serves the thread and the tests.
@@ -181,7 +183,24 @@ pub fn spawn<M: Send + 'static>(
         .name("dun-store".into())
         .spawn(move || {
             let mut queue: VecDeque<(Ticket, Request)> = VecDeque::new();
-            while let Ok(first) = requests.recv() {
+            // SQLite's data_version moves only when another connection commits: a cheap
+            // question, asked when the desk is idle, so writes from a second terminal show.
+            let mut seen = desk.data_version().ok();
+            loop {
+                let first = match requests.recv_timeout(std::time::Duration::from_secs(1)) {
+                    Ok(first) => first,
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        let now = desk.data_version().ok();
+                        if now != seen {
+                            seen = now;
+                            if out.send(wrap(WorkerEvent::ChangedElsewhere)).is_err() {
+                                return;
+                            }
+                        }
+                        continue;
+                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                };
                 queue.push_back(first);
                 queue.extend(requests.try_iter());
                 // Latest wins: a search typed over is never run.
