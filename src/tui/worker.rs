@@ -100,7 +100,10 @@ pub struct Reply {
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkerEvent {
     Reply(Reply),
-    Progress { done: usize, total: usize },
+    Progress {
+        done: usize,
+        total: usize,
+    },
     /// Another process (`dun import`, `dun log`, …) changed the book.
     ChangedElsewhere,
 }
