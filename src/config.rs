@@ -21,6 +21,10 @@ pub struct Config {
     pub compliance: ComplianceDefaults,
     /// Automatic backups (before each import and migration) to keep beside the database.
     pub backups_to_keep: usize,
+    /// Days after an installment's date before it counts as missed.
+    pub plan_grace_days: u32,
+    /// A plan breaks after this many missed installments.
+    pub plan_misses_to_break: u32,
 }
 
 /// What the book usually is, e.g. "we collect our own commercial invoices". An
@@ -53,6 +57,8 @@ impl Default for Config {
             priority: PriorityWeights::default(),
             compliance: ComplianceDefaults::default(),
             backups_to_keep: 10,
+            plan_grace_days: 5,
+            plan_misses_to_break: 2,
         }
     }
 }

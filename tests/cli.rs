@@ -613,3 +613,39 @@ fn a_schema_v1_book_opens_in_this_version() {
         .stdout(predicate::str::contains("written by the first version of the schema"));
     book.dun(&["check"]).assert().success();
 }
+
+#[test]
+fn a_payment_plan_previewed_agreed_and_renegotiated() {
+    let book = Book::with_demo(30);
+    let id = book.json(&["worklist", "--json"])[0]["id"].as_i64().unwrap().to_string();
+    let plan = ["plan", id.as_str(), "--total", "1000", "--down", "100", "--count", "7", "--first", "+10"];
+    let mut dry = plan.to_vec();
+    dry.extend(["--dry-run", "--json"]);
+    let rows = book.json(&dry);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 8);
+    assert_eq!(
+        (rows[0]["amount"].as_str(), rows[1]["amount"].as_str(), rows[7]["amount"].as_str()),
+        (Some("100.00"), Some("128.57"), Some("128.58"))
+    );
+    assert_eq!(
+        book.json(&["show", &id, "--json"])["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["total"] == "1000.00")
+            .count(),
+        0
+    );
+    book.dun(&plan).assert().success().stdout(predicate::str::contains("8 payment(s) every month"));
+    book.dun(&["plan", &id, "--total", "900", "--installment", "300", "--every", "biweekly", "--first", "+7"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("replaces the earlier plan"));
+    let plans = book.json(&["show", &id, "--json"])["plans"].as_array().unwrap().clone();
+    assert!(plans.iter().any(|p| p["total"] == "1000.00" && p["status"] == "replaced"), "history kept");
+    assert!(plans.iter().any(|p| p["total"] == "900.00"
+        && p["status"] == "active"
+        && p["installments"].as_array().unwrap().len() == 3));
+    book.dun(&["plan", &id, "--total", "99999999", "--count", "3", "--first", "+7"]).assert().code(2);
+}

@@ -236,3 +236,17 @@ fn why_shows_every_factor() {
     let screen = h.screen(100, 30);
     assert!(screen.contains("dollar-days") && screen.contains("tier"), "{screen}");
 }
+
+#[test]
+fn a_payment_plan_from_the_account_with_its_schedule_previewed() {
+    let mut h = Harness::new(60);
+    h.keys("<Enter>L600");
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("6 payments: 100.00 on"), "{screen}");
+    h.keys("<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    let view = h.app.account.as_ref().unwrap().view.as_ref().unwrap();
+    let plan = view.plans.iter().find(|p| p.status == "active").unwrap();
+    assert_eq!(plan.installments.len(), 6);
+    assert_eq!(plan.installments.iter().map(|i| i.amount).sum::<Money>(), Money(60_000));
+}

@@ -169,6 +169,32 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Agree a payment plan; --dry-run shows the schedule without saving it
+    Plan {
+        account: String,
+        /// The amount the plan pays off
+        #[arg(long, value_parser = parse_amount)]
+        total: Money,
+        /// Paid on the day the plan starts
+        #[arg(long, value_parser = parse_amount)]
+        down: Option<Money>,
+        /// Number of installments
+        #[arg(long, conflicts_with = "installment")]
+        count: Option<u32>,
+        /// Amount of each installment (the last one smaller)
+        #[arg(long, value_parser = parse_amount)]
+        installment: Option<Money>,
+        /// weekly, biweekly, semimonthly or monthly
+        #[arg(long, default_value = "monthly")]
+        every: String,
+        /// First installment's date (YYYY-MM-DD, +30, …)
+        #[arg(long, value_name = "DATE")]
+        first: String,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Schedule the next follow-up on an account
     FollowUp {
         account: String,

@@ -181,6 +181,46 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let saved = desk.make_promise(id, amount, due)?;
             print_saved(out, &saved, json)?;
         }
+        Command::Plan { account, total, down, count, installment, every, first, dry_run, json } => {
+            use crate::domain::plan::{Frequency, PlanTerms, Split, schedule};
+            let mut desk = ctx.open_desk()?;
+            let frequency = Frequency::parse(&every)
+                .ok_or_else(|| Failure::usage(format!("--every {every}: weekly, biweekly, semimonthly or monthly")))?;
+            let split = match (count, installment) {
+                (Some(n), _) => Split::Count(n),
+                (None, Some(a)) => Split::Amount(a),
+                (None, None) => return Err(Failure::usage("give --count N or --installment AMOUNT")),
+            };
+            let first_due = date_arg("--first", Some(&first), &desk)?.unwrap_or_default();
+            let terms = PlanTerms {
+                total,
+                down_payment: down.unwrap_or_default(),
+                split,
+                frequency,
+                start: desk.today(),
+                first_due,
+            };
+            let rows = schedule(&terms).map_err(|e| Failure::usage(e.to_string()))?;
+            let id = desk.resolve(&account)?;
+            if dry_run {
+                if json {
+                    let doc: Vec<_> = rows.iter().map(|(d, a)| json!({"due_on": d, "amount": a})).collect();
+                    writeln!(
+                        out,
+                        "{}",
+                        serde_json::to_string_pretty(&doc).map_err(|e| Failure::failed(e.to_string()))?
+                    )?;
+                } else {
+                    for (k, (d, a)) in rows.iter().enumerate() {
+                        writeln!(out, "{:>3}  {d}  {:>12}", k + 1, a.to_decimal())?;
+                    }
+                    writeln!(out, "     total {:>17}   (dry run: nothing saved)", total.to_decimal())?;
+                }
+            } else {
+                let saved = desk.make_plan(id, &terms)?;
+                print_saved(out, &saved, json)?;
+            }
+        }
         Command::FollowUp { account, date, what, json } => {
             let mut desk = ctx.open_desk()?;
             let due = date_arg("DATE", Some(&date), &desk)?.unwrap_or_default();

@@ -77,7 +77,26 @@ impl Desk {
             attempts: store::attempts_of(conn, debtor_id)?,
             notes: store::notes_of(conn, debtor_id)?,
             promises,
-            plans: store::plans_of(conn, debtor_id)?,
+            plans: store::plans_of(conn, debtor_id)?
+                .into_iter()
+                .map(|mut plan| {
+                    for i in &mut plan.installments {
+                        i.status = crate::domain::plan::installment_status(
+                            i.due_on,
+                            i.amount,
+                            i.paid,
+                            today,
+                            self.config.plan_grace_days,
+                        )
+                        .to_string();
+                    }
+                    let missed = plan.installments.iter().filter(|i| i.status == "missed").count() as u32;
+                    if plan.status == "active" && missed >= self.config.plan_misses_to_break {
+                        plan.status = "broken".into();
+                    }
+                    plan
+                })
+                .collect(),
             payments: store::payments_of(conn, debtor_id)?,
             disputes: store::disputes_of(conn, debtor_id)?,
             legal_cases: store::legal_cases_of(conn, debtor_id)?,

@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::{Desk, DeskError, Result, Saved};
-use crate::domain::{Money, PromiseStatus};
+use crate::domain::plan::{PlanTerms, schedule};
+use crate::domain::{Installment, Money, PromiseStatus};
 use crate::store::{self, NewEvent, NewPromise};
 
 impl Desk {
@@ -138,6 +139,71 @@ impl Desk {
                 None => "the whole account".into(),
             };
             Ok(Saved { debtor_id, id, message: format!("Dispute opened on {what}: collection of it pauses") })
+        })
+    }
+
+    /// Agree a payment plan. An active plan is kept in history as replaced.
+    pub fn make_plan(&mut self, debtor_id: i64, terms: &PlanTerms) -> Result<Saved> {
+        let rows = schedule(terms).map_err(|e| DeskError::invalid("plan", e.to_string()))?;
+        let debtor = store::debtor(&self.conn, debtor_id)?;
+        let open: Money = store::open_items(&self.conn, debtor.id)?.iter().map(|i| i.balance).sum();
+        if terms.total > open {
+            return Err(DeskError::invalid(
+                "total",
+                format!(
+                    "{} is more than the open balance {}",
+                    terms.total.display(&debtor.currency),
+                    open.display(&debtor.currency)
+                ),
+            ));
+        }
+        let installments: Vec<Installment> = rows
+            .iter()
+            .enumerate()
+            .map(|(k, (due_on, amount))| Installment {
+                seq: k as i64 + 1,
+                due_on: *due_on,
+                amount: *amount,
+                paid: Money::ZERO,
+                status: "due".into(),
+            })
+            .collect();
+        let count = installments.len();
+        let last = rows.last().map(|r| r.0);
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let replaced = store::replace_active_plans(tx, debtor.id)?;
+            let id = store::insert_plan(
+                tx,
+                &store::NewPlan {
+                    debtor_id: debtor.id,
+                    total: terms.total,
+                    down_payment: terms.down_payment,
+                    currency: debtor.currency.clone(),
+                    frequency: terms.frequency.code().into(),
+                    first_due_on: terms.first_due,
+                    grace_days: i64::from(config.plan_grace_days),
+                    status: "active".into(),
+                    installments,
+                },
+                now,
+            )?;
+            if let Some(old) = replaced {
+                store::set_plan_replaces(tx, id, old)?;
+            }
+            let after = json!({ "total": terms.total, "installments": count, "frequency": terms.frequency.code(), "replaces": replaced });
+            append(tx, now, &config.collector, "plan-made", debtor.id, "plan", id, after)?;
+            let renegotiated = if replaced.is_some() { " (replaces the earlier plan)" } else { "" };
+            Ok(Saved {
+                debtor_id: debtor.id,
+                id,
+                message: format!(
+                    "Plan of {} in {count} payment(s) {}, last on {}{renegotiated}",
+                    terms.total.display(&debtor.currency),
+                    terms.frequency.label(),
+                    last.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            })
         })
     }
 

@@ -6,6 +6,7 @@ pub mod compliance;
 pub mod contact;
 pub mod dates;
 pub mod money;
+pub mod plan;
 pub mod priority;
 pub mod promise;
 

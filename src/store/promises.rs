@@ -271,3 +271,18 @@ pub fn complete_paid_plans(conn: &Connection, debtor_id: i64) -> Result<usize> {
         )?
         .execute([debtor_id])?)
 }
+
+/// Mark the debtor's active plans replaced by a renegotiated one; their history stays.
+pub fn replace_active_plans(conn: &Connection, debtor_id: i64) -> Result<Option<i64>> {
+    let old: Option<i64> = conn
+        .prepare_cached("SELECT max(id) FROM plan WHERE debtor_id = ?1 AND status = 'active'")?
+        .query_row([debtor_id], |r| r.get(0))?;
+    conn.prepare_cached("UPDATE plan SET status = 'replaced' WHERE debtor_id = ?1 AND status = 'active'")?
+        .execute([debtor_id])?;
+    Ok(old)
+}
+
+pub fn set_plan_replaces(conn: &Connection, plan_id: i64, replaces: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE plan SET replaces_plan_id = ?2 WHERE id = ?1")?.execute(params![plan_id, replaces])?;
+    Ok(())
+}

@@ -22,6 +22,7 @@ pub enum Action {
     RecordPayment,
     AddNote,
     Promise,
+    Plan,
     FollowUp,
     Dispute,
     Hold,
@@ -33,7 +34,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::Quit,
         Action::Back,
         Action::Help,
@@ -53,6 +54,7 @@ impl Action {
         Action::RecordPayment,
         Action::AddNote,
         Action::Promise,
+        Action::Plan,
         Action::FollowUp,
         Action::Dispute,
         Action::Hold,
@@ -85,6 +87,7 @@ impl Action {
             Action::RecordPayment => "record-payment",
             Action::AddNote => "add-note",
             Action::Promise => "promise",
+            Action::Plan => "plan",
             Action::FollowUp => "follow-up",
             Action::Dispute => "dispute",
             Action::Hold => "hold",
@@ -118,6 +121,7 @@ impl Action {
             Action::RecordPayment => "Record a payment",
             Action::AddNote => "Add a note",
             Action::Promise => "Record a promise to pay",
+            Action::Plan => "Agree a payment plan",
             Action::FollowUp => "Schedule a follow-up",
             Action::Dispute => "Open a dispute",
             Action::Hold => "Put the account on hold",

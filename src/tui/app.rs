@@ -353,6 +353,7 @@ impl App {
             Action::RecordPayment => self.open_form(Purpose::RecordPayment),
             Action::AddNote => self.open_form(Purpose::AddNote),
             Action::Promise => self.open_form(Purpose::Promise),
+            Action::Plan => self.open_form(Purpose::Plan),
             Action::FollowUp => self.open_form(Purpose::FollowUp),
             Action::Dispute => self.open_form(Purpose::Dispute),
             Action::Hold => self.open_form(Purpose::Hold),

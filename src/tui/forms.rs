@@ -15,6 +15,7 @@ pub enum Purpose {
     RecordPayment,
     AddNote,
     Promise,
+    Plan,
     FollowUp,
     Dispute,
     Hold,
@@ -96,6 +97,23 @@ impl OpenForm {
                     Field::new("Pay by", FieldKind::Date { required: true }, ""),
                 ],
             ),
+            Purpose::Plan => Form::new(
+                format!("Payment plan · {debtor_name}"),
+                vec![
+                    Field::new("Total", FieldKind::Money { required: true }, ""),
+                    Field::new("Down", FieldKind::Money { required: false }, ""),
+                    Field::new("Payments", FieldKind::Text { required: true }, "6"),
+                    Field::choice(
+                        "Every",
+                        crate::domain::plan::Frequency::ALL
+                            .iter()
+                            .map(|f| (f.code().to_string(), f.label().to_string()))
+                            .collect(),
+                        "monthly",
+                    ),
+                    Field::new("First due", FieldKind::Date { required: true }, "+30"),
+                ],
+            ),
             Purpose::FollowUp => Form::new(
                 format!("Follow-up · {debtor_name}"),
                 vec![
@@ -134,6 +152,42 @@ impl OpenForm {
         OpenForm { purpose, debtor_id, form }
     }
 
+    /// The plan the form describes, or why it is not one yet.
+    pub fn plan_terms(&self, today: NaiveDate) -> Result<crate::domain::plan::PlanTerms, String> {
+        use crate::domain::plan::{Frequency, PlanTerms, Split, schedule};
+        let f = &self.form;
+        let total = parse_money(f.value("Total")).map_err(|e| e.to_string())?;
+        let down = if f.value("Down").trim().is_empty() {
+            crate::domain::Money::ZERO
+        } else {
+            parse_money(f.value("Down")).map_err(|e| e.to_string())?
+        };
+        let count: u32 =
+            f.value("Payments").trim().parse().map_err(|_| "Payments: a number of installments".to_string())?;
+        let frequency = Frequency::parse(f.value("Every")).ok_or("Every: choose how often")?;
+        let first_due = parse_date(f.value("First due"), today).map_err(|e| e.to_string())?;
+        let terms =
+            PlanTerms { total, down_payment: down, split: Split::Count(count), frequency, start: today, first_due };
+        schedule(&terms).map_err(|e| e.to_string())?;
+        Ok(terms)
+    }
+
+    /// One line that previews the schedule while the form is filled in.
+    pub fn plan_preview(&self, today: NaiveDate) -> Option<String> {
+        let terms = self.plan_terms(today).ok()?;
+        let rows = crate::domain::plan::schedule(&terms).ok()?;
+        let (first, last) = (rows.first()?, rows.last()?);
+        Some(format!(
+            "{} payments: {} on {}{} … last {} on {}",
+            rows.len(),
+            first.1.to_decimal(),
+            first.0,
+            if rows.len() > 2 { format!(", {} on {}", rows[1].1.to_decimal(), rows[1].0) } else { String::new() },
+            last.1.to_decimal(),
+            last.0
+        ))
+    }
+
     /// A rule across fields (the outcome must fit the channel), shown under the form.
     pub fn cross_problem(&self, today: NaiveDate) -> Option<String> {
         let f = &self.form;
@@ -162,6 +216,7 @@ impl OpenForm {
                 let on = parse_date(f.value(label), today).ok()?;
                 (on < today).then(|| "the date is in the past".to_string())
             }
+            Purpose::Plan => self.plan_terms(today).err(),
             Purpose::AddNote | Purpose::Import | Purpose::Dispute | Purpose::Hold => None,
         }
     }
@@ -200,6 +255,7 @@ impl OpenForm {
                 reference: f.value("Reference").to_string(),
             }),
             Purpose::AddNote => Request::AddNote(NewNote { debtor_id, body: f.value("Note").to_string() }),
+            Purpose::Plan => Request::MakePlan { debtor_id, terms: self.plan_terms(today).ok()? },
             Purpose::Promise => Request::MakePromise {
                 debtor_id,
                 amount: parse_money(f.value("Amount")).ok()?,

@@ -115,6 +115,7 @@ pub fn default_bindings() -> Vec<Binding> {
         (&[Worklist, Account], &[Key::ch('p')], A::RecordPayment, true),
         (&[Worklist, Account], &[Key::ch('n')], A::AddNote, true),
         (&[Worklist, Account], &[Key::ch('P')], A::Promise, false),
+        (&[Account], &[Key::ch('L')], A::Plan, false),
         (&[Worklist, Account], &[Key::ch('f')], A::FollowUp, false),
         (&[Worklist, Account], &[Key::ch('d')], A::Dispute, false),
         (&[Worklist, Account], &[Key::ch('H')], A::Hold, false),

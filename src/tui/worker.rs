@@ -25,6 +25,10 @@ pub enum Request {
         amount: crate::domain::Money,
         due_on: chrono::NaiveDate,
     },
+    MakePlan {
+        debtor_id: i64,
+        terms: crate::domain::plan::PlanTerms,
+    },
     FollowUp {
         debtor_id: i64,
         due_on: chrono::NaiveDate,
@@ -69,6 +73,7 @@ impl Request {
             Request::RecordPayment(_) => "record-payment",
             Request::AddNote(_) => "add-note",
             Request::MakePromise { .. } => "promise",
+            Request::MakePlan { .. } => "plan",
             Request::FollowUp { .. } => "follow-up",
             Request::Dispute { .. } => "dispute",
             Request::Hold { .. } => "hold",
@@ -133,6 +138,7 @@ pub fn handle(
         Request::MakePromise { debtor_id, amount, due_on } => {
             desk.make_promise(debtor_id, amount, due_on).map(Response::Saved).map_err(text)
         }
+        Request::MakePlan { debtor_id, terms } => desk.make_plan(debtor_id, &terms).map(Response::Saved).map_err(text),
         Request::FollowUp { debtor_id, due_on, what } => {
             desk.schedule_follow_up(debtor_id, due_on, &what).map(Response::Saved).map_err(text)
         }

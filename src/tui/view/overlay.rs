@@ -105,6 +105,11 @@ pub fn form(open: &OpenForm, today: NaiveDate, theme: &Theme, frame: &mut Frame,
         };
         lines.push(hint);
     }
+    if let Some(preview) =
+        (open.purpose == super::super::forms::Purpose::Plan).then(|| open.plan_preview(today)).flatten()
+    {
+        lines.push(Line::styled(preview, theme.style(Role::Success)));
+    }
     let problem = f.error.clone().or_else(|| open.cross_problem(today));
     lines.push(match problem {
         Some(p) => Line::styled(p, theme.style(Role::Error)),
