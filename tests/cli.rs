@@ -649,3 +649,46 @@ fn a_payment_plan_previewed_agreed_and_renegotiated() {
         && p["installments"].as_array().unwrap().len() == 3));
     book.dun(&["plan", &id, "--total", "99999999", "--count", "3", "--first", "+7"]).assert().code(2);
 }
+
+#[test]
+fn settle_write_off_and_reverse_a_bounced_payment() {
+    let book = Book::with_demo(30);
+    let rows = book.json(&["worklist", "--json"]);
+    let id = |n: usize| rows[n]["id"].as_i64().unwrap().to_string();
+    let cents = |b: &Book, who: &str| -> i64 {
+        b.json(&["show", who, "--json"])["open_balance"].as_str().unwrap().replace('.', "").parse().unwrap()
+    };
+    // A promise of 100 kept by a payment, then the check bounces: the promise is broken again.
+    let a = id(2);
+    book.dun(&["promise", &a, "100", "--by", "t"]).assert().success();
+    let before = cents(&book, &a);
+    let paid = book.json(&["pay", &a, "100", "--json"]);
+    assert!(paid["message"].as_str().unwrap().contains("1 promise(s) kept"));
+    let payment = paid["id"].as_i64().unwrap().to_string();
+    book.dun(&["reverse", &payment, "--reason", "returned NSF"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("open again"));
+    assert_eq!(cents(&book, &a), before, "the bounced money is owed again");
+    let later = |args: &[&str]| {
+        let mut cmd = book.dun(args);
+        cmd.env("DUN_TODAY", "2026-12-05");
+        cmd
+    };
+    let show: Value = serde_json::from_slice(&later(&["show", &a, "--json"]).output().unwrap().stdout).unwrap();
+    let promise = show["promises"].as_array().unwrap().iter().find(|p| p["amount"] == "100.00").unwrap();
+    assert_eq!(promise["status"], "broken");
+    book.dun(&["reverse", &payment, "--reason", "again"]).assert().code(2);
+    // Settle for less: the rest is written off, nothing stays open.
+    let b = id(3);
+    let open = cents(&book, &b);
+    assert!(open > 200);
+    book.dun(&["pay", &b, "1", "--settle"]).assert().success().stdout(predicate::str::contains("written off"));
+    assert_eq!(cents(&book, &b), 0);
+    // Write off one account's balance for a stated reason.
+    let c = id(4);
+    book.dun(&["write-off", &c, "--reason", "because"]).assert().code(2);
+    book.dun(&["write-off", &c, "--reason", "uncollectible"]).assert().success();
+    assert_eq!(cents(&book, &c), 0);
+    book.dun(&["check"]).assert().success();
+}

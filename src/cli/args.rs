@@ -123,6 +123,29 @@ pub enum Command {
         /// Check number or transaction reference
         #[arg(long = "ref", value_name = "R", default_value = "")]
         reference: String,
+        /// Accept this amount in full settlement: the rest of the balance is written off
+        #[arg(long)]
+        settle: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write off an invoice's open balance (or the whole account's) for a reason
+    WriteOff {
+        account: String,
+        #[arg(long, value_name = "NUMBER")]
+        invoice: Option<String>,
+        /// uncollectible, bankruptcy, deceased, small-balance, settlement-remainder, sol-expired, dispute-credit
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A payment bounced: reverse it (its invoices reopen, what it kept is judged again)
+    Reverse {
+        /// The payment's number (see `dun show ACCOUNT --json`)
+        payment: i64,
+        #[arg(long)]
+        reason: String,
         #[arg(long)]
         json: bool,
     },

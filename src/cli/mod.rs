@@ -156,11 +156,26 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 write!(out, "{}", guard_text(&answer))?;
             }
         }
-        Command::Pay { account, amount, on, method, reference, json } => {
+        Command::Pay { account, amount, on, method, reference, settle, json } => {
             let mut desk = ctx.open_desk()?;
             let received_on = date_arg("--on", on.as_deref(), &desk)?;
             let debtor_id = desk.resolve(&account)?;
-            let saved = desk.record_payment(RecordPayment { debtor_id, amount, received_on, method, reference })?;
+            let saved = if settle {
+                desk.settle(debtor_id, amount, received_on, &reference)?
+            } else {
+                desk.record_payment(RecordPayment { debtor_id, amount, received_on, method, reference })?
+            };
+            print_saved(out, &saved, json)?;
+        }
+        Command::WriteOff { account, invoice, reason, json } => {
+            let mut desk = ctx.open_desk()?;
+            let id = desk.resolve(&account)?;
+            let saved = desk.write_off(id, invoice.as_deref(), &reason)?;
+            print_saved(out, &saved, json)?;
+        }
+        Command::Reverse { payment, reason, json } => {
+            let mut desk = ctx.open_desk()?;
+            let saved = desk.reverse_payment(payment, &reason)?;
             print_saved(out, &saved, json)?;
         }
         Command::Note { account, text, json } => {

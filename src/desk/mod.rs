@@ -10,6 +10,7 @@ mod guard;
 mod import;
 mod payments;
 mod records_kept;
+mod settlement;
 mod worklist;
 
 pub use account::AccountView;

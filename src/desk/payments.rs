@@ -135,6 +135,21 @@ pub(super) fn apply_to_installments(tx: &rusqlite::Connection, debtor_id: i64, a
     Ok(())
 }
 
+/// Judge every promise again against money received between its making and its date plus
+/// grace: after a reversal a kept promise may be broken after all.
+pub(super) fn recheck_promises(tx: &rusqlite::Connection, debtor_id: i64, today: NaiveDate, grace: u32) -> Result<()> {
+    for p in store::promises_of(tx, debtor_id)?.into_iter().filter(|p| p.status != PromiseStatus::Cancelled) {
+        let until = p.due_on.checked_add_days(chrono::Days::new(grace.into())).unwrap_or(p.due_on);
+        let paid = store::paid_between(tx, debtor_id, p.promised_on, until)?.max(Money::ZERO).min(p.amount);
+        let status = evaluate_promise(p.amount, p.due_on, paid, today, grace);
+        if status != p.status || paid != p.paid {
+            let resolved = (status != PromiseStatus::Pending).then_some(today);
+            store::update_promise(tx, p.id, status, paid, resolved)?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;

@@ -96,3 +96,14 @@ pub fn reduce_balance(conn: &Connection, invoice_id: i64, amount: Money, at: Dat
     .execute(params![invoice_id, amount.cents(), instant(at)])?;
     Ok(())
 }
+
+/// Put `amount` back on an invoice (a reversed payment); it is open again.
+pub fn reopen_balance(conn: &Connection, invoice_id: i64, amount: Money, at: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE invoice SET balance_cents = balance_cents + ?2,
+                status = CASE WHEN balance_cents + ?2 <> 0 THEN 'open' ELSE status END, updated_at = ?3
+         WHERE id = ?1",
+    )?
+    .execute(params![invoice_id, amount.cents(), instant(at)])?;
+    Ok(())
+}

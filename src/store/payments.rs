@@ -89,3 +89,54 @@ pub fn paid_since(conn: &Connection, debtor_id: i64, since: NaiveDate) -> Result
         .query_row(params![debtor_id, date(since)], |r| r.get(0))?;
     Ok(Money(cents))
 }
+
+/// Money received between two dates (reversals subtract).
+pub fn paid_between(conn: &Connection, debtor_id: i64, from: NaiveDate, until: NaiveDate) -> Result<Money> {
+    let cents: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(amount_cents), 0) FROM payment
+             WHERE debtor_id = ?1 AND received_on >= ?2 AND received_on <= ?3
+               AND kind IN ('payment', 'settlement', 'ledger', 'reversal')",
+        )?
+        .query_row(params![debtor_id, date(from), date(until)], |r| r.get(0))?;
+    Ok(Money(cents))
+}
+
+/// (debtor, kind, amount, already reversed?) of a payment.
+pub fn payment_facts(conn: &Connection, id: i64) -> Result<Option<(i64, String, Money, bool)>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT debtor_id, kind, amount_cents,
+                    EXISTS (SELECT 1 FROM payment r WHERE r.reverses_payment_id = payment.id)
+             FROM payment WHERE id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, Money(r.get(2)?), r.get(3)?)))
+        .optional()?)
+}
+
+pub fn allocations_of(conn: &Connection, payment_id: i64) -> Result<Vec<(i64, Money)>> {
+    let mut stmt = conn.prepare_cached("SELECT invoice_id, amount_cents FROM allocation WHERE payment_id = ?1")?;
+    let rows = stmt.query_map([payment_id], |r| Ok((r.get(0)?, Money(r.get(1)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_reversal(
+    conn: &Connection,
+    reverses: i64,
+    debtor_id: i64,
+    amount: Money,
+    currency: &str,
+    on: NaiveDate,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO payment (debtor_id, kind, amount_cents, currency, received_on, method, reference, note,
+            reverses_payment_id, created_at)
+         VALUES (?1, 'reversal', ?2, ?3, ?4, 'reversal', '', ?5, ?6, ?7)",
+    )?
+    .execute(params![debtor_id, amount.cents(), currency, date(on), reason, reverses, instant(at)])?;
+    Ok(conn.last_insert_rowid())
+}

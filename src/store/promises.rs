@@ -286,3 +286,27 @@ pub fn set_plan_replaces(conn: &Connection, plan_id: i64, replaces: i64) -> Resu
     conn.prepare_cached("UPDATE plan SET replaces_plan_id = ?2 WHERE id = ?1")?.execute(params![plan_id, replaces])?;
     Ok(())
 }
+
+/// Take `amount` back off the newest paid installments of the active plan (a reversal).
+pub fn unpay_installments(conn: &Connection, debtor_id: i64, amount: Money) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.paid_cents FROM installment i JOIN plan p ON p.id = i.plan_id
+         WHERE p.debtor_id = ?1 AND p.status IN ('active', 'completed') AND i.paid_cents > 0
+         ORDER BY i.due_on DESC, i.seq DESC",
+    )?;
+    let rows: Vec<(i64, i64)> =
+        stmt.query_map([debtor_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut left = amount.cents();
+    for (id, paid) in rows {
+        if left <= 0 {
+            break;
+        }
+        let take = paid.min(left);
+        left -= take;
+        conn.prepare_cached("UPDATE installment SET paid_cents = paid_cents - ?2, status = 'due' WHERE id = ?1")?
+            .execute(params![id, take])?;
+    }
+    conn.prepare_cached("UPDATE plan SET status = 'active' WHERE debtor_id = ?1 AND status = 'completed'")?
+        .execute([debtor_id])?;
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! Settling for less, writing off, and reversing a payment that bounced (D-SETTLE,
+//! D-WRITEOFF): ledger entries, never deletions, each one transaction.
+
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::payments::{apply_to_installments, recheck_promises};
+use super::{Desk, DeskError, Result, Saved};
+use crate::domain::Money;
+use crate::domain::allocation::allocate;
+use crate::store::{self, NewEvent, NewPayment};
+
+const WRITE_OFF_REASONS: &[&str] = &[
+    "uncollectible",
+    "bankruptcy",
+    "deceased",
+    "small-balance",
+    "settlement-remainder",
+    "sol-expired",
+    "dispute-credit",
+];
+
+impl Desk {
+    /// Accept `amount` in full settlement: it is applied oldest first and the rest of the
+    /// open balance is written off as the settlement's remainder.
+    pub fn settle(
+        &mut self,
+        debtor_id: i64,
+        amount: Money,
+        received_on: Option<NaiveDate>,
+        reference: &str,
+    ) -> Result<Saved> {
+        if !amount.is_positive() {
+            return Err(DeskError::invalid("amount", "a settlement must be more than zero"));
+        }
+        let today = self.today();
+        let on = received_on.unwrap_or(today);
+        let debtor = store::debtor(&self.conn, debtor_id)?;
+        let items = store::open_items(&self.conn, debtor.id)?;
+        let open: Money = items.iter().filter(|i| !i.disputed).map(|i| i.balance).sum();
+        if amount > open {
+            return Err(DeskError::invalid("amount", "that is the whole balance or more: record it as a payment"));
+        }
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let plan = allocate(amount, &items, None);
+            let pay = |kind: &str, amt: Money, method: &str, reference: String| -> Result<i64> {
+                Ok(store::insert_payment(
+                    tx,
+                    &NewPayment {
+                        debtor_id: debtor.id,
+                        kind: kind.into(),
+                        amount: amt,
+                        currency: debtor.currency.clone(),
+                        received_on: on,
+                        method: method.into(),
+                        reference,
+                    },
+                    now,
+                )?)
+            };
+            let settlement = pay("settlement", amount, "settlement", reference.trim().to_string())?;
+            let mut left: std::collections::HashMap<i64, Money> =
+                items.iter().map(|i| (i.invoice_id, i.balance)).collect();
+            for a in &plan.allocations {
+                store::insert_allocation(tx, settlement, a.invoice_id, a.amount)?;
+                store::reduce_balance(tx, a.invoice_id, a.amount, now)?;
+                *left.entry(a.invoice_id).or_default() -= a.amount;
+            }
+            let remainder: Money = items.iter().filter(|i| !i.disputed).map(|i| left[&i.invoice_id]).sum();
+            if remainder.is_positive() {
+                let write_off =
+                    pay("write-off", remainder, "settlement-remainder", format!("settlement #{settlement}"))?;
+                for i in items.iter().filter(|i| !i.disputed && left[&i.invoice_id].is_positive()) {
+                    store::insert_allocation(tx, write_off, i.invoice_id, left[&i.invoice_id])?;
+                    store::reduce_balance(tx, i.invoice_id, left[&i.invoice_id], now)?;
+                }
+            }
+            recheck_promises(tx, debtor.id, today, config.promise_grace_days)?;
+            apply_to_installments(tx, debtor.id, amount)?;
+            event(
+                tx,
+                now,
+                &config.collector,
+                "settled",
+                debtor.id,
+                settlement,
+                json!({"amount": amount, "written_off": remainder}),
+            )?;
+            Ok(Saved {
+                debtor_id: debtor.id,
+                id: settlement,
+                message: format!(
+                    "Settled for {}; {} written off as the settlement's remainder",
+                    amount.display(&debtor.currency),
+                    remainder.display(&debtor.currency)
+                ),
+            })
+        })
+    }
+
+    /// Write off an invoice's open balance (or every open invoice's) for a stated reason.
+    /// A later receipt still posts as a recovery.
+    pub fn write_off(&mut self, debtor_id: i64, invoice: Option<&str>, reason: &str) -> Result<Saved> {
+        if !WRITE_OFF_REASONS.contains(&reason) {
+            return Err(DeskError::invalid("reason", format!("'{reason}': one of {}", WRITE_OFF_REASONS.join(", "))));
+        }
+        let debtor = store::debtor(&self.conn, debtor_id)?;
+        let items: Vec<_> = store::open_items(&self.conn, debtor.id)?
+            .into_iter()
+            .filter(|i| invoice.is_none_or(|n| i.number.eq_ignore_ascii_case(n.trim())))
+            .collect();
+        if items.is_empty() {
+            return Err(DeskError::invalid("invoice", "nothing open to write off there"));
+        }
+        let total: Money = items.iter().map(|i| i.balance).sum();
+        let today = self.today();
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let id = store::insert_payment(
+                tx,
+                &NewPayment {
+                    debtor_id: debtor.id,
+                    kind: "write-off".into(),
+                    amount: total,
+                    currency: debtor.currency.clone(),
+                    received_on: today,
+                    method: reason.into(),
+                    reference: String::new(),
+                },
+                now,
+            )?;
+            for i in &items {
+                store::insert_allocation(tx, id, i.invoice_id, i.balance)?;
+                store::reduce_balance(tx, i.invoice_id, i.balance, now)?;
+            }
+            event(
+                tx,
+                now,
+                &config.collector,
+                "written-off",
+                debtor.id,
+                id,
+                json!({"amount": total, "reason": reason}),
+            )?;
+            Ok(Saved {
+                debtor_id: debtor.id,
+                id,
+                message: format!("Wrote off {} ({reason})", total.display(&debtor.currency)),
+            })
+        })
+    }
+
+    /// A payment bounced: reopen what it paid, record the reversal, and let the promises
+    /// and installments it had kept be judged again.
+    pub fn reverse_payment(&mut self, payment_id: i64, reason: &str) -> Result<Saved> {
+        if reason.trim().is_empty() {
+            return Err(DeskError::invalid("reason", "a reversal needs a reason (e.g. returned NSF)"));
+        }
+        let (debtor_id, kind, amount, reversed) = store::payment_facts(&self.conn, payment_id)?
+            .ok_or_else(|| DeskError::invalid("payment", format!("no payment #{payment_id}")))?;
+        if kind != "payment" && kind != "settlement" {
+            return Err(DeskError::invalid("payment", format!("#{payment_id} is a {kind}, not money received")));
+        }
+        if reversed {
+            return Err(DeskError::invalid("payment", format!("#{payment_id} was already reversed")));
+        }
+        let debtor = store::debtor(&self.conn, debtor_id)?;
+        let today = self.today();
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let id = store::insert_reversal(
+                tx,
+                payment_id,
+                debtor_id,
+                -amount,
+                &debtor.currency,
+                today,
+                reason.trim(),
+                now,
+            )?;
+            for (invoice_id, applied) in store::allocations_of(tx, payment_id)? {
+                store::insert_allocation(tx, id, invoice_id, -applied)?;
+                store::reopen_balance(tx, invoice_id, applied, now)?;
+            }
+            store::unpay_installments(tx, debtor_id, amount)?;
+            recheck_promises(tx, debtor_id, today, config.promise_grace_days)?;
+            event(
+                tx,
+                now,
+                &config.collector,
+                "payment-reversed",
+                debtor_id,
+                id,
+                json!({"reverses": payment_id, "amount": amount}),
+            )?;
+            Ok(Saved {
+                debtor_id,
+                id,
+                message: format!(
+                    "Reversed payment #{payment_id} of {}: its invoices are open again",
+                    amount.display(&debtor.currency)
+                ),
+            })
+        })
+    }
+}
+
+fn event(
+    tx: &rusqlite::Connection,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: &str,
+    kind: &'static str,
+    debtor_id: i64,
+    id: i64,
+    after: serde_json::Value,
+) -> Result<()> {
+    store::append_event(
+        tx,
+        &NewEvent {
+            at,
+            actor,
+            kind,
+            debtor_id: Some(debtor_id),
+            entity: "payment",
+            entity_id: Some(id),
+            before: None,
+            after: Some(after),
+        },
+    )?;
+    Ok(())
+}
