@@ -5,6 +5,7 @@ pub mod allocation;
 pub mod compliance;
 pub mod contact;
 pub mod dates;
+pub mod kpi;
 pub mod money;
 pub mod plan;
 pub mod priority;
