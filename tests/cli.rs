@@ -692,3 +692,37 @@ fn settle_write_off_and_reverse_a_bounced_payment() {
     assert_eq!(cents(&book, &c), 0);
     book.dun(&["check"]).assert().success();
 }
+
+#[test]
+fn reports_agree_with_the_worklist_in_every_format() {
+    let book = Book::with_demo(40);
+    let rows = book.json(&["worklist", "--json"]);
+    let worklist_total: i64 = rows.as_array().unwrap().iter().map(|r| r["balance_cents"].as_i64().unwrap()).sum();
+    let aging = book.json(&["report", "aging", "--format", "json"]);
+    // Amounts are exact decimal strings: compare them as cents, never as floats.
+    let cents = |s: &str| s.replace('.', "").parse::<i64>().unwrap();
+    let section = &aging["sections"][0];
+    let total = cents(section["total"].as_str().unwrap());
+    let bucket_total: i64 =
+        section["buckets"].as_array().unwrap().iter().map(|b| cents(b["amount"].as_str().unwrap())).sum();
+    assert_eq!(bucket_total, total);
+    // The worklist leaves out disputed and held accounts; aging counts every balance.
+    assert!(total >= worklist_total);
+
+    let csv = book.dun(&["report", "aging-detail", "--format", "csv"]).output().unwrap();
+    let mut reader = csv::Reader::from_reader(&csv.stdout[..]);
+    assert_eq!(reader.headers().unwrap().iter().next_back(), Some("TOTAL"));
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let last = records.last().unwrap();
+    assert_eq!(&last[1], "Total");
+    assert_eq!(cents(&last[last.len() - 1]), total);
+
+    let kpis = book.json(&["report", "kpi", "--from", "2026-10-01", "--to", "2026-10-31", "--format", "json"]);
+    let names: Vec<&str> = kpis["kpis"].as_array().unwrap().iter().map(|k| k["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"DSO") && names.contains(&"CEI") && names.contains(&"Promise-kept rate"));
+    book.dun(&["report", "kpi", "--format", "md"]).assert().success().stdout(predicate::str::contains("| DSO |"));
+    book.dun(&["report", "kpi", "--from", "2026-11-30", "--to", "2026-11-01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("after --to"));
+}

@@ -332,6 +332,22 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
+    /// Reports: aging as of a date (summary or per debtor) and the collection KPIs of a period
+    Report {
+        #[arg(value_enum)]
+        name: ReportName,
+        /// aging, aging-detail: the date the balances stood at [default: today]
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// kpi: first day of the period [default: the first of the --to month]
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// kpi: last day of the period [default: today]
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+    },
     /// Print shell completions
     Completions {
         #[arg(value_enum)]
@@ -360,4 +376,22 @@ fn parse_yes_no(s: &str) -> Result<bool, String> {
 
 fn parse_amount(s: &str) -> Result<Money, String> {
     crate::domain::parse_money(s).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportName {
+    /// Receivables by aging bucket
+    Aging,
+    /// One row per debtor with a column per bucket
+    AgingDetail,
+    /// DSO, CEI, promise-kept and contact rates…, each with its formula and inputs
+    Kpi,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+    Md,
 }

@@ -2,6 +2,7 @@
 
 mod args;
 mod import;
+mod report;
 mod show;
 mod table;
 
@@ -9,7 +10,7 @@ pub use args::{Cli, Command};
 
 use std::io::Write;
 
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use serde_json::json;
 
 use crate::clock::Clock;
@@ -371,6 +372,16 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let id = desk.resolve(&account)?;
             let now = desk.set_profile(id, purpose.as_deref(), role.as_deref(), natural_person, &reason)?;
             writeln!(out, "#{id}: rules now apply as {now}")?;
+        }
+        Command::Report { name, as_of, from, to, format } => {
+            let desk = ctx.open_desk()?;
+            let as_of = date_arg("--as-of", as_of.as_deref(), &desk)?.unwrap_or(desk.today());
+            let to = date_arg("--to", to.as_deref(), &desk)?.unwrap_or(desk.today());
+            let from = date_arg("--from", from.as_deref(), &desk)?.unwrap_or(to.with_day(1).unwrap_or(to));
+            if from > to {
+                return Err(Failure::usage(format!("--from {from} is after --to {to}")));
+            }
+            report::run(&desk, name, as_of, (from, to), format, out)?;
         }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

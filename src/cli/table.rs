@@ -44,4 +44,27 @@ impl Table {
         }
         out
     }
+
+    /// A GitHub-flavoured Markdown table; pipes in cells are escaped.
+    pub fn markdown(&self) -> String {
+        let cell = |c: &str| c.replace('|', "\\|");
+        let mut out = format!("| {} |\n", self.headers.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | "));
+        let rule: Vec<&str> = self.right.iter().map(|r| if *r { "---:" } else { "---" }).collect();
+        out.push_str(&format!("| {} |\n", rule.join(" | ")));
+        for row in &self.rows {
+            out.push_str(&format!("| {} |\n", row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")));
+        }
+        out
+    }
+
+    /// RFC 4180 CSV with a header row.
+    pub fn csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        // Writing to a Vec cannot fail.
+        w.write_record(&self.headers).expect("csv to memory");
+        for row in &self.rows {
+            w.write_record(row).expect("csv to memory");
+        }
+        String::from_utf8(w.into_inner().expect("csv to memory")).expect("csv of UTF-8 cells")
+    }
 }

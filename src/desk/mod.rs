@@ -10,6 +10,7 @@ mod guard;
 mod import;
 mod payments;
 mod records_kept;
+mod reports;
 mod settlement;
 mod worklist;
 
@@ -20,6 +21,7 @@ pub use guard::rule_profile;
 pub use import::{ImportOptions, ImportReport, class_name};
 pub use payments::RecordPayment;
 pub use records_kept::{BookCheck, MIN_RETENTION_YEARS, PersonRecord, PurgeReport};
+pub use reports::{AgingReport, AgingSection, KpiLine, KpiReport};
 pub use worklist::WorklistRow;
 
 use std::path::Path;

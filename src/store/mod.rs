@@ -12,6 +12,7 @@ mod invoices;
 mod migrations;
 mod payments;
 mod promises;
+mod reports;
 mod retention;
 mod worklist;
 
@@ -25,6 +26,7 @@ pub use invoices::*;
 pub use migrations::{SCHEMA_VERSION, migrations};
 pub use payments::*;
 pub use promises::*;
+pub use reports::*;
 pub use retention::*;
 pub use worklist::*;
 

@@ -1,0 +1,109 @@
+//! The figures reports are made of: balances as they stood on a past date and the money, promises
+//! and attempts of a period. Only sums and dated items leave here; formulas live in `domain::kpi`.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+
+use super::Result;
+use super::codec::{date, get_date};
+use crate::domain::Money;
+
+/// One invoice's balance as it stood on the report date.
+#[derive(Debug, Clone)]
+pub struct BalanceAsOf {
+    pub debtor_id: i64,
+    pub debtor_name: String,
+    pub currency: String,
+    pub due_on: NaiveDate,
+    pub balance: Money,
+}
+
+/// Every invoice issued by `as_of` with a balance that day: today's balance with the money
+/// applied after `as_of` added back. Balances the ledger changed by import without a payment in
+/// dun are taken as they are now.
+pub fn balances_as_of(conn: &Connection, as_of: NaiveDate) -> Result<Vec<BalanceAsOf>> {
+    let mut stmt = conn.prepare(
+        "SELECT i.debtor_id, d.name, i.currency, i.due_on,
+                i.balance_cents + COALESCE((SELECT SUM(a.amount_cents) FROM allocation a
+                                            JOIN payment p ON p.id = a.payment_id
+                                            WHERE a.invoice_id = i.id AND p.received_on > ?1), 0)
+         FROM invoice i JOIN debtor d ON d.id = i.debtor_id
+         WHERE i.status != 'void' AND COALESCE(i.issued_on, substr(i.created_at, 1, 10)) <= ?1",
+    )?;
+    let rows = stmt.query_map(params![date(as_of)], |r| {
+        Ok(BalanceAsOf {
+            debtor_id: r.get(0)?,
+            debtor_name: r.get(1)?,
+            currency: r.get(2)?,
+            due_on: get_date(r, 3)?,
+            balance: Money(r.get(4)?),
+        })
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let row = row?;
+        if row.balance != Money::ZERO {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// Money and promise counts of a period, both ends inclusive.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeriodFigures {
+    /// Invoices issued in the period, net of credit memos.
+    pub credit_sales: Money,
+    /// Payments, settlements and ledger payments less reversals.
+    pub collected: Money,
+    pub written_off: Money,
+    pub promises_due: u64,
+    pub promises_kept: u64,
+    pub promised: Money,
+    pub paid_against_promises: Money,
+    pub promises_made: u64,
+}
+
+pub fn period_figures(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<PeriodFigures> {
+    let (from, to) = (date(from), date(to));
+    let money = |sql: &str| -> Result<Money> {
+        Ok(Money(conn.query_row(sql, params![from, to], |r| r.get::<_, Option<i64>>(0))?.unwrap_or(0)))
+    };
+    let credit_sales = money(
+        "SELECT SUM(original_cents) FROM invoice
+         WHERE kind IN ('invoice', 'credit-memo') AND status != 'void' AND issued_on BETWEEN ?1 AND ?2",
+    )?;
+    let collected = money(
+        "SELECT SUM(amount_cents) FROM payment
+         WHERE kind IN ('payment', 'settlement', 'ledger', 'reversal') AND received_on BETWEEN ?1 AND ?2",
+    )?;
+    let written_off =
+        money("SELECT SUM(amount_cents) FROM payment WHERE kind = 'write-off' AND received_on BETWEEN ?1 AND ?2")?;
+    let (promises_due, promises_kept, promised, paid_against_promises) = conn.query_row(
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'kept'), COALESCE(SUM(amount_cents), 0), COALESCE(SUM(paid_cents), 0)
+         FROM promise WHERE status != 'cancelled' AND due_on BETWEEN ?1 AND ?2",
+        params![from, to],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?)),
+    )?;
+    let promises_made: i64 =
+        conn.query_row("SELECT COUNT(*) FROM promise WHERE promised_on BETWEEN ?1 AND ?2", params![from, to], |r| {
+            r.get(0)
+        })?;
+    Ok(PeriodFigures {
+        credit_sales,
+        collected,
+        written_off,
+        promises_due: promises_due as u64,
+        promises_kept: promises_kept as u64,
+        promised: Money(promised),
+        paid_against_promises: Money(paid_against_promises),
+        promises_made: promises_made as u64,
+    })
+}
+
+/// One attempt of a period: who and with what outcome code.
+pub fn attempts_between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare("SELECT debtor_id, outcome FROM attempt WHERE substr(at, 1, 10) BETWEEN ?1 AND ?2")?;
+    let rows = stmt.query_map(params![date(from), date(to)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
