@@ -726,3 +726,18 @@ fn reports_agree_with_the_worklist_in_every_format() {
         .code(2)
         .stderr(predicate::str::contains("after --to"));
 }
+
+#[test]
+fn the_calendar_export_is_private_icalendar() {
+    let book = Book::with_demo(40);
+    let file = book.dir.path().join("due.ics");
+    book.dun(&["export", "ics", "--out", file.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("event(s) due from 2026-11-22"));
+    let ics = std::fs::read_to_string(&file).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"));
+    assert!(ics.matches("BEGIN:VEVENT").count() > 0);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+}

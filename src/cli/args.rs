@@ -364,6 +364,15 @@ pub enum ExportWhat {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Follow-ups, promises and installments due, as an iCalendar file your calendar subscribes to
+    Ics {
+        /// Leave out what falls due before this day [default: today]
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Output file [default: dun.ics in the current directory]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 fn parse_yes_no(s: &str) -> Result<bool, String> {

@@ -367,6 +367,16 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
             writeln!(out, "Wrote everything held about #{id} to {} (readable by you only).", path.display())?;
         }
+        Command::Export { what: args::ExportWhat::Ics { from, out: file } } => {
+            let desk = ctx.open_desk()?;
+            let from = date_arg("--from", from.as_deref(), &desk)?.unwrap_or(desk.today());
+            let (ics, events) = desk.calendar(from)?;
+            let path = file.unwrap_or_else(|| "dun.ics".into());
+            // Debtor names are in it: readable by the collector only, like the book.
+            crate::paths::write_private(&path, ics.as_bytes())
+                .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
+            writeln!(out, "Wrote {events} event(s) due from {from} to {} (readable by you only).", path.display())?;
+        }
         Command::Profile { account, purpose, role, natural_person, reason } => {
             let mut desk = ctx.open_desk()?;
             let id = desk.resolve(&account)?;

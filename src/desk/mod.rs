@@ -3,6 +3,7 @@
 
 mod account;
 mod arrangements;
+mod calendar;
 mod contact_log;
 mod demo;
 mod demo_book;

@@ -2,6 +2,7 @@
 
 pub mod aging;
 pub mod allocation;
+pub mod calendar;
 pub mod compliance;
 pub mod contact;
 pub mod dates;

@@ -2,6 +2,7 @@
 //! schema from a newer dun without touching the file, and migrates in a transaction.
 
 mod activity;
+mod agenda;
 mod backup;
 mod codec;
 mod debtors;
@@ -17,6 +18,7 @@ mod retention;
 mod worklist;
 
 pub use activity::*;
+pub use agenda::*;
 pub use backup::*;
 pub use debtors::*;
 pub use events::*;
