@@ -741,3 +741,30 @@ fn the_calendar_export_is_private_icalendar() {
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
 }
+
+#[test]
+fn payments_go_back_to_accounting_as_csv_and_journal() {
+    let book = Book::with_demo(40);
+    book.dun(&["pay", "1", "25.00", "--on", "2026-11-21", "--ref", "CHK-77"]).assert().success();
+    let out = book.dun(&["export", "payments", "--since", "2026-11-21"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("payment_id,date,kind,customer,customer_ref,invoice,amount"), "{text}");
+    assert!(text.contains("CHK-77"), "{text}");
+    let journal = book.dir.path().join("dun.journal");
+    book.dun(&[
+        "export",
+        "payments",
+        "--since",
+        "2026-11-21",
+        "--format",
+        "ledger",
+        "--out",
+        journal.to_str().unwrap(),
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("entries since 2026-11-21"));
+    let journal = std::fs::read_to_string(journal).unwrap();
+    assert!(journal.contains("2026-11-21 * ") && journal.contains("assets:bank"), "{journal}");
+}

@@ -364,6 +364,18 @@ pub enum ExportWhat {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Payments, settlements, write-offs and reversals recorded in dun, for your accounting system
+    Payments {
+        /// The first day to include
+        #[arg(long, value_name = "DATE")]
+        since: String,
+        /// csv (a row per invoice), ledger (hledger journal), qbo or xero (bank statement upload)
+        #[arg(long, value_enum, default_value = "csv")]
+        format: PaymentFormat,
+        /// Output file (created readable by you only) [default: standard output]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Follow-ups, promises and installments due, as an iCalendar file your calendar subscribes to
     Ics {
         /// Leave out what falls due before this day [default: today]
@@ -403,4 +415,12 @@ pub enum ReportFormat {
     Csv,
     Json,
     Md,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PaymentFormat {
+    Csv,
+    Ledger,
+    Qbo,
+    Xero,
 }

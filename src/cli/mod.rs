@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::desk::{Desk, DeskError, LogAttempt, NewNote, RecordPayment, Saved, WorklistRow};
+use crate::desk::{Desk, DeskError, LogAttempt, NewNote, PaymentLayout, RecordPayment, Saved, WorklistRow};
 use crate::domain::Channel;
 use crate::domain::dates::parse_date;
 use crate::paths::Paths;
@@ -366,6 +366,30 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             crate::paths::write_private(&path, text.as_bytes())
                 .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
             writeln!(out, "Wrote everything held about #{id} to {} (readable by you only).", path.display())?;
+        }
+        Command::Export { what: args::ExportWhat::Payments { since, format, out: file } } => {
+            let desk = ctx.open_desk()?;
+            let since = date_arg("--since", Some(&since), &desk)?.unwrap_or_default();
+            let layout = match format {
+                args::PaymentFormat::Csv => PaymentLayout::Csv,
+                args::PaymentFormat::Ledger => PaymentLayout::Ledger,
+                args::PaymentFormat::Qbo => PaymentLayout::Qbo,
+                args::PaymentFormat::Xero => PaymentLayout::Xero,
+            };
+            let export = desk.export_payments(since, layout)?;
+            let Some(path) = file else {
+                return Ok(write!(out, "{}", export.text)?);
+            };
+            crate::paths::write_private(&path, export.text.as_bytes())
+                .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
+            writeln!(out, "Wrote {} entries since {since} to {}.", export.entries, path.display())?;
+            if export.write_offs_left_out > 0 {
+                writeln!(
+                    out,
+                    "{} write-off(s) moved no cash and are not in a bank file: record them as credit notes.",
+                    export.write_offs_left_out
+                )?;
+            }
         }
         Command::Export { what: args::ExportWhat::Ics { from, out: file } } => {
             let desk = ctx.open_desk()?;

@@ -107,3 +107,61 @@ pub fn attempts_between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Re
     let rows = stmt.query_map(params![date(from), date(to)], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// A payment, settlement, write-off or reversal with the invoices it touched, for the way back
+/// to the accounting system.
+#[derive(Debug, Clone)]
+pub struct PaymentEntry {
+    pub id: i64,
+    pub kind: String,
+    pub debtor_name: String,
+    pub debtor_ref: Option<String>,
+    pub received_on: NaiveDate,
+    pub amount: Money,
+    pub currency: String,
+    pub method: String,
+    pub reference: String,
+    pub note: String,
+    /// (invoice number, amount applied): negative for a reversal.
+    pub applied: Vec<(String, Money)>,
+}
+
+/// Money movements recorded in dun from `since` on, oldest first. Ledger payments came from
+/// the accounting system and are left out: sending them back would count them twice.
+pub fn payments_since(conn: &Connection, since: NaiveDate) -> Result<Vec<PaymentEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id, p.kind, d.name, d.external_ref, p.received_on, p.amount_cents, p.currency, p.method,
+                p.reference, p.note
+           FROM payment p JOIN debtor d ON d.id = p.debtor_id
+          WHERE p.received_on >= ?1 AND p.kind != 'ledger'
+          ORDER BY p.received_on, p.id",
+    )?;
+    let mut applied = conn.prepare_cached(
+        "SELECT i.number, a.amount_cents FROM allocation a JOIN invoice i ON i.id = a.invoice_id
+          WHERE a.payment_id = ?1 ORDER BY a.id",
+    )?;
+    let rows = stmt.query_map(params![date(since)], |r| {
+        Ok(PaymentEntry {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            debtor_name: r.get(2)?,
+            debtor_ref: r.get(3)?,
+            received_on: get_date(r, 4)?,
+            amount: Money(r.get(5)?),
+            currency: r.get(6)?,
+            method: r.get(7)?,
+            reference: r.get(8)?,
+            note: r.get(9)?,
+            applied: Vec::new(),
+        })
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let mut entry = row?;
+        entry.applied = applied
+            .query_map(params![entry.id], |r| Ok((r.get(0)?, Money(r.get(1)?))))?
+            .collect::<rusqlite::Result<_>>()?;
+        out.push(entry);
+    }
+    Ok(out)
+}
