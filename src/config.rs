@@ -25,6 +25,18 @@ pub struct Config {
     pub plan_grace_days: u32,
     /// A plan breaks after this many missed installments.
     pub plan_misses_to_break: u32,
+    /// Who the money is owed to, as letters sign it.
+    pub creditor: Creditor,
+}
+
+/// The creditor's name and the address where payments and disputes go, printed on letters.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Creditor {
+    pub name: String,
+    /// Lines separated by newlines (a TOML multi-line string).
+    pub address: String,
+    pub phone: String,
 }
 
 /// What the book usually is, e.g. "we collect our own commercial invoices". An
@@ -59,6 +71,7 @@ impl Default for Config {
             backups_to_keep: 10,
             plan_grace_days: 5,
             plan_misses_to_break: 2,
+            creditor: Creditor::default(),
         }
     }
 }

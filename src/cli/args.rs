@@ -332,6 +332,32 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
+    /// Write a letter from a template, log it as a letter attempt and archive a copy beside the book.
+    /// Templates: first-notice, second-notice, final-demand, pre-legal, statement,
+    /// promise-confirmation, plan-confirmation, settlement-offer, validation-notice
+    /// (your own copy in the config dir's letters/NAME.txt wins)
+    Letter {
+        account: String,
+        template: String,
+        /// Also write the letter to FILE (readable by you only) [default: print it]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// settlement-offer: the amount accepted in full settlement
+        #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
+        offer: Option<Money>,
+        /// settlement-offer: the last day the offer stands [default: 30 days from today]
+        #[arg(long, value_name = "DATE", requires = "offer")]
+        expires: Option<String>,
+        /// Open the letter in $EDITOR before it is logged and archived
+        #[arg(long)]
+        edit: bool,
+        /// Print the letter; log and archive nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Send it although the compliance guard blocks it; the reason is recorded
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+    },
     /// Reports: aging as of a date (summary or per debtor) and the collection KPIs of a period
     Report {
         #[arg(value_enum)]

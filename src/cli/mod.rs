@@ -407,6 +407,32 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let now = desk.set_profile(id, purpose.as_deref(), role.as_deref(), natural_person, &reason)?;
             writeln!(out, "#{id}: rules now apply as {now}")?;
         }
+        Command::Letter { account, template, out: file, offer, expires, edit, dry_run, override_reason } => {
+            let mut desk = ctx.open_desk()?;
+            let id = desk.resolve(&account)?;
+            let expires =
+                date_arg("--expires", expires.as_deref(), &desk)?.unwrap_or(desk.today() + chrono::Days::new(30));
+            let offer = offer.map(|amount| crate::desk::Offer { amount, expires });
+            let overrides = ctx.paths.config_dir.join("letters");
+            let mut letter = desk.compose_letter(id, &template, Some(&overrides), offer)?;
+            if dry_run {
+                return Ok(write!(out, "{}", letter.text)?);
+            }
+            let archive = ctx.paths.database.parent().unwrap_or(std::path::Path::new(".")).join("letters");
+            if edit {
+                letter.text = edit_in_editor(&archive, &letter.text)?;
+            }
+            let (saved, copy) = desk.send_letter(&letter, &archive, override_reason)?;
+            match file {
+                Some(path) => {
+                    crate::paths::write_private(&path, letter.text.as_bytes())
+                        .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
+                    writeln!(out, "Wrote {} to {}.", letter.template, path.display())?;
+                }
+                None => write!(out, "{}", letter.text)?,
+            }
+            eprintln!("{} Archived as {}.", saved.message, copy.display());
+        }
         Command::Report { name, as_of, from, to, format } => {
             let desk = ctx.open_desk()?;
             let as_of = date_arg("--as-of", as_of.as_deref(), &desk)?.unwrap_or(desk.today());
@@ -533,4 +559,23 @@ fn worklist_table(rows: &[WorklistRow]) -> String {
         ]);
     }
     t.render()
+}
+
+/// Let the collector change a letter in their own editor before it goes.
+fn edit_in_editor(dir: &std::path::Path, text: &str) -> Result<String, Failure> {
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .map_err(|_| Failure::usage("--edit: set $EDITOR (or $VISUAL) to your editor"))?;
+    crate::paths::create_private_dir(dir)?;
+    let draft = dir.join(".draft.txt");
+    crate::paths::write_private(&draft, text.as_bytes())?;
+    let mut words = editor.split_whitespace();
+    let program = words.next().ok_or_else(|| Failure::usage("--edit: $EDITOR is empty"))?;
+    let status = std::process::Command::new(program).args(words).arg(&draft).status()?;
+    let edited = std::fs::read_to_string(&draft)?;
+    std::fs::remove_file(&draft)?;
+    if !status.success() {
+        return Err(Failure::failed(format!("{editor} exited with {status}: the letter was not sent")));
+    }
+    Ok(edited)
 }

@@ -1,0 +1,279 @@
+//! Letters: a template merged with one account's figures, passed through the compliance guard,
+//! logged as a letter attempt and archived, so the file shows what was sent and when.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{Days, NaiveDate};
+use sha2::{Digest, Sha256};
+
+use super::{Desk, DeskError, LogAttempt, Result, Saved};
+use crate::domain::compliance::validation;
+use crate::domain::letter::{fields_used, merge};
+use crate::domain::{Bucket, Channel, ContactKind, Money};
+
+/// The built-in templates: name, text, the outcome logged when it is sent.
+pub const TEMPLATES: &[(&str, &str, &str)] = &[
+    ("first-notice", include_str!("../../assets/letters/first-notice.txt"), "SENT"),
+    ("second-notice", include_str!("../../assets/letters/second-notice.txt"), "SENT"),
+    ("final-demand", include_str!("../../assets/letters/final-demand.txt"), "SENT"),
+    ("pre-legal", include_str!("../../assets/letters/pre-legal.txt"), "SENT"),
+    ("statement", include_str!("../../assets/letters/statement.txt"), "SENT"),
+    ("promise-confirmation", include_str!("../../assets/letters/promise-confirmation.txt"), "SENT"),
+    ("plan-confirmation", include_str!("../../assets/letters/plan-confirmation.txt"), "SENT"),
+    ("settlement-offer", include_str!("../../assets/letters/settlement-offer.txt"), "SENT"),
+    ("validation-notice", include_str!("../../assets/letters/validation-notice.txt"), "VN"),
+];
+
+/// Days a reader is given to reply or pay (final demands must give at least ten).
+const REPLY_DAYS: u64 = 14;
+
+/// A letter ready to go (or to show, for a dry run).
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub debtor_id: i64,
+    pub template: String,
+    pub text: String,
+    outcome: &'static str,
+}
+
+/// What a settlement offer offers.
+#[derive(Debug, Clone, Copy)]
+pub struct Offer {
+    pub amount: Money,
+    pub expires: NaiveDate,
+}
+
+/// The template's text: the user's copy in `overrides` wins over the built-in one.
+fn template_text(name: &str, overrides: Option<&Path>) -> Result<(String, &'static str)> {
+    let builtin = TEMPLATES.iter().find(|t| t.0 == name);
+    let outcome = builtin.map_or("SENT", |t| t.2);
+    if let Some(path) = overrides.map(|dir| dir.join(format!("{name}.txt"))).filter(|p| p.exists()) {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| DeskError::invalid("template", format!("{}: {e}", path.display())))?;
+        return Ok((text, outcome));
+    }
+    let names: Vec<&str> = TEMPLATES.iter().map(|t| t.0).collect();
+    builtin
+        .map(|t| (t.1.to_string(), outcome))
+        .ok_or_else(|| DeskError::invalid("template", format!("no template '{name}' (built in: {})", names.join(", "))))
+}
+
+impl Desk {
+    /// Merge `template` with the account's figures as of today; writes nothing.
+    pub fn compose_letter(
+        &self,
+        debtor_id: i64,
+        template: &str,
+        overrides: Option<&Path>,
+        offer: Option<Offer>,
+    ) -> Result<Letter> {
+        let (text, outcome) = template_text(template, overrides)?;
+        let view = self.account(debtor_id)?;
+        let today = self.today();
+        let creditor = &self.config.creditor;
+        if creditor.name.trim().is_empty() {
+            return Err(DeskError::invalid(
+                "creditor",
+                "letters need the creditor's name and address: set [creditor] in config.toml (see the README)",
+            ));
+        }
+        let cur = |m: Money| m.display(&view.debtor.currency);
+        let open: Vec<_> = view.invoices.iter().filter(|i| i.status == "open").collect();
+        let mut fields: BTreeMap<&str, String> = BTreeMap::new();
+        let mut missing: BTreeMap<&str, &str> = BTreeMap::new();
+        fields.insert("today", today.format("%B %-d, %Y").to_string());
+        fields.insert("creditor_name", creditor.name.trim().to_string());
+        fields.insert("creditor_address", creditor.address.trim().to_string());
+        fields.insert("creditor_phone", creditor.phone.trim().to_string());
+        fields.insert("collector", self.config.collector.clone());
+        fields.insert("debtor_name", view.debtor.name.clone());
+        match view.contact_points.iter().find(|c| c.kind == ContactKind::Address) {
+            Some(a) => {
+                // "street, city, ST zip" → street on its own line above the city line.
+                fields.insert("debtor_address", a.value.splitn(2, ", ").collect::<Vec<_>>().join("\n"));
+            }
+            None => {
+                missing.insert("debtor_address", "the account has no postal address");
+            }
+        }
+        fields.insert("account_ref", view.debtor.external_ref.clone().unwrap_or_else(|| view.debtor.id.to_string()));
+        fields.insert("balance", cur(view.open_balance));
+        fields.insert("reply_by", (today + Days::new(REPLY_DAYS)).format("%B %-d, %Y").to_string());
+        let mut invoices = String::from("  Invoice          Date         Due          Amount        Balance\n");
+        for i in &open {
+            let issued = i.issued_on.map_or_else(|| "-".into(), |d| d.to_string());
+            invoices.push_str(&format!(
+                "  {:<16} {:<12} {:<12} {:>12}  {:>12}\n",
+                i.number,
+                issued,
+                i.due_on,
+                cur(i.original),
+                cur(i.balance)
+            ));
+        }
+        fields.insert("invoices", invoices.trim_end().to_string());
+        let aging: Vec<String> =
+            Bucket::ALL.iter().map(|b| format!("  {:<8} {:>12}", b.label(), cur(view.aging.get(*b)))).collect();
+        fields.insert("aging", aging.join("\n"));
+        match open.iter().map(|i| i.due_on).min() {
+            Some(oldest) => {
+                fields.insert("oldest_due_on", oldest.to_string());
+                fields.insert("days_past_due", (today - oldest).num_days().max(0).to_string());
+            }
+            None => {
+                for f in ["oldest_due_on", "days_past_due"] {
+                    missing.insert(f, "the account has no open invoice");
+                }
+            }
+        }
+        // Reg F itemization: the transaction date of the oldest open invoice.
+        let itemization = open.iter().map(|i| i.issued_on.unwrap_or(i.due_on)).min().unwrap_or(today);
+        let owed_then: Money = open.iter().map(|i| i.original).sum();
+        fields.insert("itemization_date", itemization.format("%B %-d, %Y").to_string());
+        fields.insert("itemization_amount", cur(owed_then));
+        fields.insert("paid_since_itemization", cur((owed_then - view.open_balance).max(Money::ZERO)));
+        fields.insert("validation_end", validation::period_end(today).format("%B %-d, %Y").to_string());
+        match view.promises.iter().find(|p| p.status == crate::domain::PromiseStatus::Pending) {
+            Some(p) => {
+                fields.insert("promise_amount", cur(p.amount));
+                fields.insert("promise_due_on", p.due_on.format("%B %-d, %Y").to_string());
+            }
+            None => {
+                for f in ["promise_amount", "promise_due_on"] {
+                    missing.insert(f, "the account has no pending promise");
+                }
+            }
+        }
+        match view.plans.iter().find(|p| p.status == "active") {
+            Some(plan) => {
+                fields.insert("plan_total", cur(plan.total));
+                let rows: Vec<String> = plan
+                    .installments
+                    .iter()
+                    .map(|i| format!("  {:>3}. {}  {:>12}", i.seq, i.due_on.format("%B %-d, %Y"), cur(i.amount)))
+                    .collect();
+                fields.insert("plan_schedule", rows.join("\n"));
+            }
+            None => {
+                for f in ["plan_total", "plan_schedule"] {
+                    missing.insert(f, "the account has no active payment plan");
+                }
+            }
+        }
+        match offer {
+            Some(o) => {
+                fields.insert("offer_amount", cur(o.amount));
+                fields.insert("offer_expires", o.expires.format("%B %-d, %Y").to_string());
+            }
+            None => {
+                for f in ["offer_amount", "offer_expires"] {
+                    missing.insert(f, "give the offer: --offer AMOUNT [--expires DATE]");
+                }
+            }
+        }
+        if let Some((field, why)) = fields_used(&text).iter().find_map(|f| missing.get_key_value(f.as_str())) {
+            return Err(DeskError::invalid("template", format!("{template} needs {field}, but {why}")));
+        }
+        let text = merge(template, &text, &fields).map_err(|e| DeskError::invalid("template", e.to_string()))?;
+        Ok(Letter { debtor_id, template: template.to_string(), text, outcome })
+    }
+
+    /// Log the letter as an attempt (the compliance guard decides first) and archive a copy
+    /// beside the book; the attempt's note names the copy and its SHA-256.
+    pub fn send_letter(
+        &mut self,
+        letter: &Letter,
+        archive: &Path,
+        override_reason: Option<String>,
+    ) -> Result<(Saved, PathBuf)> {
+        let digest: String = Sha256::digest(letter.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let file =
+            archive.join(format!("{}-{}-{}-{}.txt", letter.debtor_id, self.today(), letter.template, &digest[..12]));
+        let saved = self.log_attempt(LogAttempt {
+            debtor_id: letter.debtor_id,
+            channel: Channel::Letter,
+            outcome: letter.outcome.to_string(),
+            note: format!("{} letter, archived as {} (sha256 {})", letter.template, file.display(), &digest[..16]),
+            follow_up_on: None,
+            at: None,
+            override_reason,
+            promise: None,
+        })?;
+        crate::paths::create_private_dir(archive)
+            .and_then(|()| crate::paths::write_private(&file, letter.text.as_bytes()))
+            .map_err(|e| DeskError::invalid("archive", format!("{}: {e}", file.display())))?;
+        Ok((saved, file))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::config::Creditor;
+
+    fn desk_with_creditor() -> Desk {
+        let mut desk = demo_desk(40);
+        desk.config.creditor =
+            Creditor { name: "Northwind Supply Co.".into(), address: "12 Harbor Road".into(), phone: "555".into() };
+        desk
+    }
+
+    #[test]
+    fn a_letter_needs_a_creditor_to_sign_it() {
+        let desk = demo_desk(10);
+        let err = desk.compose_letter(1, "first-notice", None, None).unwrap_err();
+        assert!(err.to_string().contains("[creditor]"), "{err}");
+    }
+
+    #[test]
+    fn every_built_in_template_merges_or_says_what_it_lacks() {
+        let desk = desk_with_creditor();
+        for (name, _, _) in TEMPLATES {
+            let offer = Offer { amount: Money(5_000), expires: today() + Days::new(30) };
+            match desk.compose_letter(3, name, None, Some(offer)) {
+                Ok(letter) => {
+                    assert!(!letter.text.contains("{{"), "{name}: {}", letter.text);
+                    assert!(letter.text.contains("Northwind Supply Co."), "{name}");
+                }
+                // The demo account may have no promise or plan: the error says so.
+                Err(e) => assert!(e.to_string().contains("the account has no"), "{name}: {e}"),
+            }
+        }
+        let err = desk.compose_letter(3, "settlement-offer", None, None).unwrap_err();
+        assert!(err.to_string().contains("--offer"), "{err}");
+        let err = desk.compose_letter(3, "thank-you", None, None).unwrap_err();
+        assert!(err.to_string().contains("first-notice"), "{err}");
+    }
+
+    #[test]
+    fn the_users_copy_of_a_template_wins_and_a_bad_field_names_its_line() {
+        let desk = desk_with_creditor();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("first-notice.txt"), "Hi {{debtor_name}}, {{balance}} please.\n").unwrap();
+        let letter = desk.compose_letter(3, "first-notice", Some(dir.path()), None).unwrap();
+        assert!(letter.text.starts_with("Hi ") && letter.text.ends_with(" please.\n"), "{}", letter.text);
+        std::fs::write(dir.path().join("first-notice.txt"), "Hi\n  {{debtor_nmae}}\n").unwrap();
+        let err = desk.compose_letter(3, "first-notice", Some(dir.path()), None).unwrap_err();
+        assert!(err.to_string().contains("line 2, column 3: unknown field 'debtor_nmae'"), "{err}");
+    }
+
+    #[test]
+    fn sending_logs_a_letter_attempt_and_archives_a_private_copy() {
+        let mut desk = desk_with_creditor();
+        let dir = tempfile::tempdir().unwrap();
+        let letter = desk.compose_letter(3, "statement", None, None).unwrap();
+        let before = desk.account(3).unwrap().attempts.len();
+        let (_, file) = desk.send_letter(&letter, &dir.path().join("letters"), None).unwrap();
+        let view = desk.account(3).unwrap();
+        assert_eq!(view.attempts.len(), before + 1);
+        let logged = view.attempts.iter().find(|a| a.note.contains("statement letter")).unwrap();
+        assert_eq!(logged.channel, Channel::Letter);
+        assert!(logged.note.contains(&file.display().to_string()));
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), letter.text);
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::metadata(file.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+    }
+}
