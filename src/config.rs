@@ -27,6 +27,8 @@ pub struct Config {
     pub plan_misses_to_break: u32,
     /// Who the money is owed to, as letters sign it.
     pub creditor: Creditor,
+    /// Days past due at which each escalation step comes due.
+    pub ladder: crate::domain::ladder::LadderDays,
 }
 
 /// The creditor's name and the address where payments and disputes go, printed on letters.
@@ -72,6 +74,7 @@ impl Default for Config {
             plan_grace_days: 5,
             plan_misses_to_break: 2,
             creditor: Creditor::default(),
+            ladder: Default::default(),
         }
     }
 }

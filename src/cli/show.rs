@@ -35,6 +35,10 @@ pub fn render(v: &AccountView, today: NaiveDate, private: bool) -> String {
     if !flags.is_empty() {
         out.push_str(&format!("Flags: {}\n", flags.join(", ")));
     }
+    match v.next_step.step {
+        Some(step) => out.push_str(&format!("Next step: {} ({})\n", step.label(), v.next_step.reason)),
+        None => out.push_str(&format!("Next step: none now ({})\n", v.next_step.reason)),
+    }
     if let Some(f) = v.follow_ups.first() {
         out.push_str(&format!("Next follow-up: {} {}\n", f.due_on, f.what));
     }

@@ -1,5 +1,6 @@
 //! One account, everything the collector needs on one screen.
 
+use crate::domain::ladder::Recommendation;
 use serde::Serialize;
 
 use super::{Desk, Result};
@@ -29,6 +30,8 @@ pub struct AccountView {
     pub follow_ups: Vec<FollowUp>,
     /// What the compliance guard says about calling now.
     pub call_check: Answer,
+    /// The escalation ladder's next step, with its reason.
+    pub next_step: Recommendation,
 }
 
 impl AccountView {
@@ -69,7 +72,7 @@ impl Desk {
                 p
             })
             .collect();
-        Ok(AccountView {
+        let mut view = AccountView {
             open_balance,
             aging,
             contact_points: store::contact_points(conn, debtor_id)?,
@@ -104,7 +107,10 @@ impl Desk {
             follow_ups: store::open_follow_ups(conn, debtor_id)?,
             call_check: self.check_contact(debtor_id, Channel::CallOut, None)?,
             debtor,
-        })
+            next_step: Recommendation { step: None, reason: String::new() },
+        };
+        view.next_step = self.next_step(&view);
+        Ok(view)
     }
 }
 

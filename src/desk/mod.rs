@@ -9,6 +9,7 @@ mod demo;
 mod demo_book;
 mod guard;
 mod import;
+mod ladder;
 mod letters;
 mod payments;
 mod payments_export;

@@ -7,6 +7,7 @@ pub mod compliance;
 pub mod contact;
 pub mod dates;
 pub mod kpi;
+pub mod ladder;
 pub mod letter;
 pub mod money;
 pub mod plan;

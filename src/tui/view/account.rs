@@ -91,7 +91,11 @@ fn header(v: &AccountView, private: bool, theme: &Theme, frame: &mut Frame, area
         flags.push(Span::styled(format!("[unapplied {}] ", unapplied.display(cur)), theme.style(Role::Success)));
     }
     if let Some(f) = v.follow_ups.first() {
-        flags.push(Span::raw(format!("Follow-up {} {}", f.due_on, f.what)));
+        flags.push(Span::raw(format!("Follow-up {} {}   ", f.due_on, f.what)));
+    }
+    if let Some(step) = v.next_step.step {
+        flags.push(Span::styled(format!("Next: {}", step.label()), theme.style(Role::Title)));
+        flags.push(Span::styled(format!(" ({})", v.next_step.reason), theme.style(Role::Muted)));
     }
     let lines = vec![Line::from(who), Line::from(contacts), Line::from(aging), Line::from(flags), guard_line(v, theme)];
     frame.render_widget(Paragraph::new(lines), area);
