@@ -768,3 +768,20 @@ fn payments_go_back_to_accounting_as_csv_and_journal() {
     let journal = std::fs::read_to_string(journal).unwrap();
     assert!(journal.contains("2026-11-21 * ") && journal.contains("assets:bank"), "{journal}");
 }
+
+#[test]
+fn the_letter_batch_dry_run_writes_nothing_and_the_real_run_logs_each_letter() {
+    let book = Book::with_demo(40);
+    std::fs::create_dir_all(book.dir.path().join("config")).unwrap();
+    std::fs::write(book.dir.path().join("config/config.toml"), "[creditor]\nname = \"Northwind Supply Co.\"\n")
+        .unwrap();
+    let dry = book.dun(&["letters", "--dry-run"]).output().unwrap();
+    let dry = String::from_utf8(dry.stdout).unwrap();
+    let planned = dry.matches("would send").count();
+    assert!(planned > 0 && dry.contains("days past due; this step from day"), "{dry}");
+    // The demo's attorney-represented debtor: the dry run asks the guard like the real run.
+    assert!(dry.contains("would skip: blocked by F-ATTY"), "{dry}");
+    assert!(!book.dir.path().join("letters").exists());
+    book.dun(&["letters"]).assert().success().stdout(predicate::str::contains(format!("{planned} letter(s) sent")));
+    assert_eq!(std::fs::read_dir(book.dir.path().join("letters")).unwrap().count(), planned);
+}

@@ -358,6 +358,13 @@ pub enum Command {
         #[arg(long = "override", value_name = "REASON")]
         override_reason: Option<String>,
     },
+    /// Letters for every account whose next escalation step is a letter (or only TEMPLATE):
+    /// the dry run lists who gets what and why; a blocked account is skipped and named
+    Letters {
+        template: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Reports: aging as of a date (summary or per debtor) and the collection KPIs of a period
     Report {
         #[arg(value_enum)]

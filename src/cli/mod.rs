@@ -433,6 +433,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             }
             eprintln!("{} Archived as {}.", saved.message, copy.display());
         }
+        Command::Letters { template, dry_run } => letters_batch(ctx, template.as_deref(), dry_run, out)?,
         Command::Report { name, as_of, from, to, format } => {
             let desk = ctx.open_desk()?;
             let as_of = date_arg("--as-of", as_of.as_deref(), &desk)?.unwrap_or(desk.today());
@@ -578,4 +579,53 @@ fn edit_in_editor(dir: &std::path::Path, text: &str) -> Result<String, Failure> 
         return Err(Failure::failed(format!("{editor} exited with {status}: the letter was not sent")));
     }
     Ok(edited)
+}
+
+/// `dun letters`: the ladder's letters for the whole worklist, each guarded and archived.
+fn letters_batch(ctx: &Context, only: Option<&str>, dry_run: bool, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut desk = ctx.open_desk()?;
+    let overrides = ctx.paths.config_dir.join("letters");
+    let archive = ctx.paths.database.parent().unwrap_or(std::path::Path::new(".")).join("letters");
+    let mut t = Table::new(&[("ID", true), ("NAME", false), ("LETTER", false), ("WHY", false), ("RESULT", false)]);
+    let (mut sent, mut skipped) = (0, 0);
+    for row in desk.worklist()? {
+        let step = desk.account(row.id)?.next_step;
+        let Some(template) = step.step.and_then(|s| s.template()).filter(|t| only.is_none_or(|o| o == *t)) else {
+            continue;
+        };
+        let result = match desk.compose_letter(row.id, template, Some(&overrides), None) {
+            Err(e) => {
+                skipped += 1;
+                format!("skipped: {e}")
+            }
+            Ok(_) if dry_run => {
+                // The dry run asks the same guard the real run will.
+                let answer = desk.check_contact(row.id, Channel::Letter, None)?;
+                if answer.level == crate::domain::compliance::Level::Block {
+                    skipped += 1;
+                    format!("would skip: {}", DeskError::Blocked(Box::new(answer)))
+                } else {
+                    "would send".to_string()
+                }
+            }
+            Ok(letter) => match desk.send_letter(&letter, &archive, None) {
+                Ok((_, file)) => {
+                    sent += 1;
+                    format!("sent: {}", file.display())
+                }
+                Err(e) => {
+                    skipped += 1;
+                    format!("skipped: {e}")
+                }
+            },
+        };
+        t.row(vec![row.id.to_string(), row.name.clone(), template.to_string(), step.reason.clone(), result]);
+    }
+    write!(out, "{}", t.render())?;
+    if dry_run {
+        writeln!(out, "Dry run: nothing sent, logged or archived ({skipped} would be skipped).")?;
+    } else {
+        writeln!(out, "{sent} letter(s) sent and archived, {skipped} skipped.")?;
+    }
+    Ok(())
 }
