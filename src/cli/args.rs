@@ -409,6 +409,13 @@ pub enum ExportWhat {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// The legal file of one account: statement, invoices, timeline, promises and plans, letters sent
+    Case {
+        account: String,
+        /// The folder to write (created readable by you only) [default: case-<id>]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Follow-ups, promises and installments due, as an iCalendar file your calendar subscribes to
     Ics {
         /// Leave out what falls due before this day [default: today]

@@ -391,6 +391,14 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 )?;
             }
         }
+        Command::Export { what: args::ExportWhat::Case { account, out: dir } } => {
+            let desk = ctx.open_desk()?;
+            let id = desk.resolve(&account)?;
+            let dir = dir.unwrap_or_else(|| format!("case-{id}").into());
+            let letters = ctx.paths.database.parent().unwrap_or(std::path::Path::new(".")).join("letters");
+            let case = desk.export_case(id, &dir, &letters)?;
+            writeln!(out, "Wrote the case file of #{id} to {}: {}", case.dir.display(), case.files.join(", "))?;
+        }
         Command::Export { what: args::ExportWhat::Ics { from, out: file } } => {
             let desk = ctx.open_desk()?;
             let from = date_arg("--from", from.as_deref(), &desk)?.unwrap_or(desk.today());

@@ -4,6 +4,7 @@
 mod account;
 mod arrangements;
 mod calendar;
+mod case_file;
 mod contact_log;
 mod demo;
 mod demo_book;
