@@ -330,8 +330,9 @@ impl Desk {
     }
 }
 
+/// Record one change in the event log: the after-image of a new row, no before-image.
 #[allow(clippy::too_many_arguments)]
-fn append(
+pub(super) fn append(
     tx: &rusqlite::Connection,
     at: chrono::DateTime<chrono::Utc>,
     actor: &str,

@@ -8,7 +8,7 @@ use super::payments::{apply_to_installments, recheck_promises};
 use super::{Desk, DeskError, Result, Saved};
 use crate::domain::Money;
 use crate::domain::allocation::allocate;
-use crate::store::{self, NewEvent, NewPayment};
+use crate::store::{self, NewPayment};
 
 const WRITE_OFF_REASONS: &[&str] = &[
     "uncollectible",
@@ -206,6 +206,7 @@ impl Desk {
     }
 }
 
+/// A payment-side event: settlements, write-offs and reversals are all payment rows.
 fn event(
     tx: &rusqlite::Connection,
     at: chrono::DateTime<chrono::Utc>,
@@ -215,18 +216,5 @@ fn event(
     id: i64,
     after: serde_json::Value,
 ) -> Result<()> {
-    store::append_event(
-        tx,
-        &NewEvent {
-            at,
-            actor,
-            kind,
-            debtor_id: Some(debtor_id),
-            entity: "payment",
-            entity_id: Some(id),
-            before: None,
-            after: Some(after),
-        },
-    )?;
-    Ok(())
+    super::arrangements::append(tx, at, actor, kind, debtor_id, "payment", id, after)
 }
