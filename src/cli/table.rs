@@ -59,12 +59,6 @@ impl Table {
 
     /// RFC 4180 CSV with a header row.
     pub fn csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        // Writing to a Vec cannot fail.
-        w.write_record(&self.headers).expect("csv to memory");
-        for row in &self.rows {
-            w.write_record(row).expect("csv to memory");
-        }
-        String::from_utf8(w.into_inner().expect("csv to memory")).expect("csv of UTF-8 cells")
+        crate::desk::csv_text(&self.headers, self.rows.iter().cloned())
     }
 }

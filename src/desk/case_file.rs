@@ -3,22 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Desk, DeskError, Result};
+use super::{Desk, DeskError, Result, csv_text};
 
 /// What went into a case folder.
 pub struct CaseFile {
     pub dir: PathBuf,
     pub files: Vec<String>,
-}
-
-fn csv_text(header: &[&str], rows: Vec<Vec<String>>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    w.write_record(header).expect("csv to memory");
-    for row in rows {
-        w.write_record(&row).expect("csv to memory");
-    }
-    String::from_utf8(w.into_inner().expect("csv to memory")).expect("UTF-8 cells")
 }
 
 impl Desk {
@@ -37,7 +27,7 @@ impl Desk {
         };
         write("statement.txt", &statement.text)?;
 
-        let invoices = view
+        let invoices: Vec<Vec<String>> = view
             .invoices
             .iter()
             .map(|i| {

@@ -6,6 +6,7 @@ mod arrangements;
 mod calendar;
 mod case_file;
 mod contact_log;
+mod csv_out;
 mod demo;
 mod demo_book;
 mod guard;
@@ -21,6 +22,7 @@ mod worklist;
 
 pub use account::AccountView;
 pub use contact_log::{LogAttempt, NewNote};
+pub use csv_out::csv_text;
 pub use demo::DemoSummary;
 pub use guard::rule_profile;
 pub use import::{ImportOptions, ImportReport, class_name};

@@ -11,7 +11,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Desk, Result};
+use super::{Desk, Result, csv_text};
 use crate::domain::Money;
 use crate::store::{self, PaymentEntry};
 
@@ -50,16 +50,6 @@ pub fn render(entries: &[PaymentEntry], layout: PaymentLayout) -> PaymentsExport
         PaymentLayout::Xero => (xero(&cash), cash.len()),
     };
     PaymentsExport { text, entries: written, write_offs_left_out: entries.len() - written }
-}
-
-fn records_to_csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    w.write_record(header).expect("csv to memory");
-    for row in rows {
-        w.write_record(&row).expect("csv to memory");
-    }
-    String::from_utf8(w.into_inner().expect("csv to memory")).expect("UTF-8 cells")
 }
 
 /// Each applied amount on its own row; money not applied to an invoice gets a row without one.
@@ -103,7 +93,7 @@ fn csv(entries: &[PaymentEntry]) -> String {
             ]
         })
     });
-    records_to_csv(&header, rows)
+    csv_text(&header, rows)
 }
 
 /// hledger account names may not contain two spaces in a row or a semicolon.
@@ -146,7 +136,7 @@ fn qbo(entries: &[&PaymentEntry]) -> String {
     let rows = entries
         .iter()
         .map(|e| vec![e.received_on.format("%m/%d/%Y").to_string(), description(e), e.amount.to_decimal()]);
-    records_to_csv(&["Date", "Description", "Amount"], rows)
+    csv_text(&["Date", "Description", "Amount"], rows)
 }
 
 fn xero(entries: &[&PaymentEntry]) -> String {
@@ -159,7 +149,7 @@ fn xero(entries: &[&PaymentEntry]) -> String {
             e.reference.clone(),
         ]
     });
-    records_to_csv(&["*Date", "*Amount", "Payee", "Description", "Reference"], rows)
+    csv_text(&["*Date", "*Amount", "Payee", "Description", "Reference"], rows)
 }
 
 #[cfg(test)]
