@@ -39,6 +39,8 @@ pub struct Creditor {
     /// Lines separated by newlines (a TOML multi-line string).
     pub address: String,
     pub phone: String,
+    /// The From address of emails.
+    pub email: String,
 }
 
 /// What the book usually is, e.g. "we collect our own commercial invoices". An

@@ -351,6 +351,9 @@ pub enum Command {
         /// Open the letter in $EDITOR before it is logged and archived
         #[arg(long)]
         edit: bool,
+        /// Email it instead: an .eml draft to the account's address, for your mail client
+        #[arg(long)]
+        email: bool,
         /// Print the letter; log and archive nothing
         #[arg(long)]
         dry_run: bool,

@@ -415,7 +415,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let now = desk.set_profile(id, purpose.as_deref(), role.as_deref(), natural_person, &reason)?;
             writeln!(out, "#{id}: rules now apply as {now}")?;
         }
-        Command::Letter { account, template, out: file, offer, expires, edit, dry_run, override_reason } => {
+        Command::Letter { account, template, out: file, offer, expires, edit, email, dry_run, override_reason } => {
             let mut desk = ctx.open_desk()?;
             let id = desk.resolve(&account)?;
             let expires =
@@ -430,7 +430,11 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             if edit {
                 letter.text = edit_in_editor(&archive, &letter.text)?;
             }
-            let (saved, copy) = desk.send_letter(&letter, &archive, override_reason)?;
+            let (saved, copy) = if email {
+                desk.email_letter(&letter, &archive, override_reason)?
+            } else {
+                desk.send_letter(&letter, &archive, override_reason)?
+            };
             match file {
                 Some(path) => {
                     crate::paths::write_private(&path, letter.text.as_bytes())

@@ -18,14 +18,14 @@ impl Desk {
             if a.channel == Channel::CallOut {
                 done.push(Step::Call);
             }
-            if a.channel == Channel::Letter {
-                // `send_letter` notes "<template> letter, archived as …".
+            if matches!(a.channel, Channel::Letter | Channel::Email) {
+                // `send_letter` and `email_letter` note "<template> letter|email, archived as …".
                 let template = a.note.split(' ').next().unwrap_or("");
                 let step = [Step::FirstNotice, Step::SecondNotice, Step::FinalDemand, Step::PreLegal]
                     .into_iter()
                     .find(|s| s.template() == Some(template));
-                // A letter sent by hand counts as the first notice.
-                done.push(step.unwrap_or(Step::FirstNotice));
+                // A letter sent by hand counts as the first notice; an ordinary email does not.
+                done.extend(step.or((a.channel == Channel::Letter).then_some(Step::FirstNotice)));
             }
         }
         let facts = LadderFacts {

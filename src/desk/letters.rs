@@ -9,8 +9,10 @@ use sha2::{Digest, Sha256};
 
 use super::{Desk, DeskError, LogAttempt, Result, Saved};
 use crate::domain::compliance::validation;
+use crate::domain::email::{Email, to_eml};
 use crate::domain::letter::{fields_used, merge};
-use crate::domain::{Bucket, Channel, ContactKind, Money};
+use crate::domain::{Bucket, Channel, ContactKind, ContactStatus, Money};
+use crate::store;
 
 /// The built-in templates: name, text, the outcome logged when it is sent.
 pub const TEMPLATES: &[(&str, &str, &str)] = &[
@@ -187,21 +189,75 @@ impl Desk {
         archive: &Path,
         override_reason: Option<String>,
     ) -> Result<(Saved, PathBuf)> {
+        self.deliver(letter, Channel::Letter, letter.text.clone(), "txt", archive, override_reason)
+    }
+
+    /// The letter as an email draft (.eml) to the account's email address, for the collector's
+    /// mail client; guarded (F-EOPT, state email rules…), logged and archived like a letter.
+    pub fn email_letter(
+        &mut self,
+        letter: &Letter,
+        archive: &Path,
+        override_reason: Option<String>,
+    ) -> Result<(Saved, PathBuf)> {
+        let from = self.config.creditor.email.trim().to_string();
+        if from.is_empty() {
+            return Err(DeskError::invalid(
+                "creditor",
+                "emails need a From address: set email in [creditor] in config.toml",
+            ));
+        }
+        let to = store::contact_points(&self.conn, letter.debtor_id)?
+            .into_iter()
+            .find(|c| {
+                c.kind == ContactKind::Email && matches!(c.status, ContactStatus::Good | ContactStatus::Unverified)
+            })
+            .ok_or_else(|| DeskError::invalid("email", "the account has no usable email address"))?;
         let digest: String = Sha256::digest(letter.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-        let file =
-            archive.join(format!("{}-{}-{}-{}.txt", letter.debtor_id, self.today(), letter.template, &digest[..12]));
+        let title = letter.template.replace('-', " ");
+        let subject = format!("{}{}: {}", title[..1].to_uppercase(), &title[1..], self.config.creditor.name.trim());
+        let message_id = format!("<{}.{}@dun>", &digest[..24], letter.debtor_id);
+        let eml = to_eml(&Email {
+            from: &from,
+            to: &to.value,
+            subject: &subject,
+            body: &letter.text,
+            date: self.clock.now(),
+            message_id: &message_id,
+        });
+        self.deliver(letter, Channel::Email, eml, "eml", archive, override_reason)
+    }
+
+    fn deliver(
+        &mut self,
+        letter: &Letter,
+        channel: Channel,
+        content: String,
+        extension: &str,
+        archive: &Path,
+        override_reason: Option<String>,
+    ) -> Result<(Saved, PathBuf)> {
+        let digest: String = Sha256::digest(content.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let file = archive.join(format!(
+            "{}-{}-{}-{}.{extension}",
+            letter.debtor_id,
+            self.today(),
+            letter.template,
+            &digest[..12]
+        ));
+        let kind = if channel == Channel::Email { "email" } else { "letter" };
         let saved = self.log_attempt(LogAttempt {
             debtor_id: letter.debtor_id,
-            channel: Channel::Letter,
+            channel,
             outcome: letter.outcome.to_string(),
-            note: format!("{} letter, archived as {} (sha256 {})", letter.template, file.display(), &digest[..16]),
+            note: format!("{} {kind}, archived as {} (sha256 {})", letter.template, file.display(), &digest[..16]),
             follow_up_on: None,
             at: None,
             override_reason,
             promise: None,
         })?;
         crate::paths::create_private_dir(archive)
-            .and_then(|()| crate::paths::write_private(&file, letter.text.as_bytes()))
+            .and_then(|()| crate::paths::write_private(&file, content.as_bytes()))
             .map_err(|e| DeskError::invalid("archive", format!("{}: {e}", file.display())))?;
         Ok((saved, file))
     }
@@ -215,8 +271,12 @@ mod tests {
 
     fn desk_with_creditor() -> Desk {
         let mut desk = demo_desk(40);
-        desk.config.creditor =
-            Creditor { name: "Northwind Supply Co.".into(), address: "12 Harbor Road".into(), phone: "555".into() };
+        desk.config.creditor = Creditor {
+            name: "Northwind Supply Co.".into(),
+            address: "12 Harbor Road".into(),
+            phone: "555".into(),
+            email: String::new(),
+        };
         desk
     }
 
@@ -275,5 +335,37 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
         assert_eq!(std::fs::metadata(file.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+    }
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn an_email_draft_goes_to_the_accounts_address_and_is_logged_as_email() {
+        let mut desk = demo_desk(40);
+        desk.config.creditor.name = "Northwind Supply Co.".into();
+        let id = (1..=40)
+            .find(|id| {
+                let v = desk.account(*id).unwrap();
+                v.contact_points.iter().any(|c| c.kind == ContactKind::Email && c.status == ContactStatus::Good)
+                    && desk.check_contact(*id, Channel::Email, None).unwrap().level
+                        != crate::domain::compliance::Level::Block
+            })
+            .expect("a demo account that may be emailed");
+        let letter = desk.compose_letter(id, "statement", None, None).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let err = desk.email_letter(&letter, dir.path(), None).unwrap_err();
+        assert!(err.to_string().contains("From address"), "{err}");
+        desk.config.creditor.email = "ar@northwind.example".into();
+        let (_, file) = desk.email_letter(&letter, dir.path(), None).unwrap();
+        let eml = std::fs::read_to_string(&file).unwrap();
+        assert!(file.extension().unwrap() == "eml");
+        assert!(eml.contains("Subject: Statement: Northwind Supply Co.\r\n"), "{eml}");
+        let attempt =
+            desk.account(id).unwrap().attempts.into_iter().find(|a| a.note.contains("statement email")).unwrap();
+        assert_eq!(attempt.channel, Channel::Email);
     }
 }
