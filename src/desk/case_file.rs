@@ -68,7 +68,14 @@ impl Desk {
                 p.kind.clone(),
                 p.method.clone(),
                 p.amount.to_decimal(),
-                format!("{} invoices {}", p.reference, applied.join(" ")).trim().to_string(),
+                [
+                    (!p.reference.is_empty()).then(|| format!("ref {}", p.reference)),
+                    (!applied.is_empty()).then(|| format!("invoices {}", applied.join(" "))),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; "),
             ]);
         }
         for p in &view.promises {
@@ -104,12 +111,12 @@ impl Desk {
         let account = serde_json::to_string_pretty(&view).map_err(|e| DeskError::invalid("out", e.to_string()))?;
         write("account.json", &account)?;
 
-        // Copies of the letters archived for this account.
+        // Copies of the letters and email drafts archived for this account.
         let prefix = format!("{debtor_id}-");
         if let Ok(entries) = std::fs::read_dir(letters) {
             let mut names: Vec<String> = entries
                 .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .filter(|n| n.starts_with(&prefix) && n.ends_with(".txt"))
+                .filter(|n| n.starts_with(&prefix) && (n.ends_with(".txt") || n.ends_with(".eml")))
                 .collect();
             names.sort();
             for name in names {
