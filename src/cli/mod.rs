@@ -15,7 +15,9 @@ use serde_json::json;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::desk::{Desk, DeskError, LogAttempt, NewNote, PaymentLayout, RecordPayment, Saved, WorklistRow};
+use crate::desk::{
+    BatchOutcome, Desk, DeskError, LogAttempt, NewNote, PaymentLayout, RecordPayment, Saved, WorklistRow,
+};
 use crate::domain::Channel;
 use crate::domain::dates::parse_date;
 use crate::paths::Paths;
@@ -598,40 +600,22 @@ fn letters_batch(ctx: &Context, only: Option<&str>, dry_run: bool, out: &mut dyn
     let mut desk = ctx.open_desk()?;
     let overrides = ctx.paths.config_dir.join("letters");
     let archive = ctx.paths.database.parent().unwrap_or(std::path::Path::new(".")).join("letters");
+    let lines = desk.ladder_letters(only, dry_run, &overrides, &archive)?;
     let mut t = Table::new(&[("ID", true), ("NAME", false), ("LETTER", false), ("WHY", false), ("RESULT", false)]);
     let (mut sent, mut skipped) = (0, 0);
-    for row in desk.worklist()? {
-        let step = desk.account(row.id)?.next_step;
-        let Some(template) = step.step.and_then(|s| s.template()).filter(|t| only.is_none_or(|o| o == *t)) else {
-            continue;
-        };
-        let result = match desk.compose_letter(row.id, template, Some(&overrides), None) {
-            Err(e) => {
+    for line in lines {
+        let result = match line.outcome {
+            BatchOutcome::WouldSend => "would send".to_string(),
+            BatchOutcome::Sent(file) => {
+                sent += 1;
+                format!("sent: {}", file.display())
+            }
+            BatchOutcome::Skipped(why) => {
                 skipped += 1;
-                format!("skipped: {e}")
+                format!("{}: {why}", if dry_run { "would skip" } else { "skipped" })
             }
-            Ok(_) if dry_run => {
-                // The dry run asks the same guard the real run will.
-                let answer = desk.check_contact(row.id, Channel::Letter, None)?;
-                if answer.level == crate::domain::compliance::Level::Block {
-                    skipped += 1;
-                    format!("would skip: {}", DeskError::Blocked(Box::new(answer)))
-                } else {
-                    "would send".to_string()
-                }
-            }
-            Ok(letter) => match desk.send_letter(&letter, &archive, None) {
-                Ok((_, file)) => {
-                    sent += 1;
-                    format!("sent: {}", file.display())
-                }
-                Err(e) => {
-                    skipped += 1;
-                    format!("skipped: {e}")
-                }
-            },
         };
-        t.row(vec![row.id.to_string(), row.name.clone(), template.to_string(), step.reason.clone(), result]);
+        t.row(vec![line.debtor_id.to_string(), line.name, line.template.to_string(), line.why, result]);
     }
     write!(out, "{}", t.render())?;
     if dry_run {

@@ -624,17 +624,22 @@ mod tests {
         assert_eq!(check_contact(&f).findings[0].rule, "F-WORK");
     }
 
-    /// F-FREQ T6: a call-back the debtor asked for is excluded from the frequency rules.
-    #[test]
-    fn a_requested_call_back_is_excluded() {
-        let mut f = facts("2026-11-23T17:00:00Z");
-        f.calls = vec![PastCall {
-            local_date: "2026-11-20".parse().unwrap(),
+    /// A placed call on `date` that reached the debtor and talked about the debt.
+    fn conversation_on(date: &str) -> PastCall {
+        PastCall {
+            local_date: date.parse().unwrap(),
             counts: true,
             conversation: true,
             ma_counts: true,
             communication: true,
-        }];
+        }
+    }
+
+    /// F-FREQ T6: a call-back the debtor asked for is excluded from the frequency rules.
+    #[test]
+    fn a_requested_call_back_is_excluded() {
+        let mut f = facts("2026-11-23T17:00:00Z");
+        f.calls = vec![conversation_on("2026-11-20")];
         assert_eq!(check_contact(&f).level, Level::Block);
         f.consent_today = true;
         assert_eq!(check_contact(&f).level, Level::Allow);
@@ -643,13 +648,7 @@ mod tests {
     #[test]
     fn the_quiet_days_after_a_conversation_end_on_a_date() {
         let mut f = facts("2026-11-23T17:00:00Z");
-        f.calls = vec![PastCall {
-            local_date: "2026-11-20".parse().unwrap(),
-            counts: true,
-            conversation: true,
-            ma_counts: true,
-            communication: true,
-        }];
+        f.calls = vec![conversation_on("2026-11-20")];
         let a = check_contact(&f);
         assert_eq!(a.findings[0].rule, "F-FREQ-B");
         // 2026-11-27 00:00 EST, then the window: 08:00 EST = 13:00 UTC.
