@@ -29,6 +29,17 @@ pub struct Config {
     pub creditor: Creditor,
     /// Days past due at which each escalation step comes due.
     pub ladder: crate::domain::ladder::LadderDays,
+    /// How letters are printed.
+    pub print: PrintSettings,
+    /// The collector's own mail server; without it emails are written as drafts (.eml).
+    pub smtp: Option<crate::mailer::SmtpSettings>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrintSettings {
+    /// "letter" (US, #10 window envelope) or "a4" (DIN 5008, DL window envelope).
+    pub paper: crate::print::Paper,
 }
 
 /// The creditor's name and the address where payments and disputes go, printed on letters.
@@ -77,6 +88,8 @@ impl Default for Config {
             plan_misses_to_break: 2,
             creditor: Creditor::default(),
             ladder: Default::default(),
+            print: PrintSettings::default(),
+            smtp: None,
         }
     }
 }

@@ -339,7 +339,8 @@ pub enum Command {
     Letter {
         account: String,
         template: String,
-        /// Also write the letter to FILE (readable by you only) [default: print it]
+        /// Also write the letter to FILE (readable by you only): FILE.pdf is print-ready on the
+        /// paper of config.toml [print], any other name plain text [default: print the text]
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// settlement-offer: the amount accepted in full settlement
@@ -351,7 +352,8 @@ pub enum Command {
         /// Open the letter in $EDITOR before it is logged and archived
         #[arg(long)]
         edit: bool,
-        /// Email it instead: an .eml draft to the account's address, for your mail client
+        /// Email it instead, the PDF attached, to the account's address: sent through the
+        /// [smtp] server of config.toml, else written as an .eml draft for your mail client
         #[arg(long)]
         email: bool,
         /// Print the letter; log and archive nothing
@@ -367,6 +369,9 @@ pub enum Command {
         template: Option<String>,
         #[arg(long)]
         dry_run: bool,
+        /// Also write every letter sent into one print-ready PDF (readable by you only)
+        #[arg(long, value_name = "FILE.pdf", conflicts_with = "dry_run")]
+        out: Option<PathBuf>,
     },
     /// Reports: aging as of a date (summary or per debtor) and the collection KPIs of a period
     Report {

@@ -439,15 +439,24 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             };
             match file {
                 Some(path) => {
-                    crate::paths::write_private(&path, letter.text.as_bytes())
+                    let pdf = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+                    let bytes = if pdf { desk.letters_pdf(&[&letter]) } else { letter.text.clone().into_bytes() };
+                    crate::paths::write_private(&path, &bytes)
                         .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
                     writeln!(out, "Wrote {} to {}.", letter.template, path.display())?;
                 }
                 None => write!(out, "{}", letter.text)?,
             }
+            if !email && !letter.laid_out(desk.config().print.paper).address_in_window {
+                eprintln!(
+                    "Note: on paper the address is not where a window envelope shows it (the template puts too much above it)."
+                );
+            }
             eprintln!("{} Archived as {}.", saved.message, copy.display());
         }
-        Command::Letters { template, dry_run } => letters_batch(ctx, template.as_deref(), dry_run, out)?,
+        Command::Letters { template, dry_run, out: print } => {
+            letters_batch(ctx, template.as_deref(), dry_run, print.as_deref(), out)?
+        }
         Command::Report { name, as_of, from, to, format } => {
             let desk = ctx.open_desk()?;
             let as_of = date_arg("--as-of", as_of.as_deref(), &desk)?.unwrap_or(desk.today());
@@ -596,17 +605,38 @@ fn edit_in_editor(dir: &std::path::Path, text: &str) -> Result<String, Failure> 
 }
 
 /// `dun letters`: the ladder's letters for the whole worklist, each guarded and archived.
-fn letters_batch(ctx: &Context, only: Option<&str>, dry_run: bool, out: &mut dyn Write) -> Result<(), Failure> {
+fn letters_batch(
+    ctx: &Context,
+    only: Option<&str>,
+    dry_run: bool,
+    print: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let mut desk = ctx.open_desk()?;
     let overrides = ctx.paths.config_dir.join("letters");
     let archive = ctx.paths.database.parent().unwrap_or(std::path::Path::new(".")).join("letters");
     let lines = desk.ladder_letters(only, dry_run, &overrides, &archive)?;
+    let printable: Vec<&crate::desk::Letter> = lines
+        .iter()
+        .filter_map(|l| match &l.outcome {
+            BatchOutcome::Sent { letter, .. } => Some(&**letter),
+            _ => None,
+        })
+        .collect();
+    let print_note = match print {
+        Some(path) if !printable.is_empty() => {
+            crate::paths::write_private(path, &desk.letters_pdf(&printable))
+                .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
+            Some(format!("Print {} to post them.", path.display()))
+        }
+        _ => None,
+    };
     let mut t = Table::new(&[("ID", true), ("NAME", false), ("LETTER", false), ("WHY", false), ("RESULT", false)]);
     let (mut sent, mut skipped) = (0, 0);
     for line in lines {
         let result = match line.outcome {
             BatchOutcome::WouldSend => "would send".to_string(),
-            BatchOutcome::Sent(file) => {
+            BatchOutcome::Sent { file, .. } => {
                 sent += 1;
                 format!("sent: {}", file.display())
             }
@@ -622,6 +652,9 @@ fn letters_batch(ctx: &Context, only: Option<&str>, dry_run: bool, out: &mut dyn
         writeln!(out, "Dry run: nothing sent, logged or archived ({skipped} would be skipped).")?;
     } else {
         writeln!(out, "{sent} letter(s) sent and archived, {skipped} skipped.")?;
+    }
+    if let Some(note) = print_note {
+        writeln!(out, "{note}")?;
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ pub struct CaseFile {
 }
 
 impl Desk {
-    /// Write the statement, the invoices, the whole timeline, the promises and plans and copies
+    /// Write the statement (text and PDF), the invoices, the whole timeline, the promises and plans and copies
     /// of the letters sent (from `letters`) into `dir`.
     pub fn export_case(&self, debtor_id: i64, dir: &Path, letters: &Path) -> Result<CaseFile> {
         let view = self.account(debtor_id)?;
@@ -20,12 +20,13 @@ impl Desk {
         let io = |e: std::io::Error| DeskError::invalid("out", format!("{}: {e}", dir.display()));
         crate::paths::create_private_dir(dir).map_err(io)?;
         let mut files = Vec::new();
-        let mut write = |name: &str, text: &str| -> Result<()> {
-            crate::paths::write_private(&dir.join(name), text.as_bytes()).map_err(io)?;
+        let mut write = |name: &str, bytes: &[u8]| -> Result<()> {
+            crate::paths::write_private(&dir.join(name), bytes).map_err(io)?;
             files.push(name.to_string());
             Ok(())
         };
-        write("statement.txt", &statement.text)?;
+        write("statement.txt", statement.text.as_bytes())?;
+        write("statement.pdf", &self.letters_pdf(&[&statement]))?;
 
         let invoices: Vec<Vec<String>> = view
             .invoices
@@ -45,7 +46,7 @@ impl Desk {
             })
             .collect();
         let header = ["invoice", "kind", "issued", "due", "original", "balance", "currency", "status", "dispute"];
-        write("invoices.csv", &csv_text(&header, invoices))?;
+        write("invoices.csv", csv_text(&header, invoices).as_bytes())?;
 
         // One dated line per thing that happened, oldest first.
         let mut timeline: Vec<Vec<String>> = Vec::new();
@@ -107,21 +108,21 @@ impl Desk {
             timeline.push(vec![d.opened_on.to_string(), "dispute".into(), d.status.clone(), amount, d.reason.clone()]);
         }
         timeline.sort_by(|a, b| a[0].cmp(&b[0]));
-        write("timeline.csv", &csv_text(&["when", "what", "outcome", "amount", "detail"], timeline))?;
+        write("timeline.csv", csv_text(&["when", "what", "outcome", "amount", "detail"], timeline).as_bytes())?;
         let account = serde_json::to_string_pretty(&view).map_err(|e| DeskError::invalid("out", e.to_string()))?;
-        write("account.json", &account)?;
+        write("account.json", account.as_bytes())?;
 
         // Copies of the letters and email drafts archived for this account.
         let prefix = format!("{debtor_id}-");
         if let Ok(entries) = std::fs::read_dir(letters) {
             let mut names: Vec<String> = entries
                 .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .filter(|n| n.starts_with(&prefix) && (n.ends_with(".txt") || n.ends_with(".eml")))
+                .filter(|n| n.starts_with(&prefix) && [".txt", ".pdf", ".eml"].iter().any(|e| n.ends_with(e)))
                 .collect();
             names.sort();
             for name in names {
-                let text = std::fs::read_to_string(letters.join(&name)).map_err(io)?;
-                write(&format!("letter-{name}"), &text)?;
+                let bytes = std::fs::read(letters.join(&name)).map_err(io)?;
+                write(&format!("letter-{name}"), &bytes)?;
             }
         }
         Ok(CaseFile { dir: dir.to_path_buf(), files })
@@ -141,8 +142,13 @@ mod tests {
         let letter = desk.compose_letter(3, "final-demand", None, None).unwrap();
         desk.send_letter(&letter, &letters, None).unwrap();
         let case = desk.export_case(3, &tmp.path().join("case-3"), &letters).unwrap();
-        assert_eq!(case.files[..4], ["statement.txt", "invoices.csv", "timeline.csv", "account.json"]);
-        assert!(case.files[4].starts_with("letter-3-") && case.files[4].contains("final-demand"));
+        assert_eq!(case.files[..5], ["statement.txt", "statement.pdf", "invoices.csv", "timeline.csv", "account.json"]);
+        let copies = &case.files[5..];
+        assert_eq!(copies.len(), 2, "{copies:?}");
+        assert!(copies.iter().all(|f| f.starts_with("letter-3-") && f.contains("final-demand")));
+        assert!(copies[0].ends_with(".pdf") && copies[1].ends_with(".txt"));
+        let statement = lopdf::Document::load(case.dir.join("statement.pdf")).unwrap();
+        assert!(statement.extract_text(&[1]).unwrap().contains("STATEMENT OF ACCOUNT"));
         let timeline = std::fs::read_to_string(case.dir.join("timeline.csv")).unwrap();
         assert!(timeline.contains("final-demand letter"), "{timeline}");
         let when: Vec<String> = timeline.lines().skip(1).map(|l| l[..10].to_string()).collect();

@@ -10,7 +10,11 @@ use crate::domain::compliance::Level;
 #[derive(Debug, Clone)]
 pub enum BatchOutcome {
     WouldSend,
-    Sent(PathBuf),
+    /// The letter as sent (for printing) and its archived copy.
+    Sent {
+        letter: Box<super::Letter>,
+        file: PathBuf,
+    },
     /// Blocked by the guard or lacking what the template needs; the reason says which.
     Skipped(String),
 }
@@ -52,7 +56,7 @@ impl Desk {
                     }
                 }
                 Ok(letter) => match self.send_letter(&letter, archive, None) {
-                    Ok((_, file)) => BatchOutcome::Sent(file),
+                    Ok((_, file)) => BatchOutcome::Sent { letter: Box::new(letter), file },
                     Err(e) => BatchOutcome::Skipped(e.to_string()),
                 },
             };

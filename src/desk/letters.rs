@@ -8,10 +8,12 @@ use chrono::{Days, NaiveDate};
 use sha2::{Digest, Sha256};
 
 use super::{Desk, DeskError, LogAttempt, Result, Saved};
+use crate::domain::compliance::Level;
 use crate::domain::compliance::validation;
-use crate::domain::email::{Email, to_eml};
+use crate::domain::email::{Attachment, Email, to_eml};
 use crate::domain::letter::{fields_used, merge};
 use crate::domain::{Bucket, Channel, ContactKind, ContactStatus, Money};
+use crate::print::{Laid, Paper, lay_out};
 use crate::store;
 
 /// The built-in templates: name, text, the outcome logged when it is sent.
@@ -36,7 +38,16 @@ pub struct Letter {
     pub debtor_id: i64,
     pub template: String,
     pub text: String,
+    /// The recipient block as it appears in the text (name, address lines): placed in the
+    /// envelope's window on paper. Empty when the account has no address.
+    pub address: Vec<String>,
     outcome: &'static str,
+}
+
+impl Letter {
+    pub fn laid_out(&self, paper: Paper) -> Laid {
+        lay_out(&self.text, &self.address, paper)
+    }
 }
 
 /// What a settlement offer offers.
@@ -84,6 +95,7 @@ impl Desk {
         let open: Vec<_> = view.invoices.iter().filter(|i| i.status == "open").collect();
         let mut fields: BTreeMap<&str, String> = BTreeMap::new();
         let mut missing: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut address = Vec::new();
         fields.insert("today", today.format("%B %-d, %Y").to_string());
         fields.insert("creditor_name", creditor.name.trim().to_string());
         fields.insert("creditor_address", creditor.address.trim().to_string());
@@ -93,7 +105,9 @@ impl Desk {
         match view.contact_points.iter().find(|c| c.kind == ContactKind::Address) {
             Some(a) => {
                 // "street, city, ST zip" → street on its own line above the city line.
-                fields.insert("debtor_address", a.value.splitn(2, ", ").collect::<Vec<_>>().join("\n"));
+                let lines: Vec<String> = a.value.splitn(2, ", ").map(str::to_string).collect();
+                address = std::iter::once(view.debtor.name.clone()).chain(lines.iter().cloned()).collect();
+                fields.insert("debtor_address", lines.join("\n"));
             }
             None => {
                 missing.insert("debtor_address", "the account has no postal address");
@@ -178,22 +192,39 @@ impl Desk {
             return Err(DeskError::invalid("template", format!("{template} needs {field}, but {why}")));
         }
         let text = merge(template, &text, &fields).map_err(|e| DeskError::invalid("template", e.to_string()))?;
-        Ok(Letter { debtor_id, template: template.to_string(), text, outcome })
+        Ok(Letter { debtor_id, template: template.to_string(), text, address, outcome })
+    }
+
+    /// Letters as one printable PDF on the configured paper; a batch prints in one go, each
+    /// letter numbering its own pages.
+    pub fn letters_pdf(&self, letters: &[&Letter]) -> Vec<u8> {
+        let paper = self.config.print.paper;
+        let title = match letters {
+            [one] => format!("{} {}", one.template, one.debtor_id),
+            _ => format!("{} letters {}", letters.len(), self.today()),
+        };
+        let laid = letters.iter().map(|l| l.laid_out(paper)).collect();
+        crate::print::pdf::write(&crate::print::document(laid, paper, &title, self.clock.now().naive_utc()))
     }
 
     /// Log the letter as an attempt (the compliance guard decides first) and archive a copy
-    /// beside the book; the attempt's note names the copy and its SHA-256.
+    /// beside the book, as text and as the printable PDF; the attempt's note names the copy
+    /// and its SHA-256.
     pub fn send_letter(
         &mut self,
         letter: &Letter,
         archive: &Path,
         override_reason: Option<String>,
     ) -> Result<(Saved, PathBuf)> {
-        self.deliver(letter, Channel::Letter, letter.text.clone(), "txt", archive, override_reason)
+        let pdf = self.letters_pdf(&[letter]);
+        let copy = Copy { text: letter.text.clone(), extension: "txt", pdf: Some(pdf) };
+        self.deliver(letter, Channel::Letter, copy, "letter", archive, override_reason)
     }
 
-    /// The letter as an email draft (.eml) to the account's email address, for the collector's
-    /// mail client; guarded (F-EOPT, state email rules…), logged and archived like a letter.
+    /// The letter by email to the account's email address, the PDF attached: sent through the
+    /// collector's SMTP server when config.toml has `[smtp]`, else written as a draft (.eml)
+    /// for their mail client. Guarded (F-EOPT, state email rules…) before anything leaves,
+    /// logged and archived like a letter.
     pub fn email_letter(
         &mut self,
         letter: &Letter,
@@ -217,6 +248,9 @@ impl Desk {
         let title = letter.template.replace('-', " ");
         let subject = format!("{}{}: {}", title[..1].to_uppercase(), &title[1..], self.config.creditor.name.trim());
         let message_id = format!("<{}.{}@dun>", &digest[..24], letter.debtor_id);
+        let pdf = self.letters_pdf(&[letter]);
+        let file_name = format!("{}.pdf", letter.template);
+        let smtp = self.config.smtp.clone();
         let eml = to_eml(&Email {
             from: &from,
             to: &to.value,
@@ -224,20 +258,38 @@ impl Desk {
             body: &letter.text,
             date: self.clock.now(),
             message_id: &message_id,
+            attachment: Some(Attachment { file_name: &file_name, pdf: &pdf }),
+            draft: smtp.is_none(),
         });
-        self.deliver(letter, Channel::Email, eml, "eml", archive, override_reason)
+        let how = match &smtp {
+            None => "email draft".to_string(),
+            Some(settings) => {
+                // The guard decides before the message leaves; logging asks it again.
+                let answer = self.check_contact(letter.debtor_id, Channel::Email, None)?;
+                let overridden = override_reason.as_deref().is_some_and(|r| !r.trim().is_empty());
+                if answer.level == Level::Block && !overridden {
+                    return Err(DeskError::Blocked(Box::new(answer)));
+                }
+                let reply = crate::mailer::send(settings, &from, &to.value, eml.as_bytes())
+                    .map_err(|e| DeskError::invalid("email", e.to_string()))?;
+                format!("email sent via {} ({reply})", settings.host)
+            }
+        };
+        let copy = Copy { text: eml, extension: "eml", pdf: None };
+        self.deliver(letter, Channel::Email, copy, &how, archive, override_reason)
     }
 
     fn deliver(
         &mut self,
         letter: &Letter,
         channel: Channel,
-        content: String,
-        extension: &str,
+        copy: Copy,
+        how: &str,
         archive: &Path,
         override_reason: Option<String>,
     ) -> Result<(Saved, PathBuf)> {
-        let digest: String = Sha256::digest(content.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let Copy { text, extension, pdf } = copy;
+        let digest: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
         let file = archive.join(format!(
             "{}-{}-{}-{}.{extension}",
             letter.debtor_id,
@@ -245,22 +297,38 @@ impl Desk {
             letter.template,
             &digest[..12]
         ));
-        let kind = if channel == Channel::Email { "email" } else { "letter" };
         let saved = self.log_attempt(LogAttempt {
             debtor_id: letter.debtor_id,
             channel,
             outcome: letter.outcome.to_string(),
-            note: format!("{} {kind}, archived as {} (sha256 {})", letter.template, file.display(), &digest[..16]),
+            note: format!(
+                "{} {how}, archived as {}{} (sha256 {})",
+                letter.template,
+                file.display(),
+                if pdf.is_some() { " and .pdf" } else { "" },
+                &digest[..16]
+            ),
             follow_up_on: None,
             at: None,
             override_reason,
             promise: None,
         })?;
         crate::paths::create_private_dir(archive)
-            .and_then(|()| crate::paths::write_private(&file, content.as_bytes()))
+            .and_then(|()| crate::paths::write_private(&file, text.as_bytes()))
+            .and_then(|()| match &pdf {
+                Some(bytes) => crate::paths::write_private(&file.with_extension("pdf"), bytes),
+                None => Ok(()),
+            })
             .map_err(|e| DeskError::invalid("archive", format!("{}: {e}", file.display())))?;
         Ok((saved, file))
     }
+}
+
+/// What is archived of one delivery: the text (or the message), and the printable PDF.
+struct Copy {
+    text: String,
+    extension: &'static str,
+    pdf: Option<Vec<u8>>,
 }
 
 #[cfg(test)]
@@ -335,6 +403,15 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
         assert_eq!(std::fs::metadata(file.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+
+        // The printable copy reads back: one page, the address, the page number.
+        let pdf = lopdf::Document::load_mem(&std::fs::read(file.with_extension("pdf")).unwrap()).unwrap();
+        assert_eq!(pdf.get_pages().len(), 1);
+        let text = pdf.extract_text(&[1]).unwrap();
+        assert!(text.contains("STATEMENT OF ACCOUNT") && text.contains("Page 1 of 1"), "{text}");
+        assert!(text.contains(&letter.address[1]), "{text}");
+        assert!(letter.laid_out(Paper::Letter).address_in_window && letter.laid_out(Paper::A4).address_in_window);
+        assert!(logged.note.contains(".txt and .pdf"), "{}", logged.note);
     }
 }
 

@@ -1,0 +1,207 @@
+//! Letters on paper and by email, through the real binary: PDFs are parsed back.
+
+mod book;
+
+use book::Book;
+use predicates::prelude::*;
+
+const CREDITOR: &str = "[creditor]\nname = \"Northwind Supply Co.\"\naddress = \"12 Harbor Road\\nPortland, ME 04101\"\nphone = \"(207) 555-0100\"\nemail = \"ar@northwind.example\"\n";
+
+fn pdf_text(path: &std::path::Path) -> (usize, String, lopdf::Document) {
+    let doc = lopdf::Document::load(path).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).unwrap();
+    (pages.len(), text, doc)
+}
+
+#[test]
+fn a_letter_as_a_print_ready_pdf_on_the_configured_paper() {
+    let book = Book::with_demo(40);
+    book.config(&format!("{CREDITOR}[print]\npaper = \"a4\"\n"));
+    let out = book.path("statement.pdf");
+    book.dun(&["letter", "3", "statement", "--out", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Wrote statement to"));
+    let (pages, text, doc) = pdf_text(&out);
+    assert_eq!(pages, 1);
+    assert!(text.contains("STATEMENT OF ACCOUNT as of November 22, 2026"), "{text}");
+    assert!(text.contains("Northwind Supply Co.") && text.contains("Page 1 of 1"), "{text}");
+    let page = doc.get_pages()[&1];
+    let media = doc.get_object(doc.get_dictionary(page).unwrap().get(b"Parent").unwrap().as_reference().unwrap());
+    let media = media.unwrap().as_dict().unwrap().get(b"MediaBox").unwrap().as_array().unwrap().clone();
+    let height = media[3].as_float().unwrap();
+    assert!((height - 841.89).abs() < 0.01, "A4 is 297 mm tall: {height}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
+
+    // Any other name is the plain text.
+    let txt = book.path("statement.txt");
+    book.dun(&["letter", "3", "statement", "--out", txt.to_str().unwrap()]).assert().success();
+    assert!(std::fs::read_to_string(&txt).unwrap().starts_with("Northwind Supply Co.\n"));
+}
+
+#[test]
+fn a_batch_prints_every_letter_sent_in_one_pdf() {
+    let book = Book::with_demo(60);
+    book.config(CREDITOR);
+    let dry = book.dun(&["letters", "--dry-run"]).output().unwrap();
+    let would = String::from_utf8_lossy(&dry.stdout).matches("would send").count();
+    assert!(would > 5, "{}", String::from_utf8_lossy(&dry.stdout));
+    let out = book.path("batch.pdf");
+    book.dun(&["letters", "--out", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("{would} letter(s) sent and archived")))
+        .stdout(predicate::str::contains("Print "));
+    let (pages, text, _) = pdf_text(&out);
+    assert!(pages >= would, "{pages} pages for {would} letters");
+    assert_eq!(text.matches("Page 1 of").count(), would, "each letter numbers its own pages");
+    // The archive keeps a PDF beside each text copy.
+    let archive: Vec<String> = std::fs::read_dir(book.path("letters"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(archive.iter().filter(|n| n.ends_with(".pdf")).count(), would);
+    assert_eq!(archive.iter().filter(|n| n.ends_with(".txt")).count(), would);
+    book.dun(&["letters", "--dry-run", "--out", "x.pdf"]).assert().failure().code(2);
+}
+
+/// A real SMTP conversation on localhost: greets, takes EHLO, AUTH PLAIN, MAIL, RCPT and
+/// DATA, and hands back everything it was told.
+fn smtp_server() -> (u16, std::thread::JoinHandle<(Vec<String>, String)>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut w = stream;
+        let mut commands = Vec::new();
+        let mut message = String::new();
+        w.write_all(b"220 localhost ESMTP test\r\n").unwrap();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            let command = line.trim_end().to_string();
+            commands.push(command.clone());
+            let verb = command.split(' ').next().unwrap_or("").to_ascii_uppercase();
+            let reply: &[u8] = match verb.as_str() {
+                "EHLO" => b"250-localhost\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n",
+                "AUTH" => b"235 2.7.0 Authentication successful\r\n",
+                "MAIL" | "RCPT" => b"250 2.1.0 Ok\r\n",
+                "DATA" => {
+                    w.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").unwrap();
+                    loop {
+                        let mut l = String::new();
+                        reader.read_line(&mut l).unwrap();
+                        if l == ".\r\n" {
+                            break;
+                        }
+                        message.push_str(&l);
+                    }
+                    b"250 2.0.0 Ok: queued as TEST42\r\n"
+                }
+                "QUIT" => {
+                    w.write_all(b"221 2.0.0 Bye\r\n").unwrap();
+                    break;
+                }
+                _ => b"250 Ok\r\n",
+            };
+            w.write_all(reply).unwrap();
+        }
+        (commands, message)
+    });
+    (port, handle)
+}
+
+/// A demo account the email guard lets through, with a good email address.
+fn emailable(book: &Book) -> String {
+    let list = book.json(&["worklist", "--json", "--limit", "60"]);
+    for row in list.as_array().unwrap() {
+        let id = row["id"].to_string();
+        let shown = book.json(&["show", &id, "--json"]);
+        let has_email =
+            shown["contact_points"].as_array().unwrap().iter().any(|c| c["kind"] == "email" && c["status"] == "good");
+        let answer = book.json(&["check-contact", &id, "--channel", "email", "--json"]);
+        if has_email && answer["level"] != "block" {
+            return id;
+        }
+    }
+    panic!("no demo account may be emailed");
+}
+
+#[test]
+fn email_goes_through_the_users_smtp_server_with_the_pdf_attached() {
+    let book = Book::with_demo(40);
+    let (port, server) = smtp_server();
+    let pw = book.path("smtp-password");
+    std::fs::write(&pw, "s3cret\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o600)).unwrap();
+    book.config(&format!(
+        "{CREDITOR}[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nusername = \"ar@northwind.example\"\npassword_file = \"{}\"\n",
+        pw.display()
+    ));
+    let id = emailable(&book);
+    book.dun(&["letter", &id, "statement", "--email"]).assert().success().stderr(predicate::str::contains("Email"));
+    let (commands, message) = server.join().unwrap();
+    use base64::Engine;
+    let auth = base64::engine::general_purpose::STANDARD.encode("\0ar@northwind.example\0s3cret");
+    assert!(commands.iter().any(|c| c == &format!("AUTH PLAIN {auth}")), "{commands:?}");
+    assert!(commands.iter().any(|c| c.starts_with("MAIL FROM:<ar@northwind.example>")), "{commands:?}");
+    assert!(message.contains("Subject: Statement: Northwind Supply Co.\r\n"), "{message}");
+    assert!(message.contains("Content-Type: application/pdf; name=\"statement.pdf\""), "{message}");
+    assert!(!message.contains("X-Unsent"), "a sent message is not a draft");
+    // The attachment is the letter, readable as a PDF.
+    let b64: String = message
+        .split("Content-Transfer-Encoding: base64\r\n\r\n")
+        .nth(1)
+        .unwrap()
+        .split("\r\n--")
+        .next()
+        .unwrap()
+        .split("\r\n")
+        .collect();
+    let pdf = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    assert!(doc.extract_text(&[1]).unwrap().contains("STATEMENT OF ACCOUNT"));
+    // Logged as an email attempt that names the server and its answer.
+    let shown = book.json(&["show", &id, "--json"]);
+    let attempt = shown["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["note"].as_str().unwrap().contains("statement email sent via 127.0.0.1"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(attempt["note"].as_str().unwrap().contains("queued as TEST42"), "{attempt}");
+}
+
+#[test]
+fn without_a_mail_server_the_email_is_a_draft_and_a_dead_server_logs_nothing() {
+    let book = Book::with_demo(40);
+    book.config(CREDITOR);
+    let id = emailable(&book);
+    book.dun(&["letter", &id, "statement", "--email"]).assert().success();
+    let drafts: Vec<_> = std::fs::read_dir(book.path("letters"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .collect();
+    assert_eq!(drafts.len(), 1);
+    let eml = std::fs::read_to_string(&drafts[0]).unwrap();
+    assert!(eml.contains("X-Unsent: 1\r\n") && eml.contains("application/pdf"), "{eml}");
+
+    // A server that is not there: a clear error, nothing logged.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    book.config(&format!("{CREDITOR}[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\n"));
+    let before = book.json(&["show", &id, "--json"])["attempts"].as_array().unwrap().len();
+    book.dun(&["letter", &id, "statement", "--email"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!("the mail server 127.0.0.1:{port} refused or failed")));
+    assert_eq!(book.json(&["show", &id, "--json"])["attempts"].as_array().unwrap().len(), before);
+}
