@@ -783,5 +783,6 @@ fn the_letter_batch_dry_run_writes_nothing_and_the_real_run_logs_each_letter() {
     assert!(dry.contains("would skip: blocked by F-ATTY"), "{dry}");
     assert!(!book.dir.path().join("letters").exists());
     book.dun(&["letters"]).assert().success().stdout(predicate::str::contains(format!("{planned} letter(s) sent")));
-    assert_eq!(std::fs::read_dir(book.dir.path().join("letters")).unwrap().count(), planned);
+    // A text copy and a print-ready PDF of each.
+    assert_eq!(std::fs::read_dir(book.dir.path().join("letters")).unwrap().count(), 2 * planned);
 }

@@ -205,3 +205,50 @@ fn without_a_mail_server_the_email_is_a_draft_and_a_dead_server_logs_nothing() {
         .stderr(predicate::str::contains(format!("the mail server 127.0.0.1:{port} refused or failed")));
     assert_eq!(book.json(&["show", &id, "--json"])["attempts"].as_array().unwrap().len(), before);
 }
+
+#[test]
+fn a_legal_case_from_referral_to_judgment_on_the_command_line() {
+    let book = Book::with_demo(30);
+    book.dun(&["legal", "2"]).assert().success().stdout(predicate::str::contains("has no legal case"));
+    book.dun(&["legal", "2", "--attorney", "Lee & Park LLP", "--add-cost", "150"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Legal case opened (referred): attorney Lee & Park LLP"));
+    book.dun(&[
+        "legal",
+        "2",
+        "--court",
+        "Cook County Circuit Court",
+        "--case-number",
+        "2026-M1-0042",
+        "--status",
+        "filed",
+        "--next-court",
+        "2026-12-14",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("next court date 2026-12-14 is the account's follow-up"));
+    book.dun(&["legal", "2", "--status", "won"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a case status (one of: referred, filed, judgment, closed)"));
+    let cases = book.json(&["legal", "2", "--json"]);
+    assert_eq!(cases[0]["status"], "filed");
+    assert_eq!(cases[0]["costs"], "150.00");
+    assert_eq!(cases[0]["next_court_on"], "2026-12-14");
+    book.dun(&["show", "2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Legal case"))
+        .stdout(predicate::str::contains("2026-M1-0042"))
+        .stdout(predicate::str::contains(
+            "Next follow-up: 2026-12-14 court date Cook County Circuit Court 2026-M1-0042",
+        ));
+    // The case file carries it.
+    book.config(CREDITOR);
+    let dir = book.path("case-2");
+    book.dun(&["export", "case", "2", "--out", dir.to_str().unwrap()]).assert().success();
+    let timeline = std::fs::read_to_string(dir.join("timeline.csv")).unwrap();
+    assert!(timeline.contains("legal"), "{timeline}");
+}

@@ -6,3 +6,23 @@ fn readme_key_table_matches_the_keymap() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     assert!(readme.contains(&table), "README.md's key table is out of date; replace it with:\n\n{table}");
 }
+
+/// Every ```toml block of the README is a config.toml or an import profile dun accepts, so
+/// the documented keys cannot drift from the real ones (unknown keys are errors).
+#[test]
+fn readme_config_examples_parse() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let blocks: Vec<&str> =
+        readme.split("```toml\n").skip(1).map(|b| b.split("```").next().unwrap_or_default()).collect();
+    assert!(!blocks.is_empty());
+    for block in blocks {
+        let result = if block.starts_with("name = ") {
+            dun::import::Profile::parse(block, "README.md").map(|_| ()).map_err(|e| e.to_string())
+        } else {
+            dun::config::Config::parse(block, "README.md").map(|_| ()).map_err(|e| e.to_string())
+        };
+        if let Err(e) = result {
+            panic!("{e}\n{block}");
+        }
+    }
+}

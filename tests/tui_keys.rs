@@ -250,3 +250,33 @@ fn a_payment_plan_from_the_account_with_its_schedule_previewed() {
     assert_eq!(plan.installments.len(), 6);
     assert_eq!(plan.installments.iter().map(|i| i.amount).sum::<Money>(), Money(60_000));
 }
+
+#[test]
+fn reports_open_from_the_worklist_or_an_account_and_esc_goes_back() {
+    let mut h = Harness::new(40);
+    h.keys("R");
+    assert_eq!(h.app.screen, Screen::Reports);
+    let overview = h.app.reports.as_ref().unwrap();
+    assert_eq!(overview.activity.rows.len(), 30);
+    assert_eq!(overview.aging.as_of, today());
+    h.keys("<Esc>");
+    assert_eq!(h.app.screen, Screen::Worklist);
+    h.keys("<Enter>R");
+    assert_eq!(h.app.screen, Screen::Reports);
+    h.keys("q");
+    assert_eq!(h.app.screen, Screen::Account, "back where it was opened");
+    // A payment made elsewhere shows when the screen reloads.
+    h.keys("R");
+    let before = h.app.reports.as_ref().unwrap().activity.total.collected;
+    let id = h.app.account.as_ref().unwrap().id;
+    let pay = dun::desk::RecordPayment {
+        debtor_id: id,
+        amount: Money(1_000),
+        received_on: None,
+        method: String::new(),
+        reference: String::new(),
+    };
+    h.desk.record_payment(pay).unwrap();
+    h.keys("<C-l>");
+    assert_eq!(h.app.reports.as_ref().unwrap().activity.total.collected, before + Money(1_000));
+}

@@ -89,3 +89,12 @@ fn privacy_mode_masks_the_account_header() {
     assert!(screen.contains("•••"), "{screen}");
     snap("account_private", &h);
 }
+
+#[test]
+fn reports_screen() {
+    let mut h = Harness::new(250);
+    h.keys("R");
+    assert_eq!(h.app.screen, Screen::Reports);
+    assert!(h.app.reports.is_some(), "read through the store thread's handler");
+    snap("reports", &h);
+}

@@ -56,7 +56,15 @@ pub enum Command {
         /// Show at most N rows
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
+        /// Only the accounts of one queue (`dun queues` lists them)
+        #[arg(long, value_name = "NAME", default_value = "all")]
+        queue: String,
         /// One JSON document instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// The worklist's queues: what each holds, how many accounts and how much money
+    Queues {
         #[arg(long)]
         json: bool,
     },
@@ -257,6 +265,43 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The account's legal case: refer it (the first call opens the case), then record the
+    /// attorney, court, case number, status, costs, judgment and next court date (which becomes
+    /// the account's follow-up). With no option, shows the cases.
+    Legal {
+        account: String,
+        /// The day it was referred [default: today]
+        #[arg(long, value_name = "DATE")]
+        referred: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        attorney: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        court: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        case_number: Option<String>,
+        /// referred, filed, judgment, closed
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        /// Add a cost paid (a filing fee, a process server)
+        #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
+        add_cost: Option<Money>,
+        /// The amount of the judgment (sets the status to judgment)
+        #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
+        judgment: Option<Money>,
+        #[arg(long, value_name = "DATE")]
+        next_court: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An account's phones, emails and addresses with the history of their marks; `add` one,
+    /// or `mark` one good, bad, unverified or do-not-use (never deleted)
+    Contact {
+        account: String,
+        #[command(subcommand)]
+        action: Option<ContactAction>,
+        #[arg(long, global = true)]
+        json: bool,
+    },
     /// Why an account ranks where it does: every factor with its weight
     Why {
         account: String,
@@ -367,23 +412,28 @@ pub enum Command {
     /// the dry run lists who gets what and why; a blocked account is skipped and named
     Letters {
         template: Option<String>,
+        /// Only the accounts of one queue (`dun queues` lists them); accounts the guard blocks
+        /// are listed as skipped with the rule
+        #[arg(long, value_name = "NAME", default_value = "all")]
+        queue: String,
         #[arg(long)]
         dry_run: bool,
         /// Also write every letter sent into one print-ready PDF (readable by you only)
         #[arg(long, value_name = "FILE.pdf", conflicts_with = "dry_run")]
         out: Option<PathBuf>,
     },
-    /// Reports: aging as of a date (summary or per debtor) and the collection KPIs of a period
+    /// Reports: aging as of a date, KPIs, activity, roll rates, plan performance, disputes
     Report {
-        #[arg(value_enum)]
-        name: ReportName,
-        /// aging, aging-detail: the date the balances stood at [default: today]
+        /// The report, with the options only it takes (--by, --months)
+        #[command(flatten)]
+        name: ReportSpec,
+        /// aging, aging-detail, roll-rates: the date the balances stood at [default: today]
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
-        /// kpi: first day of the period [default: the first of the --to month]
+        /// kpi, activity, disputes: first day of the period [default: the first of the --to month]
         #[arg(long, value_name = "DATE")]
         from: Option<String>,
-        /// kpi: last day of the period [default: today]
+        /// kpi, activity, disputes: last day of the period [default: today]
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
@@ -393,6 +443,33 @@ pub enum Command {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactAction {
+    /// Add a phone, email or address
+    Add {
+        /// phone, email or address
+        kind: String,
+        value: String,
+        /// e.g. mobile, work, home, billing
+        #[arg(long, default_value = "")]
+        label: String,
+        /// good, bad, unverified, do-not-use
+        #[arg(long, default_value = "unverified")]
+        status: String,
+        /// Where it came from, e.g. debtor, skip-trace, directory
+        #[arg(long, default_value = "manual")]
+        source: String,
+    },
+    /// Mark a contact point (its number from `dun contact ACCOUNT`)
+    Mark {
+        id: i64,
+        /// good, bad, unverified, do-not-use
+        status: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
     },
 }
 
@@ -447,6 +524,20 @@ fn parse_amount(s: &str) -> Result<Money, String> {
     crate::domain::parse_money(s).map_err(|e| e.to_string())
 }
 
+/// Which report, and the options that belong to one report only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
+pub struct ReportSpec {
+    #[arg(value_enum)]
+    pub name: ReportName,
+    /// activity: a row per day, week (ISO, from Monday) or month [default: days for a month or
+    /// less, weeks up to 183 days, else months]
+    #[arg(long, value_enum)]
+    pub by: Option<ReportBy>,
+    /// roll-rates: how many month ends, back from --as-of [default: 6]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub months: Option<u32>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportName {
     /// Receivables by aging bucket
@@ -455,6 +546,21 @@ pub enum ReportName {
     AgingDetail,
     /// DSO, CEI, promise-kept and contact rates…, each with its formula and inputs
     Kpi,
+    /// Per day, week or month: attempts, right-party contacts, promises made and kept, money in
+    Activity,
+    /// Month by month, the share of each bucket that rolled into the next one, and cured (K-ROLL)
+    RollRates,
+    /// Payment plans by status; installments due so far paid on time, late or missed
+    Plans,
+    /// Disputes opened in the period by reason: amounts, outcomes, days to resolve
+    Disputes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportBy {
+    Day,
+    Week,
+    Month,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -6,7 +6,7 @@ mod report;
 mod show;
 mod table;
 
-pub use args::{Cli, Command};
+pub use args::{Cli, Command, ContactAction};
 
 use std::io::Write;
 
@@ -18,8 +18,8 @@ use crate::config::Config;
 use crate::desk::{
     BatchOutcome, Desk, DeskError, LogAttempt, NewNote, PaymentLayout, RecordPayment, Saved, WorklistRow,
 };
-use crate::domain::Channel;
 use crate::domain::dates::parse_date;
+use crate::domain::{Channel, ContactKind, ContactStatus};
 use crate::paths::Paths;
 use table::Table;
 
@@ -100,9 +100,9 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 summary.payments
             )?;
         }
-        Command::Worklist { limit, json } => {
+        Command::Worklist { limit, queue, json } => {
             let desk = ctx.open_desk()?;
-            let mut rows = desk.worklist()?;
+            let mut rows = desk.queue(queue_arg(&queue)?)?;
             if let Some(n) = limit {
                 rows.truncate(n);
             }
@@ -112,7 +112,27 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             } else if rows.is_empty() {
                 writeln!(out, "No open balances: nothing to collect. (`dun import FILE` brings in your receivables.)")?;
             } else {
-                write!(out, "{}", worklist_table(&rows))?;
+                write!(out, "{}", worklist_table(&rows, &desk)?)?;
+            }
+        }
+        Command::Queues { json } => {
+            let desk = ctx.open_desk()?;
+            let summaries = desk.queue_summaries()?;
+            let mut t = Table::new(&[("QUEUE", false), ("ACCOUNTS", true), ("BALANCE", true), ("WHAT", false)]);
+            let mut doc = Vec::new();
+            for q in &summaries {
+                let balance = if q.balances.is_empty() {
+                    "-".to_string()
+                } else {
+                    q.balances.iter().map(|(c, m)| m.display(c)).collect::<Vec<_>>().join(" + ")
+                };
+                doc.push(json!({"queue": q.name, "holds": q.what, "accounts": q.accounts, "balance": balance}));
+                t.row(vec![q.name.to_string(), q.accounts.to_string(), balance, q.what.to_string()]);
+            }
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&doc).map_err(|e| Failure::failed(e.to_string()))?)?;
+            } else {
+                write!(out, "{}", t.render())?;
             }
         }
         Command::Show { account, json } => {
@@ -263,6 +283,87 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let id = desk.resolve(&account)?;
             let saved = if release { desk.release_holds(id)? } else { desk.place_hold(id, &reason, until)? };
             print_saved(out, &saved, json)?;
+        }
+        Command::Legal {
+            account,
+            referred,
+            attorney,
+            court,
+            case_number,
+            status,
+            add_cost,
+            judgment,
+            next_court,
+            json,
+        } => {
+            let mut desk = ctx.open_desk()?;
+            let id = desk.resolve(&account)?;
+            let change = crate::desk::LegalChange {
+                referred_on: date_arg("--referred", referred.as_deref(), &desk)?,
+                attorney,
+                court,
+                case_number,
+                status,
+                add_cost,
+                judgment,
+                next_court_on: date_arg("--next-court", next_court.as_deref(), &desk)?,
+            };
+            let asks_nothing = change.referred_on.is_none()
+                && change.attorney.is_none()
+                && change.court.is_none()
+                && change.case_number.is_none()
+                && change.status.is_none()
+                && change.add_cost.is_none()
+                && change.judgment.is_none()
+                && change.next_court_on.is_none();
+            if asks_nothing {
+                let view = desk.account(id)?;
+                if json {
+                    let cases =
+                        serde_json::to_string_pretty(&view.legal_cases).map_err(|e| Failure::failed(e.to_string()))?;
+                    writeln!(out, "{cases}")?;
+                } else {
+                    write!(out, "{}", show::legal_cases(&view))?;
+                }
+            } else {
+                let saved = desk.legal_case(id, change)?;
+                print_saved(out, &saved, json)?;
+            }
+        }
+        Command::Contact { account, action, json } => {
+            let mut desk = ctx.open_desk()?;
+            let id = desk.resolve(&account)?;
+            let status_arg = |s: &str| {
+                ContactStatus::parse(s).ok_or_else(|| {
+                    Failure::usage(format!("unknown status '{s}' (one of: good, bad, unverified, do-not-use)"))
+                })
+            };
+            match action {
+                Some(ContactAction::Add { kind, value, label, status, source }) => {
+                    let kind = ContactKind::parse(&kind).ok_or_else(|| {
+                        Failure::usage(format!("unknown kind '{kind}' (one of: phone, email, address)"))
+                    })?;
+                    let point = crate::desk::NewPoint { kind, value, label, status: status_arg(&status)?, source };
+                    print_saved(out, &desk.add_contact_point(id, point)?, json)?;
+                }
+                Some(ContactAction::Mark { id: point, status, reason }) => {
+                    print_saved(out, &desk.mark_contact_point(id, point, status_arg(&status)?, &reason)?, json)?;
+                }
+                None => {
+                    let points = desk.account(id)?.contact_points;
+                    let history = desk.contact_point_history(id)?;
+                    if json {
+                        let doc = json!({"contact_points": points, "history": history});
+                        writeln!(
+                            out,
+                            "{}",
+                            serde_json::to_string_pretty(&doc).map_err(|e| Failure::failed(e.to_string()))?
+                        )?;
+                    } else {
+                        write!(out, "{}", show::contact_points(&points, &history, ctx.private))?;
+                    }
+                }
+            }
         }
         Command::Why { account, json } => {
             let desk = ctx.open_desk()?;
@@ -454,8 +555,8 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             }
             eprintln!("{} Archived as {}.", saved.message, copy.display());
         }
-        Command::Letters { template, dry_run, out: print } => {
-            letters_batch(ctx, template.as_deref(), dry_run, print.as_deref(), out)?
+        Command::Letters { template, queue, dry_run, out: print } => {
+            letters_batch(ctx, queue_arg(&queue)?, template.as_deref(), dry_run, print.as_deref(), out)?
         }
         Command::Report { name, as_of, from, to, format } => {
             let desk = ctx.open_desk()?;
@@ -473,6 +574,10 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
         }
     }
     Ok(())
+}
+
+fn queue_arg(name: &str) -> Result<crate::domain::queue::Queue, Failure> {
+    crate::domain::queue::Queue::parse(name).map_err(Failure::usage)
 }
 
 fn channel_arg(channel: &str) -> Result<Channel, Failure> {
@@ -537,6 +642,7 @@ fn print_saved(out: &mut dyn Write, saved: &Saved, json: bool) -> Result<(), Fai
 
 /// The worklist row as scripts read it: money both exact (cents) and as a decimal string.
 pub fn worklist_json(r: &WorklistRow, desk: &Desk) -> serde_json::Value {
+    let next = desk.next_step_of_row(r).ok();
     json!({
         "id": r.id,
         "name": r.name,
@@ -553,10 +659,12 @@ pub fn worklist_json(r: &WorklistRow, desk: &Desk) -> serde_json::Value {
         "reason": r.reason,
         "factors": desk.explain(r),
         "flags": r.flags,
+        "next_step": next.as_ref().and_then(|n| n.step.map(|s| s.label())),
+        "next_step_reason": next.map(|n| n.reason),
     })
 }
 
-fn worklist_table(rows: &[WorklistRow]) -> String {
+fn worklist_table(rows: &[WorklistRow], desk: &Desk) -> Result<String, Failure> {
     let mut t = Table::new(&[
         ("#", true),
         ("ID", true),
@@ -566,6 +674,7 @@ fn worklist_table(rows: &[WorklistRow]) -> String {
         ("BUCKET", false),
         ("LAST CONTACT", false),
         ("FOLLOW-UP", false),
+        ("NEXT STEP", false),
         ("WHY", false),
     ]);
     let date = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "-".to_string(), |d| d.to_string());
@@ -579,10 +688,11 @@ fn worklist_table(rows: &[WorklistRow]) -> String {
             r.bucket.label().to_string(),
             date(r.last_contact),
             date(r.next_follow_up),
+            desk.next_step_of_row(r)?.step.map_or("-", |s| s.label()).to_string(),
             r.reason.clone(),
         ]);
     }
-    t.render()
+    Ok(t.render())
 }
 
 /// Let the collector change a letter in their own editor before it goes.
@@ -607,6 +717,7 @@ fn edit_in_editor(dir: &std::path::Path, text: &str) -> Result<String, Failure> 
 /// `dun letters`: the ladder's letters for the whole worklist, each guarded and archived.
 fn letters_batch(
     ctx: &Context,
+    queue: crate::domain::queue::Queue,
     only: Option<&str>,
     dry_run: bool,
     print: Option<&std::path::Path>,
@@ -615,7 +726,7 @@ fn letters_batch(
     let mut desk = ctx.open_desk()?;
     let overrides = ctx.paths.config_dir.join("letters");
     let archive = ctx.paths.database.parent().unwrap_or(std::path::Path::new(".")).join("letters");
-    let lines = desk.ladder_letters(only, dry_run, &overrides, &archive)?;
+    let lines = desk.ladder_letters(queue, only, dry_run, &overrides, &archive)?;
     let printable: Vec<&crate::desk::Letter> = lines
         .iter()
         .filter_map(|l| match &l.outcome {

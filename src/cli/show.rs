@@ -47,25 +47,7 @@ pub fn render(v: &AccountView, today: NaiveDate, private: bool) -> String {
         out.push_str("\nNo contact points on file.\n");
     } else {
         out.push_str("\nContact points\n");
-        let mut t =
-            Table::new(&[("KIND", false), ("LABEL", false), ("VALUE", false), ("STATUS", false), ("SOURCE", false)]);
-        for c in &v.contact_points {
-            t.row(vec![
-                c.kind.code().into(),
-                c.label.clone(),
-                match (private, c.kind) {
-                    (false, _) => c.value.replace('\n', ", "),
-                    (true, crate::domain::ContactKind::Phone) => crate::privacy::phone(&c.value),
-                    (true, crate::domain::ContactKind::Email) => crate::privacy::email(&c.value),
-                    (true, crate::domain::ContactKind::Address) => {
-                        crate::privacy::address(&c.value.replace('\n', ", "))
-                    }
-                },
-                c.status.code().into(),
-                c.source.clone(),
-            ]);
-        }
-        out.push_str(&indent(&t.render()));
+        out.push_str(&indent(&contact_table(&v.contact_points, private)));
     }
 
     out.push_str("\nInvoices\n");
@@ -169,9 +151,101 @@ pub fn render(v: &AccountView, today: NaiveDate, private: bool) -> String {
         }
         out.push_str(&indent(&t.render()));
     }
+    if !v.legal_cases.is_empty() {
+        out.push_str("\nLegal case\n");
+        out.push_str(&indent(&legal_cases(v)));
+    }
     out
 }
 
 fn indent(s: &str) -> String {
     s.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+/// The account's legal cases as a table, or a sentence when there is none.
+pub fn legal_cases(v: &AccountView) -> String {
+    if v.legal_cases.is_empty() {
+        return format!(
+            "{} has no legal case. `dun legal {} --attorney NAME` refers it.\n",
+            v.debtor.name, v.debtor.id
+        );
+    }
+    let cur = v.debtor.currency.as_str();
+    let mut t = Table::new(&[
+        ("REFERRED", false),
+        ("STATUS", false),
+        ("ATTORNEY", false),
+        ("COURT", false),
+        ("CASE", false),
+        ("COSTS", true),
+        ("JUDGMENT", true),
+        ("NEXT COURT", false),
+    ]);
+    for c in &v.legal_cases {
+        t.row(vec![
+            c.referred_on.to_string(),
+            c.status.clone(),
+            c.attorney.clone(),
+            c.court.clone(),
+            c.case_number.clone(),
+            c.costs.display(cur),
+            c.judgment.map(|j| j.display(cur)).unwrap_or_default(),
+            c.next_court_on.map(|d| d.to_string()).unwrap_or_default(),
+        ]);
+    }
+    t.render()
+}
+
+fn contact_table(points: &[crate::domain::ContactPoint], private: bool) -> String {
+    use crate::domain::ContactKind;
+    let mut t = Table::new(&[
+        ("#", true),
+        ("KIND", false),
+        ("LABEL", false),
+        ("VALUE", false),
+        ("STATUS", false),
+        ("SOURCE", false),
+    ]);
+    for c in points {
+        let value = c.value.replace('\n', ", ");
+        t.row(vec![
+            c.id.to_string(),
+            c.kind.code().into(),
+            c.label.clone(),
+            match (private, c.kind) {
+                (false, _) => value,
+                (true, ContactKind::Phone) => crate::privacy::phone(&value),
+                (true, ContactKind::Email) => crate::privacy::email(&value),
+                (true, ContactKind::Address) => crate::privacy::address(&value),
+            },
+            c.status.code().into(),
+            c.source.clone(),
+        ]);
+    }
+    t.render()
+}
+
+/// `dun contact ACCOUNT`: the points, then every change to them.
+pub fn contact_points(
+    points: &[crate::domain::ContactPoint],
+    history: &[crate::desk::ContactPointChange],
+    private: bool,
+) -> String {
+    if points.is_empty() {
+        return "No contact points on file. `dun contact ACCOUNT add phone|email|address VALUE` adds one.\n".into();
+    }
+    let mut out = contact_table(points, private);
+    if !history.is_empty() {
+        out.push_str("\nChanges\n");
+        let mut t = Table::new(&[("WHEN", false), ("#", true), ("CHANGE", false), ("BY", false), ("REASON", false)]);
+        for h in history {
+            let change = match &h.from {
+                Some(from) => format!("{from} → {}", h.to),
+                None => format!("added as {}", h.to),
+            };
+            t.row(vec![h.at.clone(), h.point_id.to_string(), change, h.actor.clone(), h.reason.clone()]);
+        }
+        out.push_str(&indent(&t.render()));
+    }
+    out
 }

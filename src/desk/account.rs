@@ -94,9 +94,9 @@ impl Desk {
                         .to_string();
                     }
                     let missed = plan.installments.iter().filter(|i| i.status == "missed").count() as u32;
-                    if plan.status == "active" && missed >= self.config.plan_misses_to_break {
-                        plan.status = "broken".into();
-                    }
+                    plan.status =
+                        crate::domain::plan::plan_state(&plan.status, missed, self.config.plan_misses_to_break)
+                            .to_string();
                     plan
                 })
                 .collect(),

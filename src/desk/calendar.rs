@@ -10,14 +10,15 @@ impl Desk {
     /// Every open follow-up, pending promise and installment due from `from` on, as an
     /// iCalendar document, and how many events it holds.
     pub fn calendar(&self, from: NaiveDate) -> Result<(String, usize)> {
-        let entries: Vec<CalendarEntry> = store::due_items(&self.conn, from)?
+        let entries: Vec<CalendarEntry> = store::due_items(&self.conn, Some(from), None)?
             .into_iter()
+            .filter(|item| item.kind != DueKind::HoldEnds)
             .map(|item| {
                 let amount = item.amount.map(|m| m.display(&item.currency)).unwrap_or_default();
                 let (prefix, summary) = match item.kind {
                     DueKind::FollowUp => ("follow-up", format!("Follow up: {}", item.debtor_name)),
                     DueKind::Promise => ("promise", format!("Promise due: {} {amount}", item.debtor_name)),
-                    DueKind::Installment => {
+                    DueKind::Installment | DueKind::HoldEnds => {
                         ("installment", format!("Installment {} due: {} {amount}", item.detail, item.debtor_name))
                     }
                 };

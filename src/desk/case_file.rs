@@ -107,6 +107,22 @@ impl Desk {
             let amount = d.amount.map(|m| m.to_decimal()).unwrap_or_default();
             timeline.push(vec![d.opened_on.to_string(), "dispute".into(), d.status.clone(), amount, d.reason.clone()]);
         }
+        for c in &view.legal_cases {
+            let detail = [
+                (!c.attorney.is_empty()).then(|| format!("attorney {}", c.attorney)),
+                (!c.court.is_empty()).then(|| format!("court {}", c.court)),
+                (!c.case_number.is_empty()).then(|| format!("case {}", c.case_number)),
+                Some(format!("costs {}", c.costs.to_decimal())),
+                c.next_court_on.map(|d| format!("next court date {d}")),
+            ];
+            timeline.push(vec![
+                c.referred_on.to_string(),
+                "legal".into(),
+                c.status.clone(),
+                c.judgment.map(|j| j.to_decimal()).unwrap_or_default(),
+                detail.into_iter().flatten().collect::<Vec<_>>().join("; "),
+            ]);
+        }
         timeline.sort_by(|a, b| a[0].cmp(&b[0]));
         write("timeline.csv", csv_text(&["when", "what", "outcome", "amount", "detail"], timeline).as_bytes())?;
         let account = serde_json::to_string_pretty(&view).map_err(|e| DeskError::invalid("out", e.to_string()))?;

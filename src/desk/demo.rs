@@ -224,8 +224,10 @@ fn write_account(
                 court: court.clone(),
                 case_number: case_number.clone(),
                 status: "referred".into(),
+                costs: Money(0),
+                judgment: None,
+                next_court_on: next_court_date(*referred_on),
             },
-            next_court_date(*referred_on),
             now,
         )?;
     }

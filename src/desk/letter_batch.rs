@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::{Desk, DeskError, Result};
 use crate::domain::Channel;
 use crate::domain::compliance::Level;
+use crate::domain::queue::Queue;
 
 #[derive(Debug, Clone)]
 pub enum BatchOutcome {
@@ -30,17 +31,18 @@ pub struct BatchLine {
 }
 
 impl Desk {
-    /// `only`: just this template. `overrides`: the user's templates; `archive`: where sent
-    /// letters are kept.
+    /// The accounts of `queue` whose next step is a letter. `only`: just this template.
+    /// `overrides`: the user's templates; `archive`: where sent letters are kept.
     pub fn ladder_letters(
         &mut self,
+        queue: Queue,
         only: Option<&str>,
         dry_run: bool,
         overrides: &Path,
         archive: &Path,
     ) -> Result<Vec<BatchLine>> {
         let mut lines = Vec::new();
-        for row in self.worklist()? {
+        for row in self.queue(queue)? {
             let step = self.account(row.id)?.next_step;
             let Some(template) = step.step.and_then(|s| s.template()).filter(|t| only.is_none_or(|o| o == *t)) else {
                 continue;

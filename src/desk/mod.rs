@@ -2,38 +2,56 @@
 //! each. The desk (TUI) and the CLI both call these and nothing below them.
 
 mod account;
+mod agenda;
 mod arrangements;
 mod calendar;
 mod case_file;
 mod contact_log;
+mod contact_points;
 mod csv_out;
 mod demo;
 mod demo_book;
 mod guard;
 mod import;
 mod ladder;
+mod legal;
 mod letter_batch;
 mod letters;
 mod payments;
 mod payments_export;
 mod records_kept;
+mod report_activity;
+#[cfg(test)]
+mod report_book;
+mod report_disputes;
+mod report_overview;
+mod report_plans;
+mod report_rolls;
 mod reports;
 mod settlement;
 mod worklist;
 
 pub use account::AccountView;
+pub use agenda::AgendaItem;
 pub use contact_log::{LogAttempt, NewNote};
+pub use contact_points::{ContactPointChange, NewPoint};
 pub use csv_out::csv_text;
 pub use demo::DemoSummary;
 pub use guard::rule_profile;
 pub use import::{ImportOptions, ImportReport, class_name};
+pub use legal::LegalChange;
 pub use letter_batch::{BatchLine, BatchOutcome};
 pub use letters::{Letter, Offer, TEMPLATES};
 pub use payments::RecordPayment;
 pub use payments_export::{PaymentLayout, PaymentsExport};
 pub use records_kept::{BookCheck, MIN_RETENTION_YEARS, PersonRecord, PurgeReport};
+pub use report_activity::{ActivityReport, ActivityRow, Grain};
+pub use report_disputes::{DisputeLine, DisputeReport};
+pub use report_overview::ReportOverview;
+pub use report_plans::{InstallmentLine, PlanReport, PlanStatusLine};
+pub use report_rolls::{BucketAmount, RollLine, RollMonth, RollRateReport};
 pub use reports::{AgingReport, AgingSection, KpiLine, KpiReport};
-pub use worklist::WorklistRow;
+pub use worklist::{QueueSummary, WorklistRow};
 
 use std::path::Path;
 

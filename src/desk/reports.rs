@@ -13,7 +13,7 @@ use crate::domain::{AgingSplit, Bucket, Money, days_past_due, outcome};
 use crate::store;
 
 /// The aging of one currency's receivables.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgingSection {
     pub currency: String,
     pub buckets: Vec<BucketLine>,
@@ -22,14 +22,14 @@ pub struct AgingSection {
     pub debtors: Vec<DebtorAging>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BucketLine {
     pub bucket: Bucket,
     pub amount: Money,
     pub invoices: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DebtorAging {
     pub debtor_id: i64,
     pub name: String,
@@ -37,14 +37,14 @@ pub struct DebtorAging {
     pub total: Money,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgingReport {
     pub as_of: NaiveDate,
     pub sections: Vec<AgingSection>,
 }
 
 /// One KPI: its value as shown ("—" when undefined), how it is computed and from what.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KpiLine {
     pub name: &'static str,
     pub value: String,
@@ -52,7 +52,7 @@ pub struct KpiLine {
     pub inputs: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KpiReport {
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -3,10 +3,20 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Desk, Result};
+use super::{Desk, DeskError, Result};
 use crate::domain::priority::{Factor, Priority, PriorityFacts, Tier, explain, prioritise, rank_order};
+use crate::domain::queue::{Queue, QueueFacts};
 use crate::domain::{Bucket, Money};
 use crate::store;
+
+/// A queue, how many accounts it holds and how much (per currency).
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueSummary {
+    pub name: &'static str,
+    pub what: &'static str,
+    pub accounts: usize,
+    pub balances: std::collections::BTreeMap<String, Money>,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorklistRow {
@@ -65,6 +75,46 @@ impl Desk {
                 }
             })
             .collect())
+    }
+
+    /// The worklist rows a queue admits, in worklist order.
+    pub fn queue(&self, queue: Queue) -> Result<Vec<WorklistRow>> {
+        let mut rows = self.worklist()?;
+        let judge = self.queue_judge(&rows)?;
+        rows.retain(|r| queue.admits(judge(r)));
+        Ok(rows)
+    }
+
+    /// Every queue with its accounts and money per currency, for `dun queues`.
+    pub fn queue_summaries(&self) -> Result<Vec<QueueSummary>> {
+        let rows = self.worklist()?;
+        let judge = self.queue_judge(&rows)?;
+        let facts: Vec<QueueFacts> = rows.iter().map(&judge).collect();
+        let mut out = Vec::new();
+        for (name, what) in crate::domain::queue::NAMES {
+            let queue = Queue::parse(name).map_err(|e| DeskError::invalid("queue", e))?;
+            let mut summary = QueueSummary { name, what, accounts: 0, balances: Default::default() };
+            for (row, f) in rows.iter().zip(&facts) {
+                if queue.admits(*f) {
+                    summary.accounts += 1;
+                    *summary.balances.entry(row.currency.clone()).or_insert(Money::ZERO) += row.balance;
+                }
+            }
+            out.push(summary);
+        }
+        Ok(out)
+    }
+
+    fn queue_judge(&self, rows: &[WorklistRow]) -> Result<impl Fn(&WorklistRow) -> QueueFacts + use<>> {
+        let today = self.today();
+        // Only worth a query when some row could be unreachable at all.
+        let unreachable = if rows.is_empty() { Default::default() } else { store::unreachable_debtors(&self.conn)? };
+        Ok(move |r: &WorklistRow| QueueFacts {
+            tier: r.tier,
+            bucket: r.bucket,
+            days_since_contact: r.last_contact.map(|d| (today - d).num_days()),
+            reachable: !unreachable.contains(&r.id),
+        })
     }
 
     /// Every factor behind a worklist row's rank, with its weight.

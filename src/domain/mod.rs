@@ -14,6 +14,7 @@ pub mod money;
 pub mod plan;
 pub mod priority;
 pub mod promise;
+pub mod queue;
 
 pub use aging::{AgingSplit, Bucket, days_past_due};
 pub use contact::{Channel, ContactKind, ContactStatus, Outcome, outcome};

@@ -151,6 +151,91 @@ pub fn installment_status(
     }
 }
 
+/// How an installment due by the report day went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Timeliness {
+    /// Paid in full by its date plus the grace days.
+    OnTime,
+    /// Paid in full, but after its grace ran out.
+    Late,
+    /// Not paid in full and the grace has run out.
+    Missed,
+    /// Due, not paid in full, still within its grace.
+    InGrace,
+    /// Not due yet.
+    NotYetDue,
+}
+
+impl Timeliness {
+    pub fn label(self) -> &'static str {
+        match self {
+            Timeliness::OnTime => "paid on time",
+            Timeliness::Late => "paid late",
+            Timeliness::Missed => "missed",
+            Timeliness::InGrace => "due, in grace",
+            Timeliness::NotYetDue => "not yet due",
+        }
+    }
+}
+
+/// Judge an installment on `today`. `paid_on` is the day it was paid in full when known; a
+/// paid installment whose day is unknown counts as on time (nothing says it was late).
+pub fn timeliness(
+    due: NaiveDate,
+    amount: Money,
+    paid: Money,
+    paid_on: Option<NaiveDate>,
+    today: NaiveDate,
+    grace_days: u32,
+) -> Timeliness {
+    let last_day = due.checked_add_days(Days::new(grace_days.into())).unwrap_or(due);
+    if due > today {
+        Timeliness::NotYetDue
+    } else if paid >= amount {
+        if paid_on.is_some_and(|on| on > last_day) { Timeliness::Late } else { Timeliness::OnTime }
+    } else if today > last_day {
+        Timeliness::Missed
+    } else {
+        Timeliness::InGrace
+    }
+}
+
+/// The day each installment (`amounts`, in due order) was paid in full, replaying `receipts`
+/// (in the order received; reversals negative) the way money is applied: to the earliest
+/// installment still open, the surplus to the next. A reversal unpays the newest first.
+pub fn paid_dates(amounts: &[Money], receipts: &[(NaiveDate, Money)]) -> Vec<Option<NaiveDate>> {
+    let mut out = vec![None; amounts.len()];
+    // The running total each installment needs to be paid in full.
+    let targets: Vec<i64> = amounts
+        .iter()
+        .scan(0i64, |sum, a| {
+            *sum += a.cents();
+            Some(*sum)
+        })
+        .collect();
+    let mut received = 0i64;
+    let mut paid = 0usize;
+    for (on, amount) in receipts {
+        received += amount.cents();
+        while paid < targets.len() && received >= targets[paid] {
+            out[paid] = Some(*on);
+            paid += 1;
+        }
+        while paid > 0 && received < targets[paid - 1] {
+            paid -= 1;
+            out[paid] = None;
+        }
+    }
+    out
+}
+
+/// A plan's status as the desk shows it: an active plan with `misses_to_break` missed
+/// installments is broken, whether or not a write has recorded it yet.
+pub fn plan_state(stored: &str, missed: u32, misses_to_break: u32) -> &str {
+    if stored == "active" && missed >= misses_to_break { "broken" } else { stored }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +298,39 @@ mod tests {
         assert_eq!(installment_status(due, Money(100), Money(100), d("2026-12-01"), 3), "paid");
         assert_eq!(installment_status(due, Money(100), Money(50), d("2026-11-13"), 3), "due");
         assert_eq!(installment_status(due, Money(100), Money(50), d("2026-11-14"), 3), "missed");
+    }
+
+    #[test]
+    fn paid_dates_replay_receipts_in_due_order() {
+        let amounts = [Money(100), Money(100), Money(100)];
+        // 150 pays the first and half the second; 50 more finishes it; 100 pays the third.
+        let receipts = [(d("2026-01-05"), Money(150)), (d("2026-02-10"), Money(50)), (d("2026-03-01"), Money(100))];
+        assert_eq!(
+            paid_dates(&amounts, &receipts),
+            vec![Some(d("2026-01-05")), Some(d("2026-02-10")), Some(d("2026-03-01"))]
+        );
+        // A reversal of the last 100 unpays the third; nothing pays the second twice.
+        let reversed = [receipts[0], receipts[1], receipts[2], (d("2026-03-05"), Money(-100))];
+        assert_eq!(paid_dates(&amounts, &reversed)[2], None);
+        assert_eq!(paid_dates(&amounts, &[]), vec![None, None, None]);
+    }
+
+    #[test]
+    fn installments_on_time_late_missed_in_grace() {
+        let due = d("2026-11-10");
+        let today = d("2026-11-22");
+        let t = |paid: i64, on: Option<&str>, today: NaiveDate| {
+            timeliness(due, Money(100), Money(paid), on.map(d), today, 5)
+        };
+        assert_eq!(t(100, Some("2026-11-15"), today), Timeliness::OnTime, "the last day of grace is on time");
+        assert_eq!(t(100, Some("2026-11-16"), today), Timeliness::Late);
+        assert_eq!(t(100, None, today), Timeliness::OnTime);
+        assert_eq!(t(60, None, today), Timeliness::Missed);
+        assert_eq!(t(0, None, d("2026-11-15")), Timeliness::InGrace);
+        assert_eq!(t(100, Some("2026-11-01"), d("2026-11-09")), Timeliness::NotYetDue);
+        assert_eq!(plan_state("active", 2, 2), "broken");
+        assert_eq!(plan_state("active", 1, 2), "active");
+        assert_eq!(plan_state("replaced", 5, 2), "replaced");
     }
 
     proptest! {

@@ -220,7 +220,16 @@ pub struct LegalCase {
     pub attorney: String,
     pub court: String,
     pub case_number: String,
+    /// referred, filed, judgment, closed.
     pub status: String,
+    /// Court and attorney costs paid so far (kept on the case, not added to the balance).
+    pub costs: Money,
+    pub judgment: Option<Money>,
+    pub next_court_on: Option<NaiveDate>,
+}
+
+impl LegalCase {
+    pub const STATUSES: [&'static str; 4] = ["referred", "filed", "judgment", "closed"];
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -221,3 +221,14 @@ pub fn set_debtor_flag(conn: &Connection, debtor_id: i64, flag: &str, at: DateTi
     conn.prepare_cached(sql)?.execute(params![debtor_id, instant(at)])?;
     Ok(())
 }
+
+/// Debtors with neither a good phone nor a good postal address on file.
+pub fn unreachable_debtors(conn: &Connection) -> Result<std::collections::HashSet<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM debtor d WHERE NOT EXISTS (
+             SELECT 1 FROM contact_point c
+             WHERE c.debtor_id = d.id AND c.status = 'good' AND c.kind IN ('phone', 'address'))",
+    )?;
+    let ids = stmt.query_map([], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}

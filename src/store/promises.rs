@@ -1,11 +1,11 @@
-//! Promises to pay, payment plans and their installments; disputes and legal cases.
+//! Promises to pay, payment plans and their installments; disputes.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, params};
 
 use super::Result;
 use super::codec::{date, get_code, get_date, instant};
-use crate::domain::{Dispute, Installment, LegalCase, Money, Plan, Promise, PromiseStatus};
+use crate::domain::{Dispute, Installment, Money, Plan, Promise, PromiseStatus};
 
 #[derive(Debug, Clone)]
 pub struct NewPromise {
@@ -178,47 +178,6 @@ pub fn disputes_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Dispute>> {
             reason: r.get(4)?,
             status: r.get(5)?,
             opened_on: get_date(r, 6)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-pub fn insert_legal_case(
-    conn: &Connection,
-    c: &LegalCase,
-    next_court_on: Option<NaiveDate>,
-    at: DateTime<Utc>,
-) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO legal_case (debtor_id, referred_on, attorney, court, case_number, status, next_court_on, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        c.debtor_id,
-        date(c.referred_on),
-        c.attorney,
-        c.court,
-        c.case_number,
-        c.status,
-        next_court_on.map(date),
-        instant(at),
-    ])?;
-    Ok(conn.last_insert_rowid())
-}
-
-pub fn legal_cases_of(conn: &Connection, debtor_id: i64) -> Result<Vec<LegalCase>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, debtor_id, referred_on, attorney, court, case_number, status FROM legal_case WHERE debtor_id = ?1",
-    )?;
-    let rows = stmt.query_map([debtor_id], |r| {
-        Ok(LegalCase {
-            id: r.get(0)?,
-            debtor_id: r.get(1)?,
-            referred_on: get_date(r, 2)?,
-            attorney: r.get(3)?,
-            court: r.get(4)?,
-            case_number: r.get(5)?,
-            status: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -11,6 +11,7 @@ use crate::domain::Money;
 /// One invoice's balance as it stood on the report date.
 #[derive(Debug, Clone)]
 pub struct BalanceAsOf {
+    pub invoice_id: i64,
     pub debtor_id: i64,
     pub debtor_name: String,
     pub currency: String,
@@ -23,7 +24,7 @@ pub struct BalanceAsOf {
 /// dun are taken as they are now.
 pub fn balances_as_of(conn: &Connection, as_of: NaiveDate) -> Result<Vec<BalanceAsOf>> {
     let mut stmt = conn.prepare(
-        "SELECT i.debtor_id, d.name, i.currency, i.due_on,
+        "SELECT i.id, i.debtor_id, d.name, i.currency, i.due_on,
                 i.balance_cents + COALESCE((SELECT SUM(a.amount_cents) FROM allocation a
                                             JOIN payment p ON p.id = a.payment_id
                                             WHERE a.invoice_id = i.id AND p.received_on > ?1), 0)
@@ -32,11 +33,12 @@ pub fn balances_as_of(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Balance
     )?;
     let rows = stmt.query_map(params![date(as_of)], |r| {
         Ok(BalanceAsOf {
-            debtor_id: r.get(0)?,
-            debtor_name: r.get(1)?,
-            currency: r.get(2)?,
-            due_on: get_date(r, 3)?,
-            balance: Money(r.get(4)?),
+            invoice_id: r.get(0)?,
+            debtor_id: r.get(1)?,
+            debtor_name: r.get(2)?,
+            currency: r.get(3)?,
+            due_on: get_date(r, 4)?,
+            balance: Money(r.get(5)?),
         })
     })?;
     let mut out = Vec::new();

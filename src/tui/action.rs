@@ -31,10 +31,11 @@ pub enum Action {
     Import,
     TogglePrivacy,
     Refresh,
+    Reports,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::Quit,
         Action::Back,
         Action::Help,
@@ -63,6 +64,7 @@ impl Action {
         Action::Import,
         Action::TogglePrivacy,
         Action::Refresh,
+        Action::Reports,
     ];
 
     /// The kebab-case name used in config and the palette.
@@ -96,6 +98,7 @@ impl Action {
             Action::Import => "import",
             Action::TogglePrivacy => "toggle-privacy",
             Action::Refresh => "refresh",
+            Action::Reports => "reports",
         }
     }
 
@@ -130,6 +133,7 @@ impl Action {
             Action::Import => "Import an A/R export",
             Action::TogglePrivacy => "Privacy mask on/off",
             Action::Refresh => "Reload from the database",
+            Action::Reports => "Reports: aging and KPIs",
         }
     }
 

@@ -12,7 +12,7 @@ use super::form::FormOutcome;
 use super::forms::{OpenForm, Purpose};
 use super::keymap::{Context, Key, Keymap};
 use super::worker::{Reply, Request, Response, Ticket, WorkerEvent};
-use crate::desk::{AccountView, ImportReport, WorklistRow};
+use crate::desk::{AccountView, ImportReport, ReportOverview, WorklistRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -20,6 +20,8 @@ pub enum Screen {
     Welcome,
     Worklist,
     Account,
+    /// Aging, KPIs and recent activity; Esc goes back to where it was opened.
+    Reports,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +94,7 @@ enum ReadKind {
     Worklist,
     Account,
     Search,
+    Reports,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +113,8 @@ pub struct App {
     pub selected: usize,
     pub filter: Option<Filter>,
     pub account: Option<AccountState>,
+    /// What the Reports screen shows, once the store has answered (kept while it reloads).
+    pub reports: Option<Box<ReportOverview>>,
     pub status: Option<Status>,
     pub progress: Option<(usize, usize)>,
     pub today: NaiveDate,
@@ -140,6 +145,7 @@ impl App {
             selected: 0,
             filter: None,
             account: None,
+            reports: None,
             status: None,
             progress: None,
             today,
@@ -167,6 +173,7 @@ impl App {
             Screen::Loading | Screen::Worklist => Context::Worklist,
             Screen::Welcome => Context::Welcome,
             Screen::Account => Context::Account,
+            Screen::Reports => Context::Reports,
         }
     }
 
@@ -215,6 +222,9 @@ impl App {
         }
         if let Some(q) = self.filter.as_ref().map(|f| f.query.clone()).filter(|q| !q.is_empty()) {
             self.read(ReadKind::Search, Request::Search(q), out);
+        }
+        if self.screen == Screen::Reports {
+            self.read(ReadKind::Reports, Request::Reports, out);
         }
     }
 
@@ -363,6 +373,10 @@ impl App {
                 }
             }
             Action::Import => self.overlay = Some(Overlay::Form(OpenForm::import(&self.formats))),
+            Action::Reports => {
+                self.screen = Screen::Reports;
+                self.read(ReadKind::Reports, Request::Reports, out);
+            }
             // `dun --demo` starts on a throw-away book; here the book is the user's own.
             Action::LoadDemo if self.screen == Screen::Welcome => self.overlay = Some(Overlay::ConfirmDemo),
             Action::LoadDemo => {
@@ -424,6 +438,10 @@ impl App {
             Screen::Account => {
                 self.screen = Screen::Worklist;
                 self.account = None;
+            }
+            // Back to the account it was opened from, else the worklist.
+            Screen::Reports => {
+                self.screen = if self.account.is_some() { Screen::Account } else { Screen::Worklist };
             }
             Screen::Worklist if self.filter.is_some() => {
                 self.filter = None;
@@ -532,6 +550,7 @@ impl App {
                     self.refilter();
                 }
             }
+            Ok(Response::Reports(overview)) => self.reports = Some(overview),
             Ok(Response::Saved(saved)) => {
                 if matches!(self.overlay, Some(Overlay::Form(_))) {
                     self.overlay = None;

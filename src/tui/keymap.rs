@@ -12,6 +12,7 @@ pub enum Context {
     Welcome,
     Worklist,
     Account,
+    Reports,
 }
 
 impl Context {
@@ -21,6 +22,7 @@ impl Context {
             Context::Welcome => "Welcome",
             Context::Worklist => "Worklist",
             Context::Account => "Account",
+            Context::Reports => "Reports",
         }
     }
 }
@@ -125,11 +127,12 @@ pub fn default_bindings() -> Vec<Binding> {
         (&[Welcome], &[Key::ch('d')], A::LoadDemo, true),
         (&[Welcome], &[Key::ch('i')], A::Import, true),
         (&[Worklist], &[Key::ch('i')], A::Import, false),
+        (&[Worklist, Account], &[Key::ch('R')], A::Reports, false),
         // Everywhere.
         (&[Global], &[Key::ch('?'), Key::plain(K::F(1))], A::Help, true),
         (&[Global], &[Key::plain(K::Esc)], A::Back, false),
         (&[Worklist, Welcome], &[Key::ch('q')], A::Quit, true),
-        (&[Account], &[Key::ch('q')], A::Back, true),
+        (&[Account, Reports], &[Key::ch('q')], A::Back, true),
         (&[Global], &[Key::ctrl('c')], A::Quit, false),
         (&[Global], &[Key::ctrl('l')], A::Refresh, false),
         (&[Global], &[Key::ch('*')], A::TogglePrivacy, false),
@@ -174,7 +177,7 @@ impl Keymap {
 /// The keys as a Markdown table, for the README (a test keeps the two equal).
 pub fn markdown_table(map: &Keymap) -> String {
     let mut out = String::from("| where | keys | does |\n|---|---|---|\n");
-    for ctx in [Context::Welcome, Context::Worklist, Context::Account, Context::Global] {
+    for ctx in [Context::Welcome, Context::Worklist, Context::Account, Context::Reports, Context::Global] {
         for b in map.of(ctx) {
             let keys = b.keys.iter().map(|k| format!("`{}`", k.label())).collect::<Vec<_>>().join(" ");
             out.push_str(&format!("| {} | {} | {} |\n", ctx.title(), keys, b.action.description()));
@@ -190,7 +193,7 @@ mod tests {
     #[test]
     fn no_context_binds_one_key_twice() {
         let map = Keymap::default();
-        for ctx in [Context::Global, Context::Welcome, Context::Worklist, Context::Account] {
+        for ctx in [Context::Global, Context::Welcome, Context::Worklist, Context::Account, Context::Reports] {
             let mut seen = Vec::new();
             for b in map.of(ctx) {
                 for k in &b.keys {

@@ -6,7 +6,8 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::thread::JoinHandle;
 
 use crate::desk::{
-    AccountView, DemoSummary, Desk, ImportOptions, ImportReport, LogAttempt, NewNote, RecordPayment, Saved, WorklistRow,
+    AccountView, DemoSummary, Desk, ImportOptions, ImportReport, LogAttempt, NewNote, RecordPayment, ReportOverview,
+    Saved, WorklistRow,
 };
 use crate::import::Profile;
 
@@ -17,6 +18,8 @@ pub enum Request {
     Worklist,
     Account(i64),
     Search(String),
+    /// The Reports screen: aging, this month's KPIs, the last 30 days.
+    Reports,
     LogAttempt(LogAttempt),
     RecordPayment(RecordPayment),
     AddNote(NewNote),
@@ -69,6 +72,7 @@ impl Request {
             Request::Worklist => "worklist",
             Request::Account(_) => "account",
             Request::Search(_) => "search",
+            Request::Reports => "reports",
             Request::LogAttempt(_) => "log-attempt",
             Request::RecordPayment(_) => "record-payment",
             Request::AddNote(_) => "add-note",
@@ -89,6 +93,7 @@ pub enum Response {
     Worklist { rows: Vec<WorklistRow>, empty_book: bool },
     Account(Box<AccountView>),
     Search { query: String, ids: Vec<i64> },
+    Reports(Box<ReportOverview>),
     Saved(Saved),
     DemoLoaded(DemoSummary),
     ImportPreview(Box<ImportReport>),
@@ -132,6 +137,7 @@ pub fn handle(
             let ids = desk.search(&query).map_err(text)?;
             Ok(Response::Search { query, ids })
         }
+        Request::Reports => Ok(Response::Reports(Box::new(desk.report_overview().map_err(text)?))),
         Request::LogAttempt(input) => desk.log_attempt(input).map(Response::Saved).map_err(text),
         Request::RecordPayment(input) => desk.record_payment(input).map(Response::Saved).map_err(text),
         Request::AddNote(input) => desk.add_note(input).map(Response::Saved).map_err(text),

@@ -80,6 +80,7 @@ impl Harness {
                     "PgDn" => KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE),
                     "C-c" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
                     "C-d" => KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL),
+                    "C-l" => KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL),
                     other => panic!("unknown key <{other}>"),
                 };
                 (key, end)

@@ -15,6 +15,7 @@ pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Screen::Welcome => "Welcome",
         Screen::Worklist => "Worklist",
         Screen::Account => "Account",
+        Screen::Reports => "Reports",
     };
     let mut spans = vec![Span::styled(" dun ", theme.style(Role::Title)), Span::raw(format!("· {screen}"))];
     if matches!(app.screen, Screen::Worklist | Screen::Account) && !app.rows.is_empty() {

@@ -4,6 +4,7 @@
 mod account;
 mod bars;
 mod overlay;
+mod reports;
 mod welcome;
 mod worklist;
 
@@ -23,6 +24,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         Screen::Welcome => welcome::render(app, theme, frame, body),
         Screen::Worklist => worklist::render(app, theme, frame, body),
         Screen::Account => account::render(app, theme, frame, body),
+        Screen::Reports => reports::render(app, theme, frame, body),
     }
     bars::status(app, theme, frame, status);
     bars::hints(app, theme, frame, hints);

@@ -1,0 +1,100 @@
+//! Queues: named slices of the worklist, for `dun worklist` and the letter batch.
+
+mod book;
+
+use book::Book;
+use predicates::prelude::*;
+
+#[test]
+fn queues_partition_the_worklist_and_filter_the_letter_batch() {
+    let book = Book::with_demo(120);
+    let queues = book.json(&["queues", "--json"]);
+    let count = |name: &str| {
+        queues.as_array().unwrap().iter().find(|q| q["queue"] == name).unwrap()["accounts"].as_u64().unwrap()
+    };
+    let tiers: u64 = ["promises", "follow-ups", "plans", "new", "standard", "held"].iter().map(|q| count(q)).sum();
+    let buckets: u64 = ["current", "1-30", "31-60", "61-90", "91-120", "120+"].iter().map(|q| count(q)).sum();
+    assert_eq!(tiers, count("all"), "the tiers partition the worklist");
+    assert_eq!(buckets, count("all"), "so do the buckets");
+    assert_eq!(count("work") + count("held"), count("all"));
+    assert!(count("held") > 0);
+
+    let held = book.json(&["worklist", "--queue", "held", "--json"]);
+    assert_eq!(held.as_array().unwrap().len() as u64, count("held"));
+    assert!(held.as_array().unwrap().iter().all(|r| r["reason"].as_str().unwrap().starts_with("on hold")), "{held}");
+
+    book.config("[creditor]\nname = \"Northwind Supply Co.\"\n");
+    let dry = book.dun(&["letters", "--queue", "1-30", "--dry-run"]).output().unwrap();
+    let text = String::from_utf8_lossy(&dry.stdout);
+    let ids: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains("would") && !l.starts_with("Dry run"))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert!(!ids.is_empty(), "{text}");
+    let in_queue = book.json(&["worklist", "--queue", "1-30", "--json"]);
+    let queue_ids: Vec<String> = in_queue.as_array().unwrap().iter().map(|r| r["id"].to_string()).collect();
+    assert!(ids.iter().all(|id| queue_ids.contains(&id.to_string())), "{ids:?} not all in {queue_ids:?}");
+
+    book.dun(&["letters", "--queue", "vip", "--dry-run"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no queue 'vip' (queues: all, work,"));
+}
+
+#[test]
+fn contact_points_are_added_and_marked_and_drive_the_skip_trace_queue() {
+    let book = Book::with_demo(120);
+    let ids = |queue: &str| -> Vec<String> {
+        book.json(&["worklist", "--queue", queue, "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].to_string())
+            .collect()
+    };
+    let lost = ids("skip-trace");
+    assert!(!lost.is_empty(), "the demo has accounts nobody can reach");
+    let id = lost[0].clone();
+
+    book.dun(&[
+        "contact",
+        &id,
+        "add",
+        "phone",
+        "(312) 555-0142",
+        "--label",
+        "mobile",
+        "--status",
+        "good",
+        "--source",
+        "skip-trace",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("Added phone #"));
+    assert!(!ids("skip-trace").contains(&id), "a good phone makes the account reachable");
+    book.dun(&["contact", &id, "add", "phone", "312-555-0142"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already on file as #"));
+
+    let listed = book.json(&["contact", &id, "--json"]);
+    let phone =
+        listed["contact_points"].as_array().unwrap().iter().find(|c| c["value"] == "(312) 555-0142").unwrap()["id"]
+            .to_string();
+    book.dun(&["contact", &id, "mark", &phone, "bad", "--reason", "disconnected"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(was good): disconnected"));
+    assert!(ids("skip-trace").contains(&id), "back in the queue once the number is bad");
+    book.dun(&["contact", &id, "mark", &phone, "gone", "--reason", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("one of: good, bad, unverified, do-not-use"));
+
+    let text = book.dun(&["contact", &id]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("added as good") && text.contains("good → bad") && text.contains("disconnected"), "{text}");
+}
