@@ -98,3 +98,19 @@ fn reports_screen() {
     assert!(h.app.reports.is_some(), "read through the store thread's handler");
     snap("reports", &h);
 }
+
+#[test]
+fn agenda_screen() {
+    let mut h = Harness::new(250);
+    h.keys("A");
+    assert_eq!(h.app.screen, Screen::Agenda);
+    snap("agenda", &h);
+}
+
+#[test]
+fn call_session_on_an_account() {
+    let mut h = Harness::new(250);
+    h.keys("S");
+    assert!(h.app.in_session());
+    snap("call_session", &h);
+}

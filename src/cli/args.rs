@@ -251,6 +251,26 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Resolve a dispute by its number: upheld (the invoice is credited) or rejected (back in
+    /// collection)
+    Resolve {
+        dispute: i64,
+        #[arg(value_parser = ["upheld", "rejected"])]
+        outcome: String,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        note: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Today's and overdue follow-ups, promises and installments due, holds ending, and what
+    /// comes in the next days
+    Agenda {
+        /// How many days ahead to look
+        #[arg(long, value_name = "N", default_value_t = 7)]
+        days: u64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Put an account on hold: it leaves the worklist for its own queue
     Hold {
         account: String,

@@ -277,6 +277,32 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             };
             print_saved(out, &saved, json)?;
         }
+        Command::Resolve { dispute, outcome, note, json } => {
+            let mut desk = ctx.open_desk()?;
+            let saved = desk.resolve_dispute_by_id(dispute, outcome == "upheld", &note)?;
+            print_saved(out, &saved, json)?;
+        }
+        Command::Agenda { days, json } => {
+            let desk = ctx.open_desk()?;
+            let items = desk.agenda(days)?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&items).map_err(|e| Failure::failed(e.to_string()))?)?;
+            } else if items.is_empty() {
+                writeln!(out, "Nothing due in the next {days} days.")?;
+            } else {
+                let mut t =
+                    Table::new(&[("WHEN", false), ("DATE", false), ("ID", true), ("ACCOUNT", false), ("TO DO", false)]);
+                for i in &items {
+                    let when = match i.days_late {
+                        0 => "today".to_string(),
+                        d if d > 0 => format!("{d}d late"),
+                        d => format!("in {}d", -d),
+                    };
+                    t.row(vec![when, i.due_on.to_string(), i.debtor_id.to_string(), i.debtor_name.clone(), i.what()]);
+                }
+                write!(out, "{}", t.render())?;
+            }
+        }
         Command::Hold { account, reason, release, until, json } => {
             let mut desk = ctx.open_desk()?;
             let until = date_arg("--until", until.as_deref(), &desk)?;

@@ -36,16 +36,26 @@ impl AgendaItem {
 }
 
 impl Desk {
-    /// Everything open due up to `days` days from today, overdue first (oldest first), then by
-    /// date. Overdue promises and installments are those still inside their grace days.
+    /// Everything open due up to `days` days from today, by date, the overdue first. Overdue
+    /// promises and installments are those still inside their grace days.
     pub fn agenda(&self, days: u64) -> Result<Vec<AgendaItem>> {
         let today = self.today();
         let to = today.checked_add_days(Days::new(days)).unwrap_or(today);
         let items = store::due_items(&self.conn, None, Some(to))?;
+        // Past their grace days a promise is broken and an installment missed: the worklist
+        // ranks those; the agenda lists what is still to do or to expect.
+        let grace = |days: u32| today.checked_sub_days(Days::new(u64::from(days))).unwrap_or(today);
+        let (promise_from, installment_from) =
+            (grace(self.config.promise_grace_days), grace(self.config.plan_grace_days));
         Ok(items
             .into_iter()
-            // A hold that ended before today is no longer news.
-            .filter(|i| i.kind != DueKind::HoldEnds || i.due_on >= today)
+            .filter(|i| match i.kind {
+                DueKind::FollowUp => true,
+                DueKind::Promise => i.due_on >= promise_from,
+                DueKind::Installment => i.due_on >= installment_from,
+                // A hold that ended before today is no longer news.
+                DueKind::HoldEnds => i.due_on >= today,
+            })
             .map(|i| AgendaItem {
                 kind: match i.kind {
                     DueKind::FollowUp => "follow-up",

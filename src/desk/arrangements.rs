@@ -284,6 +284,21 @@ impl Desk {
         })
     }
 
+    /// Resolve a dispute by its number (as `dun show` lists it).
+    pub fn resolve_dispute_by_id(&mut self, dispute_id: i64, upheld: bool, note: &str) -> Result<Saved> {
+        let debtor_id = store::dispute_debtor(&self.conn, dispute_id)?
+            .ok_or_else(|| DeskError::invalid("dispute", format!("there is no dispute #{dispute_id}")))?;
+        let dispute = store::disputes_of(&self.conn, debtor_id)?.into_iter().find(|d| d.id == dispute_id);
+        let Some(dispute) = dispute.filter(|d| d.status == "open") else {
+            return Err(DeskError::invalid("dispute", format!("dispute #{dispute_id} is already resolved")));
+        };
+        let number = match dispute.invoice_id {
+            Some(id) => store::invoices_of(&self.conn, debtor_id)?.into_iter().find(|i| i.id == id).map(|i| i.number),
+            None => None,
+        };
+        self.resolve_dispute(debtor_id, number.as_deref(), upheld, note)
+    }
+
     /// Raise or lower a standing flag, with the reason recorded.
     pub fn set_flag(&mut self, debtor_id: i64, flag: &str, on: bool, reason: &str) -> Result<Saved> {
         const FLAGS: [&str; 6] =

@@ -51,6 +51,7 @@ pub use report_overview::ReportOverview;
 pub use report_plans::{InstallmentLine, PlanReport, PlanStatusLine};
 pub use report_rolls::{BucketAmount, RollLine, RollMonth, RollRateReport};
 pub use reports::{AgingReport, AgingSection, KpiLine, KpiReport};
+pub use settlement::WRITE_OFF_REASONS;
 pub use worklist::{QueueSummary, WorklistRow};
 
 use std::path::Path;

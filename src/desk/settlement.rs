@@ -10,7 +10,8 @@ use crate::domain::Money;
 use crate::domain::allocation::allocate;
 use crate::store::{self, NewPayment};
 
-const WRITE_OFF_REASONS: &[&str] = &[
+/// Why a balance may be written off (D-WRITEOFF).
+pub const WRITE_OFF_REASONS: &[&str] = &[
     "uncollectible",
     "bankruptcy",
     "deceased",

@@ -33,6 +33,19 @@ impl Step {
         }
     }
 
+    /// At most ten characters, for the worklist's column.
+    pub fn short(self) -> &'static str {
+        match self {
+            Step::FirstNotice => "1st notice",
+            Step::Call => "call",
+            Step::SecondNotice => "2nd notice",
+            Step::FinalDemand => "final dmd",
+            Step::PreLegal => "pre-legal",
+            Step::Refer => "refer",
+            Step::WriteOff => "write off",
+        }
+    }
+
     /// The letter template that carries out this step, if it is a letter.
     pub fn template(self) -> Option<&'static str> {
         match self {

@@ -164,6 +164,15 @@ pub fn insert_dispute(
     Ok(conn.last_insert_rowid())
 }
 
+/// The debtor a dispute belongs to.
+pub fn dispute_debtor(conn: &Connection, dispute_id: i64) -> Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT debtor_id FROM dispute WHERE id = ?1")?
+        .query_row([dispute_id], |r| r.get(0))
+        .optional()?)
+}
+
 pub fn disputes_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Dispute>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, debtor_id, invoice_id, amount_cents, reason, status, opened_on FROM dispute

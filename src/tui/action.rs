@@ -32,10 +32,27 @@ pub enum Action {
     TogglePrivacy,
     Refresh,
     Reports,
+    Settle,
+    WriteOff,
+    Reverse,
+    Legal,
+    AddContact,
+    MarkContact,
+    Agenda,
+    Session,
+    SkipAccount,
+    QuickNoAnswer,
+    QuickLeftMessage,
+    QuickRightParty,
+    QuickPromise,
+    QuickRefused,
+    QuickDispute,
+    QuickCallBack,
+    QuickWrongNumber,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 46] = [
         Action::Quit,
         Action::Back,
         Action::Help,
@@ -65,6 +82,23 @@ impl Action {
         Action::TogglePrivacy,
         Action::Refresh,
         Action::Reports,
+        Action::Settle,
+        Action::WriteOff,
+        Action::Reverse,
+        Action::Legal,
+        Action::AddContact,
+        Action::MarkContact,
+        Action::Agenda,
+        Action::Session,
+        Action::SkipAccount,
+        Action::QuickNoAnswer,
+        Action::QuickLeftMessage,
+        Action::QuickRightParty,
+        Action::QuickPromise,
+        Action::QuickRefused,
+        Action::QuickDispute,
+        Action::QuickCallBack,
+        Action::QuickWrongNumber,
     ];
 
     /// The kebab-case name used in config and the palette.
@@ -99,6 +133,23 @@ impl Action {
             Action::TogglePrivacy => "toggle-privacy",
             Action::Refresh => "refresh",
             Action::Reports => "reports",
+            Action::Settle => "settle",
+            Action::WriteOff => "write-off",
+            Action::Reverse => "reverse-payment",
+            Action::Legal => "legal",
+            Action::AddContact => "add-contact",
+            Action::MarkContact => "mark-contact",
+            Action::Agenda => "agenda",
+            Action::Session => "call-session",
+            Action::SkipAccount => "next-account",
+            Action::QuickNoAnswer => "quick-no-answer",
+            Action::QuickLeftMessage => "quick-left-message",
+            Action::QuickRightParty => "quick-right-party",
+            Action::QuickPromise => "quick-promise",
+            Action::QuickRefused => "quick-refused",
+            Action::QuickDispute => "quick-dispute",
+            Action::QuickCallBack => "quick-call-back",
+            Action::QuickWrongNumber => "quick-wrong-number",
         }
     }
 
@@ -134,7 +185,39 @@ impl Action {
             Action::TogglePrivacy => "Privacy mask on/off",
             Action::Refresh => "Reload from the database",
             Action::Reports => "Reports: aging and KPIs",
+            Action::Settle => "Settle for less",
+            Action::WriteOff => "Write off",
+            Action::Reverse => "Reverse a bounced payment",
+            Action::Legal => "Legal case",
+            Action::AddContact => "Add a contact point",
+            Action::MarkContact => "Mark a contact point",
+            Action::Agenda => "Agenda: what is due",
+            Action::Session => "Call session: start/pause",
+            Action::SkipAccount => "Next account, log nothing",
+            Action::QuickNoAnswer => "No answer",
+            Action::QuickLeftMessage => "Left a message",
+            Action::QuickRightParty => "Talked about the debt",
+            Action::QuickPromise => "Promise to pay…",
+            Action::QuickRefused => "Refuses to pay",
+            Action::QuickDispute => "Dispute raised…",
+            Action::QuickCallBack => "Call back requested…",
+            Action::QuickWrongNumber => "Wrong number",
         }
+    }
+
+    /// The outcome a session key records, if it is one.
+    pub fn quick_outcome(self) -> Option<&'static str> {
+        Some(match self {
+            Action::QuickNoAnswer => "NA",
+            Action::QuickLeftMessage => "LM",
+            Action::QuickRightParty => "RPC",
+            Action::QuickPromise => "PTP",
+            Action::QuickRefused => "RTP",
+            Action::QuickDispute => "DISP",
+            Action::QuickCallBack => "CB",
+            Action::QuickWrongNumber => "WN",
+            _ => return None,
+        })
     }
 
     /// Short label for the hint bar.
@@ -151,6 +234,16 @@ impl Action {
             Action::AddNote => "note",
             Action::LoadDemo => "demo book",
             Action::Import => "import",
+            Action::Session => "session",
+            Action::SkipAccount => "next",
+            Action::QuickNoAnswer => "no answer",
+            Action::QuickLeftMessage => "left msg",
+            Action::QuickRightParty => "talked",
+            Action::QuickPromise => "promise",
+            Action::QuickRefused => "refused",
+            Action::QuickDispute => "dispute",
+            Action::QuickCallBack => "call back",
+            Action::QuickWrongNumber => "wrong no.",
             _ => self.name(),
         }
     }

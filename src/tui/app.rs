@@ -11,8 +11,10 @@ use super::action::Action;
 use super::form::FormOutcome;
 use super::forms::{OpenForm, Purpose};
 use super::keymap::{Context, Key, Keymap};
+use super::session::CallSession;
 use super::worker::{Reply, Request, Response, Ticket, WorkerEvent};
-use crate::desk::{AccountView, ImportReport, ReportOverview, WorklistRow};
+use crate::desk::{AccountView, AgendaItem, ImportReport, ReportOverview, WorklistRow};
+use crate::domain::ladder::Step;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -22,6 +24,8 @@ pub enum Screen {
     Account,
     /// Aging, KPIs and recent activity; Esc goes back to where it was opened.
     Reports,
+    /// Follow-ups, promises, installments and holds due today, overdue or soon.
+    Agenda,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +99,8 @@ enum ReadKind {
     Account,
     Search,
     Reports,
+    Agenda,
+    NextSteps,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +121,14 @@ pub struct App {
     pub account: Option<AccountState>,
     /// What the Reports screen shows, once the store has answered (kept while it reloads).
     pub reports: Option<Box<ReportOverview>>,
+    pub agenda: Option<Vec<AgendaItem>>,
+    pub agenda_selected: usize,
+    /// Where Esc on an account goes back to (the worklist or the agenda).
+    pub return_to: Screen,
+    pub session: Option<CallSession>,
+    /// The ladder's next step of worklist rows, asked for as they come on screen.
+    pub next_steps: HashMap<i64, Option<Step>>,
+    steps_asked: HashSet<i64>,
     pub status: Option<Status>,
     pub progress: Option<(usize, usize)>,
     pub today: NaiveDate,
@@ -146,6 +160,12 @@ impl App {
             filter: None,
             account: None,
             reports: None,
+            agenda: None,
+            agenda_selected: 0,
+            return_to: Screen::Worklist,
+            session: None,
+            next_steps: HashMap::new(),
+            steps_asked: HashSet::new(),
             status: None,
             progress: None,
             today,
@@ -172,8 +192,10 @@ impl App {
         match self.screen {
             Screen::Loading | Screen::Worklist => Context::Worklist,
             Screen::Welcome => Context::Welcome,
+            Screen::Account if self.in_session() => Context::Session,
             Screen::Account => Context::Account,
             Screen::Reports => Context::Reports,
+            Screen::Agenda => Context::Agenda,
         }
     }
 
@@ -195,7 +217,28 @@ impl App {
             }
             Msg::Worker(WorkerEvent::Reply(reply)) => self.on_reply(reply, &mut out),
         }
+        if self.screen == Screen::Worklist {
+            self.want_next_steps(&mut out);
+        }
         out
+    }
+
+    /// Ask for the ladder's step of the rows around the selection that are not known yet.
+    fn want_next_steps(&mut self, out: &mut Vec<(Ticket, Request)>) {
+        let from = self.selected.saturating_sub(self.page);
+        let wanted: Vec<WorklistRow> = self
+            .visible
+            .iter()
+            .skip(from)
+            .take(self.page * 2 + 1)
+            .map(|&i| &self.rows[i])
+            .filter(|r| !self.steps_asked.contains(&r.id))
+            .cloned()
+            .collect();
+        if !wanted.is_empty() {
+            self.steps_asked.extend(wanted.iter().map(|r| r.id));
+            self.read(ReadKind::NextSteps, Request::NextSteps(wanted), out);
+        }
     }
 
     fn ticket(&mut self) -> Ticket {
@@ -209,10 +252,11 @@ impl App {
         out.push((t, request));
     }
 
-    fn write(&mut self, request: Request, out: &mut Vec<(Ticket, Request)>) {
+    pub(super) fn write(&mut self, request: Request, out: &mut Vec<(Ticket, Request)>) -> Ticket {
         let t = self.ticket();
         self.writes.insert(t);
         out.push((t, request));
+        t
     }
 
     fn reload(&mut self, out: &mut Vec<(Ticket, Request)>) {
@@ -225,6 +269,9 @@ impl App {
         }
         if self.screen == Screen::Reports {
             self.read(ReadKind::Reports, Request::Reports, out);
+        }
+        if self.screen == Screen::Agenda {
+            self.read(ReadKind::Agenda, Request::Agenda, out);
         }
     }
 
@@ -240,7 +287,10 @@ impl App {
             Some(Overlay::ConfirmDiscard(form)) => {
                 use crossterm::event::KeyCode;
                 match key.code {
-                    KeyCode::Char('y') | KeyCode::Char('Y') => self.status = Some(info("Discarded")),
+                    KeyCode::Char('y') | KeyCode::Char('Y') => {
+                        self.session_form_cancelled();
+                        self.status = Some(info("Discarded"));
+                    }
                     _ => self.overlay = Some(Overlay::Form(form)),
                 }
                 return;
@@ -248,14 +298,19 @@ impl App {
             Some(Overlay::Form(mut open)) => {
                 match open.form.on_key(key, self.today) {
                     FormOutcome::Editing => self.overlay = Some(Overlay::Form(open)),
-                    FormOutcome::Cancel => {}
+                    FormOutcome::Cancel => self.session_form_cancelled(),
                     FormOutcome::ConfirmDiscard => self.overlay = Some(Overlay::ConfirmDiscard(open)),
                     FormOutcome::Submit => {
                         if let Some(problem) = open.cross_problem(self.today) {
                             open.form.error = Some(problem);
                         } else if let Some(request) = open.request(self.today) {
                             open.form.saving = true;
-                            self.write(request, out);
+                            let promised = match &request {
+                                Request::LogAttempt(a) => a.promise.map(|(amount, _)| amount),
+                                _ => None,
+                            };
+                            let ticket = self.write(request, out);
+                            self.session_form_submitted(ticket, open.purpose, promised);
                         }
                         self.overlay = Some(Overlay::Form(open));
                     }
@@ -342,6 +397,13 @@ impl App {
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom => self.step(action),
             Action::PageUp | Action::PageDown | Action::HalfPageUp | Action::HalfPageDown => self.step(action),
+            Action::Open if self.screen == Screen::Agenda => {
+                let id = self.agenda.as_ref().and_then(|a| a.get(self.agenda_selected)).map(|i| i.debtor_id);
+                if let Some(id) = id {
+                    self.open_account(id, out);
+                    self.return_to = Screen::Agenda;
+                }
+            }
             Action::Open => {
                 if let Some(id) = self.selected_row().map(|r| r.id) {
                     self.open_account(id, out);
@@ -367,6 +429,38 @@ impl App {
             Action::FollowUp => self.open_form(Purpose::FollowUp),
             Action::Dispute => self.open_form(Purpose::Dispute),
             Action::Hold => self.open_form(Purpose::Hold),
+            Action::Settle => self.open_form(Purpose::Settle),
+            Action::WriteOff => self.open_form(Purpose::WriteOff),
+            Action::AddContact => self.open_form(Purpose::AddContact),
+            Action::Reverse | Action::MarkContact | Action::Legal => {
+                let purpose = match action {
+                    Action::Reverse => Purpose::Reverse,
+                    Action::MarkContact => Purpose::MarkContact,
+                    _ => Purpose::Legal,
+                };
+                if let Some(view) = self.account.as_ref().and_then(|a| a.view.as_ref()) {
+                    self.overlay = Some(Overlay::Form(OpenForm::for_account(purpose, view)));
+                }
+            }
+            Action::Agenda => {
+                self.screen = Screen::Agenda;
+                self.account = None;
+                self.read(ReadKind::Agenda, Request::Agenda, out);
+            }
+            Action::Session => self.toggle_session(out),
+            Action::SkipAccount => self.skip_account(out),
+            Action::QuickNoAnswer
+            | Action::QuickLeftMessage
+            | Action::QuickRightParty
+            | Action::QuickPromise
+            | Action::QuickRefused
+            | Action::QuickDispute
+            | Action::QuickCallBack
+            | Action::QuickWrongNumber => {
+                if let Some(outcome) = action.quick_outcome() {
+                    self.quick_outcome(outcome, out);
+                }
+            }
             Action::Why => {
                 if let Some(id) = self.target().map(|(id, _)| id) {
                     self.overlay = Some(Overlay::Why { debtor_id: id });
@@ -436,9 +530,15 @@ impl App {
     fn back(&mut self) {
         match self.screen {
             Screen::Account => {
-                self.screen = Screen::Worklist;
+                self.screen = std::mem::replace(&mut self.return_to, Screen::Worklist);
                 self.account = None;
+                // Leaving the account a session is on pauses the session.
+                if let Some(s) = self.session.as_mut().filter(|s| !s.paused) {
+                    s.paused = true;
+                    self.status = Some(info(&format!("{} — paused; S resumes", s.progress())));
+                }
             }
+            Screen::Agenda => self.screen = Screen::Worklist,
             // Back to the account it was opened from, else the worklist.
             Screen::Reports => {
                 self.screen = if self.account.is_some() { Screen::Account } else { Screen::Worklist };
@@ -451,7 +551,8 @@ impl App {
         }
     }
 
-    fn open_account(&mut self, id: i64, out: &mut Vec<(Ticket, Request)>) {
+    pub(super) fn open_account(&mut self, id: i64, out: &mut Vec<(Ticket, Request)>) {
+        self.return_to = Screen::Worklist;
         self.account = Some(AccountState { id, view: None, tab: Tab::Invoices, selected: [0; 4] });
         self.screen = Screen::Account;
         self.read(ReadKind::Account, Request::Account(id), out);
@@ -478,6 +579,7 @@ impl App {
     fn list_len(&self) -> usize {
         match (self.screen, &self.account) {
             (Screen::Account, Some(acc)) => acc.view.as_ref().map_or(0, |v| tab_len(v, acc.tab)),
+            (Screen::Agenda, _) => self.agenda.as_ref().map_or(0, Vec::len),
             _ => self.visible.len(),
         }
     }
@@ -487,6 +589,7 @@ impl App {
         let page = self.page.max(1);
         let current = match (self.screen, &self.account) {
             (Screen::Account, Some(acc)) => acc.selected[acc.tab.index()],
+            (Screen::Agenda, _) => self.agenda_selected,
             _ => self.selected,
         };
         let last = len.saturating_sub(1);
@@ -503,6 +606,7 @@ impl App {
         };
         match (self.screen, self.account.as_mut()) {
             (Screen::Account, Some(acc)) => acc.selected[acc.tab.index()] = next,
+            (Screen::Agenda, _) => self.agenda_selected = next,
             _ => self.selected = next,
         }
     }
@@ -528,6 +632,9 @@ impl App {
         match reply.result {
             Ok(Response::Worklist { rows, empty_book }) => {
                 self.rows = rows;
+                // The book changed: the steps are asked again as rows come on screen.
+                self.next_steps.clear();
+                self.steps_asked.clear();
                 self.refilter();
                 self.screen = match self.screen {
                     _ if empty_book => Screen::Welcome,
@@ -542,6 +649,7 @@ impl App {
                     for (sel, n) in acc.selected.iter_mut().zip(len) {
                         *sel = (*sel).min(n.saturating_sub(1));
                     }
+                    self.session_account_loaded(out);
                 }
             }
             Ok(Response::Search { query, ids }) => {
@@ -551,12 +659,18 @@ impl App {
                 }
             }
             Ok(Response::Reports(overview)) => self.reports = Some(overview),
+            Ok(Response::NextSteps(steps)) => self.next_steps.extend(steps),
+            Ok(Response::Agenda(items)) => {
+                self.agenda_selected = self.agenda_selected.min(items.len().saturating_sub(1));
+                self.agenda = Some(items);
+            }
             Ok(Response::Saved(saved)) => {
                 if matches!(self.overlay, Some(Overlay::Form(_))) {
                     self.overlay = None;
                 }
                 self.status = Some(info(&saved.message));
                 self.reload(out);
+                self.session_saved(reply.ticket, out);
             }
             Ok(Response::ImportPreview(report)) => {
                 let format = match &self.overlay {
@@ -590,6 +704,7 @@ impl App {
             }
             Err(message) => {
                 self.progress = None;
+                self.session_refused(reply.ticket);
                 match self.overlay.as_mut() {
                     Some(Overlay::Form(open)) if is_write => {
                         open.form.saving = false;

@@ -4,10 +4,11 @@ use chrono::NaiveDate;
 
 use super::form::{Field, FieldKind, Form};
 use super::worker::Request;
-use crate::desk::{LogAttempt, NewNote, RecordPayment};
+use crate::desk::{AccountView, LegalChange, LogAttempt, NewNote, NewPoint, RecordPayment};
 use crate::domain::contact::{OUTCOMES, outcome_fits_channel};
 use crate::domain::dates::parse_date;
 use crate::domain::{Channel, outcome, parse_money};
+use crate::domain::{ContactKind, ContactStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -20,6 +21,14 @@ pub enum Purpose {
     Dispute,
     Hold,
     Import,
+    Settle,
+    WriteOff,
+    Reverse,
+    Legal,
+    AddContact,
+    MarkContact,
+    /// A session call that raised a dispute: the reason, then the next account.
+    CallDispute,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +51,72 @@ const PAYMENT_METHODS: &[(&str, &str)] = &[
 impl OpenForm {
     pub fn new(purpose: Purpose, debtor_id: i64, debtor_name: &str) -> OpenForm {
         OpenForm::build(purpose, Some(debtor_id), debtor_name, &[])
+    }
+
+    /// A form that offers the account's own things to choose from: its payments to reverse,
+    /// its contact points to mark, its legal case to update.
+    pub fn for_account(purpose: Purpose, view: &AccountView) -> OpenForm {
+        let mut open = OpenForm::new(purpose, view.debtor.id, &view.debtor.name);
+        let cur = view.debtor.currency.as_str();
+        match purpose {
+            Purpose::Reverse => {
+                let options: Vec<(String, String)> = view
+                    .payments
+                    .iter()
+                    .filter(|p| p.kind == "payment")
+                    .map(|p| (p.id.to_string(), format!("{} {} {}", p.received_on, p.amount.display(cur), p.reference)))
+                    .collect();
+                open.form.fields[0] = Field::choice("Payment", options, "");
+            }
+            Purpose::MarkContact => {
+                let options: Vec<(String, String)> = view
+                    .contact_points
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.id.to_string(),
+                            format!("{} {} ({})", c.kind.code(), c.value.replace('\n', ", "), c.status.code()),
+                        )
+                    })
+                    .collect();
+                open.form.fields[0] = Field::choice("Point", options, "");
+            }
+            Purpose::Legal => {
+                if let Some(case) = view.legal_cases.iter().rev().find(|c| c.status != "closed") {
+                    open.form.title = format!("Legal case · {} (referred {})", view.debtor.name, case.referred_on);
+                    for (label, value) in [
+                        ("Attorney", case.attorney.clone()),
+                        ("Court", case.court.clone()),
+                        ("Case no.", case.case_number.clone()),
+                        ("Status", case.status.clone()),
+                    ] {
+                        if let Some(f) = open.form.fields.iter_mut().find(|f| f.label == label) {
+                            *f = match &f.kind {
+                                FieldKind::Choice { options } => Field::choice(label, options.clone(), &value),
+                                kind => Field::new(label, kind.clone(), value),
+                            };
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        open
+    }
+
+    /// A contact log form with the outcome already chosen, on the field the outcome needs
+    /// (a call session's promise or call-back key).
+    pub fn call_outcome(debtor_id: i64, debtor_name: &str, outcome: &str) -> OpenForm {
+        let mut open = OpenForm::new(Purpose::LogAttempt, debtor_id, debtor_name);
+        if let Some(f) = open.form.fields.iter_mut().find(|f| f.label == "Outcome") {
+            *f = match &f.kind {
+                FieldKind::Choice { options } => Field::choice("Outcome", options.clone(), outcome),
+                _ => return open,
+            };
+        }
+        let focus = if outcome == "PTP" { "Promise $" } else { "Follow-up" };
+        open.form.focus = open.form.fields.iter().position(|f| f.label == focus).unwrap_or(0);
+        open
     }
 
     /// The import form: a file path and the format (detected unless chosen).
@@ -135,6 +210,82 @@ impl OpenForm {
                     Field::new("Until", FieldKind::Date { required: false }, ""),
                 ],
             ),
+            Purpose::Settle => Form::new(
+                format!("Settlement · {debtor_name} (the rest is written off)"),
+                vec![
+                    Field::new("Amount", FieldKind::Money { required: true }, ""),
+                    Field::new("Received", FieldKind::Date { required: true }, "t"),
+                    Field::new("Reference", FieldKind::Text { required: false }, ""),
+                ],
+            ),
+            Purpose::WriteOff => Form::new(
+                format!("Write off · {debtor_name} (no invoice: the whole balance)"),
+                vec![
+                    Field::new("Invoice", FieldKind::Text { required: false }, ""),
+                    Field::choice(
+                        "Reason",
+                        crate::desk::WRITE_OFF_REASONS
+                            .iter()
+                            .filter(|r| **r != "settlement-remainder")
+                            .map(|r| (r.to_string(), r.replace('-', " ")))
+                            .collect(),
+                        "uncollectible",
+                    ),
+                ],
+            ),
+            Purpose::Reverse => Form::new(
+                format!("Reverse a payment · {debtor_name}"),
+                vec![
+                    Field::choice("Payment", Vec::new(), ""),
+                    Field::new("Reason", FieldKind::Text { required: true }, "returned: insufficient funds"),
+                ],
+            ),
+            Purpose::Legal => Form::new(
+                format!("Legal case · {debtor_name}"),
+                vec![
+                    Field::new("Attorney", FieldKind::Text { required: false }, ""),
+                    Field::new("Court", FieldKind::Text { required: false }, ""),
+                    Field::new("Case no.", FieldKind::Text { required: false }, ""),
+                    Field::choice(
+                        "Status",
+                        crate::domain::LegalCase::STATUSES.iter().map(|s| (s.to_string(), s.to_string())).collect(),
+                        "referred",
+                    ),
+                    Field::new("Add cost", FieldKind::Money { required: false }, ""),
+                    Field::new("Judgment", FieldKind::Money { required: false }, ""),
+                    Field::new("Next court", FieldKind::Date { required: false }, ""),
+                ],
+            ),
+            Purpose::AddContact => Form::new(
+                format!("Add a contact point · {debtor_name}"),
+                vec![
+                    Field::choice(
+                        "Kind",
+                        ["phone", "email", "address"].iter().map(|k| (k.to_string(), k.to_string())).collect(),
+                        "phone",
+                    ),
+                    Field::new("Value", FieldKind::Text { required: true }, ""),
+                    Field::new("Label", FieldKind::Text { required: false }, ""),
+                    Field::choice("Status", status_options(), "unverified"),
+                    Field::new("Source", FieldKind::Text { required: false }, "manual"),
+                ],
+            ),
+            Purpose::MarkContact => Form::new(
+                format!("Mark a contact point · {debtor_name}"),
+                vec![
+                    Field::choice("Point", Vec::new(), ""),
+                    Field::choice("Status", status_options(), "bad"),
+                    Field::new("Reason", FieldKind::Text { required: true }, ""),
+                ],
+            ),
+            Purpose::CallDispute => Form::new(
+                format!("Dispute raised on the call · {debtor_name}"),
+                vec![
+                    Field::new("Invoice", FieldKind::Text { required: false }, ""),
+                    Field::new("Reason", FieldKind::Text { required: true }, ""),
+                    Field::new("Note", FieldKind::Text { required: false }, ""),
+                ],
+            ),
             Purpose::Import => Form::new(
                 "Import an A/R export (you see the changes before anything is written)",
                 vec![
@@ -217,7 +368,13 @@ impl OpenForm {
                 (on < today).then(|| "the date is in the past".to_string())
             }
             Purpose::Plan => self.plan_terms(today).err(),
-            Purpose::AddNote | Purpose::Import | Purpose::Dispute | Purpose::Hold => None,
+            Purpose::Settle => {
+                let on = parse_date(f.value("Received"), today).ok()?;
+                (on > today).then(|| "the payment date is in the future".to_string())
+            }
+            Purpose::Reverse if f.value("Payment").is_empty() => Some("the account has no payment to reverse".into()),
+            Purpose::MarkContact if f.value("Point").is_empty() => Some("the account has no contact point".into()),
+            _ => None,
         }
     }
 
@@ -270,7 +427,83 @@ impl OpenForm {
                 reason: f.value("Reason").to_string(),
             },
             Purpose::Hold => Request::Hold { debtor_id, reason: f.value("Reason").to_string(), until: date("Until")? },
+            Purpose::Settle => Request::Settle {
+                debtor_id,
+                amount: parse_money(f.value("Amount")).ok()?,
+                received_on: date("Received")?,
+                reference: f.value("Reference").to_string(),
+            },
+            Purpose::WriteOff => Request::WriteOff {
+                debtor_id,
+                invoice: Some(f.value("Invoice").trim().to_string()).filter(|v| !v.is_empty()),
+                reason: f.value("Reason").to_string(),
+            },
+            Purpose::Reverse => {
+                Request::Reverse { payment_id: f.value("Payment").parse().ok()?, reason: f.value("Reason").to_string() }
+            }
+            Purpose::Legal => {
+                let text = |label: &str| Some(f.value(label).trim().to_string()).filter(|v| !v.is_empty());
+                let money = |label: &str| -> Option<Option<crate::domain::Money>> {
+                    let v = f.value(label).trim();
+                    if v.is_empty() { Some(None) } else { parse_money(v).ok().map(Some) }
+                };
+                Request::Legal {
+                    debtor_id,
+                    change: LegalChange {
+                        attorney: text("Attorney"),
+                        court: text("Court"),
+                        case_number: text("Case no."),
+                        status: text("Status"),
+                        add_cost: money("Add cost")?,
+                        judgment: money("Judgment")?,
+                        next_court_on: date("Next court")?,
+                        referred_on: None,
+                    },
+                }
+            }
+            Purpose::AddContact => Request::AddContact {
+                debtor_id,
+                point: NewPoint {
+                    kind: ContactKind::parse(f.value("Kind"))?,
+                    value: f.value("Value").to_string(),
+                    label: f.value("Label").to_string(),
+                    status: ContactStatus::parse(f.value("Status"))?,
+                    source: f.value("Source").to_string(),
+                },
+            },
+            Purpose::MarkContact => Request::MarkContact {
+                debtor_id,
+                point_id: f.value("Point").parse().ok()?,
+                status: ContactStatus::parse(f.value("Status"))?,
+                reason: f.value("Reason").to_string(),
+            },
+            Purpose::CallDispute => Request::CallDispute {
+                attempt: LogAttempt {
+                    debtor_id,
+                    channel: Channel::CallOut,
+                    outcome: "DISP".into(),
+                    note: [f.value("Reason").trim(), f.value("Note").trim()]
+                        .iter()
+                        .filter(|s| !s.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(": "),
+                    follow_up_on: None,
+                    at: None,
+                    override_reason: None,
+                    promise: None,
+                },
+                invoice: Some(f.value("Invoice").trim().to_string()).filter(|v| !v.is_empty()),
+                reason: f.value("Reason").to_string(),
+            },
             Purpose::Import => return None,
         })
     }
+}
+
+fn status_options() -> Vec<(String, String)> {
+    [ContactStatus::Good, ContactStatus::Bad, ContactStatus::Unverified, ContactStatus::DoNotUse]
+        .iter()
+        .map(|s| (s.code().to_string(), s.code().to_string()))
+        .collect()
 }

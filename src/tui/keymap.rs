@@ -12,6 +12,9 @@ pub enum Context {
     Welcome,
     Worklist,
     Account,
+    /// The account screen while a call session runs: outcome keys first, then the account's.
+    Session,
+    Agenda,
     Reports,
 }
 
@@ -22,6 +25,8 @@ impl Context {
             Context::Welcome => "Welcome",
             Context::Worklist => "Worklist",
             Context::Account => "Account",
+            Context::Session => "Call session",
+            Context::Agenda => "Agenda",
             Context::Reports => "Reports",
         }
     }
@@ -128,11 +133,38 @@ pub fn default_bindings() -> Vec<Binding> {
         (&[Welcome], &[Key::ch('i')], A::Import, true),
         (&[Worklist], &[Key::ch('i')], A::Import, false),
         (&[Worklist, Account], &[Key::ch('R')], A::Reports, false),
+        (&[Worklist, Account], &[Key::ch('A')], A::Agenda, false),
+        (&[Worklist, Account], &[Key::ch('S')], A::Session, false),
+        (&[Account], &[Key::ch('s')], A::Settle, false),
+        (&[Account], &[Key::ch('x')], A::WriteOff, false),
+        (&[Account], &[Key::ch('r')], A::Reverse, false),
+        (&[Account], &[Key::ch('E')], A::Legal, false),
+        (&[Account], &[Key::ch('C')], A::AddContact, false),
+        (&[Account], &[Key::ch('M')], A::MarkContact, false),
+        // A call session: one key per outcome, then on to the next account.
+        (&[Session], &[Key::ch('1')], A::QuickNoAnswer, true),
+        (&[Session], &[Key::ch('2')], A::QuickLeftMessage, true),
+        (&[Session], &[Key::ch('3')], A::QuickRightParty, true),
+        (&[Session], &[Key::ch('4')], A::QuickPromise, true),
+        (&[Session], &[Key::ch('5')], A::QuickRefused, false),
+        (&[Session], &[Key::ch('6')], A::QuickDispute, false),
+        (&[Session], &[Key::ch('7')], A::QuickCallBack, false),
+        (&[Session], &[Key::ch('8')], A::QuickWrongNumber, false),
+        (&[Session], &[Key::ch(' '), Key::ch('>')], A::SkipAccount, true),
+        (&[Session], &[Key::ch('S')], A::Session, true),
+        // The agenda lists what is due; Enter opens the account.
+        (&[Agenda], &[Key::ch('j'), Key::plain(K::Down)], A::Down, false),
+        (&[Agenda], &[Key::ch('k'), Key::plain(K::Up)], A::Up, false),
+        (&[Agenda], &[Key::ch('g'), Key::plain(K::Home)], A::Top, false),
+        (&[Agenda], &[Key::ch('G'), Key::plain(K::End)], A::Bottom, false),
+        (&[Agenda], &[Key::plain(K::PageDown)], A::PageDown, false),
+        (&[Agenda], &[Key::plain(K::PageUp)], A::PageUp, false),
+        (&[Agenda], &[Key::plain(K::Enter)], A::Open, true),
         // Everywhere.
         (&[Global], &[Key::ch('?'), Key::plain(K::F(1))], A::Help, true),
         (&[Global], &[Key::plain(K::Esc)], A::Back, false),
         (&[Worklist, Welcome], &[Key::ch('q')], A::Quit, true),
-        (&[Account, Reports], &[Key::ch('q')], A::Back, true),
+        (&[Account, Reports, Agenda], &[Key::ch('q')], A::Back, true),
         (&[Global], &[Key::ctrl('c')], A::Quit, false),
         (&[Global], &[Key::ctrl('l')], A::Refresh, false),
         (&[Global], &[Key::ch('*')], A::TogglePrivacy, false),
@@ -153,10 +185,15 @@ impl Default for Keymap {
 
 impl Keymap {
     /// The action for `key` on a screen: the screen's own bindings first, then global ones.
+    /// A call session is the account screen with outcome keys on top.
     pub fn lookup(&self, context: Context, key: Key) -> Option<Action> {
-        [context, Context::Global]
-            .into_iter()
-            .find_map(|ctx| self.bindings.iter().find(|b| b.context == ctx && b.keys.contains(&key)).map(|b| b.action))
+        let chain: &[Context] = match context {
+            Context::Session => &[Context::Session, Context::Account, Context::Global],
+            _ => &[context, Context::Global],
+        };
+        chain
+            .iter()
+            .find_map(|ctx| self.bindings.iter().find(|b| b.context == *ctx && b.keys.contains(&key)).map(|b| b.action))
     }
 
     /// Bindings of one context, in table order.
@@ -177,7 +214,15 @@ impl Keymap {
 /// The keys as a Markdown table, for the README (a test keeps the two equal).
 pub fn markdown_table(map: &Keymap) -> String {
     let mut out = String::from("| where | keys | does |\n|---|---|---|\n");
-    for ctx in [Context::Welcome, Context::Worklist, Context::Account, Context::Reports, Context::Global] {
+    for ctx in [
+        Context::Welcome,
+        Context::Worklist,
+        Context::Account,
+        Context::Session,
+        Context::Agenda,
+        Context::Reports,
+        Context::Global,
+    ] {
         for b in map.of(ctx) {
             let keys = b.keys.iter().map(|k| format!("`{}`", k.label())).collect::<Vec<_>>().join(" ");
             out.push_str(&format!("| {} | {} | {} |\n", ctx.title(), keys, b.action.description()));
@@ -193,7 +238,15 @@ mod tests {
     #[test]
     fn no_context_binds_one_key_twice() {
         let map = Keymap::default();
-        for ctx in [Context::Global, Context::Welcome, Context::Worklist, Context::Account, Context::Reports] {
+        for ctx in [
+            Context::Global,
+            Context::Welcome,
+            Context::Worklist,
+            Context::Account,
+            Context::Session,
+            Context::Agenda,
+            Context::Reports,
+        ] {
             let mut seen = Vec::new();
             for b in map.of(ctx) {
                 for k in &b.keys {

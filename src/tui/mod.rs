@@ -7,6 +7,7 @@ pub mod app;
 pub mod form;
 pub mod forms;
 pub mod keymap;
+pub mod session;
 pub mod theme;
 pub mod view;
 pub mod worker;

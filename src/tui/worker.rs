@@ -6,9 +6,10 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::thread::JoinHandle;
 
 use crate::desk::{
-    AccountView, DemoSummary, Desk, ImportOptions, ImportReport, LogAttempt, NewNote, RecordPayment, ReportOverview,
-    Saved, WorklistRow,
+    AccountView, AgendaItem, DemoSummary, Desk, ImportOptions, ImportReport, LegalChange, LogAttempt, NewNote,
+    NewPoint, RecordPayment, ReportOverview, Saved, WorklistRow,
 };
+use crate::domain::ladder::Step;
 use crate::import::Profile;
 
 pub type Ticket = u64;
@@ -47,6 +48,44 @@ pub enum Request {
         reason: String,
         until: Option<chrono::NaiveDate>,
     },
+    /// The ladder's next step for these rows (the ones on screen).
+    NextSteps(Vec<WorklistRow>),
+    Agenda,
+    Settle {
+        debtor_id: i64,
+        amount: crate::domain::Money,
+        received_on: Option<chrono::NaiveDate>,
+        reference: String,
+    },
+    WriteOff {
+        debtor_id: i64,
+        invoice: Option<String>,
+        reason: String,
+    },
+    Reverse {
+        payment_id: i64,
+        reason: String,
+    },
+    Legal {
+        debtor_id: i64,
+        change: LegalChange,
+    },
+    AddContact {
+        debtor_id: i64,
+        point: NewPoint,
+    },
+    MarkContact {
+        debtor_id: i64,
+        point_id: i64,
+        status: crate::domain::ContactStatus,
+        reason: String,
+    },
+    /// A call that raised a dispute: the attempt is logged, then the dispute opened.
+    CallDispute {
+        attempt: LogAttempt,
+        invoice: Option<String>,
+        reason: String,
+    },
     LoadDemo {
         debtors: usize,
         seed: u64,
@@ -81,6 +120,15 @@ impl Request {
             Request::FollowUp { .. } => "follow-up",
             Request::Dispute { .. } => "dispute",
             Request::Hold { .. } => "hold",
+            Request::NextSteps(_) => "next-steps",
+            Request::Agenda => "agenda",
+            Request::Settle { .. } => "settle",
+            Request::WriteOff { .. } => "write-off",
+            Request::Reverse { .. } => "reverse",
+            Request::Legal { .. } => "legal",
+            Request::AddContact { .. } => "add-contact",
+            Request::MarkContact { .. } => "mark-contact",
+            Request::CallDispute { .. } => "call-dispute",
             Request::LoadDemo { .. } => "load-demo",
             Request::ImportPreview { .. } => "import-preview",
             Request::ImportCommit { .. } => "import-commit",
@@ -94,6 +142,8 @@ pub enum Response {
     Account(Box<AccountView>),
     Search { query: String, ids: Vec<i64> },
     Reports(Box<ReportOverview>),
+    NextSteps(Vec<(i64, Option<Step>)>),
+    Agenda(Vec<AgendaItem>),
     Saved(Saved),
     DemoLoaded(DemoSummary),
     ImportPreview(Box<ImportReport>),
@@ -153,6 +203,38 @@ pub fn handle(
         }
         Request::Hold { debtor_id, reason, until } => {
             desk.place_hold(debtor_id, &reason, until).map(Response::Saved).map_err(text)
+        }
+        Request::NextSteps(rows) => {
+            let steps = rows
+                .iter()
+                .map(|r| desk.next_step_of_row(r).map(|n| (r.id, n.step)))
+                .collect::<Result<_, _>>()
+                .map_err(text)?;
+            Ok(Response::NextSteps(steps))
+        }
+        Request::Agenda => Ok(Response::Agenda(desk.agenda(14).map_err(text)?)),
+        Request::Settle { debtor_id, amount, received_on, reference } => {
+            desk.settle(debtor_id, amount, received_on, &reference).map(Response::Saved).map_err(text)
+        }
+        Request::WriteOff { debtor_id, invoice, reason } => {
+            desk.write_off(debtor_id, invoice.as_deref(), &reason).map(Response::Saved).map_err(text)
+        }
+        Request::Reverse { payment_id, reason } => {
+            desk.reverse_payment(payment_id, &reason).map(Response::Saved).map_err(text)
+        }
+        Request::Legal { debtor_id, change } => desk.legal_case(debtor_id, change).map(Response::Saved).map_err(text),
+        Request::AddContact { debtor_id, point } => {
+            desk.add_contact_point(debtor_id, point).map(Response::Saved).map_err(text)
+        }
+        Request::MarkContact { debtor_id, point_id, status, reason } => {
+            desk.mark_contact_point(debtor_id, point_id, status, &reason).map(Response::Saved).map_err(text)
+        }
+        Request::CallDispute { attempt, invoice, reason } => {
+            // Two writes: the call happened whatever becomes of the dispute, so it is logged first.
+            let debtor_id = attempt.debtor_id;
+            let logged = desk.log_attempt(attempt).map_err(text)?;
+            let opened = desk.open_dispute(debtor_id, invoice.as_deref(), &reason).map_err(text)?;
+            Ok(Response::Saved(Saved { message: format!("{}; {}", logged.message, opened.message), ..opened }))
         }
         Request::LoadDemo { debtors, seed } => desk
             .load_demo_with_progress(debtors, seed, |done| progress(done, debtors))

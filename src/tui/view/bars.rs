@@ -16,9 +16,12 @@ pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Screen::Worklist => "Worklist",
         Screen::Account => "Account",
         Screen::Reports => "Reports",
+        Screen::Agenda => "Agenda",
     };
     let mut spans = vec![Span::styled(" dun ", theme.style(Role::Title)), Span::raw(format!("· {screen}"))];
-    if matches!(app.screen, Screen::Worklist | Screen::Account) && !app.rows.is_empty() {
+    if let Some(session) = app.session.as_ref().filter(|_| app.in_session()) {
+        spans.push(Span::styled(format!("  {}", session.progress()), theme.style(Role::Warning)));
+    } else if matches!(app.screen, Screen::Worklist | Screen::Account) && !app.rows.is_empty() {
         let currency = app.rows.first().map_or("USD", |r| r.currency.as_str());
         let total: Money = app.rows.iter().map(|r| r.balance).sum();
         let count = if app.filter.as_ref().is_some_and(|f| f.ids.is_some()) {

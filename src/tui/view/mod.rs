@@ -2,6 +2,7 @@
 //! the clock or the terminal, so every screen is snapshot-tested on TestBackend.
 
 mod account;
+mod agenda;
 mod bars;
 mod overlay;
 mod reports;
@@ -25,6 +26,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         Screen::Worklist => worklist::render(app, theme, frame, body),
         Screen::Account => account::render(app, theme, frame, body),
         Screen::Reports => reports::render(app, theme, frame, body),
+        Screen::Agenda => agenda::render(app, theme, frame, body),
     }
     bars::status(app, theme, frame, status);
     bars::hints(app, theme, frame, hints);

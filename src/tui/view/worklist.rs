@@ -23,7 +23,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let height = usize::from(area.height.saturating_sub(1));
     let offset = scroll_offset(app.selected, height);
     // Column widths as the table will lay them out, to cut long text with an ellipsis.
-    let fixed = 12 + 4 + 6 + 5 + 6 + 6;
+    let fixed = 12 + 4 + 6 + 5 + 6 + 10 + 7;
     let flexible = usize::from(area.width).saturating_sub(fixed);
     let (name_w, why_w) = (flexible * 4 / 9, flexible - flexible * 4 / 9);
     let rows = app.visible.iter().enumerate().skip(offset).take(height).map(|(pos, &i)| {
@@ -45,11 +45,18 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Cell::from(r.bucket.label()).style(styled(theme.bucket(r.bucket))),
             Cell::from(ago(r.last_contact, app.today)),
             Cell::from(due(r.next_follow_up, app.today)),
+            Cell::from(match app.next_steps.get(&r.id) {
+                Some(Some(step)) => step.short(),
+                Some(None) => "-",
+                None => "…",
+            })
+            .style(styled(theme.style(Role::Muted))),
             Cell::from(Span::styled(fit(&r.reason, why_w), styled(theme.style(reason_role)))),
         ]);
         if selected { row.style(theme.style(Role::Selected)) } else { row }
     });
-    let header = Row::new(["Name", "Balance", "DPD", "Bucket", "Last", "Next", "Why"]).style(theme.style(Role::Title));
+    let header =
+        Row::new(["Name", "Balance", "DPD", "Bucket", "Last", "Next", "Step", "Why"]).style(theme.style(Role::Title));
     let widths = [
         Constraint::Fill(4),
         Constraint::Length(12),
@@ -57,6 +64,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Length(6),
         Constraint::Length(5),
         Constraint::Length(6),
+        Constraint::Length(10),
         Constraint::Fill(5),
     ];
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);

@@ -1,4 +1,4 @@
-//! Queues: named slices of the worklist, for `dun worklist` and the letter batch.
+//! Working the queue from the command line: queues, contact points, the agenda, disputes.
 
 mod book;
 
@@ -97,4 +97,25 @@ fn contact_points_are_added_and_marked_and_drive_the_skip_trace_queue() {
     let text = book.dun(&["contact", &id]).output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("added as good") && text.contains("good → bad") && text.contains("disconnected"), "{text}");
+}
+
+#[test]
+fn the_agenda_and_resolving_a_dispute_by_its_number() {
+    let book = Book::with_demo(120);
+    book.dun(&["follow-up", "9", "2026-11-24", "--what", "confirm the wire"]).assert().success();
+    let agenda = book.json(&["agenda", "--days", "3", "--json"]);
+    let items = agenda.as_array().unwrap();
+    assert!(items.iter().all(|i| i["due_on"].as_str().unwrap() <= "2026-11-25"));
+    let mine = items.iter().find(|i| i["debtor_id"] == 9 && i["kind"] == "follow-up").unwrap();
+    assert_eq!((mine["days_late"].as_i64(), mine["detail"].as_str()), (Some(-2), Some("confirm the wire")));
+    book.dun(&["agenda"]).assert().success().stdout(predicate::str::contains("follow up: confirm the wire"));
+
+    let saved = book.json(&["dispute", "9", "--reason", "price disagreement", "--json"]);
+    let dispute = saved["id"].to_string();
+    book.dun(&["resolve", &dispute, "rejected", "--note", "price was agreed in writing"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("rejected: back in collection"));
+    book.dun(&["resolve", &dispute, "upheld"]).assert().code(2).stderr(predicate::str::contains("already resolved"));
+    book.dun(&["resolve", "999999", "upheld"]).assert().code(2).stderr(predicate::str::contains("no dispute #999999"));
 }

@@ -1,0 +1,168 @@
+//! Working a day at the desk: call sessions, the agenda, the ladder column, and the account
+//! actions that used to need the command line (settle, write off, reverse, legal, contacts).
+
+mod common;
+
+use common::*;
+use dun::domain::{ContactStatus, Money};
+use dun::tui::app::{Overlay, Screen};
+
+#[test]
+fn a_call_session_works_accounts_in_rank_order_one_key_each() {
+    let mut h = Harness::new(80);
+    // The session passes over accounts the guard will not let be called now.
+    let callable = |h: &Harness, id: i64| {
+        h.desk.check_contact(id, dun::domain::Channel::CallOut, None).unwrap().level
+            != dun::domain::compliance::Level::Block
+    };
+    let ranked: Vec<i64> = h
+        .app
+        .visible
+        .iter()
+        .map(|&i| &h.app.rows[i])
+        .filter(|r| r.tier != dun::domain::priority::Tier::OnHold)
+        .map(|r| r.id)
+        .collect();
+    let order: Vec<i64> = ranked.iter().copied().filter(|id| callable(&h, *id)).take(6).collect();
+    let passed_over = ranked.iter().position(|id| *id == order[5]).unwrap() - 5;
+    h.keys("S");
+    assert_eq!(h.app.screen, Screen::Account);
+    assert_eq!(h.app.account.as_ref().unwrap().id, order[0]);
+    assert!(h.screen(100, 30).contains("Session 1/"), "{}", h.screen(100, 30));
+
+    // 1: no answer, logged, next account.
+    h.keys("1");
+    assert_eq!(h.app.account.as_ref().unwrap().id, order[1]);
+    assert!(h.desk.account(order[0]).unwrap().attempts.iter().any(|a| a.outcome == "NA"));
+    // 4: a promise needs an amount and a date: a small form, on the amount.
+    h.keys("4");
+    let Some(Overlay::Form(open)) = &h.app.overlay else { panic!("the promise form opens") };
+    assert_eq!(open.form.value("Outcome"), "PTP");
+    h.keys("150<Tab>+5<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    assert_eq!(h.app.account.as_ref().unwrap().id, order[2]);
+    // Space: on without logging anything.
+    let before = h.desk.account(order[2]).unwrap().attempts.len();
+    h.keys(" ");
+    assert_eq!(h.desk.account(order[2]).unwrap().attempts.len(), before);
+    // 3: talked; then pause, and resume where it stopped.
+    h.keys("3");
+    assert_eq!(h.app.account.as_ref().unwrap().id, order[4]);
+    h.keys("S");
+    assert_eq!(h.app.screen, Screen::Worklist);
+    assert!(h.app.status.as_ref().unwrap().text.contains("paused"), "{:?}", h.app.status);
+    h.keys("S");
+    assert_eq!(h.app.account.as_ref().unwrap().id, order[4]);
+    // 7: a call back asks when.
+    h.keys("7+2<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?} {:?}", h.app.overlay, h.app.status);
+    let s = h.app.session.as_ref().unwrap();
+    assert_eq!((s.worked, s.skipped, s.right_party, s.promises), (4, 1, 3, 1));
+    assert_eq!(s.blocked, passed_over);
+    assert_eq!(s.promised, Money(15_000));
+    assert_eq!(h.desk.account(order[4]).unwrap().follow_ups[0].due_on, today() + chrono::Days::new(2));
+    // A promise form left with Esc records nothing and stays on the account.
+    let here = h.app.account.as_ref().unwrap().id;
+    h.keys("4<Esc>y");
+    assert_eq!(h.app.account.as_ref().unwrap().id, here);
+    assert_eq!(h.app.session.as_ref().unwrap().worked, 4);
+}
+
+#[test]
+fn the_agenda_lists_what_is_due_and_opens_the_account() {
+    let mut h = Harness::new(150);
+    h.keys("A");
+    assert_eq!(h.app.screen, Screen::Agenda);
+    let items = h.app.agenda.as_ref().unwrap();
+    assert!(!items.is_empty());
+    assert!(items.windows(2).all(|w| w[0].due_on <= w[1].due_on));
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("Agenda") && screen.contains("To do"), "{screen}");
+    h.keys("j<Enter>");
+    assert_eq!(h.app.screen, Screen::Account);
+    assert_eq!(h.app.account.as_ref().unwrap().id, h.app.agenda.as_ref().unwrap()[1].debtor_id);
+    h.keys("<Esc>");
+    assert_eq!(h.app.screen, Screen::Agenda, "back to the agenda it was opened from");
+    h.keys("<Esc>");
+    assert_eq!(h.app.screen, Screen::Worklist);
+}
+
+#[test]
+fn the_worklist_shows_the_ladders_next_step_of_the_rows_on_screen() {
+    let h = Harness::new(80);
+    let first = h.app.rows[h.app.visible[0]].clone();
+    let step = h.app.next_steps.get(&first.id).expect("asked for the rows on screen");
+    assert_eq!(*step, h.desk.account(first.id).unwrap().next_step.step);
+    assert!(h.app.next_steps.len() < h.app.rows.len(), "only the rows around the selection");
+    assert!(h.screen(120, 40).contains("Step"));
+}
+
+#[test]
+fn settle_write_off_and_reverse_from_the_account() {
+    let mut h = Harness::new(60);
+    let id = h.app.selected_row().unwrap().id;
+    let balance = h.desk.account(id).unwrap().open_balance;
+    h.keys("<Enter>p100<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    // r offers the account's payments; the newest bounced.
+    h.keys("r");
+    let Some(Overlay::Form(open)) = &h.app.overlay else { panic!("reverse form") };
+    assert!(!open.form.value("Payment").is_empty());
+    let payment: i64 = h.desk.account(id).unwrap().payments.iter().map(|p| p.id).max().unwrap();
+    while h
+        .app
+        .overlay
+        .as_ref()
+        .is_some_and(|o| matches!(o, Overlay::Form(f) if f.form.value("Payment") != payment.to_string()))
+    {
+        h.keys("<Right>");
+    }
+    h.keys("<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    assert_eq!(h.desk.account(id).unwrap().open_balance, balance, "the bounced payment no longer counts");
+
+    let invoice = h.desk.account(id).unwrap().invoices.iter().find(|i| i.status == "open").unwrap().number.clone();
+    h.keys(&format!("x{invoice}<Enter>"));
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    assert!(h.desk.account(id).unwrap().invoices.iter().any(|i| i.number == invoice && i.status != "open"));
+
+    let left = h.desk.account(id).unwrap().open_balance;
+    h.keys("s10<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    assert!(left.is_positive() && h.desk.account(id).unwrap().open_balance == Money::ZERO, "settled in full");
+}
+
+#[test]
+fn legal_case_and_contact_points_from_the_account() {
+    let mut h = Harness::new(60);
+    let id = h.app.selected_row().unwrap().id;
+    h.keys("<Enter>ELee & Park LLP<Tab>Cook County<Tab>2026-M1-7<Tab><Tab>75<Tab><Tab>+30<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    let case = h.desk.account(id).unwrap().legal_cases.into_iter().find(|c| c.status != "closed").unwrap();
+    assert_eq!(
+        (case.attorney.as_str(), case.case_number.as_str(), case.costs),
+        ("Lee & Park LLP", "2026-M1-7", Money(7_500))
+    );
+    // E again edits the same case, prefilled.
+    h.keys("E");
+    let Some(Overlay::Form(open)) = &h.app.overlay else { panic!("legal form") };
+    assert_eq!(open.form.value("Attorney"), "Lee & Park LLP");
+    h.keys("<Esc>");
+
+    h.keys("C<Tab>(555) 201-7788<Tab>mobile<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    let added = h.desk.account(id).unwrap().contact_points.into_iter().find(|c| c.value == "(555) 201-7788").unwrap();
+    h.keys("M");
+    while h
+        .app
+        .overlay
+        .as_ref()
+        .is_some_and(|o| matches!(o, Overlay::Form(f) if f.form.value("Point") != added.id.to_string()))
+    {
+        h.keys("<Right>");
+    }
+    h.keys("<Tab><Tab>wrong person<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    let marked = h.desk.account(id).unwrap().contact_points.into_iter().find(|c| c.id == added.id).unwrap();
+    assert_eq!(marked.status, ContactStatus::Bad);
+}
