@@ -235,3 +235,50 @@ fn the_desk_sees_writes_from_another_terminal() {
     s.type_keys("q");
     s.finish();
 }
+
+/// Issue 4's call session in the real binary: five accounts worked with one key each (two
+/// with their small forms), the running score on screen, paused, the calls in the book.
+#[test]
+fn a_call_session_over_five_accounts_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    demo_book(&db, "120");
+    let mut s = Session::start(&db, &dir.path().join("config"), &[("DUN_TODAY", "2026-11-22")]);
+    s.screen.wait_for("accounts");
+    s.type_keys("S");
+    s.screen.wait_for("0 worked");
+    s.type_keys("1");
+    s.screen.wait_for("1 worked");
+    s.type_keys("2");
+    s.screen.wait_for("2 worked");
+    s.type_keys("4");
+    s.screen.wait_for("Log contact");
+    s.type_keys("150\t+5\r");
+    s.screen.wait_for("1 PTP $150.00");
+    s.type_keys("3");
+    s.screen.wait_for("4 worked");
+    s.type_keys("7");
+    s.screen.wait_for("Log contact");
+    s.type_keys("+2\r");
+    let shown = s.screen.wait_for("5 worked");
+    assert!(shown.contains("3 RPC"), "promise, talked and call back reached the right party: {shown}");
+    s.type_keys("S");
+    s.screen.wait_for("paused");
+    s.type_keys("q");
+    s.finish();
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT outcome, channel FROM attempt WHERE at >= '2026-11-22T17:00' AND at < '2026-11-23' ORDER BY id",
+        )
+        .unwrap();
+    let logged: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    let outcomes: Vec<&str> = logged.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(outcomes, ["NA", "LM", "PTP", "RPC", "CB"]);
+    assert!(logged.iter().all(|(_, c)| c == "call-out"));
+    let promised: i64 =
+        conn.query_row("SELECT amount_cents FROM promise ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    assert_eq!(promised, 15_000);
+}
