@@ -1,6 +1,7 @@
 //! config.toml: the collector's name, currency and policy. A partial file works;
 //! an unknown key is an error that names its line.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -33,6 +34,36 @@ pub struct Config {
     pub print: PrintSettings,
     /// The collector's own mail server; without it emails are written as drafts (.eml).
     pub smtp: Option<crate::mailer::SmtpSettings>,
+    /// Rebound keys of the desk: action name = key or list of keys.
+    pub keys: BTreeMap<String, KeyList>,
+    /// Colours of the desk by role: role = colour name or "#rrggbb".
+    pub theme: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Config {
+    pub fn key_overrides(&self) -> Vec<(String, Vec<String>)> {
+        self.keys
+            .iter()
+            .map(|(action, keys)| {
+                let keys = match keys {
+                    KeyList::One(k) => vec![k.clone()],
+                    KeyList::Many(ks) => ks.clone(),
+                };
+                (action.clone(), keys)
+            })
+            .collect()
+    }
+
+    pub fn colour_overrides(&self) -> Vec<(String, String)> {
+        self.theme.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
@@ -90,6 +121,8 @@ impl Default for Config {
             ladder: Default::default(),
             print: PrintSettings::default(),
             smtp: None,
+            keys: BTreeMap::new(),
+            theme: BTreeMap::new(),
         }
     }
 }
@@ -125,8 +158,35 @@ impl Config {
         if config.currency.len() != 3 || !config.currency.chars().all(|c| c.is_ascii_uppercase()) {
             return Err(invalid(format!("currency '{}' is not an ISO code like USD", config.currency)));
         }
+        // Keys and colours are checked here, where the text is, so the error names the line.
+        let at = |section: &str, key: &str, message: String| {
+            invalid(match line_of(text, section, key) {
+                Some(l) => format!("line {l}: {message}"),
+                None => message,
+            })
+        };
+        if let Err((action, message)) = crate::tui::keymap::Keymap::with_overrides(&config.key_overrides()) {
+            return Err(at("keys", &action, message));
+        }
+        if let Err((role, message)) = crate::tui::theme::Theme::colour().with_overrides(&config.colour_overrides()) {
+            return Err(at("theme", &role, message));
+        }
         Ok(config)
     }
+}
+
+/// The line of `key = …` inside `[section]`.
+fn line_of(text: &str, section: &str, key: &str) -> Option<usize> {
+    let mut inside = false;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            inside = t.trim_matches(['[', ']']).trim() == section;
+        } else if inside && t.split('=').next().map(|k| k.trim().trim_matches('"')) == Some(key) {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -146,5 +206,21 @@ mod tests {
         let err = Config::parse("collector = \"Dana\"\ncolour = 1\n", "c.toml").unwrap_err().to_string();
         assert!(err.contains("line 2"), "{err}");
         assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn keys_and_colours_are_checked_with_their_line() {
+        let ok = Config::parse(
+            "[keys]\nlog-attempt = \"C-g\"\nadd-note = [\"n\", \"N\"]\n[theme]\nselected = \"#1e3a5f\"\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(ok.key_overrides().len(), 2);
+        let err =
+            Config::parse("collector = \"Dana\"\n[keys]\nlog-atempt = \"c\"\n", "c.toml").unwrap_err().to_string();
+        assert!(err.contains("line 3") && err.contains("no action 'log-atempt'"), "{err}");
+        let err =
+            Config::parse("[theme]\ntitle = \"cyan\"\n\"90+\" = \"octarine\"\n", "c.toml").unwrap_err().to_string();
+        assert!(err.contains("line 3") && err.contains("not a colour"), "{err}");
     }
 }

@@ -119,3 +119,21 @@ fn the_agenda_and_resolving_a_dispute_by_its_number() {
     book.dun(&["resolve", &dispute, "upheld"]).assert().code(2).stderr(predicate::str::contains("already resolved"));
     book.dun(&["resolve", "999999", "upheld"]).assert().code(2).stderr(predicate::str::contains("no dispute #999999"));
 }
+
+#[test]
+fn a_plan_spelled_as_the_issue_spells_it_defaults_to_the_open_balance() {
+    let book = Book::with_demo(40);
+    let balance = book.json(&["show", "3", "--json"])["open_balance"].as_str().unwrap().to_string();
+    let preview =
+        book.json(&["plan", "3", "--installments", "4", "--every", "2weeks", "--first", "+14", "--preview", "--json"]);
+    let rows = preview.as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[1]["due_on"], "2026-12-20", "every two weeks from the first");
+    let cents = |s: &str| s.replace(['$', ','], "").replace('.', "").parse::<i64>().unwrap();
+    let sum: i64 = rows.iter().map(|r| cents(r["amount"].as_str().unwrap())).sum();
+    assert_eq!(sum, cents(&balance), "the schedule pays off the open balance exactly");
+    book.dun(&["plan", "3", "--amount", "25", "--every", "fortnightly", "--first", "+7"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("week, 2weeks, semimonth or month"));
+}

@@ -114,3 +114,10 @@ fn call_session_on_an_account() {
     assert!(h.app.in_session());
     snap("call_session", &h);
 }
+
+#[test]
+fn command_palette() {
+    let mut h = Harness::new(250);
+    h.keys("<Enter>:pay");
+    snap("palette", &h);
+}

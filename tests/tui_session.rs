@@ -166,3 +166,85 @@ fn legal_case_and_contact_points_from_the_account() {
     let marked = h.desk.account(id).unwrap().contact_points.into_iter().find(|c| c.id == added.id).unwrap();
     assert_eq!(marked.status, ContactStatus::Bad);
 }
+
+#[test]
+fn keys_rebound_in_config_drive_the_desk_its_help_and_hints() {
+    let mut h = Harness::new(40);
+    let config =
+        dun::config::Config::parse("[keys]\nlog-attempt = [\"K\", \"c\"]\nagenda = \"a\"\n", "config.toml").unwrap();
+    h.app.keymap = dun::tui::keymap::Keymap::with_overrides(&config.key_overrides()).unwrap();
+    h.keys("K");
+    assert!(matches!(&h.app.overlay, Some(Overlay::Form(f)) if f.form.title.starts_with("Log contact")));
+    h.keys("<Esc>");
+    h.keys("a");
+    assert_eq!(h.app.screen, Screen::Agenda);
+    h.keys("<Esc>?");
+    let help = h.screen(120, 40);
+    assert!(help.contains("K/c") && help.contains("Log a contact attempt"), "{help}");
+}
+
+#[test]
+fn the_palette_finds_an_action_by_name_and_runs_it() {
+    let mut h = Harness::new(40);
+    h.keys(":agen");
+    let Some(Overlay::Palette(p)) = &h.app.overlay else { panic!("the palette opens") };
+    let entries = h.app.palette_entries(&p.query);
+    assert_eq!(entries[0].action, dun::tui::action::Action::Agenda);
+    assert_eq!(entries[0].keys, "A");
+    h.keys("<Enter>");
+    assert_eq!(h.app.screen, Screen::Agenda);
+    h.keys("<Esc><Enter>:sttl<Enter>");
+    assert!(
+        matches!(&h.app.overlay, Some(Overlay::Form(f)) if f.form.title.starts_with("Settlement")),
+        "{:?}",
+        h.app.overlay
+    );
+    h.keys("<Esc>:zzzz");
+    assert!(h.screen(100, 30).contains("0 action(s)"));
+    h.keys("<Esc>");
+    assert!(h.app.overlay.is_none());
+}
+
+#[test]
+fn select_rows_then_hold_or_follow_up_all_of_them_at_once() {
+    let mut h = Harness::new(60);
+    let ids: Vec<i64> = h.app.visible.iter().take(3).map(|&i| h.app.rows[i].id).collect();
+    h.keys("vvv");
+    assert_eq!(h.app.marked.iter().copied().collect::<Vec<_>>().len(), 3);
+    assert!(h.screen(100, 30).contains("3 selected"));
+    h.keys("f");
+    let Some(Overlay::Form(open)) = &h.app.overlay else { panic!("the bulk form") };
+    assert!(open.form.title.contains("3 selected accounts"), "{}", open.form.title);
+    h.keys("<Esc>");
+    h.keys("f+3<Tab>quarterly review<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    assert!(h.app.marked.is_empty(), "the selection is spent");
+    assert!(h.app.status.as_ref().unwrap().text.contains("for 3 accounts"), "{:?}", h.app.status);
+    for id in &ids {
+        let view = h.desk.account(*id).unwrap();
+        assert_eq!(view.follow_ups[0].what, "quarterly review");
+    }
+    // V selects everything shown, again nothing; Esc drops a selection first.
+    h.keys("V");
+    assert_eq!(h.app.marked.len(), h.app.visible.len());
+    h.keys("V");
+    assert!(h.app.marked.is_empty());
+    h.keys("v<Esc>");
+    assert!(h.app.marked.is_empty() && h.app.screen == Screen::Worklist);
+}
+
+#[test]
+fn u_undoes_the_last_action_and_ctrl_r_redoes_it() {
+    let mut h = Harness::new(40);
+    let id = h.app.selected_row().unwrap().id;
+    h.keys("nleft a voicemail with AP<Enter>");
+    assert!(h.desk.account(id).unwrap().notes.iter().any(|n| n.body == "left a voicemail with AP"));
+    h.keys("u");
+    assert!(h.app.status.as_ref().unwrap().text.starts_with("Undid"), "{:?}", h.app.status);
+    assert!(!h.desk.account(id).unwrap().notes.iter().any(|n| n.body == "left a voicemail with AP"));
+    h.keys("<C-r>");
+    assert!(h.desk.account(id).unwrap().notes.iter().any(|n| n.body == "left a voicemail with AP"));
+    // Nothing more to redo: the status says why, in red.
+    h.keys("<C-r>");
+    assert!(h.app.status.as_ref().is_some_and(|s| s.error), "{:?}", h.app.status);
+}

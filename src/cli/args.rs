@@ -195,7 +195,7 @@ pub enum Command {
         #[arg(value_parser = parse_amount)]
         amount: Money,
         /// Date it is due: YYYY-MM-DD, +7, …
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, visible_alias = "on", value_name = "DATE")]
         by: String,
         #[arg(long)]
         json: bool,
@@ -203,25 +203,26 @@ pub enum Command {
     /// Agree a payment plan; --dry-run shows the schedule without saving it
     Plan {
         account: String,
-        /// The amount the plan pays off
+        /// The amount the plan pays off [default: the open balance]
         #[arg(long, value_parser = parse_amount)]
-        total: Money,
+        total: Option<Money>,
         /// Paid on the day the plan starts
         #[arg(long, value_parser = parse_amount)]
         down: Option<Money>,
         /// Number of installments
-        #[arg(long, conflicts_with = "installment")]
+        #[arg(long, visible_alias = "installments", conflicts_with = "installment")]
         count: Option<u32>,
         /// Amount of each installment (the last one smaller)
-        #[arg(long, value_parser = parse_amount)]
+        #[arg(long, visible_alias = "amount", value_parser = parse_amount)]
         installment: Option<Money>,
-        /// weekly, biweekly, semimonthly or monthly
-        #[arg(long, default_value = "monthly")]
+        /// week, 2weeks, semimonth or month (or weekly, biweekly, semimonthly, monthly)
+        #[arg(long, default_value = "month")]
         every: String,
         /// First installment's date (YYYY-MM-DD, +30, …)
         #[arg(long, value_name = "DATE")]
         first: String,
-        #[arg(long)]
+        /// Show the schedule; save nothing
+        #[arg(long, visible_alias = "preview")]
         dry_run: bool,
         #[arg(long)]
         json: bool,
@@ -367,6 +368,17 @@ pub enum Command {
     Restore { path: PathBuf },
     /// Verify the book: SQLite's integrity check and the event log's hash chain
     Check,
+    /// Undo the last action on the book (anyone's): turned back in one write, and kept in the
+    /// event log as undone. Exits 2, saying why, when there is nothing it can undo
+    Undo {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Redo what the last undo turned back; refused once something new was done since
+    Redo {
+        #[arg(long)]
+        json: bool,
+    },
     /// Anonymise closed accounts whose last activity is older than DATE (kept at least 3 years)
     Purge {
         #[arg(long, value_name = "DATE")]

@@ -223,13 +223,17 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             use crate::domain::plan::{Frequency, PlanTerms, Split, schedule};
             let mut desk = ctx.open_desk()?;
             let frequency = Frequency::parse(&every)
-                .ok_or_else(|| Failure::usage(format!("--every {every}: weekly, biweekly, semimonthly or monthly")))?;
+                .ok_or_else(|| Failure::usage(format!("--every {every}: week, 2weeks, semimonth or month")))?;
             let split = match (count, installment) {
                 (Some(n), _) => Split::Count(n),
                 (None, Some(a)) => Split::Amount(a),
-                (None, None) => return Err(Failure::usage("give --count N or --installment AMOUNT")),
+                (None, None) => return Err(Failure::usage("give --installments N or --amount AMOUNT")),
             };
             let first_due = date_arg("--first", Some(&first), &desk)?.unwrap_or_default();
+            let total = match total {
+                Some(t) => t,
+                None => desk.account(desk.resolve(&account)?)?.open_balance,
+            };
             let terms = PlanTerms {
                 total,
                 down_payment: down.unwrap_or_default(),
@@ -593,6 +597,17 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 return Err(Failure::usage(format!("--from {from} is after --to {to}")));
             }
             report::run(&desk, name, as_of, (from, to), format, out)?;
+        }
+        Command::Undo { json } | Command::Redo { json } => {
+            let undo = matches!(command, Command::Undo { .. });
+            let mut desk = ctx.open_desk()?;
+            let saved = if undo { desk.undo() } else { desk.redo() };
+            // Nothing to undo (or redo) is a refusal of what was asked: exit 2 with the reason.
+            let saved = saved.map_err(|e| match e {
+                DeskError::Refused(reason) => Failure::usage(reason),
+                e => Failure::from(e),
+            })?;
+            print_saved(out, &saved, json)?;
         }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -46,7 +46,8 @@ impl Desk {
                 },
                 now,
             )?;
-            store::schedule_follow_up(tx, debtor_id, due_on, "promise due", None, now)?;
+            let replaced = open_follow_up_ids(tx, debtor_id)?;
+            let follow_up = store::schedule_follow_up(tx, debtor_id, due_on, "promise due", None, now)?;
             append(
                 tx,
                 now,
@@ -55,7 +56,7 @@ impl Desk {
                 debtor_id,
                 "promise",
                 id,
-                json!({"amount": amount, "due_on": due_on}),
+                json!({"amount": amount, "due_on": due_on, "follow_up": follow_up, "replaced": replaced}),
             )?;
             Ok(Saved {
                 debtor_id,
@@ -71,11 +72,12 @@ impl Desk {
         }
         let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
         let what = if what.trim().is_empty() { "follow up" } else { what.trim() };
-        // One next step per account: a new follow-up replaces the open one, and says so.
-        let replaced = store::open_follow_ups(&self.conn, debtor_id)?;
         self.write(|tx, clock, config| {
             let now = clock.now();
+            // One next step per account: a new follow-up replaces the open one, and says so.
+            let replaced = store::open_follow_ups(tx, debtor_id)?;
             let id = store::schedule_follow_up(tx, debtor_id, due_on, what, None, now)?;
+            let replaced_ids: Vec<i64> = replaced.iter().map(|f| f.id).collect();
             append(
                 tx,
                 now,
@@ -84,7 +86,7 @@ impl Desk {
                 debtor_id,
                 "follow_up",
                 id,
-                json!({"due_on": due_on}),
+                json!({"due_on": due_on, "replaced": replaced_ids}),
             )?;
             let replaced = if replaced.is_empty() {
                 String::new()
@@ -212,8 +214,10 @@ impl Desk {
         let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
         self.write(|tx, clock, config| {
             let now = clock.now();
+            let holds = store::unreleased_holds(tx, debtor_id)?;
             let n = store::release_holds(tx, debtor_id, now)?;
-            append(tx, now, &config.collector, "holds-released", debtor_id, "hold", 0, json!({ "released": n }))?;
+            let after = json!({ "released": n, "holds": holds });
+            append(tx, now, &config.collector, "holds-released", debtor_id, "hold", 0, after)?;
             Ok(Saved { debtor_id, id: 0, message: format!("{n} hold(s) released") })
         })
     }
@@ -313,13 +317,25 @@ impl Desk {
         let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
         self.write(|tx, clock, config| {
             let now = clock.now();
+            let was = flag_is_set(&store::debtor(tx, debtor_id)?.flags, &column);
             if on {
                 store::set_debtor_flag(tx, debtor_id, &column, now)?;
             } else {
                 store::clear_debtor_flag(tx, debtor_id, &column, now)?;
             }
-            let after = json!({ "flag": flag, "on": on, "reason": reason.trim() });
-            append(tx, now, &config.collector, "flag-changed", debtor_id, "debtor", debtor_id, after)?;
+            store::append_event(
+                tx,
+                &NewEvent {
+                    at: now,
+                    actor: &config.collector,
+                    kind: "flag-changed",
+                    debtor_id: Some(debtor_id),
+                    entity: "debtor",
+                    entity_id: Some(debtor_id),
+                    before: Some(json!({ "flag": flag, "on": was })),
+                    after: Some(json!({ "flag": flag, "on": on, "reason": reason.trim() })),
+                },
+            )?;
             Ok(Saved { debtor_id, id: debtor_id, message: format!("{flag} {}", if on { "set" } else { "cleared" }) })
         })
     }
@@ -342,6 +358,24 @@ impl Desk {
             let end = until.map(|u| format!(" until {u}")).unwrap_or_default();
             Ok(Saved { debtor_id, id, message: format!("On hold{end}: {reason}") })
         })
+    }
+}
+
+/// The open follow-ups a new one is about to replace (undo reopens them).
+pub(super) fn open_follow_up_ids(tx: &rusqlite::Connection, debtor_id: i64) -> Result<Vec<i64>> {
+    Ok(store::open_follow_ups(tx, debtor_id)?.iter().map(|f| f.id).collect())
+}
+
+/// Whether a standing flag (by its column name, `do_not_call`) is set.
+pub(super) fn flag_is_set(flags: &crate::domain::DebtorFlags, column: &str) -> bool {
+    match column {
+        "cease_contact" => flags.cease_contact,
+        "attorney" => flags.attorney,
+        "bankruptcy" => flags.bankruptcy,
+        "deceased" => flags.deceased,
+        "do_not_call" => flags.do_not_call,
+        "email_opt_out" => flags.email_opt_out,
+        _ => false,
     }
 }
 

@@ -118,10 +118,13 @@ impl Desk {
                     },
                 )?;
             }
+            // What the attempt changes besides itself, so that undo can turn it back.
+            let closed_follow_ups = super::arrangements::open_follow_up_ids(tx, debtor_id)?;
             store::close_follow_ups(tx, debtor_id, now)?;
+            let mut promise_id = None;
             if let Some((amount, due_on)) = input.promise {
                 let currency = store::debtor(tx, debtor_id)?.currency;
-                store::insert_promise(
+                promise_id = Some(store::insert_promise(
                     tx,
                     &NewPromise {
                         debtor_id,
@@ -134,17 +137,28 @@ impl Desk {
                         paid: Money::ZERO,
                     },
                     now,
-                )?;
+                )?);
             }
             // Follow up when asked; after a promise, on its date by default.
             let follow = input.follow_up_on.or(input.promise.map(|(_, on)| on));
+            let mut follow_up_id = None;
             if let Some(on) = follow {
-                store::schedule_follow_up(tx, debtor_id, on, &format!("after {}", code.label), Some(attempt_id), now)?;
+                follow_up_id = Some(store::schedule_follow_up(
+                    tx,
+                    debtor_id,
+                    on,
+                    &format!("after {}", code.label),
+                    Some(attempt_id),
+                    now,
+                )?);
             }
             // A wrong or dead number is marked bad only when there is no doubt which was dialled.
+            let mut marked_bad = None;
             if let (Some(p), "DC" | "WN", 1) = (&phone, code.code, usable_phones) {
                 store::mark_contact_point(tx, p.id, ContactStatus::Bad, now)?;
+                marked_bad = Some(json!({ "id": p.id, "was": p.status.code() }));
             }
+            let mut flag_set = None;
             if let Some(flag) = match code.code {
                 "ATTY" => Some("attorney"),
                 "BK" => Some("bankruptcy"),
@@ -154,7 +168,9 @@ impl Desk {
                 "CND" => Some("do_not_call"),
                 _ => None,
             } {
+                let was = super::arrangements::flag_is_set(&store::debtor(tx, debtor_id)?.flags, flag);
                 store::set_debtor_flag(tx, debtor_id, flag, now)?;
+                flag_set = Some(json!({ "name": flag, "was": was }));
             }
             store::append_event(
                 tx,
@@ -170,6 +186,10 @@ impl Desk {
                         "channel": input.channel.code(), "outcome": code.code,
                         "at": at.to_rfc3339(), "follow_up_on": input.follow_up_on,
                         "promise": input.promise.map(|(a, d)| json!({"amount": a, "due_on": d})),
+                        "effects": {
+                            "closed_follow_ups": closed_follow_ups, "promise": promise_id,
+                            "follow_up": follow_up_id, "marked_bad": marked_bad, "flag": flag_set,
+                        },
                     })),
                 },
             )?;

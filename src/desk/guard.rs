@@ -32,6 +32,7 @@ impl Desk {
         let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
         self.write(|tx, clock, config| {
             let now = clock.now();
+            let ids = store::active_restrictions(tx, debtor_id)?;
             let n = store::revoke_restrictions(tx, debtor_id, now)?;
             store::append_event(
                 tx,
@@ -43,7 +44,7 @@ impl Desk {
                     entity: "contact_restriction",
                     entity_id: None,
                     before: None,
-                    after: Some(serde_json::json!({ "revoked": n })),
+                    after: Some(serde_json::json!({ "revoked": n, "restrictions": ids })),
                 },
             )?;
             Ok(super::Saved { debtor_id, id: 0, message: format!("{n} restriction(s) revoked") })

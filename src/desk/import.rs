@@ -298,7 +298,7 @@ pub fn class_name(c: RowClass) -> &'static str {
 }
 
 fn commit(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     clock: &crate::clock::Clock,
     config: &crate::config::Config,
     parsed: &Parsed,
@@ -452,7 +452,7 @@ fn commit(
 /// that invoice, so promises and installments see the money.
 #[allow(clippy::too_many_arguments)]
 fn record_ledger_payment(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     debtor_id: i64,
     change: &BalanceChange,
     amount: Money,

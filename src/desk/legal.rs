@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::arrangements::append;
+use super::arrangements::open_follow_up_ids;
 use super::{Desk, DeskError, Result, Saved};
 use crate::domain::{LegalCase, Money};
-use crate::store;
+use crate::store::{self, NewEvent};
 
 /// What to set on the account's open case; `None` leaves a field as it is. With no open
 /// case, one is opened (referred today unless `referred_on` says otherwise).
@@ -30,6 +30,7 @@ impl Desk {
         let debtor = store::debtor(&self.conn, debtor_id)?;
         let existing = store::open_legal_case(&self.conn, debtor.id)?;
         let opening = existing.is_none();
+        let before = existing.as_ref().map(case_json);
         let mut case = existing.unwrap_or(LegalCase {
             id: 0,
             debtor_id: debtor.id,
@@ -95,17 +96,27 @@ impl Desk {
                 store::update_legal_case(tx, &case)?;
                 case.id
             };
+            let mut after = case_json(&case);
             if let Some(d) = court_date {
                 let what = format!("court date {} {}", case.court, case.case_number);
-                store::schedule_follow_up(tx, case.debtor_id, d, what.trim_end(), None, now)?;
+                after["replaced"] = json!(open_follow_up_ids(tx, case.debtor_id)?);
+                after["follow_up"] =
+                    json!(store::schedule_follow_up(tx, case.debtor_id, d, what.trim_end(), None, now)?);
             }
             let kind = if opening { "legal-case-opened" } else { "legal-case-updated" };
-            let after = json!({
-                "referred_on": case.referred_on, "attorney": case.attorney, "court": case.court,
-                "case_number": case.case_number, "status": case.status, "costs": case.costs,
-                "judgment": case.judgment, "next_court_on": case.next_court_on,
-            });
-            append(tx, now, &config.collector, kind, case.debtor_id, "legal_case", id, after)?;
+            store::append_event(
+                tx,
+                &NewEvent {
+                    at: now,
+                    actor: &config.collector,
+                    kind,
+                    debtor_id: Some(case.debtor_id),
+                    entity: "legal_case",
+                    entity_id: Some(id),
+                    before,
+                    after: Some(after),
+                },
+            )?;
             let cur = &debtor.currency;
             let mut message = format!(
                 "Legal case {} ({}): {}",
@@ -129,6 +140,34 @@ impl Desk {
             Ok(Saved { debtor_id: case.debtor_id, id, message })
         })
     }
+}
+
+/// A case's fields as the event log keeps them (before and after an update).
+pub(super) fn case_json(case: &LegalCase) -> serde_json::Value {
+    json!({
+        "referred_on": case.referred_on, "attorney": case.attorney, "court": case.court,
+        "case_number": case.case_number, "status": case.status, "costs": case.costs,
+        "judgment": case.judgment, "next_court_on": case.next_court_on,
+    })
+}
+
+/// The case `id` as [`case_json`] wrote it; `None` if a field is missing or unreadable.
+pub(super) fn case_from_json(id: i64, debtor_id: i64, v: &serde_json::Value) -> Option<LegalCase> {
+    let text = |k: &str| v[k].as_str().map(str::to_string);
+    let date = |k: &str| v[k].as_str().and_then(|d| d.parse().ok());
+    let money = |k: &str| v[k].as_str().and_then(|m| crate::domain::parse_money(m).ok());
+    Some(LegalCase {
+        id,
+        debtor_id,
+        referred_on: date("referred_on")?,
+        attorney: text("attorney")?,
+        court: text("court")?,
+        case_number: text("case_number")?,
+        status: text("status")?,
+        costs: money("costs")?,
+        judgment: if v["judgment"].is_null() { None } else { Some(money("judgment")?) },
+        next_court_on: if v["next_court_on"].is_null() { None } else { Some(date("next_court_on")?) },
+    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod account;
 mod agenda;
 mod arrangements;
+mod bulk;
 mod calendar;
 mod case_file;
 mod contact_log;
@@ -28,11 +29,14 @@ mod report_overview;
 mod report_plans;
 mod report_rolls;
 mod reports;
+mod search;
 mod settlement;
+mod undo;
 mod worklist;
 
 pub use account::AccountView;
 pub use agenda::AgendaItem;
+pub use bulk::BulkAction;
 pub use contact_log::{LogAttempt, NewNote};
 pub use contact_points::{ContactPointChange, NewPoint};
 pub use csv_out::csv_text;
@@ -52,6 +56,7 @@ pub use report_plans::{InstallmentLine, PlanReport, PlanStatusLine};
 pub use report_rolls::{BucketAmount, RollLine, RollMonth, RollRateReport};
 pub use reports::{AgingReport, AgingSection, KpiLine, KpiReport};
 pub use settlement::WRITE_OFF_REASONS;
+pub use undo::ATTEMPT_UNDO_MINUTES;
 pub use worklist::{QueueSummary, WorklistRow};
 
 use std::path::Path;
@@ -127,15 +132,40 @@ pub struct Desk {
     path: Option<std::path::PathBuf>,
     clock: Clock,
     config: Config,
+    /// Inside `batch`: writes become savepoints of its one transaction.
+    in_batch: bool,
+    /// Writes made through this desk, so caches know when to rebuild.
+    writes: std::cell::Cell<u64>,
+    /// The search index and the (data version, writes) it was built at.
+    search_index: std::cell::RefCell<Option<((i64, u64), search::SearchIndex)>>,
 }
 
 impl Desk {
     pub fn open(path: &Path, clock: Clock, config: Config) -> Result<Desk> {
-        Ok(Desk { conn: store::open(path)?, path: Some(path.to_path_buf()), clock, config })
+        // An older schema is backed up (kept like the backups before imports) before it is migrated.
+        let policy = store::BackupPolicy { at: clock.now(), keep: config.backups_to_keep };
+        let conn = store::open_backing_up(path, policy)?;
+        Ok(Desk {
+            conn,
+            path: Some(path.to_path_buf()),
+            clock,
+            config,
+            in_batch: false,
+            writes: Default::default(),
+            search_index: Default::default(),
+        })
     }
 
     pub fn in_memory(clock: Clock, config: Config) -> Result<Desk> {
-        Ok(Desk { conn: store::open_in_memory()?, path: None, clock, config })
+        Ok(Desk {
+            conn: store::open_in_memory()?,
+            path: None,
+            clock,
+            config,
+            in_batch: false,
+            writes: Default::default(),
+            search_index: Default::default(),
+        })
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -194,16 +224,60 @@ impl Desk {
     }
 
     /// Debtor ids whose name, reference or an invoice number contains `query`.
+    /// Debtors whose name (fuzzily), customer reference, invoice number, phone or email
+    /// matches `query`. The index is built on first use and again after any write, from this
+    /// desk or from another process.
     pub fn search(&self, query: &str) -> Result<Vec<i64>> {
-        Ok(store::search_debtors(&self.conn, query)?)
+        let version = (self.data_version()?, self.writes.get());
+        let mut cached = self.search_index.borrow_mut();
+        if cached.as_ref().is_none_or(|(v, _)| *v != version) {
+            *cached = Some((version, search::SearchIndex::build(store::search_records(&self.conn)?)));
+        }
+        Ok(cached.as_mut().map(|(_, index)| index.search(query)).unwrap_or_default())
     }
 
-    /// Run `f` in one IMMEDIATE transaction: all of it lands or none of it does.
-    fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>, &Clock, &Config) -> Result<T>) -> Result<T> {
+    /// Run `f` in one IMMEDIATE transaction: all of it lands or none of it does. Inside a
+    /// batch it is a savepoint of the batch's transaction instead.
+    /// A full disk, a read-only file or an I/O error comes back naming the book's file and
+    /// saying what to do (`StoreError::at`).
+    fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Connection, &Clock, &Config) -> Result<T>) -> Result<T> {
+        self.write_in(f).map_err(|e| match (e, self.path.as_deref()) {
+            (DeskError::Store(e), Some(path)) => DeskError::Store(e.at(path)),
+            (e, _) => e,
+        })
+    }
+
+    fn write_in<T>(&mut self, f: impl FnOnce(&rusqlite::Connection, &Clock, &Config) -> Result<T>) -> Result<T> {
+        self.writes.set(self.writes.get() + 1);
+        if self.in_batch {
+            let sp = self.conn.savepoint()?;
+            let out = f(&sp, &self.clock, &self.config)?;
+            sp.commit()?;
+            return Ok(out);
+        }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx, &self.clock, &self.config)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Run several desk writes as one transaction (a bulk action on a selection): all of
+    /// them land, or none does and the first refusal is the error.
+    pub fn batch<T>(&mut self, f: impl FnOnce(&mut Desk) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.in_batch = true;
+        let out = f(self);
+        self.in_batch = false;
+        match out {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 }
 

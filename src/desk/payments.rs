@@ -41,27 +41,8 @@ impl Desk {
         }
         self.write(|tx, clock, config| {
             let now = clock.now();
-            let items = store::open_items(tx, debtor.id)?;
-            let plan = allocate(input.amount, &items, None);
-            let payment_id = store::insert_payment(
-                tx,
-                &NewPayment {
-                    debtor_id: debtor.id,
-                    kind: "payment".into(),
-                    amount: input.amount,
-                    currency: debtor.currency.clone(),
-                    received_on,
-                    method: input.method.trim().to_string(),
-                    reference: input.reference.trim().to_string(),
-                },
-                now,
-            )?;
-            for a in &plan.allocations {
-                store::insert_allocation(tx, payment_id, a.invoice_id, a.amount)?;
-                store::reduce_balance(tx, a.invoice_id, a.amount, now)?;
-            }
-            let kept = settle_promises(tx, debtor.id, today, config.promise_grace_days)?;
-            apply_to_installments(tx, debtor.id, input.amount)?;
+            let (payment_id, plan, kept) =
+                post_payment(tx, &debtor, &input, received_on, (now, today), config.promise_grace_days)?;
             store::append_event(
                 tx,
                 &NewEvent {
@@ -94,6 +75,40 @@ impl Desk {
             Ok(Saved { debtor_id: debtor.id, id: payment_id, message })
         })
     }
+}
+
+/// Record money received and apply it: allocated by D-ALLOC, then the promises and plan
+/// installments it satisfies. (The id, the allocation plan, how many promises it kept.)
+pub(super) fn post_payment(
+    tx: &rusqlite::Connection,
+    debtor: &crate::domain::Debtor,
+    input: &RecordPayment,
+    received_on: NaiveDate,
+    (now, today): (chrono::DateTime<chrono::Utc>, NaiveDate),
+    grace: u32,
+) -> Result<(i64, crate::domain::allocation::AllocationPlan, usize)> {
+    let items = store::open_items(tx, debtor.id)?;
+    let plan = allocate(input.amount, &items, None);
+    let payment_id = store::insert_payment(
+        tx,
+        &NewPayment {
+            debtor_id: debtor.id,
+            kind: "payment".into(),
+            amount: input.amount,
+            currency: debtor.currency.clone(),
+            received_on,
+            method: input.method.trim().to_string(),
+            reference: input.reference.trim().to_string(),
+        },
+        now,
+    )?;
+    for a in &plan.allocations {
+        store::insert_allocation(tx, payment_id, a.invoice_id, a.amount)?;
+        store::reduce_balance(tx, a.invoice_id, a.amount, now)?;
+    }
+    let kept = settle_promises(tx, debtor.id, today, grace)?;
+    apply_to_installments(tx, debtor.id, input.amount)?;
+    Ok((payment_id, plan, kept))
 }
 
 /// Re-evaluate the debtor's pending promises against money received since each was made.

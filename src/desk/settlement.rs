@@ -170,22 +170,15 @@ impl Desk {
         let today = self.today();
         self.write(|tx, clock, config| {
             let now = clock.now();
-            let id = store::insert_reversal(
+            let id = reverse_in(
                 tx,
-                payment_id,
-                debtor_id,
-                -amount,
-                &debtor.currency,
+                (payment_id, amount),
+                &debtor,
                 today,
                 reason.trim(),
-                now,
+                (now, today),
+                config.promise_grace_days,
             )?;
-            for (invoice_id, applied) in store::allocations_of(tx, payment_id)? {
-                store::insert_allocation(tx, id, invoice_id, -applied)?;
-                store::reopen_balance(tx, invoice_id, applied, now)?;
-            }
-            store::unpay_installments(tx, debtor_id, amount)?;
-            recheck_promises(tx, debtor_id, today, config.promise_grace_days)?;
             event(
                 tx,
                 now,
@@ -205,6 +198,27 @@ impl Desk {
             })
         })
     }
+}
+
+/// Reverse `payment` (its id and amount), dated `on`: a reversal row, its invoices reopened,
+/// installments unpaid and every promise judged again. The reversal's id.
+pub(super) fn reverse_in(
+    tx: &rusqlite::Connection,
+    (payment_id, amount): (i64, Money),
+    debtor: &crate::domain::Debtor,
+    on: NaiveDate,
+    reason: &str,
+    (now, today): (chrono::DateTime<chrono::Utc>, NaiveDate),
+    grace: u32,
+) -> Result<i64> {
+    let id = store::insert_reversal(tx, payment_id, debtor.id, -amount, &debtor.currency, on, reason, now)?;
+    for (invoice_id, applied) in store::allocations_of(tx, payment_id)? {
+        store::insert_allocation(tx, id, invoice_id, -applied)?;
+        store::reopen_balance(tx, invoice_id, applied, now)?;
+    }
+    store::unpay_installments(tx, debtor.id, amount)?;
+    recheck_promises(tx, debtor.id, today, grace)?;
+    Ok(id)
 }
 
 /// A payment-side event: settlements, write-offs and reversals are all payment rows.

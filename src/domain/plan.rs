@@ -39,6 +39,14 @@ impl Frequency {
 
     pub fn parse(s: &str) -> Option<Frequency> {
         let s = s.trim().to_ascii_lowercase();
+        // The short forms the CLI documents: week, 2weeks, semimonth, month.
+        let s = match s.as_str() {
+            "week" => "weekly",
+            "2weeks" | "2-weeks" | "fortnight" => "biweekly",
+            "semimonth" => "semimonthly",
+            "month" => "monthly",
+            other => other,
+        };
         Frequency::ALL.into_iter().find(|f| f.code() == s || f.label() == s)
     }
 

@@ -50,7 +50,9 @@ pub fn parse_date(cell: &str, order: DateOrder) -> Result<Option<NaiveDate>, Dat
     let invalid = || DateError::Invalid(s.to_string());
     // ISO first: it is unambiguous whatever the file's order.
     if s.len() >= 10 && s.as_bytes()[4] == b'-' {
-        return NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").map(Some).map_err(|_| invalid());
+        // `get`, not `[..10]`: the tenth byte may fall inside a character (found by fuzzing).
+        let head = s.get(..10).ok_or_else(invalid)?;
+        return NaiveDate::parse_from_str(head, "%Y-%m-%d").map(Some).map_err(|_| invalid());
     }
     // 12 Jan 2026, 12-Jan-2026, Jan 12, 2026
     let words: Vec<&str> = s.split([' ', '-', ',']).filter(|w| !w.is_empty()).collect();
@@ -138,6 +140,14 @@ mod tests {
         assert_eq!(parse_date("", DateOrder::Mdy), Ok(None));
         assert!(parse_date("13/13/2026", DateOrder::Mdy).is_err());
         assert!(parse_date("soon", DateOrder::Mdy).is_err());
+    }
+
+    #[test]
+    fn a_character_across_the_tenth_byte_is_refused_not_a_panic() {
+        // Found by `cargo fuzz run import_parse`: "2026-01-1é" split 'é' at byte 10.
+        assert!(parse_date("2026-01-1\u{e9}", DateOrder::Ymd).is_err());
+        assert!(parse_date("2026-\u{20ac}1-15", DateOrder::Mdy).is_err());
+        assert_eq!(parse_date("2026-01-15\u{e9}", DateOrder::Ymd), Ok(Some(d("2026-01-15"))));
     }
 
     #[test]

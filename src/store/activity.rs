@@ -42,11 +42,11 @@ pub fn insert_attempt(conn: &Connection, a: &NewAttempt, created: DateTime<Utc>)
     Ok(id)
 }
 
-/// Attempts of a debtor, newest first.
+/// Attempts of a debtor, newest first; an undone one is left out (the guard still counts it).
 pub fn attempts_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Attempt>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, debtor_id, at, channel, contact_point_id, outcome, note, follow_up_on, override_reason
-         FROM attempt WHERE debtor_id = ?1 ORDER BY at DESC, id DESC",
+         FROM attempt WHERE debtor_id = ?1 AND undone_at IS NULL ORDER BY at DESC, id DESC",
     )?;
     let rows = stmt.query_map([debtor_id], |r| {
         Ok(Attempt {
@@ -73,10 +73,11 @@ pub fn insert_note(conn: &Connection, debtor_id: i64, at: DateTime<Utc>, body: &
     Ok(conn.last_insert_rowid())
 }
 
-/// Notes of a debtor, newest first.
+/// Notes of a debtor, newest first; undone ones are left out.
 pub fn notes_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Note>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, debtor_id, at, body FROM note WHERE debtor_id = ?1 ORDER BY at DESC, id DESC")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, debtor_id, at, body FROM note WHERE debtor_id = ?1 AND undone_at IS NULL ORDER BY at DESC, id DESC",
+    )?;
     let rows = stmt.query_map([debtor_id], |r| {
         Ok(Note { id: r.get(0)?, debtor_id: r.get(1)?, at: get_instant(r, 2)?, body: r.get(3)? })
     })?;

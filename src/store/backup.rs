@@ -18,10 +18,17 @@ pub fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
             source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "a file is already there"),
         });
     }
-    super::create_private(dest)?;
-    let mut target = Connection::open(dest)?;
-    Backup::new(conn, &mut target)?.run_to_completion(512, Duration::ZERO, None)?;
-    Ok(())
+    super::create_private(dest).map_err(|e| e.at(dest))?;
+    let copy = || -> Result<()> {
+        let mut target = Connection::open(dest)?;
+        Backup::new(conn, &mut target)?.run_to_completion(512, Duration::ZERO, None)?;
+        Ok(())
+    };
+    copy().map_err(|e| {
+        // A half-written copy is no backup: leave none behind (a full disk needs the space).
+        let _ = std::fs::remove_file(dest);
+        e.at(dest)
+    })
 }
 
 /// The folder automatic backups go to: `backups/` beside the database.

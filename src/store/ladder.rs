@@ -45,7 +45,7 @@ pub fn ladder_history(conn: &Connection, debtor_id: i64, today: NaiveDate) -> Re
         .prepare_cached(
             "SELECT EXISTS(SELECT 1 FROM dispute WHERE debtor_id = ?1 AND status = 'open'),
                 EXISTS(SELECT 1 FROM plan WHERE debtor_id = ?1 AND status = 'active'),
-                EXISTS(SELECT 1 FROM legal_case WHERE debtor_id = ?1 AND status != 'closed'),
+                EXISTS(SELECT 1 FROM legal_case WHERE debtor_id = ?1 AND status != 'closed' AND undone_at IS NULL),
                 EXISTS(SELECT 1 FROM hold WHERE debtor_id = ?1 AND invoice_id IS NULL AND released_at IS NULL
                           AND starts_on <= ?2 AND (ends_on IS NULL OR ends_on >= ?2))",
         )?

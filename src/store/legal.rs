@@ -68,7 +68,8 @@ pub fn update_legal_case(conn: &Connection, c: &LegalCase) -> Result<()> {
 }
 
 pub fn legal_cases_of(conn: &Connection, debtor_id: i64) -> Result<Vec<LegalCase>> {
-    let sql = format!("SELECT {COLUMNS} FROM legal_case WHERE debtor_id = ?1 ORDER BY referred_on, id");
+    let sql =
+        format!("SELECT {COLUMNS} FROM legal_case WHERE debtor_id = ?1 AND undone_at IS NULL ORDER BY referred_on, id");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([debtor_id], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -77,7 +78,8 @@ pub fn legal_cases_of(conn: &Connection, debtor_id: i64) -> Result<Vec<LegalCase
 /// The case still running for the debtor, if any (at most one is open at a time).
 pub fn open_legal_case(conn: &Connection, debtor_id: i64) -> Result<Option<LegalCase>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM legal_case WHERE debtor_id = ?1 AND status != 'closed' ORDER BY id DESC LIMIT 1"
+        "SELECT {COLUMNS} FROM legal_case WHERE debtor_id = ?1 AND status != 'closed' AND undone_at IS NULL
+         ORDER BY id DESC LIMIT 1"
     );
     Ok(conn.prepare_cached(&sql)?.query_row([debtor_id], row).optional()?)
 }

@@ -18,6 +18,8 @@ mod promises;
 mod report_queries;
 mod reports;
 mod retention;
+mod search;
+mod undo;
 mod worklist;
 
 pub use activity::*;
@@ -36,12 +38,15 @@ pub use promises::*;
 pub use report_queries::*;
 pub use reports::*;
 pub use retention::*;
+pub use search::*;
+pub use undo::*;
 pub use worklist::*;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 #[derive(Debug, thiserror::Error)]
@@ -59,31 +64,122 @@ pub enum StoreError {
     Migration { path: PathBuf, reason: String },
     #[error("{0} was not found")]
     NotFound(String),
+    #[error(
+        "{path}: the disk is full (or the database reached its size limit), so this change was not saved; \
+         everything saved before it is intact. Free some space on that disk and try again."
+    )]
+    Full { path: PathBuf },
+    #[error(
+        "{path} is read-only, so this change was not saved; everything saved before it is intact. \
+         dun must be able to write the file and its folder (it keeps -wal and -shm files beside it): \
+         check their permissions, or copy the book somewhere writable."
+    )]
+    ReadOnly { path: PathBuf },
+    #[error(
+        "cannot open {path}: {reason}. Check that its folder exists and that you may write there \
+         (dun keeps -wal and -shm files beside it)."
+    )]
+    CannotOpen { path: PathBuf, reason: String },
+    #[error(
+        "{path}: the disk reported an error ({reason}), so this change was not saved; everything saved \
+         before it is intact. Check the disk, then run `dun check`."
+    )]
+    Io { path: PathBuf, reason: String },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
 
+impl StoreError {
+    /// Name the file and say what to do for the failures a person can act on: a full
+    /// disk, a read-only file or folder, a file that cannot be opened, an I/O error.
+    /// Anything else is returned as it was.
+    pub fn at(self, path: &Path) -> StoreError {
+        use rusqlite::ErrorCode;
+        let path = path.to_path_buf();
+        match self {
+            StoreError::Sql(e) => match e.sqlite_error_code() {
+                Some(ErrorCode::DiskFull) => StoreError::Full { path },
+                Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+                Some(ErrorCode::CannotOpen) => StoreError::CannotOpen { path, reason: e.to_string() },
+                Some(ErrorCode::SystemIoFailure) => StoreError::Io { path, reason: e.to_string() },
+                _ => StoreError::Sql(e),
+            },
+            StoreError::Create { source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
+                StoreError::Full { path }
+            }
+            StoreError::Create { source, .. } if source.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
+                StoreError::ReadOnly { path }
+            }
+            other => other,
+        }
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// Open (creating if needed) the database at `path`, ready for use.
+/// Open (creating if needed) the database at `path`, ready for use. An older schema is
+/// migrated without a backup first: the desk opens through [`open_backing_up`].
 pub fn open(path: &Path) -> Result<Connection> {
-    create_private(path)?;
-    let damaged = |e: rusqlite::Error| StoreError::Damaged { path: path.to_path_buf(), reason: e.to_string() };
-    let mut conn =
-        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(damaged)?;
+    open_with(path, migrations::STEPS, None)
+}
+
+/// When and how many: the automatic backup taken before a migration.
+#[derive(Debug, Clone, Copy)]
+pub struct BackupPolicy {
+    pub at: DateTime<Utc>,
+    /// How many automatic backups to keep (config `backups_to_keep`).
+    pub keep: usize,
+}
+
+/// [`open`], and when the file's schema is older than this dun's, an automatic backup
+/// (`backups/<stem>-<time>-before-migration-vN-to-vM.db`) before anything is migrated.
+/// If the backup cannot be made, nothing is migrated.
+pub fn open_backing_up(path: &Path, policy: BackupPolicy) -> Result<Connection> {
+    open_with(path, migrations::STEPS, Some(policy))
+}
+
+pub(crate) fn open_with(path: &Path, steps: &[&str], backup: Option<BackupPolicy>) -> Result<Connection> {
+    open_with_flags(path, steps, backup, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+}
+
+fn open_with_flags(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, flags: OpenFlags) -> Result<Connection> {
+    create_private(path).map_err(|e| e.at(path))?;
+    let supported = steps.len() as i64;
+    // A full disk, a read-only file or an I/O error is said as such; anything else
+    // SQLite refuses here means the file is not a dun database.
+    let damaged = |e: rusqlite::Error| match StoreError::Sql(e).at(path) {
+        StoreError::Sql(e) => StoreError::Damaged { path: path.to_path_buf(), reason: e.to_string() },
+        actionable => actionable,
+    };
+    let mut conn = Connection::open_with_flags(path, flags).map_err(damaged)?;
     // Read the version before any pragma writes, so a newer file is left byte-for-byte as it was.
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(damaged)?;
-    if found > SCHEMA_VERSION {
-        return Err(StoreError::TooNew { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
+    if found > supported {
+        return Err(StoreError::TooNew { path: path.to_path_buf(), found, supported });
+    }
+    // SQLite opens a file it may not write read-only without a word: say so now, not at
+    // the first save.
+    if conn.is_readonly(rusqlite::MAIN_DB).map_err(damaged)? {
+        return Err(StoreError::ReadOnly { path: path.to_path_buf() });
     }
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL").map_err(damaged)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    migrations()
-        .to_latest(&mut conn)
-        .map_err(|e| StoreError::Migration { path: path.to_path_buf(), reason: e.to_string() })?;
+    if let Some(policy) = backup.filter(|_| (1..supported).contains(&found)) {
+        let why = format!("before-migration-v{found}-to-v{supported}");
+        automatic_backup(&conn, path, &why, policy.at, policy.keep).map_err(|e| StoreError::Migration {
+            path: path.to_path_buf(),
+            reason: format!("no backup could be made first, so nothing was migrated: {e}"),
+        })?;
+    }
+    migrations::migrations_of(steps).to_latest(&mut conn).map_err(|e| match e {
+        rusqlite_migration::Error::RusqliteError { err, .. } => match StoreError::Sql(err).at(path) {
+            StoreError::Sql(err) => StoreError::Migration { path: path.to_path_buf(), reason: err.to_string() },
+            actionable => actionable,
+        },
+        e => StoreError::Migration { path: path.to_path_buf(), reason: e.to_string() },
+    })?;
     Ok(conn)
 }
 
@@ -129,4 +225,102 @@ pub fn is_empty(conn: &Connection) -> Result<bool> {
 /// SQLite's `PRAGMA data_version`: it changes when another connection commits.
 pub fn data_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod open_tests {
+    use super::*;
+
+    fn at(day: u32) -> BackupPolicy {
+        BackupPolicy { at: format!("2026-11-{day:02}T09:00:00Z").parse().unwrap(), keep: 2 }
+    }
+
+    /// This dun's steps and one more, as the next version of dun will have.
+    fn with_a_future_step() -> Vec<&'static str> {
+        let mut steps = migrations::STEPS.to_vec();
+        steps.push("CREATE TABLE future_step (id INTEGER PRIMARY KEY) STRICT;");
+        steps
+    }
+
+    fn version(path: &Path) -> i64 {
+        Connection::open(path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+    }
+
+    fn backups(db: &Path) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = fs::read_dir(backup_dir(db)).unwrap().map(|e| e.unwrap().path()).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn an_older_schema_is_backed_up_before_each_migration_keeping_the_last_n() {
+        let dir = tempfile::tempdir().unwrap();
+        let future = with_a_future_step();
+        // Three books of this version, each opened by the next version: three migrations,
+        // three backups taken, the newest two (keep = 2) kept.
+        for day in 1..=3u32 {
+            let db = dir.path().join("book.db");
+            let _ = fs::remove_file(&db);
+            drop(open(&db).unwrap());
+            let conn = open_with(&db, &future, Some(at(day))).unwrap();
+            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+            assert_eq!(version, SCHEMA_VERSION + 1);
+            drop(conn);
+        }
+        let taken = backups(&dir.path().join("book.db"));
+        let names: Vec<String> = taken.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        let why = format!("before-migration-v{SCHEMA_VERSION}-to-v{}", SCHEMA_VERSION + 1);
+        assert!(names[0].starts_with("book-20261102-090000-") && names[0].contains(&why), "{names:?}");
+        assert!(names[1].starts_with("book-20261103-090000-"), "{names:?}");
+        for b in &taken {
+            assert_eq!(version(b), SCHEMA_VERSION, "a backup holds the book before the migration");
+        }
+    }
+
+    #[test]
+    fn a_current_schema_takes_no_backup_and_a_failed_backup_migrates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("book.db");
+        drop(open(&db).unwrap());
+        drop(open_with(&db, migrations::STEPS, Some(at(1))).unwrap());
+        assert!(!backup_dir(&db).exists());
+        // The backups folder cannot be made (a file is in its place): the book stays as it was.
+        fs::write(backup_dir(&db), "not a folder").unwrap();
+        let err = open_with(&db, &with_a_future_step(), Some(at(2))).unwrap_err().to_string();
+        assert!(err.contains("no backup could be made first, so nothing was migrated"), "{err}");
+        assert_eq!(version(&db), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_book_opened_read_only_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("book.db");
+        drop(open(&db).unwrap());
+        let err = open_with_flags(&db, migrations::STEPS, None, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap_err();
+        assert!(matches!(err, StoreError::ReadOnly { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains(&db.display().to_string()) && text.contains("is read-only"), "{text}");
+    }
+
+    #[test]
+    fn sqlite_failures_a_person_can_act_on_are_named() {
+        let path = Path::new("/books/ours.db");
+        let fail = |code: i32| StoreError::Sql(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None));
+        let full = fail(rusqlite::ffi::SQLITE_FULL).at(path).to_string();
+        assert!(full.starts_with("/books/ours.db: the disk is full"), "{full}");
+        let ro = fail(rusqlite::ffi::SQLITE_READONLY).at(path).to_string();
+        assert!(ro.starts_with("/books/ours.db is read-only"), "{ro}");
+        let cant = fail(rusqlite::ffi::SQLITE_CANTOPEN).at(path).to_string();
+        assert!(cant.starts_with("cannot open /books/ours.db"), "{cant}");
+        let io = fail(rusqlite::ffi::SQLITE_IOERR).at(path).to_string();
+        assert!(io.contains("the disk reported an error") && io.contains("dun check"), "{io}");
+        let other = fail(rusqlite::ffi::SQLITE_CONSTRAINT).at(path);
+        assert!(matches!(other, StoreError::Sql(_)));
+        let disk = StoreError::Create {
+            path: path.into(),
+            source: std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device"),
+        };
+        assert!(matches!(disk.at(path), StoreError::Full { .. }));
+    }
 }

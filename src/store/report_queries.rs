@@ -37,7 +37,7 @@ pub fn activity_by_day(conn: &Connection, from: NaiveDate, to: NaiveDate, curren
 
     let mut stmt = conn.prepare(
         "SELECT substr(at, 1, 10), outcome, COUNT(*) FROM attempt
-          WHERE substr(at, 1, 10) BETWEEN ?1 AND ?2 GROUP BY 1, 2 ORDER BY 1, 2",
+          WHERE substr(at, 1, 10) BETWEEN ?1 AND ?2 AND undone_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2",
     )?;
     let rows =
         stmt.query_map(params![from, to], |r| Ok((get_date(r, 0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;

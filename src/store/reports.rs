@@ -103,9 +103,11 @@ pub fn period_figures(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Resu
     })
 }
 
-/// One attempt of a period: who and with what outcome code.
+/// One attempt of a period: who and with what outcome code (undone ones left out).
 pub fn attempts_between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<(i64, String)>> {
-    let mut stmt = conn.prepare("SELECT debtor_id, outcome FROM attempt WHERE substr(at, 1, 10) BETWEEN ?1 AND ?2")?;
+    let mut stmt = conn.prepare(
+        "SELECT debtor_id, outcome FROM attempt WHERE substr(at, 1, 10) BETWEEN ?1 AND ?2 AND undone_at IS NULL",
+    )?;
     let rows = stmt.query_map(params![date(from), date(to)], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -49,10 +49,15 @@ pub enum Action {
     QuickDispute,
     QuickCallBack,
     QuickWrongNumber,
+    Palette,
+    ToggleMark,
+    MarkAll,
+    Undo,
+    Redo,
 }
 
 impl Action {
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 51] = [
         Action::Quit,
         Action::Back,
         Action::Help,
@@ -99,6 +104,11 @@ impl Action {
         Action::QuickDispute,
         Action::QuickCallBack,
         Action::QuickWrongNumber,
+        Action::Palette,
+        Action::ToggleMark,
+        Action::MarkAll,
+        Action::Undo,
+        Action::Redo,
     ];
 
     /// The kebab-case name used in config and the palette.
@@ -150,6 +160,11 @@ impl Action {
             Action::QuickDispute => "quick-dispute",
             Action::QuickCallBack => "quick-call-back",
             Action::QuickWrongNumber => "quick-wrong-number",
+            Action::Palette => "palette",
+            Action::ToggleMark => "select",
+            Action::MarkAll => "select-all",
+            Action::Undo => "undo",
+            Action::Redo => "redo",
         }
     }
 
@@ -202,6 +217,11 @@ impl Action {
             Action::QuickDispute => "Dispute raised…",
             Action::QuickCallBack => "Call back requested…",
             Action::QuickWrongNumber => "Wrong number",
+            Action::Palette => "Command palette",
+            Action::ToggleMark => "Select the row (for H, f, n)",
+            Action::MarkAll => "Select all shown / none",
+            Action::Undo => "Undo the last action",
+            Action::Redo => "Redo what was undone",
         }
     }
 

@@ -62,6 +62,8 @@ pub enum Overlay {
     Why {
         debtor_id: i64,
     },
+    /// Every action by name (`:`).
+    Palette(super::palette::Palette),
     /// What an import would change, before anything is written.
     ImportReview {
         report: Box<ImportReport>,
@@ -126,6 +128,8 @@ pub struct App {
     /// Where Esc on an account goes back to (the worklist or the agenda).
     pub return_to: Screen,
     pub session: Option<CallSession>,
+    /// Worklist rows selected for a bulk hold, follow-up or note.
+    pub marked: std::collections::BTreeSet<i64>,
     /// The ladder's next step of worklist rows, asked for as they come on screen.
     pub next_steps: HashMap<i64, Option<Step>>,
     steps_asked: HashSet<i64>,
@@ -164,6 +168,7 @@ impl App {
             agenda_selected: 0,
             return_to: Screen::Worklist,
             session: None,
+            marked: Default::default(),
             next_steps: HashMap::new(),
             steps_asked: HashSet::new(),
             status: None,
@@ -317,6 +322,10 @@ impl App {
                 }
                 return;
             }
+            Some(Overlay::Palette(p)) => {
+                self.on_palette_key(key, p, out);
+                return;
+            }
             Some(Overlay::Help) | Some(Overlay::Why { .. }) => {
                 // Any key closes help; it never triggers the action underneath.
                 return;
@@ -378,11 +387,14 @@ impl App {
         true
     }
 
-    fn act(&mut self, action: Action, out: &mut Vec<(Ticket, Request)>) {
+    pub(super) fn act(&mut self, action: Action, out: &mut Vec<(Ticket, Request)>) {
         match action {
             Action::Quit => self.quit = true,
             Action::Back => self.back(),
             Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Palette => {
+                self.overlay = Some(Overlay::Palette(super::palette::Palette { query: String::new(), selected: 0 }))
+            }
             Action::Refresh => {
                 self.reload(out);
                 self.status = Some(info("Reloaded from the database"));
@@ -421,6 +433,16 @@ impl App {
                     acc.tab = Tab::ALL[if action == Action::NextTab { (i + 1) % n } else { (i + n - 1) % n }];
                 }
             }
+            Action::Hold | Action::FollowUp | Action::AddNote
+                if self.screen == Screen::Worklist && !self.marked.is_empty() =>
+            {
+                let purpose = match action {
+                    Action::Hold => Purpose::Hold,
+                    Action::FollowUp => Purpose::FollowUp,
+                    _ => Purpose::AddNote,
+                };
+                self.overlay = Some(Overlay::Form(OpenForm::bulk(purpose, self.marked.iter().copied().collect())));
+            }
             Action::LogAttempt => self.open_form(Purpose::LogAttempt),
             Action::RecordPayment => self.open_form(Purpose::RecordPayment),
             Action::AddNote => self.open_form(Purpose::AddNote),
@@ -428,6 +450,28 @@ impl App {
             Action::Plan => self.open_form(Purpose::Plan),
             Action::FollowUp => self.open_form(Purpose::FollowUp),
             Action::Dispute => self.open_form(Purpose::Dispute),
+            Action::Undo => {
+                self.write(Request::Undo, out);
+            }
+            Action::Redo => {
+                self.write(Request::Redo, out);
+            }
+            Action::ToggleMark => {
+                if let Some(id) = self.selected_row().map(|r| r.id) {
+                    if !self.marked.remove(&id) {
+                        self.marked.insert(id);
+                    }
+                    self.step(Action::Down);
+                }
+            }
+            Action::MarkAll => {
+                let shown: Vec<i64> = self.visible.iter().map(|&i| self.rows[i].id).collect();
+                if shown.iter().all(|id| self.marked.contains(id)) {
+                    self.marked.clear();
+                } else {
+                    self.marked.extend(shown);
+                }
+            }
             Action::Hold => self.open_form(Purpose::Hold),
             Action::Settle => self.open_form(Purpose::Settle),
             Action::WriteOff => self.open_form(Purpose::WriteOff),
@@ -543,6 +587,7 @@ impl App {
             Screen::Reports => {
                 self.screen = if self.account.is_some() { Screen::Account } else { Screen::Worklist };
             }
+            Screen::Worklist if !self.marked.is_empty() => self.marked.clear(),
             Screen::Worklist if self.filter.is_some() => {
                 self.filter = None;
                 self.refilter();
@@ -665,7 +710,10 @@ impl App {
                 self.agenda = Some(items);
             }
             Ok(Response::Saved(saved)) => {
-                if matches!(self.overlay, Some(Overlay::Form(_))) {
+                if let Some(Overlay::Form(open)) = &self.overlay {
+                    if !open.bulk.is_empty() {
+                        self.marked.clear();
+                    }
                     self.overlay = None;
                 }
                 self.status = Some(info(&saved.message));

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::form::{Field, FieldKind, Form};
 use super::worker::Request;
-use crate::desk::{AccountView, LegalChange, LogAttempt, NewNote, NewPoint, RecordPayment};
+use crate::desk::{AccountView, BulkAction, LegalChange, LogAttempt, NewNote, NewPoint, RecordPayment};
 use crate::domain::contact::{OUTCOMES, outcome_fits_channel};
 use crate::domain::dates::parse_date;
 use crate::domain::{Channel, outcome, parse_money};
@@ -36,6 +36,8 @@ pub struct OpenForm {
     pub purpose: Purpose,
     /// The account acted on (none for an import).
     pub debtor_id: Option<i64>,
+    /// A bulk action: the selected accounts it applies to (hold, follow-up, note).
+    pub bulk: Vec<i64>,
     pub form: Form,
 }
 
@@ -51,6 +53,13 @@ const PAYMENT_METHODS: &[(&str, &str)] = &[
 impl OpenForm {
     pub fn new(purpose: Purpose, debtor_id: i64, debtor_name: &str) -> OpenForm {
         OpenForm::build(purpose, Some(debtor_id), debtor_name, &[])
+    }
+
+    /// A hold, follow-up or note for every selected account at once.
+    pub fn bulk(purpose: Purpose, ids: Vec<i64>) -> OpenForm {
+        let mut open = OpenForm::build(purpose, ids.first().copied(), &format!("{} selected accounts", ids.len()), &[]);
+        open.bulk = ids;
+        open
     }
 
     /// A form that offers the account's own things to choose from: its payments to reverse,
@@ -300,7 +309,7 @@ impl OpenForm {
                 ],
             ),
         };
-        OpenForm { purpose, debtor_id, form }
+        OpenForm { purpose, debtor_id, bulk: Vec::new(), form }
     }
 
     /// The plan the form describes, or why it is not one yet.
@@ -390,6 +399,15 @@ impl OpenForm {
             let v = f.value(label).trim();
             if v.is_empty() { Some(None) } else { parse_date(v, today).ok().map(Some) }
         };
+        if !self.bulk.is_empty() {
+            let action = match self.purpose {
+                Purpose::Hold => BulkAction::Hold { reason: f.value("Reason").to_string(), until: date("Until")? },
+                Purpose::FollowUp => BulkAction::FollowUp { due_on: date("On")??, what: f.value("What").to_string() },
+                Purpose::AddNote => BulkAction::Note { body: f.value("Note").to_string() },
+                _ => return None,
+            };
+            return Some(Request::Bulk { ids: self.bulk.clone(), action });
+        }
         Some(match self.purpose {
             Purpose::LogAttempt => Request::LogAttempt(LogAttempt {
                 debtor_id,

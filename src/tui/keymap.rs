@@ -58,6 +58,46 @@ impl Key {
         Key { code: e.code, mods }
     }
 
+    /// A key as config.toml writes it: "x", "X", "C-x", "Enter", "Esc", "Tab", "S-Tab",
+    /// "Space", "Up", "Down", "Left", "Right", "PgUp", "PgDn", "Home", "End", "F1"…"F12".
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let t = text.trim();
+        if let Some(rest) = t.strip_prefix("C-").or_else(|| t.strip_prefix("Ctrl-")).or_else(|| t.strip_prefix("ctrl-"))
+        {
+            let mut chars = rest.chars();
+            return match (chars.next(), chars.next()) {
+                (Some(c), None) if c.is_ascii_alphabetic() => Ok(Key::ctrl(c.to_ascii_lowercase())),
+                _ => Err(format!("'{text}' is not a key: Ctrl goes with one letter, as in \"C-r\"")),
+            };
+        }
+        let code = match t {
+            "Enter" => KeyCode::Enter,
+            "Esc" => KeyCode::Esc,
+            "Tab" => KeyCode::Tab,
+            "S-Tab" => KeyCode::BackTab,
+            "Space" => KeyCode::Char(' '),
+            "Up" => KeyCode::Up,
+            "Down" => KeyCode::Down,
+            "Left" => KeyCode::Left,
+            "Right" => KeyCode::Right,
+            "PgUp" => KeyCode::PageUp,
+            "PgDn" => KeyCode::PageDown,
+            "Home" => KeyCode::Home,
+            "End" => KeyCode::End,
+            f if f.starts_with('F') && f.len() > 1 => match f[1..].parse::<u8>() {
+                Ok(n @ 1..=12) => KeyCode::F(n),
+                _ => return Err(format!("'{text}' is not a key (function keys are F1 to F12)")),
+            },
+            c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap_or(' ')),
+            _ => {
+                return Err(format!(
+                    "'{text}' is not a key (a character, C-x, Enter, Esc, Tab, S-Tab, Space, Up, Down, Left, Right, PgUp, PgDn, Home, End, F1-F12)"
+                ));
+            }
+        };
+        Ok(Key::plain(code))
+    }
+
     pub fn label(&self) -> String {
         let base = match self.code {
             KeyCode::Char(' ') => "Space".to_string(),
@@ -117,6 +157,8 @@ pub fn default_bindings() -> Vec<Binding> {
         (&[Worklist, Account], &[Key::ctrl('u')], A::HalfPageUp, false),
         (&[Worklist], &[Key::plain(K::Enter)], A::Open, true),
         (&[Worklist], &[Key::ch('/')], A::Filter, true),
+        (&[Worklist], &[Key::ch('v')], A::ToggleMark, false),
+        (&[Worklist], &[Key::ch('V')], A::MarkAll, false),
         // Account actions, also on the selected worklist row.
         (&[Worklist, Account], &[Key::ch('c')], A::LogAttempt, true),
         (&[Worklist, Account], &[Key::ch('p')], A::RecordPayment, true),
@@ -168,6 +210,9 @@ pub fn default_bindings() -> Vec<Binding> {
         (&[Global], &[Key::ctrl('c')], A::Quit, false),
         (&[Global], &[Key::ctrl('l')], A::Refresh, false),
         (&[Global], &[Key::ch('*')], A::TogglePrivacy, false),
+        (&[Global], &[Key::ch(':')], A::Palette, false),
+        (&[Worklist, Account, Agenda], &[Key::ch('u')], A::Undo, false),
+        (&[Worklist, Account, Agenda], &[Key::ctrl('r')], A::Redo, false),
     ];
     list.iter().flat_map(|(ctxs, keys, action, hint)| ctxs.iter().map(|c| b(*c, keys, *action, *hint))).collect()
 }
@@ -184,6 +229,45 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// The default keymap with the user's rebindings (config.toml `[keys]`: action name =
+    /// key or list of keys). A rebound action keeps its screens and takes the new keys; a key
+    /// taken from another action there is removed from it. An error names the action.
+    pub fn with_overrides(overrides: &[(String, Vec<String>)]) -> Result<Keymap, (String, String)> {
+        let mut map = Keymap::default();
+        for (name, keys) in overrides {
+            let Some(action) = Action::ALL.iter().copied().find(|a| a.name() == name) else {
+                return Err((name.clone(), format!("no action '{name}' (`:` in the desk lists them by name)")));
+            };
+            let keys: Vec<Key> =
+                keys.iter().map(|k| Key::parse(k)).collect::<Result<_, _>>().map_err(|e| (name.clone(), e))?;
+            if keys.is_empty() {
+                return Err((name.clone(), format!("{name} needs at least one key")));
+            }
+            let contexts: Vec<Context> =
+                map.bindings.iter().filter(|b| b.action == action).map(|b| b.context).collect();
+            for b in map.bindings.iter_mut() {
+                if b.action == action {
+                    b.keys = keys.clone();
+                } else if contexts.contains(&b.context) {
+                    b.keys.retain(|k| !keys.contains(k));
+                }
+            }
+            if let Some(orphan) = map.bindings.iter().find(|b| b.keys.is_empty()) {
+                return Err((
+                    name.clone(),
+                    format!(
+                        "{} takes the only key of {} in {}: give {} another key too",
+                        name,
+                        orphan.action.name(),
+                        orphan.context.title(),
+                        orphan.action.name()
+                    ),
+                ));
+            }
+        }
+        Ok(map)
+    }
+
     /// The action for `key` on a screen: the screen's own bindings first, then global ones.
     /// A call session is the account screen with outcome keys on top.
     pub fn lookup(&self, context: Context, key: Key) -> Option<Action> {
@@ -270,5 +354,24 @@ mod tests {
     fn uppercase_letters_drop_the_shift_modifier() {
         let e = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(Keymap::default().lookup(Context::Worklist, Key::from_event(&e)), Some(Action::Bottom));
+    }
+
+    #[test]
+    fn rebinding_moves_the_key_and_bad_names_or_keys_are_named() {
+        let o = |a: &str, k: &[&str]| vec![(a.to_string(), k.iter().map(|s| s.to_string()).collect())];
+        let map = Keymap::with_overrides(&o("log-attempt", &["C-g", "F2"])).unwrap();
+        assert_eq!(map.lookup(Context::Worklist, Key::ctrl('g')), Some(Action::LogAttempt));
+        assert_eq!(map.lookup(Context::Account, Key::plain(KeyCode::F(2))), Some(Action::LogAttempt));
+        assert_eq!(map.lookup(Context::Worklist, Key::ch('c')), None, "the old key is free");
+        // Taking another action's key removes it there; taking its only key is refused.
+        let map = Keymap::with_overrides(&o("add-note", &["n", "N"])).unwrap();
+        assert_eq!(map.lookup(Context::Account, Key::ch('N')), Some(Action::AddNote));
+        let err = Keymap::with_overrides(&o("add-note", &["c"])).unwrap_err();
+        assert!(err.1.contains("only key of log-attempt"), "{err:?}");
+        let err = Keymap::with_overrides(&o("log-atempt", &["c"])).unwrap_err();
+        assert_eq!(err.0, "log-atempt");
+        assert!(Keymap::with_overrides(&o("log-attempt", &["Ctrl-12"])).unwrap_err().1.contains("not a key"));
+        assert_eq!(Key::parse("Space"), Ok(Key::ch(' ')));
+        assert!(Key::parse("F13").is_err());
     }
 }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod form;
 pub mod forms;
 pub mod keymap;
+pub mod palette;
 pub mod session;
 pub mod theme;
 pub mod view;
@@ -47,13 +48,19 @@ fn run(desk: Desk, profiles: Vec<crate::import::Profile>, load_demo: bool, priva
     let today = desk.today();
     let formats: Vec<(String, String)> = profiles.iter().map(|p| (p.name.clone(), p.title.clone())).collect();
     let weights = desk.config().priority;
+    // Both were checked when config.toml was read; the defaults stand in only for a
+    // config built by hand.
+    let keymap = keymap::Keymap::with_overrides(&desk.config().key_overrides()).unwrap_or_default();
+    let theme =
+        Theme::from_env().with_overrides(&desk.config().colour_overrides()).unwrap_or_else(|_| Theme::from_env());
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
     let (req_tx, req_rx) = mpsc::channel::<(Ticket, Request)>();
     let store = worker::spawn(desk, profiles, req_rx, msg_tx.clone(), Msg::Worker);
 
     // ratatui::init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, (today, formats, private, weights), load_demo, &msg_tx, msg_rx, &req_tx);
+    let looks = Looks { today, formats, private, weights, keymap, theme };
+    let result = event_loop(&mut terminal, looks, load_demo, &msg_tx, msg_rx, &req_tx);
     ratatui::restore();
     drop(req_tx);
     // Wait for the store thread so a write in flight commits before dun exits.
@@ -61,25 +68,30 @@ fn run(desk: Desk, profiles: Vec<crate::import::Profile>, load_demo: bool, priva
     result
 }
 
+/// What the desk starts with besides the store.
+struct Looks {
+    today: chrono::NaiveDate,
+    formats: Vec<(String, String)>,
+    private: bool,
+    weights: crate::domain::priority::PriorityWeights,
+    keymap: keymap::Keymap,
+    theme: Theme,
+}
+
 fn event_loop(
     terminal: &mut DefaultTerminal,
-    (today, formats, private, weights): (
-        chrono::NaiveDate,
-        Vec<(String, String)>,
-        bool,
-        crate::domain::priority::PriorityWeights,
-    ),
+    Looks { today, formats, private, weights, keymap, theme }: Looks,
     load_demo: bool,
     msg_tx: &mpsc::Sender<Msg>,
     msg_rx: mpsc::Receiver<Msg>,
     req_tx: &mpsc::Sender<(Ticket, Request)>,
 ) -> Result<(), Failure> {
-    let theme = Theme::from_env();
     let height = terminal.size().map(|s| s.height).unwrap_or(24);
     let (mut app, initial) = App::new(today, height, load_demo);
     app.formats = formats;
     app.weights = weights;
     app.private = private;
+    app.keymap = keymap;
     for request in initial {
         let _ = req_tx.send(request);
     }

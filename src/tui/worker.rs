@@ -80,6 +80,14 @@ pub enum Request {
         status: crate::domain::ContactStatus,
         reason: String,
     },
+    /// Undo the book's last undoable action (through the event log), or redo the last undone.
+    Undo,
+    Redo,
+    /// One hold, follow-up or note for every selected account, in one transaction.
+    Bulk {
+        ids: Vec<i64>,
+        action: crate::desk::BulkAction,
+    },
     /// A call that raised a dispute: the attempt is logged, then the dispute opened.
     CallDispute {
         attempt: LogAttempt,
@@ -129,6 +137,9 @@ impl Request {
             Request::AddContact { .. } => "add-contact",
             Request::MarkContact { .. } => "mark-contact",
             Request::CallDispute { .. } => "call-dispute",
+            Request::Bulk { .. } => "bulk",
+            Request::Undo => "undo",
+            Request::Redo => "redo",
             Request::LoadDemo { .. } => "load-demo",
             Request::ImportPreview { .. } => "import-preview",
             Request::ImportCommit { .. } => "import-commit",
@@ -229,6 +240,9 @@ pub fn handle(
         Request::MarkContact { debtor_id, point_id, status, reason } => {
             desk.mark_contact_point(debtor_id, point_id, status, &reason).map(Response::Saved).map_err(text)
         }
+        Request::Undo => desk.undo().map(Response::Saved).map_err(text),
+        Request::Redo => desk.redo().map(Response::Saved).map_err(text),
+        Request::Bulk { ids, action } => desk.bulk(&ids, &action).map(Response::Saved).map_err(text),
         Request::CallDispute { attempt, invoice, reason } => {
             // Two writes: the call happened whatever becomes of the dispute, so it is logged first.
             let debtor_id = attempt.debtor_id;

@@ -81,6 +81,7 @@ impl Harness {
                     "C-c" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
                     "C-d" => KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL),
                     "C-l" => KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL),
+                    "C-r" => KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL),
                     other => panic!("unknown key <{other}>"),
                 };
                 (key, end)

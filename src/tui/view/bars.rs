@@ -31,6 +31,9 @@ pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         spans.push(Span::styled(format!("  {count} · {} open", total.display(currency)), theme.style(Role::Muted)));
     }
+    if !app.marked.is_empty() && app.screen == Screen::Worklist {
+        spans.push(Span::styled(format!("  {} selected", app.marked.len()), theme.style(Role::Warning)));
+    }
     if app.private {
         spans.push(Span::styled("  [private]", theme.style(Role::Warning)));
     }

@@ -36,6 +36,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         Some(Overlay::ConfirmDiscard(_)) => overlay::confirm_discard(theme, frame, body),
         Some(Overlay::ConfirmDemo) => overlay::confirm_demo(theme, frame, body),
         Some(Overlay::Why { debtor_id }) => overlay::why(app, *debtor_id, theme, frame, body),
+        Some(Overlay::Palette(p)) => overlay::palette(app, p, theme, frame, body),
         Some(Overlay::ImportReview { report, scroll, .. }) => {
             overlay::import_review(report, *scroll, theme, frame, body)
         }

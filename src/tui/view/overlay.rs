@@ -24,10 +24,27 @@ fn boxed<'a>(title: String, theme: &Theme) -> Block<'a> {
 /// Help for the current screen, generated from the keymap that dispatches keys.
 /// On a short terminal it flows into two columns rather than losing rows.
 pub fn help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    use crate::tui::action::Action as A;
+    // Moving about takes two lines, so every action fits an 80×24 terminal.
+    const MOVES: [(&str, &[A]); 2] = [
+        ("move", &[A::Down, A::Up, A::Top, A::Bottom, A::PageDown, A::PageUp, A::HalfPageDown, A::HalfPageUp]),
+        ("tabs", &[A::NextTab, A::PrevTab]),
+    ];
+    let moving = |a: A| MOVES.iter().any(|(_, actions)| actions.contains(&a));
     let mut lines = Vec::new();
     for ctx in [app.context(), Context::Global] {
         lines.push(Line::styled(ctx.title(), theme.style(Role::Title)));
-        for b in app.keymap.of(ctx) {
+        for (label, actions) in MOVES {
+            let keys: Vec<String> =
+                app.keymap.of(ctx).filter(|b| actions.contains(&b.action)).map(|b| b.keys[0].label()).collect();
+            if !keys.is_empty() {
+                lines.push(Line::from(vec![
+                    Span::raw(format!("  {label:<10}")),
+                    Span::styled(keys.join(" "), theme.style(Role::KeyHint)),
+                ]));
+            }
+        }
+        for b in app.keymap.of(ctx).filter(|b| !moving(b.action)) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<10}", b.keys_label()), theme.style(Role::KeyHint)),
                 Span::raw(b.action.description()),
@@ -239,4 +256,31 @@ pub fn why(app: &App, debtor_id: i64, theme: &Theme, frame: &mut Frame, area: Re
     frame.render_widget(Clear, rect);
     let block = boxed(format!("Why · {}", row.name), theme);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
+}
+
+/// The command palette: the query, then the actions that match it with their keys.
+pub fn palette(app: &App, p: &crate::tui::palette::Palette, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let entries = app.palette_entries(&p.query);
+    let rows = usize::from(area.height.saturating_sub(4)).max(1);
+    let offset = super::scroll_offset(p.selected, rows);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(": ", theme.style(Role::KeyHint)),
+        Span::raw(format!("{}▏", p.query)),
+        Span::styled(format!("  {} action(s)", entries.len()), theme.style(Role::Muted)),
+    ])];
+    for (i, e) in entries.iter().enumerate().skip(offset).take(rows) {
+        let style = if i == p.selected { theme.style(Role::Selected) } else { theme.style(Role::Base) };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {:<28}", e.action.description()), style),
+            Span::styled(format!(" {:<10}", e.keys), theme.style(Role::KeyHint)),
+            Span::styled(e.action.name().to_string(), theme.style(Role::Muted)),
+        ]));
+    }
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, 72, height);
+    frame.render_widget(Clear, rect);
+    let block = boxed("Actions · type to narrow, Enter runs, Esc closes".into(), theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    frame.render_widget(Paragraph::new(lines), inner);
 }

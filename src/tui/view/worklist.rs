@@ -39,7 +39,11 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let styled =
             |role_style: ratatui::style::Style| if selected { ratatui::style::Style::default() } else { role_style };
         let row = Row::new(vec![
-            Cell::from(fit(&r.name, name_w)),
+            Cell::from(if app.marked.contains(&r.id) {
+                format!("● {}", fit(&r.name, name_w.saturating_sub(2)))
+            } else {
+                fit(&r.name, name_w)
+            }),
             Cell::from(Line::from(r.balance.display(&r.currency)).right_aligned()),
             Cell::from(Line::from(r.days_past_due.to_string()).right_aligned()).style(styled(theme.bucket(r.bucket))),
             Cell::from(r.bucket.label()).style(styled(theme.bucket(r.bucket))),
