@@ -137,3 +137,39 @@ fn a_plan_spelled_as_the_issue_spells_it_defaults_to_the_open_balance() {
         .code(2)
         .stderr(predicate::str::contains("week, 2weeks, semimonth or month"));
 }
+
+#[test]
+fn an_invoice_set_aside_and_a_due_date_extended_show_in_the_worklist_and_end_by_themselves() {
+    let book = Book::with_demo(60);
+    let shown = book.json(&["show", "5", "--json"]);
+    let open: Vec<&serde_json::Value> =
+        shown["invoices"].as_array().unwrap().iter().filter(|i| i["status"] == "open").collect();
+    assert!(open.len() >= 2, "{shown}");
+    let (first, second) = (open[0]["number"].as_str().unwrap(), open[1]["number"].as_str().unwrap());
+    book.dun(&["hold", "5", "--invoice", first, "--reason", "delivery being checked", "--until", "2026-12-02"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("Invoice {first} set aside until 2026-12-02")));
+    book.dun(&["extend", "5", second, "--to", "2027-01-15", "--reason", "agreed by phone"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("now due 2027-01-15"));
+    let row = |book: &Book, today: &str| {
+        let out = book.dun(&["worklist", "--json"]).env("DUN_TODAY", today).output().unwrap();
+        let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        rows.as_array().unwrap().iter().find(|r| r["id"] == 5).cloned().unwrap()
+    };
+    let reason = row(&book, "2026-11-22")["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("1 invoice(s) set aside until 2026-12-02")
+            && reason.contains("due date extended to 2027-01-15"),
+        "{reason}"
+    );
+    let later = row(&book, "2026-12-03")["reason"].as_str().unwrap().to_string();
+    assert!(!later.contains("set aside"), "the hold ended by itself: {later}");
+    book.dun(&["show", "5"]).assert().success().stdout(predicate::str::contains("(extended from"));
+    book.dun(&["extend", "5", second, "--to", "2026-12-01", "--reason", "sooner"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not later than"));
+}

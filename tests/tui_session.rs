@@ -248,3 +248,29 @@ fn u_undoes_the_last_action_and_ctrl_r_redoes_it() {
     h.keys("<C-r>");
     assert!(h.app.status.as_ref().is_some_and(|s| s.error), "{:?}", h.app.status);
 }
+
+#[test]
+fn an_invoice_hold_and_an_extension_from_the_account() {
+    let mut h = Harness::new(60);
+    let id = h.app.selected_row().unwrap().id;
+    let open: Vec<String> = h
+        .desk
+        .account(id)
+        .unwrap()
+        .invoices
+        .into_iter()
+        .filter(|i| i.status == "open" && !i.disputed)
+        .map(|i| i.number)
+        .collect();
+    assert!(open.len() >= 2);
+    h.keys(&format!("<Enter>e{}<Tab>+45<Tab>agreed on the call<Enter>", open[0]));
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    let view = h.desk.account(id).unwrap();
+    assert_eq!(view.extensions.len(), 1);
+    assert_eq!(view.extensions[0].to_due_on, today() + chrono::Days::new(45));
+    h.keys(&format!("Hchecking delivery<Tab>+7<Tab>{}<Enter>", open[1]));
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    let view = h.desk.account(id).unwrap();
+    assert_eq!(view.invoice_holds.len(), 1);
+    assert!(view.holds.is_empty(), "the account itself is not on hold");
+}

@@ -275,6 +275,9 @@ pub enum Command {
     /// Put an account on hold: it leaves the worklist for its own queue
     Hold {
         account: String,
+        /// Set aside one invoice only (it stays owed but leaves collection until the hold ends)
+        #[arg(long, value_name = "NUMBER", conflicts_with = "release")]
+        invoice: Option<String>,
         #[arg(long, value_name = "TEXT", default_value = "", required_unless_present = "release")]
         reason: String,
         /// End the account's holds now
@@ -321,6 +324,18 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ContactAction>,
         #[arg(long, global = true)]
+        json: bool,
+    },
+    /// Move an open invoice's due date later, with the reason (undo puts it back)
+    Extend {
+        account: String,
+        invoice: String,
+        /// The new due date
+        #[arg(long, value_name = "DATE")]
+        to: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[arg(long)]
         json: bool,
     },
     /// Why an account ranks where it does: every factor with its weight

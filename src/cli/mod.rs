@@ -307,12 +307,22 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 write!(out, "{}", t.render())?;
             }
         }
-        Command::Hold { account, reason, release, until, json } => {
+        Command::Hold { account, invoice, reason, release, until, json } => {
             let mut desk = ctx.open_desk()?;
             let until = date_arg("--until", until.as_deref(), &desk)?;
             let id = desk.resolve(&account)?;
-            let saved = if release { desk.release_holds(id)? } else { desk.place_hold(id, &reason, until)? };
+            let saved = match (release, invoice) {
+                (true, _) => desk.release_holds(id)?,
+                (false, Some(number)) => desk.hold_invoice(id, &number, &reason, until)?,
+                (false, None) => desk.place_hold(id, &reason, until)?,
+            };
             print_saved(out, &saved, json)?;
+        }
+        Command::Extend { account, invoice, to, reason, json } => {
+            let mut desk = ctx.open_desk()?;
+            let id = desk.resolve(&account)?;
+            let to = date_arg("--to", Some(&to), &desk)?.unwrap_or_default();
+            print_saved(out, &desk.extend_invoice(id, &invoice, to, &reason)?, json)?;
         }
         Command::Legal {
             account,

@@ -151,6 +151,23 @@ pub fn render(v: &AccountView, today: NaiveDate, private: bool) -> String {
         }
         out.push_str(&indent(&t.render()));
     }
+    if !v.invoice_holds.is_empty() || !v.extensions.is_empty() {
+        out.push_str("\nInvoice terms\n");
+        let number = |id: i64| v.invoices.iter().find(|i| i.id == id).map_or(String::new(), |i| i.number.clone());
+        for h in &v.invoice_holds {
+            let until = h.ends_on.map(|d| format!(" until {d}")).unwrap_or_default();
+            out.push_str(&format!("  {} set aside{until}: {}\n", number(h.invoice_id), h.reason));
+        }
+        for e in &v.extensions {
+            out.push_str(&format!(
+                "  {} due {} (extended from {}): {}\n",
+                number(e.invoice_id),
+                e.to_due_on,
+                e.from_due_on,
+                e.reason
+            ));
+        }
+    }
     if !v.legal_cases.is_empty() {
         out.push_str("\nLegal case\n");
         out.push_str(&indent(&legal_cases(v)));

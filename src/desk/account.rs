@@ -28,6 +28,10 @@ pub struct AccountView {
     pub legal_cases: Vec<LegalCase>,
     pub holds: Vec<Hold>,
     pub follow_ups: Vec<FollowUp>,
+    /// Due dates moved, with the date each invoice had.
+    pub extensions: Vec<crate::store::Extension>,
+    /// Invoices a hold sets aside today.
+    pub invoice_holds: Vec<crate::store::InvoiceHold>,
     /// What the compliance guard says about calling now.
     pub call_check: Answer,
     /// The escalation ladder's next step, with its reason.
@@ -104,6 +108,8 @@ impl Desk {
             disputes: store::disputes_of(conn, debtor_id)?,
             legal_cases: store::legal_cases_of(conn, debtor_id)?,
             holds: store::active_holds(conn, debtor_id, today)?,
+            extensions: store::extensions_of(conn, debtor_id)?,
+            invoice_holds: store::invoice_holds_of(conn, debtor_id, today)?,
             follow_ups: store::open_follow_ups(conn, debtor_id)?,
             call_check: self.check_contact(debtor_id, Channel::CallOut, None)?,
             debtor,

@@ -14,6 +14,7 @@ mod demo;
 mod demo_book;
 mod guard;
 mod import;
+mod invoice_terms;
 mod ladder;
 mod legal;
 mod letter_batch;
@@ -174,6 +175,12 @@ impl Desk {
 
     pub fn clock(&self) -> Clock {
         self.clock
+    }
+
+    /// Move the desk's day (tests of what ends by itself).
+    #[cfg(test)]
+    pub(crate) fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
     }
 
     pub fn config(&self) -> &Config {

@@ -194,6 +194,12 @@ enum Part {
         current: i64,
         original: i64,
     },
+    /// An invoice's due date, as it was and as the extension set it.
+    Extension {
+        invoice_id: i64,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
 }
 
 /// An account's rule-profile facts: debt purpose, collector role, natural person.
@@ -334,6 +340,13 @@ fn read_action(
                 return refuse(what, old);
             }
             (what, parts)
+        }
+        "due-date-extended" => {
+            let day = |v: &Value| v.as_str().and_then(|d| d.parse::<chrono::NaiveDate>().ok());
+            let (Some(from), Some(to)) = (day(&before["due_on"]), day(&after["due_on"])) else {
+                return refuse("extension of a due date".into(), old);
+            };
+            (format!("extension of a due date from {from} to {to}"), vec![Part::Extension { invoice_id: id, from, to }])
         }
         "dispute-opened" => {
             let what = match store::dispute_invoice_number(conn, id)? {
@@ -550,6 +563,9 @@ fn apply(
             let (status, resolved) =
                 if undo { (PromiseStatus::Cancelled, Some(cx.today)) } else { (PromiseStatus::Pending, None) };
             store::update_promise(tx, *id, status, Money::ZERO, resolved)?;
+        }
+        Part::Extension { invoice_id, from, to } => {
+            store::set_invoice_due(tx, *invoice_id, if undo { *from } else { *to }, now)?
         }
         Part::Dispute(id) => {
             if undo {

@@ -52,6 +52,7 @@ impl Desk {
             rank_order((&ranked[a].0, &ranked[a].1.facts), (&ranked[b].0, &ranked[b].1.facts))
         });
         let mut slots: Vec<Option<(Priority, store::AccountFacts)>> = ranked.into_iter().map(Some).collect();
+        let mut terms = store::invoice_term_notes(&self.conn, today)?;
         let ranked = order.into_iter().filter_map(|i| slots[i].take());
         Ok(ranked
             .into_iter()
@@ -69,7 +70,10 @@ impl Desk {
                     next_follow_up: a.next_follow_up_on,
                     tier: p.tier,
                     score: p.score,
-                    reason: p.reason,
+                    reason: match terms.remove(&a.facts.debtor_id) {
+                        Some(note) => format!("{} · {note}", p.reason),
+                        None => p.reason,
+                    },
                     flags: a.flags.labels(),
                     facts: a.facts,
                 }

@@ -2,8 +2,11 @@
 
 use rusqlite_migration::{M, Migrations};
 
-pub(crate) const STEPS: &[&str] =
-    &[include_str!("../../assets/migrations/0001_initial.sql"), include_str!("../../assets/migrations/0002_undo.sql")];
+pub(crate) const STEPS: &[&str] = &[
+    include_str!("../../assets/migrations/0001_initial.sql"),
+    include_str!("../../assets/migrations/0002_undo.sql"),
+    include_str!("../../assets/migrations/0003_extensions.sql"),
+];
 
 /// The schema version this dun writes (SQLite `user_version`).
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

@@ -267,11 +267,13 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
         "SELECT debtor_id, due_on, balance_cents, id FROM invoice INDEXED BY invoice_open
          WHERE status = 'open' ORDER BY debtor_id",
     )?;
-    // A disputed invoice stays owed but leaves collection until the dispute is resolved.
-    let disputed: std::collections::HashSet<i64> = conn
+    // A disputed invoice stays owed but leaves collection until the dispute is resolved; so
+    // does an invoice a hold sets aside, until the hold ends.
+    let mut disputed: std::collections::HashSet<i64> = conn
         .prepare_cached("SELECT invoice_id FROM dispute WHERE status = 'open' AND invoice_id IS NOT NULL")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    disputed.extend(super::held_invoices(conn, today)?);
     let mut rows = stmt.query([])?;
     let mut current: Option<(PriorityFacts, Option<NaiveDate>)> = None;
     let finish = |(f, oldest): (PriorityFacts, Option<NaiveDate>), accounts: &mut Vec<AccountFacts>| {

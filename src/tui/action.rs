@@ -54,10 +54,11 @@ pub enum Action {
     MarkAll,
     Undo,
     Redo,
+    Extend,
 }
 
 impl Action {
-    pub const ALL: [Action; 51] = [
+    pub const ALL: [Action; 52] = [
         Action::Quit,
         Action::Back,
         Action::Help,
@@ -109,6 +110,7 @@ impl Action {
         Action::MarkAll,
         Action::Undo,
         Action::Redo,
+        Action::Extend,
     ];
 
     /// The kebab-case name used in config and the palette.
@@ -165,6 +167,7 @@ impl Action {
             Action::MarkAll => "select-all",
             Action::Undo => "undo",
             Action::Redo => "redo",
+            Action::Extend => "extend",
         }
     }
 
@@ -193,7 +196,7 @@ impl Action {
             Action::Plan => "Agree a payment plan",
             Action::FollowUp => "Schedule a follow-up",
             Action::Dispute => "Open a dispute",
-            Action::Hold => "Put the account on hold",
+            Action::Hold => "Hold (account or invoice)",
             Action::Why => "Why it ranks here",
             Action::LoadDemo => "Load the demo book",
             Action::Import => "Import an A/R export",
@@ -222,6 +225,7 @@ impl Action {
             Action::MarkAll => "Select all shown / none",
             Action::Undo => "Undo the last action",
             Action::Redo => "Redo what was undone",
+            Action::Extend => "Extend a due date",
         }
     }
 

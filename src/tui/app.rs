@@ -474,6 +474,7 @@ impl App {
             }
             Action::Hold => self.open_form(Purpose::Hold),
             Action::Settle => self.open_form(Purpose::Settle),
+            Action::Extend => self.open_form(Purpose::Extend),
             Action::WriteOff => self.open_form(Purpose::WriteOff),
             Action::AddContact => self.open_form(Purpose::AddContact),
             Action::Reverse | Action::MarkContact | Action::Legal => {

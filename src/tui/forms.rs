@@ -29,6 +29,7 @@ pub enum Purpose {
     MarkContact,
     /// A session call that raised a dispute: the reason, then the next account.
     CallDispute,
+    Extend,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,10 +214,19 @@ impl OpenForm {
                 ],
             ),
             Purpose::Hold => Form::new(
-                format!("Hold · {debtor_name}"),
+                format!("Hold · {debtor_name} (an invoice number: that invoice only)"),
                 vec![
                     Field::new("Reason", FieldKind::Text { required: true }, ""),
                     Field::new("Until", FieldKind::Date { required: false }, ""),
+                    Field::new("Invoice", FieldKind::Text { required: false }, ""),
+                ],
+            ),
+            Purpose::Extend => Form::new(
+                format!("Extend a due date · {debtor_name}"),
+                vec![
+                    Field::new("Invoice", FieldKind::Text { required: true }, ""),
+                    Field::new("New due", FieldKind::Date { required: true }, "+30"),
+                    Field::new("Reason", FieldKind::Text { required: true }, ""),
                 ],
             ),
             Purpose::Settle => Form::new(
@@ -444,7 +454,18 @@ impl OpenForm {
                 invoice: Some(f.value("Invoice").trim().to_string()).filter(|v| !v.is_empty()),
                 reason: f.value("Reason").to_string(),
             },
-            Purpose::Hold => Request::Hold { debtor_id, reason: f.value("Reason").to_string(), until: date("Until")? },
+            Purpose::Hold => Request::Hold {
+                debtor_id,
+                reason: f.value("Reason").to_string(),
+                until: date("Until")?,
+                invoice: Some(f.value("Invoice").trim().to_string()).filter(|v| !v.is_empty()),
+            },
+            Purpose::Extend => Request::Extend {
+                debtor_id,
+                invoice: f.value("Invoice").trim().to_string(),
+                to: date("New due")??,
+                reason: f.value("Reason").to_string(),
+            },
             Purpose::Settle => Request::Settle {
                 debtor_id,
                 amount: parse_money(f.value("Amount")).ok()?,

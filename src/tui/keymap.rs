@@ -181,6 +181,7 @@ pub fn default_bindings() -> Vec<Binding> {
         (&[Account], &[Key::ch('x')], A::WriteOff, false),
         (&[Account], &[Key::ch('r')], A::Reverse, false),
         (&[Account], &[Key::ch('E')], A::Legal, false),
+        (&[Account], &[Key::ch('e')], A::Extend, false),
         (&[Account], &[Key::ch('C')], A::AddContact, false),
         (&[Account], &[Key::ch('M')], A::MarkContact, false),
         // A call session: one key per outcome, then on to the next account.

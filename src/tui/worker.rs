@@ -47,6 +47,14 @@ pub enum Request {
         debtor_id: i64,
         reason: String,
         until: Option<chrono::NaiveDate>,
+        /// One invoice only.
+        invoice: Option<String>,
+    },
+    Extend {
+        debtor_id: i64,
+        invoice: String,
+        to: chrono::NaiveDate,
+        reason: String,
     },
     /// The ladder's next step for these rows (the ones on screen).
     NextSteps(Vec<WorklistRow>),
@@ -128,6 +136,7 @@ impl Request {
             Request::FollowUp { .. } => "follow-up",
             Request::Dispute { .. } => "dispute",
             Request::Hold { .. } => "hold",
+            Request::Extend { .. } => "extend",
             Request::NextSteps(_) => "next-steps",
             Request::Agenda => "agenda",
             Request::Settle { .. } => "settle",
@@ -212,8 +221,14 @@ pub fn handle(
         Request::Dispute { debtor_id, invoice, reason } => {
             desk.open_dispute(debtor_id, invoice.as_deref(), &reason).map(Response::Saved).map_err(text)
         }
-        Request::Hold { debtor_id, reason, until } => {
+        Request::Hold { debtor_id, reason, until, invoice: None } => {
             desk.place_hold(debtor_id, &reason, until).map(Response::Saved).map_err(text)
+        }
+        Request::Hold { debtor_id, reason, until, invoice: Some(number) } => {
+            desk.hold_invoice(debtor_id, &number, &reason, until).map(Response::Saved).map_err(text)
+        }
+        Request::Extend { debtor_id, invoice, to, reason } => {
+            desk.extend_invoice(debtor_id, &invoice, to, &reason).map(Response::Saved).map_err(text)
         }
         Request::NextSteps(rows) => {
             let steps = rows
