@@ -19,7 +19,12 @@ pub struct SearchIndex {
     digits: Vec<u8>,
     digit_starts: Vec<usize>,
     names: Vec<Utf32String>,
+    /// Which letters a–z each name holds: a fuzzy match needs all of the query's, so most
+    /// names are passed over without running the matcher.
+    letters: Vec<u32>,
     matcher: Matcher,
+    /// The last query and the records it found, to narrow the next keystroke.
+    last: Option<(String, bool, Vec<usize>)>,
 }
 
 impl SearchIndex {
@@ -31,7 +36,9 @@ impl SearchIndex {
             digits: Vec::new(),
             digit_starts: Vec::with_capacity(records.len()),
             names: Vec::with_capacity(records.len()),
+            letters: Vec::with_capacity(records.len()),
             matcher: Matcher::new(Config::DEFAULT),
+            last: None,
         };
         for r in records {
             index.ids.push(r.debtor_id);
@@ -49,6 +56,8 @@ impl SearchIndex {
                 index.digits.push(b' ');
             }
             index.digits.push(b'\n');
+            // A name with accents may match its plain spelling: never pass it over.
+            index.letters.push(if r.name.is_ascii() { letter_mask(&r.name) } else { u32::MAX });
             index.names.push(Utf32String::from(r.name.as_str()));
         }
         index
@@ -58,30 +67,86 @@ impl SearchIndex {
     pub fn search(&mut self, query: &str) -> Vec<i64> {
         let q = query.trim().to_lowercase();
         if q.is_empty() {
+            self.last = None;
             return Vec::new();
         }
-        let mut hit = vec![false; self.ids.len()];
-        for at in memmem::find_iter(&self.text, q.as_bytes()) {
-            hit[self.starts.partition_point(|s| *s <= at) - 1] = true;
-        }
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        let phone_like = q.chars().all(|c| c.is_ascii_digit() || " ()-+.".contains(c));
-        if phone_like && digits.len() >= 3 {
-            for at in memmem::find_iter(&self.digits, digits.as_bytes()) {
-                hit[self.digit_starts.partition_point(|s| *s <= at) - 1] = true;
+        let phone_like = q.chars().all(|c| c.is_ascii_digit() || " ()-+.".contains(c)) && digits.len() >= 3;
+        // Typing one more letter can only narrow: look again only where the last query
+        // matched (unless this one starts matching phone digits the last did not).
+        let candidates: Option<Vec<usize>> = match self.last.take() {
+            Some((previous, was_phone, hits)) if q.starts_with(&previous) && (was_phone || !phone_like) => Some(hits),
+            _ => None,
+        };
+        let n = self.ids.len();
+        let mut hit = vec![false; n];
+        let finder = memmem::Finder::new(q.as_bytes());
+        let digit_finder = memmem::Finder::new(digits.as_bytes());
+        let pattern = (q.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .then(|| Pattern::parse(&q, CaseMatching::Ignore, Normalization::Smart));
+        let record = |buf: &[u8], starts: &[usize], i: usize| {
+            let end = starts.get(i + 1).copied().unwrap_or(buf.len());
+            (starts[i], end)
+        };
+        match &candidates {
+            Some(list) => {
+                for &i in list {
+                    let (a, b) = record(&self.text, &self.starts, i);
+                    let (da, db) = record(&self.digits, &self.digit_starts, i);
+                    hit[i] = finder.find(&self.text[a..b]).is_some()
+                        || (phone_like && digit_finder.find(&self.digits[da..db]).is_some());
+                }
             }
-        }
-        // Fuzzy names, for two letters or more; numbers are matched exactly above.
-        if q.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
-            let pattern = Pattern::parse(&q, CaseMatching::Ignore, Normalization::Smart);
-            for (i, name) in self.names.iter().enumerate() {
-                if !hit[i] && pattern.score(name.slice(..), &mut self.matcher).is_some() {
-                    hit[i] = true;
+            None => {
+                // One hit per record is enough: after a match, go on from the next record.
+                scan(&finder, &self.text, &self.starts, &mut hit);
+                if phone_like {
+                    scan(&digit_finder, &self.digits, &self.digit_starts, &mut hit);
                 }
             }
         }
-        hit.iter().zip(&self.ids).filter(|(h, _)| **h).map(|(_, id)| *id).collect()
+        // Fuzzy names, for two letters or more; numbers are matched exactly above.
+        if let Some(pattern) = pattern {
+            let need = letter_mask(&q);
+            let mut fuzzy = |i: usize, hit: &mut Vec<bool>| {
+                if !hit[i]
+                    && self.letters[i] & need == need
+                    && pattern.score(self.names[i].slice(..), &mut self.matcher).is_some()
+                {
+                    hit[i] = true;
+                }
+            };
+            match &candidates {
+                Some(list) => list.iter().for_each(|&i| fuzzy(i, &mut hit)),
+                None => (0..n).for_each(|i| fuzzy(i, &mut hit)),
+            }
+        }
+        let hits: Vec<usize> = (0..n).filter(|&i| hit[i]).collect();
+        let ids = hits.iter().map(|&i| self.ids[i]).collect();
+        self.last = Some((q, phone_like, hits));
+        ids
     }
+}
+
+/// Mark every record of `buf` that contains the finder's needle, one search per record hit.
+fn scan(finder: &memmem::Finder<'_>, buf: &[u8], starts: &[usize], hit: &mut [bool]) {
+    let (mut from, mut i) = (0, 0);
+    while let Some(at) = finder.find(&buf[from..]) {
+        // Matches come in order, so the record index only moves forward.
+        while starts.get(i + 1).is_some_and(|next| *next <= from + at) {
+            i += 1;
+        }
+        hit[i] = true;
+        match starts.get(i + 1) {
+            Some(next) => from = *next,
+            None => break,
+        }
+    }
+}
+
+/// The letters a–z in `text`, one bit each (case ignored; other characters left out).
+fn letter_mask(text: &str) -> u32 {
+    text.bytes().filter(u8::is_ascii_alphabetic).fold(0, |m, b| m | 1 << (b.to_ascii_lowercase() - b'a'))
 }
 
 #[cfg(test)]
@@ -124,8 +189,22 @@ mod tests {
         assert_eq!(found(&mut ix, "@acme"), [2]);
         assert_eq!(found(&mut ix, "olvia"), [1], "a letter left out still finds the name");
         assert_eq!(found(&mut ix, "nwtrd"), [3]);
+        let mut accents = SearchIndex::build(vec![record(9, "Zoë Müller", &[], &[], &[])]);
+        assert_eq!(found(&mut accents, "zoe muller"), [9], "accents are matched by their plain letters");
         assert!(found(&mut ix, "zebra").is_empty());
         assert!(found(&mut ix, "  ").is_empty());
+    }
+
+    #[test]
+    fn narrowing_as_you_type_finds_the_same_as_searching_afresh() {
+        let mut typed = index();
+        for q in [
+            "o", "ol", "oli", "olivia", "5", "55", "555", "555-01", "5550144", "i", "inv", "inv-2", "7", "77", "773",
+            "(773) 5",
+        ] {
+            let mut fresh = index();
+            assert_eq!(found(&mut typed, q), found(&mut fresh, q), "{q}");
+        }
     }
 
     #[test]
