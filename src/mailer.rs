@@ -9,7 +9,7 @@ use lettre::Transport;
 use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::SmtpTransport;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -37,6 +37,8 @@ pub struct SmtpSettings {
     pub password_env: String,
     /// A file holding the password (its first line), readable by its owner only.
     pub password_file: Option<PathBuf>,
+    /// A PEM certificate to trust besides the public ones (a company's own mail server).
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,7 +83,16 @@ impl SmtpSettings {
         if self.host.trim().is_empty() {
             return Err(bad("host is empty".into()));
         }
-        let tls = |host: &str| TlsParameters::new(host.into()).map_err(|e| bad(format!("TLS for {host}: {e}")));
+        let tls = |host: &str| {
+            let mut params = TlsParameters::builder(host.into());
+            if let Some(path) = &self.ca_file {
+                let pem = std::fs::read(path).map_err(|e| bad(format!("ca_file {}: {e}", path.display())))?;
+                let cert = Certificate::from_pem(&pem)
+                    .map_err(|e| bad(format!("ca_file {}: not a PEM certificate: {e}", path.display())))?;
+                params = params.add_root_certificate(cert);
+            }
+            params.build_rustls().map_err(|e| bad(format!("TLS for {host}: {e}")))
+        };
         let mut builder = SmtpTransport::builder_dangerous(self.host.as_str()).port(self.port());
         builder = match self.security {
             Security::Tls => builder.tls(Tls::Wrapper(tls(&self.host)?)),

@@ -252,3 +252,132 @@ fn a_legal_case_from_referral_to_judgment_on_the_command_line() {
     let timeline = std::fs::read_to_string(dir.join("timeline.csv")).unwrap();
     assert!(timeline.contains("legal"), "{timeline}");
 }
+
+/// An SMTP server on localhost that insists on STARTTLS with a self-signed certificate,
+/// then takes AUTH, MAIL, RCPT and DATA over TLS. Hands back (commands before TLS, commands
+/// after TLS, message).
+#[allow(clippy::type_complexity)]
+fn starttls_server(
+    cert_pem_out: &std::path::Path,
+) -> (u16, std::thread::JoinHandle<(Vec<String>, Vec<String>, String)>) {
+    use std::io::{BufRead, BufReader, Write};
+    let key = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    std::fs::write(cert_pem_out, key.cert.pem()).unwrap();
+    let cert_der = key.cert.der().clone();
+    let key_der = rustls::pki_types::PrivateKeyDer::Pkcs8(key.signing_key.serialize_der().into());
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert_der], key_der)
+        .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (tcp, _) = listener.accept().unwrap();
+        tcp.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+        let mut plain = Vec::new();
+        let mut reader = BufReader::new(tcp.try_clone().unwrap());
+        let mut w = tcp.try_clone().unwrap();
+        w.write_all(b"220 localhost ESMTP test\r\n").unwrap();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let command = line.trim_end().to_string();
+            plain.push(command.clone());
+            match command.split(' ').next().unwrap_or("").to_ascii_uppercase().as_str() {
+                "EHLO" => w.write_all(b"250-localhost\r\n250-STARTTLS\r\n250 8BITMIME\r\n").unwrap(),
+                "STARTTLS" => {
+                    w.write_all(b"220 2.0.0 Ready to start TLS\r\n").unwrap();
+                    break;
+                }
+                // Nothing but STARTTLS is accepted in the clear.
+                _ => w.write_all(b"530 5.7.0 Must issue a STARTTLS command first\r\n").unwrap(),
+            }
+        }
+        let conn = rustls::ServerConnection::new(std::sync::Arc::new(config)).unwrap();
+        let mut tls = BufReader::new(rustls::StreamOwned::new(conn, tcp));
+        let (mut secure, mut message) = (Vec::new(), String::new());
+        let reply = |tls: &mut BufReader<rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>>,
+                     r: &[u8]| {
+            tls.get_mut().write_all(r).unwrap();
+            tls.get_mut().flush().unwrap();
+        };
+        loop {
+            let mut line = String::new();
+            if tls.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            let command = line.trim_end().to_string();
+            secure.push(command.clone());
+            match command.split(' ').next().unwrap_or("").to_ascii_uppercase().as_str() {
+                "EHLO" => reply(&mut tls, b"250-localhost\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"),
+                "AUTH" => reply(&mut tls, b"235 2.7.0 Authentication successful\r\n"),
+                "DATA" => {
+                    reply(&mut tls, b"354 End data with <CR><LF>.<CR><LF>\r\n");
+                    loop {
+                        let mut l = String::new();
+                        tls.read_line(&mut l).unwrap();
+                        if l == ".\r\n" {
+                            break;
+                        }
+                        message.push_str(&l);
+                    }
+                    reply(&mut tls, b"250 2.0.0 Ok: queued as TLS42\r\n");
+                }
+                "QUIT" => {
+                    reply(&mut tls, b"221 2.0.0 Bye\r\n");
+                    break;
+                }
+                _ => reply(&mut tls, b"250 Ok\r\n"),
+            }
+        }
+        (plain, secure, message)
+    });
+    (port, handle)
+}
+
+#[test]
+fn email_through_starttls_logs_in_only_after_the_channel_is_encrypted() {
+    let book = Book::with_demo(40);
+    let ca = book.path("mail-ca.pem");
+    let (port, server) = starttls_server(&ca);
+    book.config(&format!(
+        "{CREDITOR}[smtp]\nhost = \"localhost\"\nport = {port}\nsecurity = \"starttls\"\nusername = \"ar@northwind.example\"\npassword_env = \"DUN_TEST_SMTP_PW\"\nca_file = \"{}\"\n",
+        ca.display()
+    ));
+    let id = emailable(&book);
+    book.dun(&["letter", &id, "statement", "--email"]).env("DUN_TEST_SMTP_PW", "s3cret").assert().success();
+    let (plain, secure, message) = server.join().unwrap();
+    assert!(
+        plain.iter().all(|c| !c.starts_with("AUTH") && !c.starts_with("MAIL")),
+        "nothing sent in the clear: {plain:?}"
+    );
+    assert!(plain.last().unwrap().eq_ignore_ascii_case("STARTTLS"), "{plain:?}");
+    assert!(secure.iter().any(|c| c.starts_with("AUTH PLAIN")), "{secure:?}");
+    assert!(message.contains("Subject: Statement: Northwind Supply Co."), "{message}");
+    let shown = book.json(&["show", &id, "--json"]);
+    assert!(
+        shown["attempts"].as_array().unwrap().iter().any(|a| a["note"].as_str().unwrap().contains("queued as TLS42"))
+    );
+}
+
+#[test]
+fn a_server_whose_certificate_is_not_trusted_gets_nothing() {
+    let book = Book::with_demo(40);
+    let (port, server) = starttls_server(&book.path("unused.pem"));
+    book.config(&format!(
+        "{CREDITOR}[smtp]\nhost = \"localhost\"\nport = {port}\nsecurity = \"starttls\"\nusername = \"ar\"\npassword_env = \"DUN_TEST_SMTP_PW\"\n"
+    ));
+    let id = emailable(&book);
+    let before = book.json(&["show", &id, "--json"])["attempts"].as_array().unwrap().len();
+    book.dun(&["letter", &id, "statement", "--email"])
+        .env("DUN_TEST_SMTP_PW", "s3cret")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("refused or failed"));
+    let (_, secure, message) = server.join().unwrap();
+    assert!(secure.is_empty() && message.is_empty(), "the password and the letter never left: {secure:?}");
+    assert_eq!(book.json(&["show", &id, "--json"])["attempts"].as_array().unwrap().len(), before);
+}
