@@ -173,3 +173,27 @@ fn an_invoice_set_aside_and_a_due_date_extended_show_in_the_worklist_and_end_by_
         .code(2)
         .stderr(predicate::str::contains("not later than"));
 }
+
+#[test]
+fn a_payment_goes_first_to_the_invoice_the_remittance_names() {
+    let book = Book::with_demo(40);
+    let shown = book.json(&["show", "5", "--json"]);
+    let mut open: Vec<&serde_json::Value> = shown["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["status"] == "open" && i["disputed"] == false)
+        .collect();
+    open.sort_by_key(|i| i["due_on"].as_str().unwrap().to_string());
+    assert!(open.len() >= 2, "{shown}");
+    let newest = open.last().unwrap()["number"].as_str().unwrap().to_string();
+    book.dun(&["pay", "5", "1.00", "--invoice", &newest]).assert().success();
+    let shown = book.json(&["show", "5", "--json"]);
+    let payment = shown["payments"].as_array().unwrap().iter().max_by_key(|p| p["id"].as_i64()).unwrap().clone();
+    let applied = payment["allocations"][0]["invoice_number"].as_str().unwrap();
+    assert_eq!(applied, newest, "not the oldest: the one named");
+    book.dun(&["pay", "5", "1.00", "--invoice", "NOPE-9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no invoice NOPE-9"));
+}

@@ -275,6 +275,7 @@ fn reports_open_from_the_worklist_or_an_account_and_esc_goes_back() {
         received_on: None,
         method: String::new(),
         reference: String::new(),
+        invoice: None,
     };
     h.desk.record_payment(pay).unwrap();
     h.keys("<C-l>");

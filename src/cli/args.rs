@@ -134,6 +134,9 @@ pub enum Command {
         /// Accept this amount in full settlement: the rest of the balance is written off
         #[arg(long)]
         settle: bool,
+        /// The invoice the remittance names: paid first, the rest oldest first
+        #[arg(long, value_name = "NUMBER", conflicts_with = "settle")]
+        invoice: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -179,14 +179,14 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 write!(out, "{}", guard_text(&answer))?;
             }
         }
-        Command::Pay { account, amount, on, method, reference, settle, json } => {
+        Command::Pay { account, amount, on, method, reference, settle, invoice, json } => {
             let mut desk = ctx.open_desk()?;
             let received_on = date_arg("--on", on.as_deref(), &desk)?;
             let debtor_id = desk.resolve(&account)?;
             let saved = if settle {
                 desk.settle(debtor_id, amount, received_on, &reference)?
             } else {
-                desk.record_payment(RecordPayment { debtor_id, amount, received_on, method, reference })?
+                desk.record_payment(RecordPayment { debtor_id, amount, received_on, method, reference, invoice })?
             };
             print_saved(out, &saved, json)?;
         }

@@ -18,6 +18,8 @@ pub struct RecordPayment {
     pub received_on: Option<NaiveDate>,
     pub method: String,
     pub reference: String,
+    /// The invoice the remittance names: paid first; the rest goes oldest first.
+    pub invoice: Option<String>,
 }
 
 impl Desk {
@@ -88,7 +90,23 @@ pub(super) fn post_payment(
     grace: u32,
 ) -> Result<(i64, crate::domain::allocation::AllocationPlan, usize)> {
     let items = store::open_items(tx, debtor.id)?;
-    let plan = allocate(input.amount, &items, None);
+    let directed = match input.invoice.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        None => None,
+        Some(number) => {
+            let invoice = store::invoices_of(tx, debtor.id)?
+                .into_iter()
+                .find(|i| i.number.eq_ignore_ascii_case(number))
+                .ok_or_else(|| DeskError::invalid("invoice", format!("this account has no invoice {number}")))?;
+            if !items.iter().any(|i| i.invoice_id == invoice.id && !i.disputed) {
+                return Err(DeskError::invalid(
+                    "invoice",
+                    format!("invoice {number} is not open for payment (paid, closed or disputed)"),
+                ));
+            }
+            Some(invoice.id)
+        }
+    };
+    let plan = allocate(input.amount, &items, directed);
     let payment_id = store::insert_payment(
         tx,
         &NewPayment {
@@ -183,6 +201,7 @@ mod tests {
                 received_on: None,
                 method: "check".into(),
                 reference: "1042".into(),
+                invoice: None,
             })
             .unwrap();
         let after = desk.account(row.id).unwrap();
@@ -214,6 +233,7 @@ mod tests {
             received_on: on.map(|d| d.parse().unwrap()),
             method: String::new(),
             reference: String::new(),
+            invoice: None,
         };
         assert!(desk.record_payment(pay(0, None)).is_err());
         assert!(desk.record_payment(pay(100, Some("2026-12-01"))).is_err());
@@ -247,6 +267,7 @@ mod tests {
                 received_on: None,
                 method: "ach".into(),
                 reference: String::new(),
+                invoice: None,
             })
             .unwrap();
         assert!(saved.message.contains("1 promise(s) kept"), "{}", saved.message);

@@ -73,6 +73,7 @@ impl Book {
             received_on: Some(d(on)),
             method: String::new(),
             reference: String::new(),
+            invoice: None,
         };
         self.desk.record_payment(input).unwrap().id
     }

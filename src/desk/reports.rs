@@ -320,6 +320,7 @@ mod tests {
             received_on: Some(d("2026-11-15")),
             method: String::new(),
             reference: String::new(),
+            invoice: None,
         };
         desk.record_payment(pay).unwrap();
         desk

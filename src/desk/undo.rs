@@ -640,6 +640,7 @@ fn apply(
                     received_on: Some(received_on),
                     method,
                     reference,
+                    invoice: None,
                 };
                 let (payment, _, _) =
                     super::payments::post_payment(tx, cx.debtor, &input, received_on, (now, cx.today), cx.grace)?;
@@ -973,6 +974,7 @@ mod tests {
             received_on: Some(day("2026-11-20")),
             method: "check".into(),
             reference: "1042".into(),
+            invoice: None,
         };
         let first = desk.record_payment(pay).unwrap();
         let paid = desk.account(row.id).unwrap();
@@ -1015,6 +1017,7 @@ mod tests {
                 received_on: None,
                 method: "ach".into(),
                 reference: String::new(),
+                invoice: None,
             })
             .unwrap();
         assert!(saved.message.contains("1 promise(s) kept"), "{}", saved.message);

@@ -169,6 +169,7 @@ impl OpenForm {
                         "check",
                     ),
                     Field::new("Reference", FieldKind::Text { required: false }, ""),
+                    Field::new("Invoice", FieldKind::Text { required: false }, ""),
                 ],
             ),
             Purpose::AddNote => Form::new(
@@ -438,6 +439,7 @@ impl OpenForm {
                 received_on: date("Received")?,
                 method: f.value("Method").to_string(),
                 reference: f.value("Reference").to_string(),
+                invoice: Some(f.value("Invoice").trim().to_string()).filter(|v| !v.is_empty()),
             }),
             Purpose::AddNote => Request::AddNote(NewNote { debtor_id, body: f.value("Note").to_string() }),
             Purpose::Plan => Request::MakePlan { debtor_id, terms: self.plan_terms(today).ok()? },
