@@ -21,7 +21,13 @@ fn queues_partition_the_worklist_and_filter_the_letter_batch() {
 
     let held = book.json(&["worklist", "--queue", "held", "--json"]);
     assert_eq!(held.as_array().unwrap().len() as u64, count("held"));
-    assert!(held.as_array().unwrap().iter().all(|r| r["reason"].as_str().unwrap().starts_with("on hold")), "{held}");
+    // Held, or waiting for a promise not yet due: each says why and until when.
+    let why = |r: &serde_json::Value| r["reason"].as_str().unwrap().to_string();
+    assert!(
+        held.as_array().unwrap().iter().all(|r| why(r).starts_with("on hold") || why(r).contains(": wait for it")),
+        "{held}"
+    );
+    assert!(held.as_array().unwrap().iter().any(|r| why(r).starts_with("promise due 2026-")), "{held}");
 
     book.config("[creditor]\nname = \"Northwind Supply Co.\"\n");
     let dry = book.dun(&["letters", "--queue", "1-30", "--dry-run"]).output().unwrap();

@@ -110,13 +110,20 @@ impl Desk {
         let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
         let invoice_id = match invoice.map(str::trim).filter(|n| !n.is_empty()) {
             None => None,
-            Some(number) => Some(
-                store::invoices_of(&self.conn, debtor_id)?
+            Some(number) => {
+                let invoice = store::invoices_of(&self.conn, debtor_id)?
                     .into_iter()
                     .find(|i| i.number.eq_ignore_ascii_case(number))
-                    .ok_or_else(|| DeskError::invalid("invoice", format!("this account has no invoice {number}")))?
-                    .id,
-            ),
+                    .ok_or_else(|| DeskError::invalid("invoice", format!("this account has no invoice {number}")))?;
+                // A paid or closed invoice owes nothing: disputing it would only stop collection.
+                if invoice.status != "open" || !invoice.balance.is_positive() {
+                    return Err(DeskError::invalid(
+                        "invoice",
+                        format!("invoice {number} has nothing left to dispute ({})", invoice.status),
+                    ));
+                }
+                Some(invoice.id)
+            }
         };
         let open = store::disputes_of(&self.conn, debtor_id)?;
         if open.iter().any(|d| d.status == "open" && d.invoice_id == invoice_id) {

@@ -2,6 +2,8 @@
 
 use super::{AccountView, Desk, Result, WorklistRow};
 use crate::domain::ladder::{LadderFacts, Recommendation, Step, recommend};
+use chrono::NaiveDate;
+
 use crate::domain::{Channel, PromiseStatus, days_past_due};
 use crate::store;
 
@@ -14,10 +16,15 @@ impl Desk {
             return recommend(&LadderFacts::default(), &self.config.ladder);
         };
         let since = v.attempts.iter().filter(|a| a.at.date_naive() > oldest);
+        let (done, last) =
+            done_steps(since.map(|a| (a.channel, a.note.split(' ').next().unwrap_or(""), a.at.date_naive())));
+        let flags = &v.debtor.flags;
         let facts = LadderFacts {
             days_past_due: days_past_due(oldest, today),
             balance: v.open_balance,
-            done: done_steps(since.map(|a| (a.channel, a.note.split(' ').next().unwrap_or("")))),
+            done,
+            days_since_last_step: last.map(|d| (today - d).num_days()),
+            stopped_by: stopping_flag(flags.cease_contact, flags.bankruptcy, flags.deceased),
             disputed: v.disputes.iter().any(|d| d.status == "open"),
             // Flags (cease, attorney…) are the guard's to answer, so a batch names the rule.
             on_hold: !v.holds.is_empty(),
@@ -36,10 +43,14 @@ impl Desk {
         let Some(oldest) = history.oldest_due_on else {
             return Ok(recommend(&LadderFacts::default(), &self.config.ladder));
         };
+        let (done, last) = done_steps(history.marks.iter().map(|(c, w, on)| (*c, w.as_str(), *on)));
+        let flag = |label: &str| row.flags.contains(&label);
         let facts = LadderFacts {
             days_past_due: days_past_due(oldest, today),
             balance: row.balance,
-            done: done_steps(history.marks.iter().map(|(c, w)| (*c, w.as_str()))),
+            done,
+            days_since_last_step: last.map(|d| (today - d).num_days()),
+            stopped_by: stopping_flag(flag("cease contact"), flag("bankruptcy"), flag("deceased")),
             disputed: history.disputed,
             on_hold: history.on_hold,
             pending_promise: row.facts.promise_due_on,
@@ -50,11 +61,21 @@ impl Desk {
     }
 }
 
-/// The rungs carried out, from outbound calls, letters and emails (channel and the note's
-/// first word: `send_letter` and `email_letter` note "<template> letter|email…").
-fn done_steps<'a>(marks: impl Iterator<Item = (Channel, &'a str)>) -> Vec<Step> {
+/// Cease contact, bankruptcy and death stop demands (what may still be sent is the guard's call).
+fn stopping_flag(cease: bool, bankruptcy: bool, deceased: bool) -> Option<&'static str> {
+    [(cease, "cease contact"), (bankruptcy, "bankruptcy"), (deceased, "deceased")]
+        .into_iter()
+        .find_map(|(on, label)| on.then_some(label))
+}
+
+/// The rungs carried out, from outbound calls, letters and emails (channel, the note's first
+/// word — `send_letter` and `email_letter` note "<template> letter|email…" — and the day),
+/// and the day of the latest.
+fn done_steps<'a>(marks: impl Iterator<Item = (Channel, &'a str, NaiveDate)>) -> (Vec<Step>, Option<NaiveDate>) {
     let mut done = Vec::new();
-    for (channel, first_word) in marks {
+    let mut last: Option<NaiveDate> = None;
+    for (channel, first_word, on) in marks {
+        let before = done.len();
         if channel == Channel::CallOut {
             done.push(Step::Call);
         }
@@ -65,8 +86,11 @@ fn done_steps<'a>(marks: impl Iterator<Item = (Channel, &'a str)>) -> Vec<Step> 
             // A letter sent by hand counts as the first notice; an ordinary email does not.
             done.extend(step.or((channel == Channel::Letter).then_some(Step::FirstNotice)));
         }
+        if done.len() > before {
+            last = Some(last.map_or(on, |l| l.max(on)));
+        }
     }
-    done
+    (done, last)
 }
 
 #[cfg(test)]

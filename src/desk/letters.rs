@@ -102,7 +102,11 @@ impl Desk {
         fields.insert("creditor_phone", creditor.phone.trim().to_string());
         fields.insert("collector", self.config.collector.clone());
         fields.insert("debtor_name", view.debtor.name.clone());
-        match view.contact_points.iter().find(|c| c.kind == ContactKind::Address) {
+        // An address marked bad or do-not-use is never printed in the window.
+        let usable = |c: &&crate::domain::ContactPoint| {
+            c.kind == ContactKind::Address && matches!(c.status, ContactStatus::Good | ContactStatus::Unverified)
+        };
+        match view.contact_points.iter().find(usable) {
             Some(a) => {
                 // "street, city, ST zip" → street on its own line above the city line.
                 let lines: Vec<String> = a.value.splitn(2, ", ").map(str::to_string).collect();
@@ -110,7 +114,7 @@ impl Desk {
                 fields.insert("debtor_address", lines.join("\n"));
             }
             None => {
-                missing.insert("debtor_address", "the account has no postal address");
+                missing.insert("debtor_address", "the account has no usable postal address (good or unverified)");
             }
         }
         fields.insert("account_ref", view.debtor.external_ref.clone().unwrap_or_else(|| view.debtor.id.to_string()));

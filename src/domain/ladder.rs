@@ -70,6 +70,8 @@ pub struct LadderDays {
     pub refer: i64,
     /// At the referral rung, a balance below this (minor units) is written off instead.
     pub small_balance_cents: i64,
+    /// Days between two steps, so a notice has time to work before the next one comes due.
+    pub gap_days: i64,
 }
 
 impl Default for LadderDays {
@@ -82,6 +84,7 @@ impl Default for LadderDays {
             pre_legal: 60,
             refer: 90,
             small_balance_cents: 5_000,
+            gap_days: 10,
         }
     }
 }
@@ -98,6 +101,10 @@ pub struct LadderFacts {
     pub pending_promise: Option<NaiveDate>,
     pub active_plan: bool,
     pub referred: bool,
+    /// A standing flag that forbids demands (cease contact, bankruptcy, deceased).
+    pub stopped_by: Option<&'static str>,
+    /// Days since the last step was carried out (a call, a notice).
+    pub days_since_last_step: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -131,6 +138,9 @@ pub fn recommend(f: &LadderFacts, days: &LadderDays) -> Recommendation {
     if f.referred {
         return wait("referred: the legal file leads".into());
     }
+    if let Some(flag) = f.stopped_by {
+        return wait(format!("{flag}: no demands"));
+    }
     let last = if f.balance.cents() < days.small_balance_cents { Step::WriteOff } else { Step::Refer };
     let rungs = [
         (Step::FirstNotice, days.first_notice),
@@ -142,6 +152,10 @@ pub fn recommend(f: &LadderFacts, days: &LadderDays) -> Recommendation {
     ];
     let due = rungs.iter().filter(|(_, at)| f.days_past_due >= *at);
     match due.clone().find(|(step, _)| !f.done.contains(step)) {
+        Some((step, _)) if f.days_since_last_step.is_some_and(|d| d < days.gap_days) => {
+            let since = f.days_since_last_step.unwrap_or_default();
+            wait(format!("last step {since} day(s) ago; {} after {} days", step.label(), days.gap_days))
+        }
         Some((step, at)) => Recommendation {
             step: Some(*step),
             reason: format!("{} days past due; this step from day {at}", f.days_past_due),
@@ -162,6 +176,19 @@ mod tests {
 
     fn facts(dpd: i64, done: &[Step]) -> LadderFacts {
         LadderFacts { days_past_due: dpd, balance: Money(100_000), done: done.to_vec(), ..Default::default() }
+    }
+
+    #[test]
+    fn steps_are_spaced_and_standing_flags_stop_demands() {
+        let d = LadderDays::default();
+        let f = LadderFacts { days_since_last_step: Some(0), ..facts(70, &[Step::FirstNotice]) };
+        let r = recommend(&f, &d);
+        assert_eq!(r.step, None, "the same day as the first notice: {}", r.reason);
+        assert!(r.reason.contains("after 10 days"), "{}", r.reason);
+        let f = LadderFacts { days_since_last_step: Some(10), ..f };
+        assert_eq!(recommend(&f, &d).step, Some(Step::Call));
+        let f = LadderFacts { stopped_by: Some("cease contact"), ..facts(70, &[]) };
+        assert_eq!(recommend(&f, &d).reason, "cease contact: no demands");
     }
 
     #[test]

@@ -211,6 +211,10 @@ fn tier_and_reason(
     if let Some(missed) = f.installment_missed_on {
         return (Tier::InstallmentMissed, format!("installment missed {}", short_date(missed, today)));
     }
+    // A promise not yet due is waited for: the account sits with the held ones until its date.
+    if let Some(due) = f.promise_due_on.filter(|d| *d > today) {
+        return (Tier::OnHold, format!("promise due {due}: wait for it"));
+    }
     if (1..=w.new_days).contains(&f.oldest_days_past_due) && f.open_balance.cents() >= w.high_value_cents {
         return (Tier::NewlyOverdue, format!("newly overdue {}", f.open_balance.display(currency)));
     }
@@ -271,6 +275,26 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    /// Issue 4: an account with a promise not yet due waits in the held queue until its date.
+    #[test]
+    fn a_promise_not_yet_due_is_waited_for() {
+        let today = d("2026-11-22");
+        let w = PriorityWeights::default();
+        let f = PriorityFacts {
+            open_balance: Money(50_000),
+            past_due: Money(50_000),
+            oldest_days_past_due: 60,
+            promise_due_on: Some(d("2026-11-25")),
+            ..Default::default()
+        };
+        let p = prioritise(&f, today, &w, "USD");
+        assert_eq!((p.tier, p.reason.as_str()), (Tier::OnHold, "promise due 2026-11-25: wait for it"));
+        let due = PriorityFacts { promise_due_on: Some(today), ..f.clone() };
+        assert_eq!(prioritise(&due, today, &w, "USD").tier, Tier::PromiseDue);
+        let call_back = PriorityFacts { follow_up_on: Some(today), ..f };
+        assert_eq!(prioritise(&call_back, today, &w, "USD").tier, Tier::CallBackDue, "a call-back set for today wins");
     }
 
     /// The worked example of D-PRIO-3: A = 162,500 ranks above B = 60,000.

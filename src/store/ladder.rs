@@ -12,7 +12,7 @@ use crate::domain::Channel;
 pub struct LadderHistory {
     /// Outbound calls, letters and emails after `since`: channel and the note's first word
     /// (letters and emails dun wrote start with their template's name).
-    pub marks: Vec<(Channel, String)>,
+    pub marks: Vec<(Channel, String, NaiveDate)>,
     pub disputed: bool,
     pub active_plan: bool,
     pub referred: bool,
@@ -34,12 +34,14 @@ pub fn ladder_history(conn: &Connection, debtor_id: i64, today: NaiveDate) -> Re
     };
     let after = date(since.checked_add_days(Days::new(1)).unwrap_or(since));
     let mut stmt = conn.prepare_cached(
-        "SELECT channel, substr(note, 1, instr(note || ' ', ' ') - 1) FROM attempt
-         WHERE debtor_id = ?1 AND at >= ?2 AND channel IN ('call-out', 'letter', 'email')",
+        "SELECT channel, substr(note, 1, instr(note || ' ', ' ') - 1), substr(at, 1, 10) FROM attempt
+         WHERE debtor_id = ?1 AND at >= ?2 AND undone_at IS NULL AND channel IN ('call-out', 'letter', 'email')",
     )?;
     let marks = stmt
-        .query_map(params![debtor_id, after], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .filter_map(|r| r.map(|(c, w)| Channel::parse(&c).map(|c| (c, w))).transpose())
+        .query_map(params![debtor_id, after], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, super::codec::get_date(r, 2)?))
+        })?
+        .filter_map(|r| r.map(|(c, w, on)| Channel::parse(&c).map(|c| (c, w, on))).transpose())
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let (disputed, active_plan, referred, on_hold) = conn
         .prepare_cached(
