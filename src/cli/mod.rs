@@ -58,6 +58,10 @@ impl From<DeskError> for Failure {
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Failure {
+        // `dun worklist | head`: the reader has what it wanted; that is not a failure.
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure { message: String::new(), code: 0 };
+        }
         Failure::failed(e.to_string())
     }
 }

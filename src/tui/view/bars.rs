@@ -37,8 +37,15 @@ pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if app.private {
         spans.push(Span::styled("  [private]", theme.style(Role::Warning)));
     }
-    let right = format!("{} ", app.today.format("%a %Y-%m-%d"));
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    // On a narrow terminal the date gives way to what the collector is doing.
+    let right = if used + 16 <= usize::from(area.width) {
+        format!("{} ", app.today.format("%a %Y-%m-%d"))
+    } else if used + 11 <= usize::from(area.width) {
+        format!("{} ", app.today.format("%m-%d"))
+    } else {
+        String::new()
+    };
     let pad = usize::from(area.width).saturating_sub(used + right.chars().count());
     spans.push(Span::raw(" ".repeat(pad)));
     spans.push(Span::styled(right, theme.style(Role::Muted)));
