@@ -165,6 +165,21 @@ impl Desk {
                 formula: "ending AR / credit sales × days in period",
                 inputs: format!("ending AR {}, {sales_inputs}", cur(ending)),
             },
+            {
+                let months = store::monthly_sales(&self.conn, to, 24)?;
+                let newest_first: Vec<kpi::MonthSales> =
+                    months.iter().map(|(sales, days)| kpi::MonthSales { sales: *sales, days: *days }).collect();
+                let shown: Vec<String> = months.iter().take(4).map(|(s, _)| cur(*s)).collect();
+                KpiLine {
+                    name: "Count-back DSO",
+                    value: match kpi::count_back_dso(ending, &newest_first) {
+                        kpi::CountBack::Days(r) => days(Some(r)),
+                        kpi::CountBack::AtLeast(d) => format!("≥ {d} days"),
+                    },
+                    formula: "peel each month's credit sales off ending AR, newest first, adding its days",
+                    inputs: format!("ending AR {}, monthly sales newest first {} …", cur(ending), shown.join(", ")),
+                }
+            },
             KpiLine {
                 name: "Best possible DSO",
                 value: days(kpi::best_possible_dso(current, f.credit_sales, period_days)),
@@ -258,6 +273,22 @@ impl Desk {
                 formula: "write-offs / credit sales in period",
                 inputs: format!("{} of {}", cur(f.written_off), cur(f.credit_sales)),
             },
+            {
+                let placed = store::placements(&self.conn, to, &currency)?;
+                let (at_placement, recovered) =
+                    placed.iter().fold((Money::ZERO, Money::ZERO), |(p, c), (bal, got)| (p + *bal, c + *got));
+                KpiLine {
+                    name: "Recovery rate",
+                    value: percent(kpi::recovery_rate(recovered, at_placement)),
+                    formula: "collected on placed (referred) accounts since placement / balance at placement",
+                    inputs: format!(
+                        "{} of {} on {} placed account(s)",
+                        cur(recovered),
+                        cur(at_placement),
+                        placed.len()
+                    ),
+                }
+            },
             KpiLine {
                 name: "Collected",
                 value: cur(f.collected),
@@ -267,6 +298,23 @@ impl Desk {
         ];
         Ok(KpiReport { from, to, currency, kpis })
     }
+}
+
+#[cfg(test)]
+mod count_back_and_recovery_tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn the_kpi_report_has_count_back_dso_and_the_recovery_rate_of_placed_accounts() {
+        let desk = demo_desk(150);
+        let report = desk.kpi_report(today().with_day(1).unwrap(), today()).unwrap();
+        let line = |name: &str| report.kpis.iter().find(|k| k.name == name).unwrap_or_else(|| panic!("{name}")).clone();
+        let cb = line("Count-back DSO");
+        assert!(cb.value.ends_with(" days"), "{}", cb.value);
+        let rec = line("Recovery rate");
+        assert!(rec.value.ends_with('%') && rec.inputs.contains("placed account"), "{rec:?}");
+    }
+    use chrono::Datelike;
 }
 
 #[cfg(test)]

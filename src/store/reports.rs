@@ -23,13 +23,19 @@ pub struct BalanceAsOf {
 /// applied after `as_of` added back. Balances the ledger changed by import without a payment in
 /// dun are taken as they are now.
 pub fn balances_as_of(conn: &Connection, as_of: NaiveDate) -> Result<Vec<BalanceAsOf>> {
+    // The money applied after `as_of` is summed once per invoice that had any (one pass over
+    // the later payments), not looked up for each of a million invoices; rows whose balance
+    // that day was nil never leave SQLite.
     let mut stmt = conn.prepare(
-        "SELECT i.id, i.debtor_id, d.name, i.currency, i.due_on,
-                i.balance_cents + COALESCE((SELECT SUM(a.amount_cents) FROM allocation a
-                                            JOIN payment p ON p.id = a.payment_id
-                                            WHERE a.invoice_id = i.id AND p.received_on > ?1), 0)
-         FROM invoice i JOIN debtor d ON d.id = i.debtor_id
-         WHERE i.status != 'void' AND COALESCE(i.issued_on, substr(i.created_at, 1, 10)) <= ?1",
+        "WITH later (invoice_id, cents) AS (
+             SELECT a.invoice_id, SUM(a.amount_cents) FROM payment p JOIN allocation a ON a.payment_id = p.id
+             WHERE p.received_on > ?1 GROUP BY a.invoice_id)
+         SELECT id, debtor_id, name, currency, due_on, balance FROM (
+             SELECT i.id, i.debtor_id, d.name, i.currency, i.due_on,
+                    i.balance_cents + COALESCE(l.cents, 0) AS balance
+             FROM invoice i JOIN debtor d ON d.id = i.debtor_id LEFT JOIN later l ON l.invoice_id = i.id
+             WHERE i.status != 'void' AND COALESCE(i.issued_on, substr(i.created_at, 1, 10)) <= ?1)
+         WHERE balance != 0",
     )?;
     let rows = stmt.query_map(params![date(as_of)], |r| {
         Ok(BalanceAsOf {
@@ -166,6 +172,42 @@ pub fn payments_since(conn: &Connection, since: NaiveDate) -> Result<Vec<Payment
             .query_map(params![entry.id], |r| Ok((r.get(0)?, Money(r.get(1)?))))?
             .collect::<rusqlite::Result<_>>()?;
         out.push(entry);
+    }
+    Ok(out)
+}
+
+/// Accounts placed with an attorney or agency (legal cases) up to `to`: for each, the
+/// balance owed on the day it was referred and what came in from then until `to` (K-REC).
+pub fn placements(conn: &Connection, to: NaiveDate, currency: &str) -> Result<Vec<(Money, Money)>> {
+    let mut stmt = conn.prepare(
+        "SELECT
+           (SELECT coalesce(sum(i.original_cents), 0)
+              FROM invoice i
+             WHERE i.debtor_id = c.debtor_id AND i.kind IN ('invoice', 'credit-memo') AND i.status != 'void'
+               AND i.currency = ?2 AND coalesce(i.issued_on, i.due_on) <= c.referred_on)
+         - (SELECT coalesce(sum(p.amount_cents), 0) FROM payment p
+             WHERE p.debtor_id = c.debtor_id AND p.currency = ?2 AND p.received_on <= c.referred_on),
+           (SELECT coalesce(sum(p.amount_cents), 0) FROM payment p
+             WHERE p.debtor_id = c.debtor_id AND p.currency = ?2
+               AND p.kind IN ('payment', 'settlement', 'ledger', 'reversal')
+               AND p.received_on > c.referred_on AND p.received_on <= ?1)
+         FROM legal_case c WHERE c.referred_on <= ?1 AND c.undone_at IS NULL",
+    )?;
+    let rows = stmt.query_map(params![date(to), currency], |r| Ok((Money(r.get(0)?), Money(r.get(1)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Credit sales of each calendar month back from `to` (the last one up to `to`), newest
+/// first, with the days each covers: the inputs of the count-back DSO.
+pub fn monthly_sales(conn: &Connection, to: NaiveDate, months: u32) -> Result<Vec<(Money, u32)>> {
+    use chrono::Datelike;
+    let mut out = Vec::new();
+    let mut end = to;
+    for _ in 0..months {
+        let start = end.with_day(1).unwrap_or(end);
+        let sales = period_figures(conn, start, end)?.credit_sales;
+        out.push((sales, u32::try_from((end - start).num_days() + 1).unwrap_or(0)));
+        end = start.pred_opt().unwrap_or(start);
     }
     Ok(out)
 }
