@@ -274,3 +274,25 @@ fn an_invoice_hold_and_an_extension_from_the_account() {
     assert_eq!(view.invoice_holds.len(), 1);
     assert!(view.holds.is_empty(), "the account itself is not on hold");
 }
+
+#[test]
+fn slash_filters_the_agenda_too() {
+    let mut h = Harness::new(150);
+    h.keys("A");
+    let target = h.app.agenda.as_ref().unwrap()[3].clone();
+    let word = target.debtor_name.split(' ').next().unwrap().to_string();
+    h.keys(&format!("/{word}"));
+    let shown = h.app.agenda_items();
+    assert!(!shown.is_empty() && shown.len() < h.app.agenda.as_ref().unwrap().len(), "narrowed");
+    assert!(
+        shown.iter().all(|i| format!("{} {}", i.debtor_name, i.what()).to_lowercase().contains(&word.to_lowercase()))
+    );
+    assert!(h.screen(100, 30).contains("item(s)"));
+    let first = shown[0].debtor_id;
+    h.keys("<Enter><Enter>");
+    assert_eq!(h.app.screen, Screen::Account);
+    assert_eq!(h.app.account.as_ref().unwrap().id, first, "Enter opens the first match");
+    h.keys("<Esc><Esc>");
+    assert!(h.app.agenda_filter.is_none(), "Esc clears the filter first");
+    assert_eq!(h.app.screen, Screen::Agenda);
+}

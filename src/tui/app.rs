@@ -125,6 +125,8 @@ pub struct App {
     pub reports: Option<Box<ReportOverview>>,
     pub agenda: Option<Vec<AgendaItem>>,
     pub agenda_selected: usize,
+    /// `/` on the agenda: a text filter over names and what is due (no store round trip).
+    pub agenda_filter: Option<Filter>,
     /// Where Esc on an account goes back to (the worklist or the agenda).
     pub return_to: Screen,
     pub session: Option<CallSession>,
@@ -166,6 +168,7 @@ impl App {
             reports: None,
             agenda: None,
             agenda_selected: 0,
+            agenda_filter: None,
             return_to: Screen::Worklist,
             session: None,
             marked: Default::default(),
@@ -343,6 +346,10 @@ impl App {
             }
             None => {}
         }
+        if self.screen == Screen::Agenda && self.agenda_filter.as_ref().is_some_and(|f| f.editing) {
+            self.on_agenda_filter_key(key);
+            return;
+        }
         if self.filter.as_ref().is_some_and(|f| f.editing) && self.on_filter_key(key, out) {
             return;
         }
@@ -387,6 +394,39 @@ impl App {
         true
     }
 
+    fn on_agenda_filter_key(&mut self, key: &KeyEvent) {
+        use crossterm::event::KeyCode;
+        let Some(f) = self.agenda_filter.as_mut() else { return };
+        match key.code {
+            KeyCode::Esc => self.agenda_filter = None,
+            KeyCode::Enter => {
+                f.editing = false;
+                if f.query.is_empty() {
+                    self.agenda_filter = None;
+                }
+            }
+            KeyCode::Backspace => {
+                f.query.pop();
+            }
+            KeyCode::Char(c) => f.query.push(c),
+            _ => {}
+        }
+        self.agenda_selected = 0;
+    }
+
+    /// The agenda's items that pass its filter.
+    pub fn agenda_items(&self) -> Vec<&AgendaItem> {
+        let query = self.agenda_filter.as_ref().map(|f| f.query.to_lowercase()).unwrap_or_default();
+        self.agenda
+            .iter()
+            .flatten()
+            .filter(|i| {
+                query.is_empty()
+                    || format!("{} {} {}", i.debtor_name, i.kind, i.what()).to_lowercase().contains(query.trim())
+            })
+            .collect()
+    }
+
     pub(super) fn act(&mut self, action: Action, out: &mut Vec<(Ticket, Request)>) {
         match action {
             Action::Quit => self.quit = true,
@@ -409,8 +449,12 @@ impl App {
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom => self.step(action),
             Action::PageUp | Action::PageDown | Action::HalfPageUp | Action::HalfPageDown => self.step(action),
+            Action::Filter if self.screen == Screen::Agenda => {
+                let query = self.agenda_filter.as_ref().map(|f| f.query.clone()).unwrap_or_default();
+                self.agenda_filter = Some(Filter { query, editing: true, ids: None });
+            }
             Action::Open if self.screen == Screen::Agenda => {
-                let id = self.agenda.as_ref().and_then(|a| a.get(self.agenda_selected)).map(|i| i.debtor_id);
+                let id = self.agenda_items().get(self.agenda_selected).map(|i| i.debtor_id);
                 if let Some(id) = id {
                     self.open_account(id, out);
                     self.return_to = Screen::Agenda;
@@ -583,6 +627,7 @@ impl App {
                     self.status = Some(info(&format!("{} — paused; S resumes", s.progress())));
                 }
             }
+            Screen::Agenda if self.agenda_filter.is_some() => self.agenda_filter = None,
             Screen::Agenda => self.screen = Screen::Worklist,
             // Back to the account it was opened from, else the worklist.
             Screen::Reports => {
@@ -625,7 +670,7 @@ impl App {
     fn list_len(&self) -> usize {
         match (self.screen, &self.account) {
             (Screen::Account, Some(acc)) => acc.view.as_ref().map_or(0, |v| tab_len(v, acc.tab)),
-            (Screen::Agenda, _) => self.agenda.as_ref().map_or(0, Vec::len),
+            (Screen::Agenda, _) => self.agenda_items().len(),
             _ => self.visible.len(),
         }
     }

@@ -203,6 +203,7 @@ pub fn default_bindings() -> Vec<Binding> {
         (&[Agenda], &[Key::plain(K::PageDown)], A::PageDown, false),
         (&[Agenda], &[Key::plain(K::PageUp)], A::PageUp, false),
         (&[Agenda], &[Key::plain(K::Enter)], A::Open, true),
+        (&[Agenda], &[Key::ch('/')], A::Filter, true),
         // Everywhere.
         (&[Global], &[Key::ch('?'), Key::plain(K::F(1))], A::Help, true),
         (&[Global], &[Key::plain(K::Esc)], A::Back, false),

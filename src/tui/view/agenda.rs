@@ -10,15 +10,20 @@ use super::super::theme::{Role, Theme};
 use super::{centered, fit, scroll_offset};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(items) = app.agenda.as_ref() else {
+    let Some(all) = app.agenda.as_ref() else {
         frame.render_widget(
             Paragraph::new(Line::styled("Loading the agenda…", theme.style(Role::Muted))),
             centered(area, 30, 1),
         );
         return;
     };
+    let items = app.agenda_items();
     if items.is_empty() {
-        let text = "Nothing due in the next two weeks: no follow-ups, promises, installments or holds ending.";
+        let text = if all.is_empty() {
+            "Nothing due in the next two weeks: no follow-ups, promises, installments or holds ending."
+        } else {
+            "Nothing on the agenda matches the filter. Esc clears it."
+        };
         frame.render_widget(Paragraph::new(Line::styled(text, theme.style(Role::Muted))), centered(area, 90, 1));
         return;
     }
