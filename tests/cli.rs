@@ -1,41 +1,11 @@
 //! The CLI as a process: the real binary on a temporary database with a pinned day.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-struct Book {
-    dir: tempfile::TempDir,
-}
+mod book;
 
-impl Book {
-    fn new() -> Book {
-        Book { dir: tempfile::tempdir().unwrap() }
-    }
-    fn with_demo(debtors: u32) -> Book {
-        let book = Book::new();
-        book.dun(&["demo", "--debtors", &debtors.to_string()]).assert().success();
-        book
-    }
-    fn db(&self) -> std::path::PathBuf {
-        self.dir.path().join("book.db")
-    }
-    fn dun(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("dun").unwrap();
-        cmd.env_clear()
-            .env("DUN_DB", self.db())
-            .env("DUN_TODAY", "2026-11-22")
-            .env("DUN_CONFIG_DIR", self.dir.path().join("config"))
-            .env("DUN_DATA_DIR", self.dir.path().join("data"))
-            .args(args);
-        cmd
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.dun(args).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-}
+use book::Book;
 
 #[test]
 fn demo_then_worklist_as_table_and_json() {

@@ -1,47 +1,11 @@
 //! `dun report` for activity, roll rates, plans and disputes: the real binary on a temporary
 //! demo book with a pinned day, each report cross-checked against another view of the book.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-use serde_json::Value;
 
-struct Book {
-    dir: tempfile::TempDir,
-}
+mod book;
 
-impl Book {
-    fn with_demo(debtors: u32) -> Book {
-        let book = Book { dir: tempfile::tempdir().unwrap() };
-        book.dun(&["demo", "--debtors", &debtors.to_string()]).assert().success();
-        book
-    }
-    fn db(&self) -> std::path::PathBuf {
-        self.dir.path().join("book.db")
-    }
-    fn dun(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("dun").unwrap();
-        cmd.env_clear()
-            .env("DUN_DB", self.db())
-            .env("DUN_TODAY", "2026-11-22")
-            .env("DUN_CONFIG_DIR", self.dir.path().join("config"))
-            .env("DUN_DATA_DIR", self.dir.path().join("data"))
-            .args(args);
-        cmd
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.dun(args).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-    fn stdout(&self, args: &[&str]) -> String {
-        let out = self.dun(args).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-    fn count(&self, sql: &str) -> i64 {
-        rusqlite::Connection::open(self.db()).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
-    }
-}
+use book::Book;
 
 /// An exact decimal ("1234.50", "$1,234.50") as cents; never through a float.
 fn cents(s: &str) -> i64 {

@@ -50,4 +50,15 @@ impl Book {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice(&out.stdout).unwrap()
     }
+
+    pub fn stdout(&self, args: &[&str]) -> String {
+        let out = self.dun(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// One number from the book, by SQL (tests cross-check the CLI's figures with it).
+    pub fn count(&self, sql: &str) -> i64 {
+        rusqlite::Connection::open(self.db()).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
 }
