@@ -35,7 +35,7 @@ pub fn run(
         reports.push(report);
     }
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&reports).map_err(|e| Failure::failed(e.to_string()))?)?;
+        super::print_json(out, &reports)?;
     }
     if failed.is_empty() {
         Ok(())
@@ -57,7 +57,7 @@ pub fn formats(ctx: &Context, json: bool, out: &mut dyn Write) -> Result<(), Fai
                 })
             })
             .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&doc).map_err(|e| Failure::failed(e.to_string()))?)?;
+        super::print_json(out, &doc)?;
         return Ok(());
     }
     for p in &profiles {

@@ -112,7 +112,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             }
             if json {
                 let doc: Vec<_> = rows.iter().map(|r| worklist_json(r, &desk)).collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&doc).map_err(|e| Failure::failed(e.to_string()))?)?;
+                print_json(out, &doc)?;
             } else if rows.is_empty() {
                 writeln!(out, "No open balances: nothing to collect. (`dun import FILE` brings in your receivables.)")?;
             } else {
@@ -134,7 +134,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 t.row(vec![q.name.to_string(), q.accounts.to_string(), balance, q.what.to_string()]);
             }
             if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&doc).map_err(|e| Failure::failed(e.to_string()))?)?;
+                print_json(out, &doc)?;
             } else {
                 write!(out, "{}", t.render())?;
             }
@@ -143,7 +143,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let desk = ctx.open_desk()?;
             let view = desk.account(desk.resolve(&account)?)?;
             if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&view).map_err(|e| Failure::failed(e.to_string()))?)?;
+                print_json(out, &view)?;
             } else {
                 write!(out, "{}", show::render(&view, desk.today(), ctx.private))?;
             }
@@ -174,11 +174,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let channel = channel_arg(&channel)?;
             let answer = desk.check_contact(desk.resolve(&account)?, channel, at.map(|t| t.with_timezone(&Utc)))?;
             if json {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string_pretty(&answer).map_err(|e| Failure::failed(e.to_string()))?
-                )?;
+                print_json(out, &answer)?;
             } else {
                 write!(out, "{}", guard_text(&answer))?;
             }
@@ -251,11 +247,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             if dry_run {
                 if json {
                     let doc: Vec<_> = rows.iter().map(|(d, a)| json!({"due_on": d, "amount": a})).collect();
-                    writeln!(
-                        out,
-                        "{}",
-                        serde_json::to_string_pretty(&doc).map_err(|e| Failure::failed(e.to_string()))?
-                    )?;
+                    print_json(out, &doc)?;
                 } else {
                     for (k, (d, a)) in rows.iter().enumerate() {
                         writeln!(out, "{:>3}  {d}  {:>12}", k + 1, a.to_decimal())?;
@@ -294,7 +286,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let desk = ctx.open_desk()?;
             let items = desk.agenda(days)?;
             if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&items).map_err(|e| Failure::failed(e.to_string()))?)?;
+                print_json(out, &items)?;
             } else if items.is_empty() {
                 writeln!(out, "Nothing due in the next {days} days.")?;
             } else {
@@ -363,9 +355,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             if asks_nothing {
                 let view = desk.account(id)?;
                 if json {
-                    let cases =
-                        serde_json::to_string_pretty(&view.legal_cases).map_err(|e| Failure::failed(e.to_string()))?;
-                    writeln!(out, "{cases}")?;
+                    print_json(out, &view.legal_cases)?;
                 } else {
                     write!(out, "{}", show::legal_cases(&view))?;
                 }
@@ -398,11 +388,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                     let history = desk.contact_point_history(id)?;
                     if json {
                         let doc = json!({"contact_points": points, "history": history});
-                        writeln!(
-                            out,
-                            "{}",
-                            serde_json::to_string_pretty(&doc).map_err(|e| Failure::failed(e.to_string()))?
-                        )?;
+                        print_json(out, &doc)?;
                     } else {
                         write!(out, "{}", show::contact_points(&points, &history, ctx.private))?;
                     }
@@ -480,11 +466,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let mut desk = ctx.open_desk()?;
             let report = desk.purge(closed_before, dry_run)?;
             if json {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string_pretty(&report).map_err(|e| Failure::failed(e.to_string()))?
-                )?;
+                print_json(out, &report)?;
             } else {
                 let verb = if report.done { "Anonymised" } else { "Would anonymise" };
                 writeln!(
@@ -629,6 +611,12 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
         }
     }
     Ok(())
+}
+
+/// A value as pretty JSON on its own line (every `--json`).
+pub(crate) fn print_json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::failed(e.to_string()))?;
+    Ok(writeln!(out, "{text}")?)
 }
 
 fn queue_arg(name: &str) -> Result<crate::domain::queue::Queue, Failure> {
