@@ -1,5 +1,6 @@
 //! The fuzz corpus, replayed on the stable toolchain: every input the fuzzers kept
-//! (fuzz/corpus/<target>/, minimised) goes through the very code each fuzz target runs
+//! (fuzz/corpus/<target>/, minimised) and every input that once crashed
+//! (fuzz/regressions/<target>/) goes through the very code each fuzz target runs
 //! (fuzz/checks.rs), so a crash once found and fixed cannot come back unnoticed.
 //! No fuzzer is needed here; FUZZING in BENCHMARKS.md says how to run the fuzzers.
 
@@ -8,14 +9,20 @@ use std::path::Path;
 #[path = "../fuzz/checks.rs"]
 mod checks;
 
+/// fuzz/corpus/<target> (minimised with `cargo fuzz cmin`) and fuzz/regressions/<target>
+/// (each input that once crashed, kept under a name that says what it was).
 fn replay(target: &str, check: fn(&[u8])) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(target);
-    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let corpus = fuzz.join("corpus").join(target);
+    let mut inputs: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap_or_else(|e| panic!("{}: {e}", corpus.display()))
         .map(|e| e.unwrap().path())
         .collect();
+    assert!(!inputs.is_empty(), "{} holds no corpus", corpus.display());
+    if let Ok(entries) = std::fs::read_dir(fuzz.join("regressions").join(target)) {
+        inputs.extend(entries.map(|e| e.unwrap().path()));
+    }
     inputs.sort();
-    assert!(!inputs.is_empty(), "{} holds no corpus", dir.display());
     for input in &inputs {
         let bytes = std::fs::read(input).unwrap();
         let outcome = std::panic::catch_unwind(|| check(&bytes));

@@ -3,7 +3,7 @@
 //! dropped in the ledger becomes a payment seen in the ledger, which keeps the
 //! matching promise or plan installment.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::json;
@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::payments::{apply_to_installments, settle_promises};
 use super::{Desk, DeskError, Result};
-use crate::domain::{ContactStatus, Money};
+use crate::domain::{ContactKind, ContactStatus, Money};
 use crate::import::profile::ProfileKind;
 use crate::import::reconcile::{self, BalanceChange};
 use crate::import::{ImportPlan, Issue, Parsed, Profile, RowClass, Severity, parse_bytes};
@@ -134,7 +134,12 @@ impl Desk {
             return Ok(report);
         }
         report.backup = self.safety_backup("before-import")?.map(|p| p.display().to_string());
-        let batch = self.write(|tx, clock, config| commit(tx, clock, config, &parsed, &report))?;
+        // A 64 MiB page cache for the one transaction, then back to what it was.
+        let cache = store::cache_size(&self.conn)?;
+        store::set_cache_size(&self.conn, -64 * 1024)?;
+        let written = self.write(|tx, clock, config| commit(tx, clock, config, &parsed, &report));
+        store::set_cache_size(&self.conn, cache)?;
+        let batch = written?;
         report.committed = true;
         report.batch_id = Some(batch);
         Ok(report)
@@ -327,15 +332,19 @@ fn commit(
         store::insert_import_issue(tx, batch, issue.line, issue.column.as_deref(), &reason)?;
     }
     // Customers: find or create, and keep a newly given reference.
-    let mut existing = store::existing_for_import(tx)?;
+    let mut existing = store::existing_debtors_for_import(tx)?;
     let refs = parsed
         .invoices
         .iter()
         .map(|r| (r.customer.clone(), r.customer_ref.clone(), r.currency.clone()))
         .chain(parsed.contacts.iter().map(|c| (c.customer.clone(), c.customer_ref.clone(), None)));
-    let mut debtor_ids: HashMap<String, i64> = HashMap::new();
+    // Keyed by name and reference, as the plan resolved each row (`Existing::debtor_for`): two
+    // rows with one name and different known references belong to different debtors, and a
+    // re-import must find each invoice and contact point where this commit put it.
+    let mut debtor_ids: HashMap<(String, Option<String>), i64> = HashMap::new();
     for (name, reference, currency) in refs {
-        if debtor_ids.contains_key(&name.to_lowercase()) {
+        let key = (name.to_lowercase(), reference.clone());
+        if debtor_ids.contains_key(&key) {
             continue;
         }
         let id = match existing.debtor_for(&name, reference.as_deref()) {
@@ -367,10 +376,12 @@ fn commit(
                 id
             }
         };
-        debtor_ids.insert(name.to_lowercase(), id);
+        debtor_ids.insert(key, id);
     }
     for row in &plan.new_invoices {
-        let Some(&debtor_id) = debtor_ids.get(&row.customer.to_lowercase()) else { continue };
+        let Some(&debtor_id) = debtor_ids.get(&(row.customer.to_lowercase(), row.customer_ref.clone())) else {
+            continue;
+        };
         store::insert_imported_invoice(
             tx,
             &store::ImportedInvoice {
@@ -408,8 +419,14 @@ fn commit(
     for debtor_id in &touched {
         settle_promises(tx, *debtor_id, clock.today(), config.promise_grace_days)?;
     }
-    for (name, kind, value) in &plan.new_contact_points {
-        let Some(&debtor_id) = debtor_ids.get(&name.to_lowercase()) else { continue };
+    let mut points_added: HashSet<(i64, ContactKind, String)> = HashSet::new();
+    for (i, (name, kind, value)) in plan.new_contact_points.iter().enumerate() {
+        let reference = plan.new_contact_refs.get(i).cloned().flatten();
+        let Some(&debtor_id) = debtor_ids.get(&(name.to_lowercase(), reference)) else { continue };
+        // Two rows (two references of one name) may bring the same point to one debtor.
+        if !points_added.insert((debtor_id, *kind, store::contact_key(*kind, value))) {
+            continue;
+        }
         store::insert_contact_point(
             tx,
             &NewContactPoint {
@@ -476,4 +493,70 @@ fn record_ledger_payment(
     store::insert_allocation(tx, payment_id, change.invoice_id, amount)?;
     apply_to_installments(tx, debtor_id, amount)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+    use crate::config::Config;
+
+    #[test]
+    fn a_repeated_row_is_imported_once_the_later_row_winning() {
+        // Found while fuzzing: a new invoice listed twice was inserted twice, and the book's
+        // UNIQUE key failed the whole import with a bare database error.
+        let csv = "Kundennummer;Kunde;Rechnungsnummer;Rechnungsdatum;Fällig am;Betrag;Offen\n\
+                   1;A;R1;15.01.2026;14.02.2026;10,00;10,00\n\
+                   1;A;R1;15.01.2026;14.02.2026;12,00;12,00\n\
+                   2;A;R2;15.01.2026;14.02.2026;10,00;10,00\n\
+                   3;A;R2;15.01.2026;14.02.2026;10,00;10,00\n";
+        let profiles = crate::import::load_profiles(None).unwrap();
+        let mut desk = Desk::in_memory(Clock::fixed("2026-11-22".parse().unwrap()), Config::default()).unwrap();
+        let first = desk.import_file("open.csv", csv.as_bytes(), &profiles, &ImportOptions::default()).unwrap();
+        assert!(first.committed);
+        assert_eq!(first.plan.new_invoices.len(), 2);
+        assert_eq!(first.plan.discrepancies.len(), 2, "each repeat is still reported");
+        let balance: i64 = desk
+            .connection()
+            .query_row("SELECT balance_cents FROM invoice WHERE number = 'R1'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(balance, 1_200);
+        let again = desk.import_file("open.csv", csv.as_bytes(), &profiles, &ImportOptions::default()).unwrap();
+        assert_eq!(again.plan.changes(), 0, "{:?}", again.plan);
+    }
+
+    #[test]
+    fn one_name_with_two_references_is_resolved_alike_by_plan_and_commit() {
+        // Found by fuzzing (import_commit): the plan resolved a row's debtor by its reference,
+        // the commit by its name, so the third row's email went to "Kauri Cafe" while every
+        // re-import looked for it on KAU02's debtor, proposed it again and wrote it again.
+        let csv = "*ContactName,AccountNumber,EmailAddress,FirstName,LastName,POAttentionTo,POAddressLine1,\
+                   POAddressLine2,POAddressLine3,POAddressLine4,POCity,PORegion,POPostalCode,POCountry,\
+                   PhoneNumber,FaxNumber,MobileNumber\n\
+                   Kauri Cafe,KAU01,a@kauri.example,,,,,,,,,,,,,,\n\
+                   Other Name,KAU02,b@other.example,,,,,,,,,,,,,,\n\
+                   Kauri Cafe,KAU02,c@kauri.example,,,,,,,,,,,,,,\n";
+        let profiles = crate::import::load_profiles(None).unwrap();
+        let mut desk = Desk::in_memory(Clock::fixed("2026-11-22".parse().unwrap()), Config::default()).unwrap();
+        let opts = ImportOptions::default();
+        let first = desk.import_file("contacts.csv", csv.as_bytes(), &profiles, &opts).unwrap();
+        assert!(first.committed);
+        assert_eq!(first.plan.new_contact_points.len(), 3);
+        for _ in 0..2 {
+            let again = desk.import_file("contacts.csv", csv.as_bytes(), &profiles, &opts).unwrap();
+            assert_eq!(again.plan.changes(), 0, "{:?}", again.plan);
+        }
+        let points: i64 = desk.connection().query_row("SELECT count(*) FROM contact_point", [], |r| r.get(0)).unwrap();
+        assert_eq!(points, 3);
+        let owner: String = desk
+            .connection()
+            .query_row(
+                "SELECT d.external_ref FROM contact_point c JOIN debtor d ON d.id = c.debtor_id
+                 WHERE c.value = 'c@kauri.example'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(owner, "KAU02", "the row's own reference decides its debtor, as in the plan");
+    }
 }

@@ -19,6 +19,9 @@ impl Serialize for Money {
 
 impl Money {
     pub const ZERO: Money = Money(0);
+    /// The largest amount a parse accepts: 10 billion in major units. Far beyond any
+    /// receivable, and small enough that sums over millions of rows cannot overflow.
+    pub const MAX: Money = Money(1_000_000_000_000);
 
     pub fn cents(self) -> i64 {
         self.0
@@ -206,7 +209,11 @@ pub fn parse_money(input: &str) -> Result<Money, MoneyError> {
     if frac.len() == 1 {
         cents_part *= 10;
     }
-    let total = units.checked_mul(100).and_then(|c| c.checked_add(cents_part)).ok_or(MoneyError::TooLarge)?;
+    let total = units
+        .checked_mul(100)
+        .and_then(|c| c.checked_add(cents_part))
+        .filter(|c| *c <= Money::MAX.0)
+        .ok_or(MoneyError::TooLarge)?;
     Ok(Money(if negative { -total } else { total }))
 }
 
@@ -237,6 +244,9 @@ mod tests {
         assert!(matches!(parse_money("--1"), Err(MoneyError::Invalid(_))));
         assert!(matches!(parse_money("$"), Err(MoneyError::Invalid(_))));
         assert_eq!(parse_money("99999999999999999999"), Err(MoneyError::TooLarge));
+        assert_eq!(parse_money("10,000,000,000.00"), Ok(Money::MAX));
+        assert_eq!(parse_money("10,000,000,000.01"), Err(MoneyError::TooLarge));
+        assert_eq!(parse_money("-10000000000.01"), Err(MoneyError::TooLarge));
     }
 
     #[test]

@@ -83,9 +83,11 @@ pub fn parse_amount(cell: &str, decimal: Decimal) -> Result<Option<Money>, Amoun
     if frac.len() == 1 {
         cents *= 10;
     }
+    // Capped (Money::MAX) so that a file's totals cannot overflow however many rows it has.
     let total = units
         .checked_mul(100)
         .and_then(|u| u.checked_add(cents))
+        .filter(|c| *c <= Money::MAX.cents())
         .ok_or_else(|| AmountError::TooLarge(raw.to_string()))?;
     Ok(Some(Money(if negative { -total } else { total })))
 }
@@ -151,6 +153,10 @@ mod tests {
         assert!(parse_amount("1,23.00", Decimal::Point).is_err());
         assert!(parse_amount("1.234,56", Decimal::Point).is_err());
         assert!(parse_amount("99999999999999999999", Decimal::Point).is_err());
+        // Two of these in one file overflowed the file's total before amounts were capped.
+        assert!(matches!(parse_amount("90.000.000.000.000.000,00", Decimal::Comma), Err(AmountError::TooLarge(_))));
+        assert_eq!(us("10,000,000,000.00"), Some(Money::MAX.cents()));
+        assert!(parse_amount("(10,000,000,000.01)", Decimal::Point).is_err());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Dates as exports print them. The day/month order is a property of the file, not
 //! of a row: it is decided once from every date cell and the format's known order.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -18,7 +18,14 @@ pub enum DateOrder {
 pub enum DateError {
     #[error("'{0}' is not a date")]
     Invalid(String),
+    #[error("'{0}' is not a date between {FIRST_YEAR} and {LAST_YEAR}")]
+    OutOfRange(String),
 }
+
+/// The years an export's date may fall in: the book stores `YYYY-MM-DD`, and a typo such as
+/// `02/15/202026` must be refused, not written as a date nothing can read back (found by fuzzing).
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 2200;
 
 const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
@@ -43,6 +50,13 @@ fn full_year(y: i32, len: usize) -> i32 {
 
 /// Parse one cell with a known order. `Ok(None)` for a blank cell.
 pub fn parse_date(cell: &str, order: DateOrder) -> Result<Option<NaiveDate>, DateError> {
+    match parse_any_year(cell, order)? {
+        Some(d) if !(FIRST_YEAR..=LAST_YEAR).contains(&d.year()) => Err(DateError::OutOfRange(cell.trim().to_string())),
+        date => Ok(date),
+    }
+}
+
+fn parse_any_year(cell: &str, order: DateOrder) -> Result<Option<NaiveDate>, DateError> {
     let s = cell.trim();
     if s.is_empty() {
         return Ok(None);
@@ -148,6 +162,17 @@ mod tests {
         assert!(parse_date("2026-01-1\u{e9}", DateOrder::Ymd).is_err());
         assert!(parse_date("2026-\u{20ac}1-15", DateOrder::Mdy).is_err());
         assert_eq!(parse_date("2026-01-15\u{e9}", DateOrder::Ymd), Ok(Some(d("2026-01-15"))));
+    }
+
+    #[test]
+    fn a_year_the_book_cannot_store_is_refused() {
+        // Found by `cargo fuzz run import_commit`: the invoice was written as "+202026-02-15",
+        // which the book then could not read back.
+        assert_eq!(parse_date("02/15/202026", DateOrder::Mdy), Err(DateError::OutOfRange("02/15/202026".into())));
+        assert!(parse_date("15.02.0026", DateOrder::Dmy).is_err());
+        assert!(parse_date("Feb 15, 99999", DateOrder::Mdy).is_err());
+        assert_eq!(parse_date("02/15/2200", DateOrder::Mdy), Ok(Some(d("2200-02-15"))));
+        assert_eq!(parse_date("1/1/1900", DateOrder::Mdy), Ok(Some(d("1900-01-01"))));
     }
 
     #[test]

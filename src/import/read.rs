@@ -226,7 +226,7 @@ pub fn read(records: &[Record], detected: &Detected<'_>, encoding: Encoding, del
             ended = true;
             continue;
         }
-        if r.cells.iter().map(|c| norm(c)).collect::<Vec<_>>() == header_cells {
+        if r.cells.len() == header_cells.len() && r.cells.iter().zip(&header_cells).all(|(c, h)| norm(c) == *h) {
             classes.push((r.line, RowClass::Header)); // a repeated page header
             continue;
         }

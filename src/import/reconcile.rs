@@ -74,6 +74,10 @@ pub struct ImportPlan {
     pub vanished: Vec<BalanceChange>,
     /// (customer, kind, value) of contact points the book does not hold yet.
     pub new_contact_points: Vec<(String, ContactKind, String)>,
+    /// The customer reference of the row each new contact point came from (same order):
+    /// committing resolves the debtor from name and reference exactly as this plan did.
+    #[serde(skip)]
+    pub new_contact_refs: Vec<Option<String>>,
     pub unchanged: usize,
     pub discrepancies: Vec<Discrepancy>,
 }
@@ -110,8 +114,18 @@ pub fn plan(
     let mut seen_invoices: HashSet<i64> = HashSet::new();
     let mut new_names: HashSet<String> = HashSet::new();
     let mut touched_debtors: HashSet<i64> = HashSet::new();
-    for row in rows {
-        let ident = (row.customer.to_lowercase(), row.kind, row.number.clone());
+    // A row repeated in the file (same customer, kind and number): the later row wins, and
+    // the earlier one is passed over entirely (else a new invoice would be written twice,
+    // which the book's UNIQUE key refuses, and a re-import would see the earlier balance as
+    // a change).
+    let mut last: HashMap<(String, ItemKind, &str), usize> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        last.insert((row.customer.to_lowercase(), row.kind, row.number.as_str()), i);
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let lower = row.customer.to_lowercase();
+        let superseded = last.get(&(lower.clone(), row.kind, row.number.as_str())).is_some_and(|&l| l != i);
+        let ident = (lower, row.kind, row.number.clone());
         if let Some(first) = seen_rows.insert(ident, row.line) {
             plan.discrepancies.push(Discrepancy {
                 line: row.line,
@@ -119,6 +133,9 @@ pub fn plan(
                 number: row.number.clone(),
                 what: format!("duplicate invoice number (also on line {first}); the later row wins"),
             });
+        }
+        if superseded {
+            continue;
         }
         discrepancies_of(row, &mut plan.discrepancies);
         let debtor = existing.debtor_for(&row.customer, row.customer_ref.as_deref());
@@ -186,7 +203,7 @@ pub fn plan_contacts(
 ) -> ImportPlan {
     let mut plan = ImportPlan::default();
     let mut new_names: HashSet<String> = HashSet::new();
-    let mut added: HashSet<(String, ContactKind, String)> = HashSet::new();
+    let mut added: HashSet<(String, Option<String>, ContactKind, String)> = HashSet::new();
     for row in rows {
         let debtor = existing.debtor_for(&row.customer, row.customer_ref.as_deref());
         if debtor.is_none() && new_names.insert(row.customer.to_lowercase()) {
@@ -203,8 +220,9 @@ pub fn plan_contacts(
             let known = debtor.is_some_and(|d| held.contains(&(d, kind, k.clone())));
             if known {
                 plan.unchanged += 1;
-            } else if added.insert((row.customer.to_lowercase(), kind, k)) {
+            } else if added.insert((row.customer.to_lowercase(), row.customer_ref.clone(), kind, k)) {
                 plan.new_contact_points.push((row.customer.clone(), kind, value));
+                plan.new_contact_refs.push(row.customer_ref.clone());
             }
         }
     }
@@ -309,7 +327,8 @@ mod tests {
         assert_eq!(plan.paid_in_ledger.len(), 1);
         assert_eq!(plan.vanished.iter().map(|v| v.number.as_str()).collect::<Vec<_>>(), vec!["1004"]);
         assert_eq!(plan.new_customers, vec!["Brand New Co".to_string()]);
-        assert_eq!(plan.new_invoices.len(), 3);
+        // The duplicate is reported, and only the later row is new (written once).
+        assert_eq!(plan.new_invoices.iter().map(|r| r.line).collect::<Vec<_>>(), vec![5, 7]);
         assert!(plan.discrepancies.iter().any(|d| d.what.contains("duplicate")));
     }
 

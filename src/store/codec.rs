@@ -20,14 +20,21 @@ fn conversion(idx: usize, e: impl std::error::Error + Send + Sync + 'static) -> 
     rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e))
 }
 
+/// A `YYYY-MM-DD` column, read in place (the hand parser first; chrono's, which also says
+/// what is wrong, only for a value the hand parser does not take).
 pub fn get_date(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
-    let s: String = row.get(idx)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| conversion(idx, e))
+    let s = row.get_ref(idx)?.as_str()?;
+    match parse_iso_date(s) {
+        Some(d) => Ok(d),
+        None => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| conversion(idx, e)),
+    }
 }
 
 pub fn get_opt_date(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    let s: Option<String> = row.get(idx)?;
-    s.map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| conversion(idx, e))).transpose()
+    match row.get_ref(idx)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        _ => get_date(row, idx).map(Some),
+    }
 }
 
 pub fn get_instant(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {

@@ -29,21 +29,7 @@ fn item_kind(code: &str) -> ItemKind {
 
 /// Debtors and invoices as the reconciler sees them.
 pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
-    let mut existing = Existing::default();
-    let mut stmt = conn.prepare("SELECT id, name, external_ref FROM debtor")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let name: String = r.get(1)?;
-        let reference: Option<String> = r.get(2)?;
-        existing.by_name.entry(name.to_lowercase()).or_insert(id);
-        if let Some(reference) = &reference {
-            existing.by_ref.insert(reference.clone(), id);
-        }
-        existing.refs.insert(id, reference);
-        existing.names.insert(id, name);
-    }
-    drop(rows);
+    let mut existing = existing_debtors_for_import(conn)?;
     let mut stmt = conn.prepare(
         "SELECT i.id, i.debtor_id, i.number, i.kind, i.balance_cents, i.original_cents, i.due_on, i.status = 'open', b.profile
          FROM invoice i LEFT JOIN import_batch b ON b.id = i.last_import_id",
@@ -63,6 +49,39 @@ pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
         });
     }
     Ok(existing)
+}
+
+/// The book's debtors as an import matches them (by name and by reference), without
+/// its invoices: what committing a plan needs.
+pub fn existing_debtors_for_import(conn: &Connection) -> Result<Existing> {
+    let mut existing = Existing::default();
+    let mut stmt = conn.prepare("SELECT id, name, external_ref FROM debtor")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let name: String = r.get(1)?;
+        let reference: Option<String> = r.get(2)?;
+        existing.by_name.entry(name.to_lowercase()).or_insert(id);
+        if let Some(reference) = &reference {
+            existing.by_ref.insert(reference.clone(), id);
+        }
+        existing.refs.insert(id, reference);
+        existing.names.insert(id, name);
+    }
+    drop(rows);
+    Ok(existing)
+}
+
+/// The page cache, in SQLite's terms (negative: KiB; positive: pages).
+pub fn cache_size(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?)
+}
+
+/// Set the page cache (negative: KiB). A bulk write (an import) takes a larger one for its
+/// transaction: with SQLite's default 2 MiB, dirty pages spill to the WAL mid-transaction.
+pub fn set_cache_size(conn: &Connection, size: i64) -> Result<()> {
+    conn.pragma_update(None, "cache_size", size)?;
+    Ok(())
 }
 
 /// Contact points already held, as (debtor, kind, comparable value).

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# benches/run.sh — the import, re-import, aging and memory budgets of DESIGN.md, measured
+# on a 100k-debtor demo book (about 1M invoices). BENCHMARKS.md records what it printed.
+#
+#   benches/run.sh              # 3 paired runs of each comparison
+#   RUNS=5 benches/run.sh
+#   DUN_BENCH_DEBTORS=10000 benches/run.sh   # a smaller book
+#
+# Needs: cargo, bash, python3 (the desk's memory, read in a pseudo-terminal), and sqlite3
+# for the `.import` baseline (`apt-get install sqlite3`; without it that line is skipped).
+# The book and the export are kept in target/bench-run/ and reused; delete it to remake them.
+# The desk's first frame, a keystroke and the search are `cargo bench --bench desk`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-3}
+DEBTORS=${DUN_BENCH_DEBTORS:-100000}
+TODAY=2026-11-22
+WORK=target/bench-run
+BOOK=$WORK/demo-$DEBTORS.db
+CSV=$WORK/open-items-$DEBTORS.csv
+mkdir -p "$WORK"
+export DUN_TODAY=$TODAY NO_COLOR=1
+
+echo "== building (release)"
+cargo build --release --quiet --bin dun --example bench_data
+DUN=target/release/dun
+DATA=target/release/examples/bench_data
+
+ms() { echo "${EPOCHREALTIME/./}"; }   # microseconds since the epoch
+# timed OUTFILE CMD...: run CMD (stdout and stderr to OUTFILE); print "wall_ms max_rss_kib"
+timed() {
+  local out=$1; shift
+  local t0 t1
+  t0=$(ms)
+  /usr/bin/time -f '%M' -o "$WORK/rss" "$@" >"$out" 2>&1
+  t1=$(ms)
+  echo "$(( (t1 - t0) / 1000 )) $(tail -1 "$WORK/rss")"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+fresh() { rm -rf "$1" "$1-wal" "$1-shm" "$1-journal" "$(dirname "$1")/backups"; }
+
+echo "== the book: dun demo --debtors $DEBTORS"
+if [ ! -f "$BOOK" ]; then
+  read -r wall _ < <(timed "$WORK/demo.log" "$DUN" --db "$BOOK" demo --debtors "$DEBTORS")
+  echo "demo book written in $wall ms"
+fi
+"$DUN" --db "$BOOK" check | head -2
+
+echo "== the export: every invoice of the book as an eu-open-items CSV"
+if [ ! -f "$CSV" ]; then "$DATA" export "$BOOK" "$CSV" >/dev/null; fi
+ROWS=$(( $(wc -l <"$CSV") - 1 ))
+echo "$CSV: $ROWS rows, $(( $(stat -c %s "$CSV") / 1000000 )) MB"
+
+echo "== import into an empty book vs sqlite3 .import into one bare table (paired, $RUNS runs)"
+HAVE_SQLITE3=1
+if ! command -v sqlite3 >/dev/null; then
+  HAVE_SQLITE3=0
+  echo "sqlite3 is not installed: the .import baseline is skipped (apt-get install sqlite3)"
+fi
+mkdir -p "$WORK/import" "$WORK/sqlite"
+IMPORT_DB=$WORK/import/book.db
+: >"$WORK/import.ms"; : >"$WORK/sqlite.ms"; : >"$WORK/ratio"; : >"$WORK/import.rss"
+for i in $(seq "$RUNS"); do
+  fresh "$IMPORT_DB"
+  read -r a rss < <(timed "$WORK/import.log" "$DUN" --db "$IMPORT_DB" import "$CSV")
+  echo "$a" >>"$WORK/import.ms"; echo "$rss" >>"$WORK/import.rss"
+  if [ $HAVE_SQLITE3 = 1 ]; then
+    fresh "$WORK/sqlite/x.db"
+    read -r b _ < <(timed "$WORK/sqlite.log" sqlite3 "$WORK/sqlite/x.db" '.mode csv' '.separator ;' ".import $CSV ledger")
+    echo "$b" >>"$WORK/sqlite.ms"; ratio "$a" "$b" >>"$WORK/ratio"; echo >>"$WORK/ratio"
+    echo "  run $i: dun import $a ms, sqlite3 .import $b ms"
+  else
+    echo "  run $i: dun import $a ms"
+  fi
+done
+grep -E 'rows|invoices|rejected|imported' "$WORK/import.log" | head -8 | sed 's/^/  | /'
+IMPORT_MS=$(median <"$WORK/import.ms")
+echo "dun import: median $IMPORT_MS ms, peak RSS $(median <"$WORK/import.rss") KiB"
+if [ $HAVE_SQLITE3 = 1 ]; then
+  echo "sqlite3 .import: median $(median <"$WORK/sqlite.ms") ms"
+  echo "ratio dun / sqlite3 (median of paired ratios): $(median <"$WORK/ratio")   budget < 0.8"
+fi
+
+echo "== re-import of the unchanged file ($RUNS runs)"
+: >"$WORK/reimport.ms"
+for i in $(seq "$RUNS"); do
+  read -r a rss < <(timed "$WORK/reimport.log" "$DUN" --db "$IMPORT_DB" import "$CSV")
+  echo "$a" >>"$WORK/reimport.ms"
+  echo "  run $i: $a ms, peak RSS $rss KiB"
+done
+grep -iE 'nothing|unchanged' "$WORK/reimport.log" | head -3 | sed 's/^/  | /'
+REIMPORT_MS=$(median <"$WORK/reimport.ms")
+echo "re-import: median $REIMPORT_MS ms = $(ratio "$REIMPORT_MS" "$IMPORT_MS") of the import   budget < 0.5"
+
+echo "== aging report vs the bare GROUP BY (paired, $RUNS runs, as of $TODAY)"
+: >"$WORK/aging.ms"; : >"$WORK/groupby.ms"; : >"$WORK/aging.ratio"
+for i in $(seq "$RUNS"); do
+  read -r a _ < <(timed "$WORK/aging.log" "$DUN" --db "$BOOK" report aging)
+  read -r b _ < <(timed "$WORK/groupby.log" "$DATA" aging "$BOOK" "$TODAY")
+  echo "$a" >>"$WORK/aging.ms"; echo "$b" >>"$WORK/groupby.ms"; ratio "$a" "$b" >>"$WORK/aging.ratio"; echo >>"$WORK/aging.ratio"
+  echo "  run $i: dun report aging $a ms, bare GROUP BY $b ms ($(cat "$WORK/groupby.log"))"
+done
+echo "aging: median $(median <"$WORK/aging.ms") ms vs GROUP BY $(median <"$WORK/groupby.ms") ms; ratio $(median <"$WORK/aging.ratio")   budget < 1.2"
+
+echo "== resident memory"
+read -r _ rss < <(timed "$WORK/worklist.log" "$DUN" --db "$BOOK" worklist)
+echo "dun worklist (the desk's worklist, printed): max RSS $rss KiB"
+if command -v python3 >/dev/null; then
+  python3 - "$DUN" "$BOOK" <<'PY'
+import os, pty, select, sys, time
+dun, book = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["TERM"] = "xterm-256color"
+    os.execv(dun, [dun, "--db", book])
+import fcntl, struct, termios
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+got, last, start = 0, time.time(), time.time()
+while time.time() - start < 60:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        got += len(chunk); last = time.time()
+    elif got > 2000 and time.time() - last > 2.0:
+        break
+def hwm():
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith(("VmHWM", "VmRSS")):
+            print("  desk in a 120x40 pseudo-terminal, worklist on screen:", line.strip())
+hwm()
+for key in (b"j", b"j", b"k"):
+    os.write(fd, key); time.sleep(0.3)
+os.write(fd, b"q")
+time.sleep(0.5)
+try:
+    os.kill(pid, 15)
+except ProcessLookupError:
+    pass
+os.waitpid(pid, 0)
+PY
+else
+  echo "python3 is not installed: the desk's own memory is not measured (dun worklist above is the proxy)"
+fi
+echo "budget: desk < 64 MiB (65536 KiB)"

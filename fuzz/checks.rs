@@ -1,0 +1,113 @@
+#![allow(dead_code)] // each target uses one of these
+//! What each fuzz target does with one input. Shared, by `#[path]`, with
+//! `tests/fuzz_corpus.rs`, which replays the committed corpus through the same code on the
+//! stable toolchain, so `cargo test` guards against a fixed crash coming back.
+//!
+//! The rule is the same everywhere: no input makes dun panic. Where a parser accepts an
+//! input, what it returns must also read back to itself.
+
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use dun::domain::{Money, parse_money};
+use dun::import::amount::{Decimal, detect_decimal, parse_amount};
+use dun::import::date::{DateOrder, order_evidence, parse_date};
+use dun::import::{Existing, Profile, load_profiles, parse_bytes};
+
+fn profiles() -> &'static [Profile] {
+    static PROFILES: OnceLock<Vec<Profile>> = OnceLock::new();
+    PROFILES.get_or_init(|| load_profiles(None).expect("the built-in profiles load"))
+}
+
+/// The CSV reader and the import parse path: decode, sniff the delimiter, split records,
+/// detect the format, classify and parse every row, then reconcile against an empty book
+/// and against a book that already holds every row.
+pub fn import_parse(data: &[u8]) {
+    let Ok(parsed) = parse_bytes("fuzz.csv", data, profiles(), None) else { return };
+    for issue in &parsed.issues {
+        assert!(issue.line >= 1, "an issue without a line: {issue:?}");
+    }
+    let empty = Existing::default();
+    let plan = dun::import::reconcile::plan(&parsed.invoices, &empty, true, &|_| true);
+    assert!(plan.new_invoices.len() <= parsed.invoices.len());
+    let _ = plan.changes();
+    // The same rows once more against a book that holds them all: nothing is new.
+    let mut book = Existing::default();
+    for (i, row) in parsed.invoices.iter().enumerate() {
+        let id = i as i64 + 1;
+        let debtor = *book.by_name.entry(row.customer.to_lowercase()).or_insert(id);
+        book.names.entry(debtor).or_insert_with(|| row.customer.clone());
+        book.invoices.push(dun::import::ExistingInvoice {
+            id,
+            debtor_id: debtor,
+            number: row.number.clone(),
+            kind: row.kind,
+            balance: row.balance,
+            original: row.original.unwrap_or(row.balance),
+            due: row.due,
+            open: row.balance != Money::ZERO,
+            imported_by: Some(parsed.format.clone()),
+        });
+    }
+    let again = dun::import::reconcile::plan(&parsed.invoices, &book, true, &|_| true);
+    assert!(again.new_customers.is_empty(), "a known customer came back as new");
+    let held = std::collections::HashSet::new();
+    let _ = dun::import::reconcile::plan_contacts(&parsed.contacts, &empty, &held, |_, v| v.to_string());
+}
+
+/// Amounts as exports print them (`parse_amount`, both decimal marks), as collectors type
+/// them (`parse_money`), and the per-file decimal-mark vote (`detect_decimal`).
+pub fn amount(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for decimal in [Decimal::Point, Decimal::Comma] {
+        if let Ok(Some(m)) = parse_amount(&text, decimal) {
+            assert_eq!(parse_amount(&m.to_decimal(), Decimal::Point), Ok(Some(m)), "{text:?} read as {m}");
+            assert_eq!(parse_amount(&m.display("USD"), Decimal::Point), Ok(Some(m)), "{text:?} read as {m}");
+        }
+    }
+    if let Ok(m) = parse_money(&text) {
+        assert_eq!(parse_money(&m.to_decimal()), Ok(m), "{text:?} read as {m}");
+        assert_eq!(parse_money(&m.display("USD")), Ok(m), "{text:?} read as {m}");
+    }
+    let _ = detect_decimal(text.split(['\n', '\t']));
+}
+
+/// Dates as exports print them (`import::date::parse_date` in every order, and the per-file
+/// order vote) and as collectors type them (`domain::dates::parse_date`).
+pub fn date(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for order in [DateOrder::Mdy, DateOrder::Dmy, DateOrder::Ymd] {
+        if let Ok(Some(d)) = parse_date(&text, order) {
+            // The book stores YYYY-MM-DD and must read it back.
+            let iso = d.format("%Y-%m-%d").to_string();
+            assert_eq!(iso.len(), 10, "{text:?} read as {iso}, which the book cannot store");
+            assert_eq!(parse_date(&iso, order), Ok(Some(d)), "{text:?} read as {d}");
+        }
+    }
+    let _ = order_evidence(text.split(['\n', '\t']));
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("a real day");
+    if let Ok(d) = dun::domain::dates::parse_date(&text, today) {
+        let iso = d.format("%Y-%m-%d").to_string();
+        assert_eq!(iso.len(), 10, "{text:?} read as {iso}, which the book cannot store");
+        assert_eq!(dun::domain::dates::parse_date(&iso, today), Ok(d), "{text:?} read as {d}");
+    }
+}
+
+/// The whole import into an in-memory book: parse, reconcile, commit (rejects skipped),
+/// then the same bytes once more. The book stays sound and the second import changes nothing.
+pub fn import_commit(data: &[u8]) {
+    use dun::clock::Clock;
+    use dun::config::Config;
+    use dun::desk::{Desk, ImportOptions};
+
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("a real day");
+    let mut desk = Desk::in_memory(Clock::fixed(today), Config::default()).expect("an in-memory book opens");
+    let opts = ImportOptions { skip_invalid: true, ..ImportOptions::default() };
+    let Ok(first) = desk.import_file("fuzz.csv", data, profiles(), &opts) else { return };
+    let check = desk.check_book().expect("the book can be checked");
+    assert!(check.ok(), "the book is not sound after an import: {check:?}");
+    if first.committed {
+        let again = desk.import_file("fuzz.csv", data, profiles(), &opts).expect("a file imported once imports again");
+        assert_eq!(again.plan.changes(), 0, "re-importing the same file changed the book: {:?}", again.plan);
+    }
+}
