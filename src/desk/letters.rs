@@ -133,6 +133,29 @@ impl Desk {
             ));
         }
         fields.insert("invoices", invoices.trim_end().to_string());
+        // Demands ask for what is past due, never for invoices not due yet.
+        let late: Vec<_> = open.iter().filter(|i| i.due_on < today && i.balance.is_positive()).collect();
+        let past_due: Money = late.iter().map(|i| i.balance).sum();
+        if past_due.is_positive() {
+            let mut rows = String::from("  Invoice          Date         Due          Amount        Balance\n");
+            for i in &late {
+                let issued = i.issued_on.map_or_else(|| "-".into(), |d| d.to_string());
+                rows.push_str(&format!(
+                    "  {:<16} {:<12} {:<12} {:>12}  {:>12}\n",
+                    i.number,
+                    issued,
+                    i.due_on,
+                    cur(i.original),
+                    cur(i.balance)
+                ));
+            }
+            fields.insert("past_due", cur(past_due));
+            fields.insert("past_due_invoices", rows.trim_end().to_string());
+        } else {
+            for f in ["past_due", "past_due_invoices"] {
+                missing.insert(f, "nothing on the account is past due");
+            }
+        }
         let aging: Vec<String> =
             Bucket::ALL.iter().map(|b| format!("  {:<8} {:>12}", b.label(), cur(view.aging.get(*b)))).collect();
         fields.insert("aging", aging.join("\n"));
@@ -377,6 +400,27 @@ mod tests {
         assert!(err.to_string().contains("--offer"), "{err}");
         let err = desk.compose_letter(3, "thank-you", None, None).unwrap_err();
         assert!(err.to_string().contains("first-notice"), "{err}");
+    }
+
+    #[test]
+    fn demands_ask_for_what_is_past_due_not_for_invoices_not_yet_due() {
+        let desk = desk_with_creditor();
+        let (id, not_due) = (1..=40)
+            .find_map(|id| {
+                let v = desk.account(id).ok()?;
+                let late = v.invoices.iter().any(|i| i.status == "open" && i.due_on < today());
+                let ahead = v.invoices.iter().find(|i| i.status == "open" && i.due_on > today())?;
+                late.then(|| (id, ahead.number.clone()))
+            })
+            .expect("a demo account with invoices both past due and not yet due");
+        for template in ["first-notice", "second-notice", "final-demand", "pre-legal"] {
+            let letter = desk.compose_letter(id, template, None, None).unwrap();
+            let text = letter.text.to_lowercase();
+            assert!(text.contains("past due") || text.contains("past-due"), "{template}");
+            if template != "second-notice" {
+                assert!(!letter.text.contains(&not_due), "{template} demands {not_due}, not yet due:\n{}", letter.text);
+            }
+        }
     }
 
     #[test]
