@@ -57,6 +57,23 @@ pub struct Offer {
     pub expires: NaiveDate,
 }
 
+/// Open invoices as the letters print them: number, dates, amount and balance in columns.
+fn invoice_table(items: &[&&crate::domain::Invoice], currency: &str) -> String {
+    let mut out = String::from("  Invoice          Date         Due          Amount        Balance\n");
+    for i in items {
+        let issued = i.issued_on.map_or_else(|| "-".into(), |d| d.to_string());
+        out.push_str(&format!(
+            "  {:<16} {:<12} {:<12} {:>12}  {:>12}\n",
+            i.number,
+            issued,
+            i.due_on,
+            i.original.display(currency),
+            i.balance.display(currency)
+        ));
+    }
+    out.trim_end().to_string()
+}
+
 /// The template's text: the user's copy in `overrides` wins over the built-in one.
 fn template_text(name: &str, overrides: Option<&Path>) -> Result<(String, &'static str)> {
     let builtin = TEMPLATES.iter().find(|t| t.0 == name);
@@ -120,37 +137,16 @@ impl Desk {
         fields.insert("account_ref", view.debtor.external_ref.clone().unwrap_or_else(|| view.debtor.id.to_string()));
         fields.insert("balance", cur(view.open_balance));
         fields.insert("reply_by", (today + Days::new(REPLY_DAYS)).format("%B %-d, %Y").to_string());
-        let mut invoices = String::from("  Invoice          Date         Due          Amount        Balance\n");
-        for i in &open {
-            let issued = i.issued_on.map_or_else(|| "-".into(), |d| d.to_string());
-            invoices.push_str(&format!(
-                "  {:<16} {:<12} {:<12} {:>12}  {:>12}\n",
-                i.number,
-                issued,
-                i.due_on,
-                cur(i.original),
-                cur(i.balance)
-            ));
-        }
-        fields.insert("invoices", invoices.trim_end().to_string());
+        let table = |items: &[&&crate::domain::Invoice]| invoice_table(items, &view.debtor.currency);
+        let all: Vec<&&crate::domain::Invoice> = open.iter().collect();
+        let invoices = table(&all);
+        fields.insert("invoices", invoices);
         // Demands ask for what is past due, never for invoices not due yet.
         let late: Vec<_> = open.iter().filter(|i| i.due_on < today && i.balance.is_positive()).collect();
         let past_due: Money = late.iter().map(|i| i.balance).sum();
         if past_due.is_positive() {
-            let mut rows = String::from("  Invoice          Date         Due          Amount        Balance\n");
-            for i in &late {
-                let issued = i.issued_on.map_or_else(|| "-".into(), |d| d.to_string());
-                rows.push_str(&format!(
-                    "  {:<16} {:<12} {:<12} {:>12}  {:>12}\n",
-                    i.number,
-                    issued,
-                    i.due_on,
-                    cur(i.original),
-                    cur(i.balance)
-                ));
-            }
             fields.insert("past_due", cur(past_due));
-            fields.insert("past_due_invoices", rows.trim_end().to_string());
+            fields.insert("past_due_invoices", table(&late));
         } else {
             for f in ["past_due", "past_due_invoices"] {
                 missing.insert(f, "nothing on the account is past due");
