@@ -23,8 +23,6 @@ pub struct LoggedEvent {
     pub hash: String,
 }
 
-const EVENT_COLUMNS: &str = "id, at, actor, kind, debtor_id, entity, entity_id, before, after, hash";
-
 fn logged(r: &rusqlite::Row<'_>) -> rusqlite::Result<LoggedEvent> {
     let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
     Ok(LoggedEvent {
@@ -43,15 +41,16 @@ fn logged(r: &rusqlite::Row<'_>) -> rusqlite::Result<LoggedEvent> {
 
 /// Up to `limit` events older than `before_id` (all when `None`), newest first.
 pub fn events_newest_first(conn: &Connection, before_id: Option<i64>, limit: usize) -> Result<Vec<LoggedEvent>> {
-    let sql = format!("SELECT {EVENT_COLUMNS} FROM event WHERE id < ?1 ORDER BY id DESC LIMIT ?2");
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let sql = "SELECT id, at, actor, kind, debtor_id, entity, entity_id, before, after, hash
+               FROM event WHERE id < ?1 ORDER BY id DESC LIMIT ?2";
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params![before_id.unwrap_or(i64::MAX), limit as i64], logged)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn logged_event(conn: &Connection, id: i64) -> Result<Option<LoggedEvent>> {
-    let sql = format!("SELECT {EVENT_COLUMNS} FROM event WHERE id = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([id], logged).optional()?)
+    let sql = "SELECT id, at, actor, kind, debtor_id, entity, entity_id, before, after, hash FROM event WHERE id = ?1";
+    Ok(conn.prepare_cached(sql)?.query_row([id], logged).optional()?)
 }
 
 /// Whether the log holds any event of `kind`.

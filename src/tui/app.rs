@@ -394,39 +394,6 @@ impl App {
         true
     }
 
-    fn on_agenda_filter_key(&mut self, key: &KeyEvent) {
-        use crossterm::event::KeyCode;
-        let Some(f) = self.agenda_filter.as_mut() else { return };
-        match key.code {
-            KeyCode::Esc => self.agenda_filter = None,
-            KeyCode::Enter => {
-                f.editing = false;
-                if f.query.is_empty() {
-                    self.agenda_filter = None;
-                }
-            }
-            KeyCode::Backspace => {
-                f.query.pop();
-            }
-            KeyCode::Char(c) => f.query.push(c),
-            _ => {}
-        }
-        self.agenda_selected = 0;
-    }
-
-    /// The agenda's items that pass its filter.
-    pub fn agenda_items(&self) -> Vec<&AgendaItem> {
-        let query = self.agenda_filter.as_ref().map(|f| f.query.to_lowercase()).unwrap_or_default();
-        self.agenda
-            .iter()
-            .flatten()
-            .filter(|i| {
-                query.is_empty()
-                    || format!("{} {} {}", i.debtor_name, i.kind, i.what()).to_lowercase().contains(query.trim())
-            })
-            .collect()
-    }
-
     pub(super) fn act(&mut self, action: Action, out: &mut Vec<(Ticket, Request)>) {
         match action {
             Action::Quit => self.quit = true,
@@ -566,53 +533,6 @@ impl App {
                 self.progress = Some((0, 250));
                 self.write(Request::LoadDemo { debtors: 250, seed: 1 }, out);
             }
-        }
-    }
-
-    /// Keys on the import preview: scroll it, commit it, or leave it.
-    fn on_review_key(
-        &mut self,
-        key: &KeyEvent,
-        report: Box<ImportReport>,
-        format: Option<String>,
-        scroll: usize,
-        out: &mut Vec<(Ticket, Request)>,
-    ) {
-        use crossterm::event::KeyCode;
-        let commit = |skip_invalid: bool| Request::ImportCommit {
-            path: report.file.clone(),
-            format: format.clone(),
-            sha256: report.sha256.clone(),
-            skip_invalid,
-        };
-        let can_commit = report.plan.changes() > 0;
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
-                self.status = Some(info("Import cancelled: nothing was written"));
-            }
-            KeyCode::Enter | KeyCode::Char('y') if can_commit && report.rejected.is_empty() => {
-                let request = commit(false);
-                self.write(request, out);
-                self.overlay = Some(Overlay::ImportReview { report, format, scroll });
-            }
-            KeyCode::Char('s') if can_commit && !report.rejected.is_empty() => {
-                let request = commit(true);
-                self.write(request, out);
-                self.overlay = Some(Overlay::ImportReview { report, format, scroll });
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.overlay = Some(Overlay::ImportReview { report, format, scroll: scroll + 1 })
-            }
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.overlay = Some(Overlay::ImportReview { report, format, scroll: scroll.saturating_sub(1) })
-            }
-            KeyCode::PageDown => {
-                self.overlay = Some(Overlay::ImportReview { report, format, scroll: scroll + self.page })
-            }
-            KeyCode::PageUp => {
-                self.overlay = Some(Overlay::ImportReview { report, format, scroll: scroll.saturating_sub(self.page) })
-            }
-            _ => self.overlay = Some(Overlay::ImportReview { report, format, scroll }),
         }
     }
 
@@ -815,7 +735,7 @@ impl App {
     }
 }
 
-fn info(text: &str) -> Status {
+pub(super) fn info(text: &str) -> Status {
     Status { text: text.to_string(), error: false }
 }
 

@@ -3,9 +3,11 @@
 //! the screen is redrawn only when something changed.
 
 pub mod action;
+mod agenda;
 pub mod app;
 pub mod form;
 pub mod forms;
+mod import_review;
 pub mod keymap;
 pub mod palette;
 pub mod session;
