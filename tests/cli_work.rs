@@ -203,3 +203,21 @@ fn a_payment_goes_first_to_the_invoice_the_remittance_names() {
         .code(2)
         .stderr(predicate::str::contains("no invoice NOPE-9"));
 }
+
+#[test]
+fn a_bounced_settlement_puts_the_whole_balance_back_remainder_included() {
+    let book = Book::with_demo(40);
+    let before = book.json(&["show", "6", "--json"])["open_balance"].as_str().unwrap().to_string();
+    let settled = book.json(&["pay", "6", "10.00", "--settle", "--json"]);
+    assert_eq!(book.json(&["show", "6", "--json"])["open_balance"], "0.00");
+    let id = settled["id"].to_string();
+    book.dun(&["reverse", &id, "--reason", "returned NSF"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("written off are owed again"));
+    assert_eq!(book.json(&["show", "6", "--json"])["open_balance"].as_str().unwrap(), before);
+    let net_written_off = book.count(
+        "SELECT coalesce(sum(amount_cents), 0) FROM payment WHERE debtor_id = 6 AND kind = 'write-off' AND method = 'settlement-remainder'",
+    );
+    assert_eq!(net_written_off, 0, "the remainder's write-off is taken back");
+}

@@ -179,6 +179,27 @@ impl Desk {
                 (now, today),
                 config.promise_grace_days,
             )?;
+            // A settlement that bounced was never a settlement: its remainder is owed again.
+            let mut reopened = Money::ZERO;
+            if kind == "settlement"
+                && let Some((write_off, remainder)) = store::settlement_remainder(tx, payment_id)?
+            {
+                let back = store::insert_write_off_reversal(
+                    tx,
+                    write_off,
+                    debtor_id,
+                    (remainder, &debtor.currency),
+                    today,
+                    reason.trim(),
+                    now,
+                )?;
+                for (invoice_id, applied) in store::allocations_of(tx, write_off)? {
+                    store::insert_allocation(tx, back, invoice_id, -applied)?;
+                    store::reopen_balance(tx, invoice_id, applied, now)?;
+                }
+                recheck_promises(tx, debtor_id, today, config.promise_grace_days)?;
+                reopened = remainder;
+            }
             event(
                 tx,
                 now,
@@ -191,10 +212,18 @@ impl Desk {
             Ok(Saved {
                 debtor_id,
                 id,
-                message: format!(
-                    "Reversed payment #{payment_id} of {}: its invoices are open again",
-                    amount.display(&debtor.currency)
-                ),
+                message: if reopened.is_positive() {
+                    format!(
+                        "Reversed settlement #{payment_id} of {}: its invoices and the {} written off are owed again",
+                        amount.display(&debtor.currency),
+                        reopened.display(&debtor.currency)
+                    )
+                } else {
+                    format!(
+                        "Reversed payment #{payment_id} of {}: its invoices are open again",
+                        amount.display(&debtor.currency)
+                    )
+                },
             })
         })
     }

@@ -140,3 +140,36 @@ pub fn insert_reversal(
     .execute(params![debtor_id, amount.cents(), currency, date(on), reason, reverses, instant(at)])?;
     Ok(conn.last_insert_rowid())
 }
+
+/// The write-off that took a settlement's remainder, if it stands (not reversed yet).
+pub fn settlement_remainder(conn: &Connection, settlement_id: i64) -> Result<Option<(i64, Money)>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.id, p.amount_cents FROM payment p
+              WHERE p.kind = 'write-off' AND p.method = 'settlement-remainder' AND p.reference = ?1
+                AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.reverses_payment_id = p.id)",
+        )?
+        .query_row([format!("settlement #{settlement_id}")], |r| Ok((r.get(0)?, Money(r.get(1)?))))
+        .optional()?)
+}
+
+/// Take back a write-off: a negative write-off row that names it, so write-off totals net out
+/// and collections are untouched.
+pub fn insert_write_off_reversal(
+    conn: &Connection,
+    reverses: i64,
+    debtor_id: i64,
+    (amount, currency): (Money, &str),
+    on: NaiveDate,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO payment (debtor_id, kind, amount_cents, currency, received_on, method, reference, note,
+            reverses_payment_id, created_at)
+         VALUES (?1, 'write-off', ?2, ?3, ?4, 'settlement-remainder', '', ?5, ?6, ?7)",
+    )?
+    .execute(params![debtor_id, -amount.cents(), currency, date(on), reason, reverses, instant(at)])?;
+    Ok(conn.last_insert_rowid())
+}

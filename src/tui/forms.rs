@@ -73,7 +73,7 @@ impl OpenForm {
                 let options: Vec<(String, String)> = view
                     .payments
                     .iter()
-                    .filter(|p| p.kind == "payment")
+                    .filter(|p| p.kind == "payment" || p.kind == "settlement")
                     .map(|p| (p.id.to_string(), format!("{} {} {}", p.received_on, p.amount.display(cur), p.reference)))
                     .collect();
                 open.form.fields[0] = Field::choice("Payment", options, "");
