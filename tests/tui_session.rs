@@ -296,3 +296,25 @@ fn slash_filters_the_agenda_too() {
     assert!(h.app.agenda_filter.is_none(), "Esc clears the filter first");
     assert_eq!(h.app.screen, Screen::Agenda);
 }
+
+#[test]
+fn slash_filters_the_rows_of_an_accounts_tabs() {
+    let mut h = Harness::new(60);
+    h.keys("<Enter>");
+    let view = h.app.account.as_ref().unwrap().view.clone().unwrap();
+    assert!(view.invoices.len() >= 2);
+    let wanted = view.invoices[1].number.clone();
+    h.keys(&format!("/{wanted}<Enter>"));
+    let screen = h.screen(120, 40);
+    assert!(screen.contains(&wanted), "{screen}");
+    assert!(!screen.contains(&view.invoices[0].number), "other invoices are filtered out:\n{screen}");
+    // j/k move within the matches only.
+    h.keys("jjj");
+    assert_eq!(h.app.account.as_ref().unwrap().selected[0], 0);
+    // The filter stays on other tabs; Esc clears it, a second Esc leaves the account.
+    h.keys("<Esc>");
+    assert!(h.app.tab_filter.is_none());
+    assert!(h.screen(120, 40).contains(&view.invoices[0].number));
+    h.keys("<Esc>");
+    assert_eq!(h.app.screen, Screen::Worklist);
+}

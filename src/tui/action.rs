@@ -186,7 +186,7 @@ impl Action {
             Action::HalfPageUp => "Half a page up",
             Action::HalfPageDown => "Half a page down",
             Action::Open => "Open the account",
-            Action::Filter => "Filter: name, invoice no.",
+            Action::Filter => "Search / filter the list",
             Action::NextTab => "Next tab",
             Action::PrevTab => "Previous tab",
             Action::LogAttempt => "Log a contact attempt",

@@ -127,6 +127,8 @@ pub struct App {
     pub agenda_selected: usize,
     /// `/` on the agenda: a text filter over names and what is due (no store round trip).
     pub agenda_filter: Option<Filter>,
+    /// `/` on an account: a text filter over the rows of its tabs.
+    pub tab_filter: Option<Filter>,
     /// Where Esc on an account goes back to (the worklist or the agenda).
     pub return_to: Screen,
     pub session: Option<CallSession>,
@@ -169,6 +171,7 @@ impl App {
             agenda: None,
             agenda_selected: 0,
             agenda_filter: None,
+            tab_filter: None,
             return_to: Screen::Worklist,
             session: None,
             marked: Default::default(),
@@ -350,6 +353,10 @@ impl App {
             self.on_agenda_filter_key(key);
             return;
         }
+        if self.screen == Screen::Account && self.tab_filter.as_ref().is_some_and(|f| f.editing) {
+            self.on_tab_filter_key(key);
+            return;
+        }
         if self.filter.as_ref().is_some_and(|f| f.editing) && self.on_filter_key(key, out) {
             return;
         }
@@ -416,6 +423,10 @@ impl App {
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom => self.step(action),
             Action::PageUp | Action::PageDown | Action::HalfPageUp | Action::HalfPageDown => self.step(action),
+            Action::Filter if self.screen == Screen::Account => {
+                let query = self.tab_filter.as_ref().map(|f| f.query.clone()).unwrap_or_default();
+                self.tab_filter = Some(Filter { query, editing: true, ids: None });
+            }
             Action::Filter if self.screen == Screen::Agenda => {
                 let query = self.agenda_filter.as_ref().map(|f| f.query.clone()).unwrap_or_default();
                 self.agenda_filter = Some(Filter { query, editing: true, ids: None });
@@ -538,6 +549,7 @@ impl App {
 
     fn back(&mut self) {
         match self.screen {
+            Screen::Account if self.tab_filter.is_some() => self.tab_filter = None,
             Screen::Account => {
                 self.screen = std::mem::replace(&mut self.return_to, Screen::Worklist);
                 self.account = None;
@@ -564,6 +576,7 @@ impl App {
 
     pub(super) fn open_account(&mut self, id: i64, out: &mut Vec<(Ticket, Request)>) {
         self.return_to = Screen::Worklist;
+        self.tab_filter = None;
         self.account = Some(AccountState { id, view: None, tab: Tab::Invoices, selected: [0; 4] });
         self.screen = Screen::Account;
         self.read(ReadKind::Account, Request::Account(id), out);
@@ -589,7 +602,13 @@ impl App {
     /// Rows in the list the keys move through now.
     fn list_len(&self) -> usize {
         match (self.screen, &self.account) {
-            (Screen::Account, Some(acc)) => acc.view.as_ref().map_or(0, |v| tab_len(v, acc.tab)),
+            (Screen::Account, Some(acc)) => acc.view.as_ref().map_or(0, |v| {
+                if self.tab_query().is_empty() {
+                    tab_len(v, acc.tab)
+                } else {
+                    super::view::account::tab_rows(v, acc.tab, self.today, self.tab_query()).1.len()
+                }
+            }),
             (Screen::Agenda, _) => self.agenda_items().len(),
             _ => self.visible.len(),
         }

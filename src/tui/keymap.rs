@@ -157,6 +157,7 @@ pub fn default_bindings() -> Vec<Binding> {
         (&[Worklist, Account], &[Key::ctrl('u')], A::HalfPageUp, false),
         (&[Worklist], &[Key::plain(K::Enter)], A::Open, true),
         (&[Worklist], &[Key::ch('/')], A::Filter, true),
+        (&[Account], &[Key::ch('/')], A::Filter, false),
         (&[Worklist], &[Key::ch('v')], A::ToggleMark, false),
         (&[Worklist], &[Key::ch('V')], A::MarkAll, false),
         // Account actions, also on the selected worklist row.

@@ -30,20 +30,17 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         tabs,
     );
     let selected = acc.selected[Tab::ALL.iter().position(|t| *t == acc.tab).unwrap_or(0)];
-    let (header_row, rows, widths) = match acc.tab {
-        Tab::Invoices => invoices(view, app),
-        Tab::Activity => activity(view),
-        Tab::PromisesPlans => promises(view),
-        Tab::Payments => payments(view),
-    };
+    let (header_row, rows, widths) = tab_rows(view, acc.tab, app.today, app.tab_query());
     if rows.is_empty() {
-        let p = Paragraph::new(Line::styled("Nothing here yet.", theme.style(Role::Muted)));
+        let text =
+            if app.tab_query().is_empty() { "Nothing here yet." } else { "Nothing matches the filter. Esc clears it." };
+        let p = Paragraph::new(Line::styled(text, theme.style(Role::Muted)));
         frame.render_widget(p, body);
         return;
     }
     let height = usize::from(body.height.saturating_sub(1));
     let offset = scroll_offset(selected, height);
-    let rows = rows.into_iter().enumerate().skip(offset).take(height).map(|(i, (cells, role))| {
+    let rows = rows.into_iter().enumerate().skip(offset).take(height).map(|(i, (cells, role, _))| {
         let row = Row::new(cells).style(theme.style(role));
         if i == selected { row.style(theme.style(Role::Selected)) } else { row }
     });
@@ -101,20 +98,21 @@ fn header(v: &AccountView, private: bool, theme: &Theme, frame: &mut Frame, area
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-type TabRows = (Vec<&'static str>, Vec<(Vec<Cell<'static>>, Role)>, Vec<Constraint>);
+/// A tab: its header, its rows (cells, colour role, the text `/` searches) and column widths.
+type TabRows = (Vec<&'static str>, Vec<(Vec<Cell<'static>>, Role, String)>, Vec<Constraint>);
 
 fn right(s: String) -> Cell<'static> {
     Cell::from(Line::from(s).right_aligned())
 }
 
-fn invoices(v: &AccountView, app: &App) -> TabRows {
+fn invoices(v: &AccountView, today: chrono::NaiveDate) -> TabRows {
     let cur = v.debtor.currency.clone();
     let rows = v
         .invoices
         .iter()
         .map(|i| {
             let open = i.status == "open" && i.kind == "invoice";
-            let dpd = days_past_due(i.due_on, app.today);
+            let dpd = days_past_due(i.due_on, today);
             let status = match (i.kind.as_str(), i.disputed) {
                 ("credit-memo", _) => "credit memo".to_string(),
                 ("unapplied-payment", _) => "unapplied payment".to_string(),
@@ -139,9 +137,10 @@ fn invoices(v: &AccountView, app: &App) -> TabRows {
                 right(if open { dpd.max(0).to_string() } else { String::new() }),
                 right(i.original.display(&cur)),
                 right(i.balance.display(&cur)),
-                Cell::from(status),
+                Cell::from(status.clone()),
             ];
-            (cells, role)
+            let text = format!("{} {} {} {status}", i.number, i.due_on, i.balance.display(&cur));
+            (cells, role, text)
         })
         .collect();
     let widths = vec![
@@ -157,7 +156,7 @@ fn invoices(v: &AccountView, app: &App) -> TabRows {
 }
 
 fn activity(v: &AccountView) -> TabRows {
-    let mut items: Vec<(chrono::DateTime<chrono::Utc>, Vec<Cell<'static>>, Role)> = v
+    let mut items: Vec<(chrono::DateTime<chrono::Utc>, Vec<Cell<'static>>, Role, String)> = v
         .attempts
         .iter()
         .map(|a| {
@@ -166,13 +165,14 @@ fn activity(v: &AccountView) -> TabRows {
             if let Some(why) = &a.override_reason {
                 detail.push_str(&format!(" [guard overridden: {why}]"));
             }
+            let text = format!("{} {} {} {detail}", a.at.format("%Y-%m-%d"), a.channel.code(), a.outcome);
             let cells = vec![
                 Cell::from(a.at.format("%Y-%m-%d %H:%M").to_string()),
                 Cell::from(a.channel.code()),
                 Cell::from(a.outcome.clone()),
                 Cell::from(detail),
             ];
-            (a.at, cells, Role::Base)
+            (a.at, cells, Role::Base, text)
         })
         .collect();
     items.extend(v.notes.iter().map(|n| {
@@ -182,13 +182,13 @@ fn activity(v: &AccountView) -> TabRows {
             Cell::from(""),
             Cell::from(n.body.clone()),
         ];
-        (n.at, cells, Role::Muted)
+        (n.at, cells, Role::Muted, format!("{} note {}", n.at.format("%Y-%m-%d"), n.body))
     }));
     items.sort_by_key(|item| std::cmp::Reverse(item.0));
     let widths = vec![Constraint::Length(16), Constraint::Length(8), Constraint::Length(6), Constraint::Fill(1)];
     (
         vec!["When (UTC)", "Channel", "Code", "Outcome · note"],
-        items.into_iter().map(|(_, c, r)| (c, r)).collect(),
+        items.into_iter().map(|(_, c, r, t)| (c, r, t)).collect(),
         widths,
     )
 }
@@ -211,6 +211,7 @@ fn promises(v: &AccountView) -> TabRows {
                 Cell::from(format!("{} (made {})", p.status.code(), p.promised_on)),
             ],
             role,
+            format!("{} promise {} {}", p.due_on, p.amount.display(&cur), p.status.code()),
         ));
     }
     for plan in &v.plans {
@@ -229,6 +230,7 @@ fn promises(v: &AccountView) -> TabRows {
                     Cell::from(format!("{} · plan {} {}", i.status, plan.frequency, plan.status)),
                 ],
                 role,
+                format!("{} plan installment {} {}", i.due_on, i.amount.display(&cur), i.status),
             ));
         }
     }
@@ -259,7 +261,15 @@ fn payments(v: &AccountView) -> TabRows {
                 Cell::from(p.reference.clone()),
                 Cell::from(applied.join(", ")),
             ];
-            (cells, Role::Base)
+            let text = format!(
+                "{} {} {} {} {}",
+                p.received_on,
+                p.amount.display(&cur),
+                p.method,
+                p.reference,
+                applied.join(" ")
+            );
+            (cells, Role::Base, text)
         })
         .collect();
     let widths = vec![
@@ -270,6 +280,21 @@ fn payments(v: &AccountView) -> TabRows {
         Constraint::Fill(1),
     ];
     (vec!["Received", "Amount", "Method", "Ref", "Applied to"], rows, widths)
+}
+
+/// A tab's rows, only those whose text holds `query` (case ignored) when there is one.
+pub fn tab_rows(v: &AccountView, tab: Tab, today: chrono::NaiveDate, query: &str) -> TabRows {
+    let (header, mut rows, widths) = match tab {
+        Tab::Invoices => invoices(v, today),
+        Tab::Activity => activity(v),
+        Tab::PromisesPlans => promises(v),
+        Tab::Payments => payments(v),
+    };
+    let query = query.trim().to_lowercase();
+    if !query.is_empty() {
+        rows.retain(|(_, _, text)| text.to_lowercase().contains(&query));
+    }
+    (header, rows, widths)
 }
 
 /// The guard's answer for a call now, before the collector dials: the verdict, the

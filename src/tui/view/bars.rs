@@ -55,6 +55,13 @@ pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 pub fn status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let line = if let Some(s) = app.status.as_ref().filter(|_| !app.filter.as_ref().is_some_and(|f| f.editing)) {
         Line::styled(format!(" {}", s.text), theme.style(if s.error { Role::Error } else { Role::Success }))
+    } else if let Some(f) = app.tab_filter.as_ref().filter(|_| app.screen == Screen::Account) {
+        let cursor = if f.editing { "▏" } else { "" };
+        Line::from(vec![
+            Span::styled(" / ", theme.style(Role::KeyHint)),
+            Span::raw(format!("{}{cursor}", f.query)),
+            Span::styled("  this tab's rows that match; Esc clears", theme.style(Role::Muted)),
+        ])
     } else if let Some(f) = app.agenda_filter.as_ref().filter(|_| app.screen == Screen::Agenda) {
         let cursor = if f.editing { "▏" } else { "" };
         Line::from(vec![

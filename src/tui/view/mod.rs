@@ -1,7 +1,7 @@
 //! Rendering: a pure function of the desk's state. Nothing here reads the store,
 //! the clock or the terminal, so every screen is snapshot-tested on TestBackend.
 
-mod account;
+pub(crate) mod account;
 mod agenda;
 mod bars;
 mod overlay;
