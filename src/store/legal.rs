@@ -7,9 +7,6 @@ use super::Result;
 use super::codec::{date, get_date, get_opt_date, instant};
 use crate::domain::{LegalCase, Money};
 
-const COLUMNS: &str =
-    "id, debtor_id, referred_on, attorney, court, case_number, status, costs_cents, judgment_cents, next_court_on";
-
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LegalCase> {
     Ok(LegalCase {
         id: r.get(0)?,
@@ -68,18 +65,20 @@ pub fn update_legal_case(conn: &Connection, c: &LegalCase) -> Result<()> {
 }
 
 pub fn legal_cases_of(conn: &Connection, debtor_id: i64) -> Result<Vec<LegalCase>> {
-    let sql =
-        format!("SELECT {COLUMNS} FROM legal_case WHERE debtor_id = ?1 AND undone_at IS NULL ORDER BY referred_on, id");
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, debtor_id, referred_on, attorney, court, case_number, status, costs_cents, judgment_cents,
+                next_court_on
+           FROM legal_case WHERE debtor_id = ?1 AND undone_at IS NULL ORDER BY referred_on, id",
+    )?;
     let rows = stmt.query_map([debtor_id], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The case still running for the debtor, if any (at most one is open at a time).
 pub fn open_legal_case(conn: &Connection, debtor_id: i64) -> Result<Option<LegalCase>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM legal_case WHERE debtor_id = ?1 AND status != 'closed' AND undone_at IS NULL
-         ORDER BY id DESC LIMIT 1"
-    );
-    Ok(conn.prepare_cached(&sql)?.query_row([debtor_id], row).optional()?)
+    let sql = "SELECT id, debtor_id, referred_on, attorney, court, case_number, status, costs_cents, judgment_cents,
+                      next_court_on
+                 FROM legal_case WHERE debtor_id = ?1 AND status != 'closed' AND undone_at IS NULL
+                ORDER BY id DESC LIMIT 1";
+    Ok(conn.prepare_cached(sql)?.query_row([debtor_id], row).optional()?)
 }
