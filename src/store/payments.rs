@@ -132,12 +132,35 @@ pub fn insert_reversal(
     reason: &str,
     at: DateTime<Utc>,
 ) -> Result<i64> {
+    insert_taking_back(conn, ("reversal", "reversal"), (reverses, debtor_id), (amount, currency), on, reason, at)
+}
+
+/// A row that takes back an earlier one (`reverses`), of `kind` and `method`.
+fn insert_taking_back(
+    conn: &Connection,
+    (kind, method): (&str, &str),
+    (reverses, debtor_id): (i64, i64),
+    (amount, currency): (Money, &str),
+    on: NaiveDate,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO payment (debtor_id, kind, amount_cents, currency, received_on, method, reference, note,
             reverses_payment_id, created_at)
-         VALUES (?1, 'reversal', ?2, ?3, ?4, 'reversal', '', ?5, ?6, ?7)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7, ?8, ?9)",
     )?
-    .execute(params![debtor_id, amount.cents(), currency, date(on), reason, reverses, instant(at)])?;
+    .execute(params![
+        debtor_id,
+        kind,
+        amount.cents(),
+        currency,
+        date(on),
+        method,
+        reason,
+        reverses,
+        instant(at)
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -165,11 +188,6 @@ pub fn insert_write_off_reversal(
     reason: &str,
     at: DateTime<Utc>,
 ) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO payment (debtor_id, kind, amount_cents, currency, received_on, method, reference, note,
-            reverses_payment_id, created_at)
-         VALUES (?1, 'write-off', ?2, ?3, ?4, 'settlement-remainder', '', ?5, ?6, ?7)",
-    )?
-    .execute(params![debtor_id, -amount.cents(), currency, date(on), reason, reverses, instant(at)])?;
-    Ok(conn.last_insert_rowid())
+    let kind = ("write-off", "settlement-remainder");
+    insert_taking_back(conn, kind, (reverses, debtor_id), (-amount, currency), on, reason, at)
 }
