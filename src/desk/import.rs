@@ -134,11 +134,9 @@ impl Desk {
             return Ok(report);
         }
         report.backup = self.safety_backup("before-import")?.map(|p| p.display().to_string());
-        // A 64 MiB page cache for the one transaction, then back to what it was.
-        let cache = store::cache_size(&self.conn)?;
-        store::set_cache_size(&self.conn, -64 * 1024)?;
+        let bulk = store::begin_bulk_write(&self.conn)?;
         let written = self.write(|tx, clock, config| commit(tx, clock, config, &parsed, &report));
-        store::set_cache_size(&self.conn, cache)?;
+        store::end_bulk_write(&self.conn, bulk)?;
         let batch = written?;
         report.committed = true;
         report.batch_id = Some(batch);
@@ -203,38 +201,37 @@ impl ImportReport {
             s.push_str(&format!("  note: {c}\n"));
         }
         let p = &r.plan;
-        let section = |s: &mut String, title: &str, items: Vec<String>| {
-            if !items.is_empty() {
-                s.push_str(&format!("  {title} ({}):\n", items.len()));
-                for item in items.iter().take(50) {
+        // The first 50 of each kind, and a count: only those 50 are formatted.
+        fn section<I: ExactSizeIterator<Item = String>>(s: &mut String, title: &str, items: I) {
+            let n = items.len();
+            if n > 0 {
+                s.push_str(&format!("  {title} ({n}):\n"));
+                for item in items.take(50) {
                     s.push_str(&format!("    {item}\n"));
                 }
-                if items.len() > 50 {
-                    s.push_str(&format!("    … and {} more\n", items.len() - 50));
+                if n > 50 {
+                    s.push_str(&format!("    … and {} more\n", n - 50));
                 }
             }
-        };
-        section(&mut s, "new customers", p.new_customers.clone());
-        section(&mut s, "changed customers", p.changed_customers.iter().map(|(c, w)| format!("{c}: {w}")).collect());
+        }
+        section(&mut s, "new customers", p.new_customers.iter().cloned());
+        section(&mut s, "changed customers", p.changed_customers.iter().map(|(c, w)| format!("{c}: {w}")));
         section(
             &mut s,
             "new invoices",
-            p.new_invoices
-                .iter()
-                .map(|i| {
-                    let cur = i.currency.as_deref().unwrap_or(&r.currency);
-                    match (i.kind, i.balance == Money::ZERO) {
-                        (_, true) => format!("{} #{} due {}: paid", i.customer, i.number, i.due),
-                        (crate::import::ItemKind::CreditMemo, _) => {
-                            format!("{} #{}: credit {}", i.customer, i.number, i.balance.display(cur))
-                        }
-                        (crate::import::ItemKind::UnappliedPayment, _) => {
-                            format!("{} #{}: unapplied payment {}", i.customer, i.number, i.balance.display(cur))
-                        }
-                        _ => format!("{} #{} due {} open {}", i.customer, i.number, i.due, i.balance.display(cur)),
+            p.new_invoices.iter().map(|i| {
+                let cur = i.currency.as_deref().unwrap_or(&r.currency);
+                match (i.kind, i.balance == Money::ZERO) {
+                    (_, true) => format!("{} #{} due {}: paid", i.customer, i.number, i.due),
+                    (crate::import::ItemKind::CreditMemo, _) => {
+                        format!("{} #{}: credit {}", i.customer, i.number, i.balance.display(cur))
                     }
-                })
-                .collect(),
+                    (crate::import::ItemKind::UnappliedPayment, _) => {
+                        format!("{} #{}: unapplied payment {}", i.customer, i.number, i.balance.display(cur))
+                    }
+                    _ => format!("{} #{} due {} open {}", i.customer, i.number, i.due, i.balance.display(cur)),
+                }
+            }),
         );
         let change = |c: &crate::import::reconcile::BalanceChange| {
             format!(
@@ -245,16 +242,13 @@ impl ImportReport {
                 c.after.display(&r.currency)
             )
         };
-        section(&mut s, "changed balances", p.changed_balances.iter().map(change).collect());
-        section(&mut s, "paid in the ledger", p.paid_in_ledger.iter().map(change).collect());
-        section(&mut s, "vanished from the ledger (closed)", p.vanished.iter().map(change).collect());
+        section(&mut s, "changed balances", p.changed_balances.iter().map(change));
+        section(&mut s, "paid in the ledger", p.paid_in_ledger.iter().map(change));
+        section(&mut s, "vanished from the ledger (closed)", p.vanished.iter().map(change));
         section(
             &mut s,
             "new contact points",
-            p.new_contact_points
-                .iter()
-                .map(|(c, k, v)| format!("{c}: {} {}", k.code(), v.replace('\n', ", ")))
-                .collect(),
+            p.new_contact_points.iter().map(|(c, k, v)| format!("{c}: {} {}", k.code(), v.replace('\n', ", "))),
         );
         if p.unchanged > 0 {
             s.push_str(&format!("  unchanged: {}\n", p.unchanged));
@@ -262,13 +256,10 @@ impl ImportReport {
         section(
             &mut s,
             "billing discrepancies",
-            p.discrepancies
-                .iter()
-                .map(|d| format!("line {}: {} #{}: {}", d.line, d.customer, d.number, d.what))
-                .collect(),
+            p.discrepancies.iter().map(|d| format!("line {}: {} #{}: {}", d.line, d.customer, d.number, d.what)),
         );
-        section(&mut s, "warnings", r.warnings.iter().map(issue_line).collect());
-        section(&mut s, "rejected rows", r.rejected.iter().map(|i| format!("{}: {}", r.file, issue_line(i))).collect());
+        section(&mut s, "warnings", r.warnings.iter().map(issue_line));
+        section(&mut s, "rejected rows", r.rejected.iter().map(|i| format!("{}: {}", r.file, issue_line(i))));
         match (&r.held_back, r.batch_id) {
             (_, Some(batch)) if r.committed => {
                 s.push_str(&format!("  imported as batch #{batch}\n"));
@@ -333,24 +324,30 @@ fn commit(
     }
     // Customers: find or create, and keep a newly given reference.
     let mut existing = store::existing_debtors_for_import(tx)?;
-    let refs = parsed
-        .invoices
-        .iter()
-        .map(|r| (r.customer.clone(), r.customer_ref.clone(), r.currency.clone()))
-        .chain(parsed.contacts.iter().map(|c| (c.customer.clone(), c.customer_ref.clone(), None)));
     // Keyed by name and reference, as the plan resolved each row (`Existing::debtor_for`): two
     // rows with one name and different known references belong to different debtors, and a
     // re-import must find each invoice and contact point where this commit put it.
     let mut debtor_ids: HashMap<(String, Option<String>), i64> = HashMap::new();
-    for (name, reference, currency) in refs {
-        let key = (name.to_lowercase(), reference.clone());
+    let customers = parsed
+        .invoices
+        .iter()
+        .map(|r| (r.customer.as_str(), r.customer_ref.as_deref(), r.currency.as_deref()))
+        .chain(parsed.contacts.iter().map(|c| (c.customer.as_str(), c.customer_ref.as_deref(), None)));
+    let mut previous: Option<(&str, Option<&str>)> = None;
+    for (name, reference, currency) in customers {
+        // Rows of one customer come together: skip the lookup for the second and after.
+        if previous == Some((name, reference)) {
+            continue;
+        }
+        previous = Some((name, reference));
+        let key = (name.to_lowercase(), reference.map(str::to_string));
         if debtor_ids.contains_key(&key) {
             continue;
         }
-        let id = match existing.debtor_for(&name, reference.as_deref()) {
+        let id = match existing.debtor_for(name, reference) {
             Some(id) => {
-                if let Some(r) = &reference
-                    && existing.refs.get(&id).is_some_and(|old| old.as_deref() != Some(r.as_str()))
+                if let Some(r) = reference
+                    && existing.refs.get(&id).is_some_and(|old| old.as_deref() != Some(r))
                     && !existing.by_ref.contains_key(r)
                 {
                     store::set_external_ref(tx, id, r, now)?;
@@ -361,44 +358,45 @@ fn commit(
                 let id = store::insert_debtor(
                     tx,
                     &NewDebtor {
-                        external_ref: reference.clone().filter(|r| !existing.by_ref.contains_key(r)),
-                        name: name.clone(),
+                        external_ref: reference.filter(|r| !existing.by_ref.contains_key(*r)).map(str::to_string),
+                        name: name.to_string(),
                         kind: None,
-                        currency: currency.unwrap_or_else(|| default_currency.to_string()),
+                        currency: currency.unwrap_or(default_currency).to_string(),
                         ..Default::default()
                     },
                     now,
                 )?;
-                existing.by_name.insert(name.to_lowercase(), id);
+                existing.by_name.insert(key.0.clone(), id);
                 if let Some(r) = reference {
-                    existing.by_ref.insert(r, id);
+                    existing.by_ref.insert(r.to_string(), id);
                 }
                 id
             }
         };
         debtor_ids.insert(key, id);
     }
-    for row in &plan.new_invoices {
-        let Some(&debtor_id) = debtor_ids.get(&(row.customer.to_lowercase(), row.customer_ref.clone())) else {
-            continue;
+    let mut previous: Option<(&str, Option<&str>, i64)> = None;
+    let rows = plan.new_invoices.iter().filter_map(|row| {
+        let (name, reference) = (row.customer.as_str(), row.customer_ref.as_deref());
+        let debtor_id = match previous {
+            Some((n, r, id)) if n == name && r == reference => id,
+            _ => *debtor_ids.get(&(name.to_lowercase(), reference.map(str::to_string)))?,
         };
-        store::insert_imported_invoice(
-            tx,
-            &store::ImportedInvoice {
-                debtor_id,
-                number: &row.number,
-                kind: row.kind,
-                job: row.job.as_deref(),
-                issued: row.issued,
-                due: row.due,
-                original: row.original.unwrap_or(row.balance),
-                balance: row.balance,
-                currency: row.currency.as_deref().unwrap_or(default_currency),
-                batch,
-            },
-            now,
-        )?;
-    }
+        previous = Some((name, reference, debtor_id));
+        Some(store::ImportedInvoice {
+            debtor_id,
+            number: &row.number,
+            kind: row.kind,
+            job: row.job.as_deref(),
+            issued: row.issued,
+            due: row.due,
+            original: row.original.unwrap_or(row.balance),
+            balance: row.balance,
+            currency: row.currency.as_deref().unwrap_or(default_currency),
+            batch,
+        })
+    });
+    store::insert_imported_invoices(tx, rows, now)?;
     // Balances the ledger changed. A drop is money the ledger received.
     let mut touched: BTreeSet<i64> = BTreeSet::new();
     let changes =

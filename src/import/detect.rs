@@ -42,7 +42,7 @@ pub struct Detected<'p> {
 }
 
 fn header_cells(r: &Record) -> Vec<String> {
-    r.cells.iter().map(|c| norm(c)).collect()
+    r.cells.iter().map(norm).collect()
 }
 
 /// How many of the profile's required headers a row holds, and whether it passes.

@@ -248,9 +248,37 @@ pub fn norm(cell: &str) -> String {
     cell.trim().trim_start_matches('*').split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
+/// `norm(cell) == normed`, without building `norm(cell)`: asked of every row (is it a
+/// repeated header?), and almost always false at the first letter.
+pub fn norm_is(cell: &str, normed: &str) -> bool {
+    let words = cell.trim().trim_start_matches('*').split_whitespace();
+    let mut chars = normed.chars();
+    for (i, word) in words.enumerate() {
+        if i > 0 && chars.next() != Some(' ') {
+            return false;
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            if chars.next() != Some(c) {
+                return false;
+            }
+        }
+    }
+    chars.next().is_none()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn norm_is_agrees_with_norm() {
+        let h = norm(" *Due  Date ");
+        for cell in ["Due Date", "*due date", "  DUE   DATE ", "Due", "Due Dates", "Düe Date", "", "Due\tDate"] {
+            assert_eq!(norm_is(cell, &h), norm(cell) == h, "{cell:?}");
+        }
+        assert!(norm_is("", ""));
+        assert!(norm_is("ÄRGER", &norm("ärger")));
+    }
 
     #[test]
     fn built_in_profiles_load() {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::amount::{Decimal, detect_decimal, parse_amount};
 use super::date::{DateOrder, OrderEvidence, order_evidence, parse_date};
 use super::detect::{ColumnMap, Detected};
-use super::profile::{Profile, ProfileKind, norm};
+use super::profile::{Profile, ProfileKind, norm, norm_is};
 use super::text::{Encoding, Record};
 use crate::domain::Money;
 
@@ -110,19 +110,26 @@ impl Parsed {
 
 fn is_footer(first: &str) -> bool {
     let s = first.trim();
+    let starts = |prefix: &str| s.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix));
+    if starts("accrual basis") || starts("cash basis") {
+        return true;
+    }
+    // The print stamp: "Monday, March 2, 2026 09:41 AM GMT-05:00". Every row is asked, so
+    // the common case (no comma) allocates nothing.
+    if !s.contains(", ") {
+        return false;
+    }
     let lower = s.to_lowercase();
-    let weekday = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    let weekday = ["monday, ", "tuesday, ", "wednesday, ", "thursday, ", "friday, ", "saturday, ", "sunday, "]
         .iter()
-        .any(|d| lower.contains(&format!("{d}, ")));
-    (weekday && (lower.contains(" am") || lower.contains(" pm")))
-        || lower.starts_with("accrual basis")
-        || lower.starts_with("cash basis")
+        .any(|d| lower.contains(d));
+    weekday && (lower.contains(" am") || lower.contains(" pm"))
 }
 
 fn is_grand_total(r: &Record) -> bool {
     let c0 = r.cell(0).trim();
     let c1 = r.cell(1).trim();
-    matches!(c0.to_lowercase().as_str(), "total" | "grand total" | "grand totals:" | "totals:" | "summe" | "gesamt")
+    ["total", "grand total", "grand totals:", "totals:", "summe", "gesamt"].iter().any(|t| c0.eq_ignore_ascii_case(t))
         || (c0.is_empty() && c1.eq_ignore_ascii_case("total"))
 }
 
@@ -170,7 +177,7 @@ pub fn read(records: &[Record], detected: &Detected<'_>, encoding: Encoding, del
     let mut classes: Vec<(usize, RowClass)> =
         records[..detected.header].iter().map(|r| (r.line, RowClass::Preamble)).collect();
     classes.push((records[detected.header].line, RowClass::Header));
-    let header_cells: Vec<String> = records[detected.header].cells.iter().map(|c| norm(c)).collect();
+    let header_cells: Vec<String> = records[detected.header].cells.iter().map(norm).collect();
     // Problems name a column as the file spells it, with its spreadsheet letter.
     let mut named = p.clone();
     for (field, idx) in cols {
@@ -226,7 +233,7 @@ pub fn read(records: &[Record], detected: &Detected<'_>, encoding: Encoding, del
             ended = true;
             continue;
         }
-        if r.cells.len() == header_cells.len() && r.cells.iter().zip(&header_cells).all(|(c, h)| norm(c) == *h) {
+        if r.cells.len() == header_cells.len() && r.cells.iter().zip(&header_cells).all(|(c, h)| norm_is(c, h)) {
             classes.push((r.line, RowClass::Header)); // a repeated page header
             continue;
         }
@@ -442,12 +449,11 @@ fn detail_line(
         amount = amount.map(negative);
         balance = balance.map(negative);
     }
-    let name = match (c.get("customer"), customer_group) {
-        (Some(n), _) => n.to_string(),
-        (None, Some(g)) => g,
+    let (customer, mut job) = match (c.get("customer"), customer_group) {
+        (Some(n), _) => split_customer(n, p.subcustomers),
+        (None, Some(g)) => split_customer(&g, p.subcustomers),
         (None, None) => return Err(error(line, Some(column_name(p, "customer")), "no customer on this row")),
     };
-    let (customer, mut job) = split_customer(&name, p.subcustomers);
     if job.is_none() {
         job = job_group;
     }
@@ -485,13 +491,14 @@ fn gather(lines: Vec<Line>, p: &Profile, issues: &mut Vec<Issue>) -> Vec<LedgerR
                 order.push(number.clone());
             }
             by_number.entry(number).or_default().push(l);
-        } else if let Some(row) = finish(vec![l], p, issues) {
+        } else if let Some(row) = finish(l, &[], p, issues) {
             out.push(row);
         }
     }
     for number in order {
-        if let Some(group) = by_number.remove(&number)
-            && let Some(row) = finish(group, p, issues)
+        if let Some(mut group) = by_number.remove(&number)
+            && !group.is_empty()
+            && let Some(row) = finish(group.remove(0), &group, p, issues)
         {
             out.push(row);
         }
@@ -499,15 +506,17 @@ fn gather(lines: Vec<Line>, p: &Profile, issues: &mut Vec<Issue>) -> Vec<LedgerR
     out
 }
 
-fn finish(group: Vec<Line>, p: &Profile, issues: &mut Vec<Issue>) -> Option<LedgerRow> {
-    let first = group.first()?;
+/// One receivable from its first line and the lines after it (moved, not copied: this
+/// runs once per row of the file).
+fn finish(first: Line, rest: &[Line], p: &Profile, issues: &mut Vec<Issue>) -> Option<LedgerRow> {
+    let group = || std::iter::once(&first).chain(rest);
     let amount = if p.sum_lines {
-        let positive: Money = group.iter().filter_map(|l| l.amount).filter(|a| a.is_positive()).sum();
+        let positive: Money = group().filter_map(|l| l.amount).filter(|a| a.is_positive()).sum();
         Some(positive).filter(|a| !a.is_negative())
     } else {
         first.amount
     };
-    let signed_sum: Money = group.iter().filter_map(|l| l.amount).sum();
+    let signed_sum: Money = group().filter_map(|l| l.amount).sum();
     let balance = match (first.balance, &first.status) {
         (Some(b), _) => b,
         (None, Some(s)) if p.statuses.paid.contains(s) => Money::ZERO,
@@ -537,8 +546,8 @@ fn finish(group: Vec<Line>, p: &Profile, issues: &mut Vec<Issue>) -> Option<Ledg
             return None;
         }
     };
-    let number = match (&first.number, first.kind) {
-        (Some(n), _) => n.clone(),
+    let number = match (first.number, first.kind) {
+        (Some(n), _) => n,
         (None, ItemKind::Invoice) => {
             issues.push(error(first.line, Some(column_name(p, "number")), "an invoice without a number"));
             return None;
@@ -553,16 +562,16 @@ fn finish(group: Vec<Line>, p: &Profile, issues: &mut Vec<Issue>) -> Option<Ledg
     };
     Some(LedgerRow {
         line: first.line,
-        customer: first.customer.clone(),
-        customer_ref: first.customer_ref.clone(),
-        job: first.job.clone(),
+        customer: first.customer,
+        customer_ref: first.customer_ref,
+        job: first.job,
         kind: first.kind,
         number,
         issued: first.issued,
         due,
         original: amount,
         balance,
-        currency: first.currency.clone(),
+        currency: first.currency,
     })
 }
 

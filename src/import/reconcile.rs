@@ -8,6 +8,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::read::ContactRow;
+
+type FoldMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type FoldSet<K> = HashSet<K, foldhash::fast::RandomState>;
 use super::read::{ItemKind, LedgerRow};
 use crate::domain::{ContactKind, Money};
 
@@ -94,13 +97,14 @@ impl ImportPlan {
     }
 }
 
-fn key(debtor: i64, kind: ItemKind, number: &str) -> (i64, ItemKind, String) {
-    (debtor, kind, number.to_string())
-}
-
 /// Reconcile `rows` (one export) against the book. `same_source`: whether an invoice last
 /// seen by the named format comes from the same ledger as this export. `lists_all_open`: the export is an
 /// aging or open-items report, so an open imported invoice missing from it has vanished.
+///
+/// Runs once per row of a file that may hold a million: keys borrow from the rows, a
+/// customer's lower-cased name is made once (rows of one customer come together), and the
+/// maps use a fast hasher (nothing here is keyed by untrusted input an attacker could shape
+/// against it: the file is the collector's own export).
 pub fn plan(
     rows: &[LedgerRow],
     existing: &Existing,
@@ -108,40 +112,70 @@ pub fn plan(
     same_source: &dyn Fn(&str) -> bool,
 ) -> ImportPlan {
     let mut plan = ImportPlan::default();
-    let index: HashMap<(i64, ItemKind, String), &ExistingInvoice> =
-        existing.invoices.iter().map(|i| (key(i.debtor_id, i.kind, &i.number), i)).collect();
-    let mut seen_rows: HashMap<(String, ItemKind, String), usize> = HashMap::new();
-    let mut seen_invoices: HashSet<i64> = HashSet::new();
-    let mut new_names: HashSet<String> = HashSet::new();
-    let mut touched_debtors: HashSet<i64> = HashSet::new();
+    let index: FoldMap<(i64, ItemKind, &str), &ExistingInvoice> =
+        existing.invoices.iter().map(|i| ((i.debtor_id, i.kind, i.number.as_str()), i)).collect();
+    // Each distinct customer spelling, lower-cased once, as a small number.
+    let mut customer_of: FoldMap<&str, u32> = FoldMap::default();
+    let mut lowered: FoldMap<String, u32> = FoldMap::default();
+    let mut lower_names: Vec<String> = Vec::new();
+    let customers: Vec<u32> = rows
+        .iter()
+        .map(|row| {
+            *customer_of.entry(row.customer.as_str()).or_insert_with(|| {
+                let lower = row.customer.to_lowercase();
+                let next = lowered.len() as u32;
+                let id = *lowered.entry(lower.clone()).or_insert(next);
+                if id == next {
+                    lower_names.push(lower);
+                }
+                id
+            })
+        })
+        .collect();
     // A row repeated in the file (same customer, kind and number): the later row wins, and
     // the earlier one is passed over entirely (else a new invoice would be written twice,
     // which the book's UNIQUE key refuses, and a re-import would see the earlier balance as
-    // a change).
-    let mut last: HashMap<(String, ItemKind, &str), usize> = HashMap::new();
+    // a change). Per key: the first row's line and the last row's position.
+    let mut rows_of: FoldMap<(u32, ItemKind, &str), (usize, usize)> = FoldMap::default();
+    rows_of.reserve(rows.len());
     for (i, row) in rows.iter().enumerate() {
-        last.insert((row.customer.to_lowercase(), row.kind, row.number.as_str()), i);
+        rows_of.entry((customers[i], row.kind, row.number.as_str())).or_insert((row.line, i)).1 = i;
     }
+    let mut seen_invoices: FoldSet<i64> = FoldSet::default();
+    let mut new_names: FoldSet<u32> = FoldSet::default();
+    let mut touched_debtors: FoldSet<i64> = FoldSet::default();
+    // The debtor of the row before, for the next row of the same customer and reference.
+    let mut resolved: Option<(u32, Option<&str>, Option<i64>)> = None;
     for (i, row) in rows.iter().enumerate() {
-        let lower = row.customer.to_lowercase();
-        let superseded = last.get(&(lower.clone(), row.kind, row.number.as_str())).is_some_and(|&l| l != i);
-        let ident = (lower, row.kind, row.number.clone());
-        if let Some(first) = seen_rows.insert(ident, row.line) {
+        let customer = customers[i];
+        let (first_line, last) = rows_of[&(customer, row.kind, row.number.as_str())];
+        if first_line != row.line {
             plan.discrepancies.push(Discrepancy {
                 line: row.line,
                 customer: row.customer.clone(),
                 number: row.number.clone(),
-                what: format!("duplicate invoice number (also on line {first}); the later row wins"),
+                what: format!("duplicate invoice number (also on line {first_line}); the later row wins"),
             });
         }
-        if superseded {
+        if last != i {
             continue;
         }
         discrepancies_of(row, &mut plan.discrepancies);
-        let debtor = existing.debtor_for(&row.customer, row.customer_ref.as_deref());
+        let reference = row.customer_ref.as_deref();
+        let debtor = match resolved {
+            Some((c, r, d)) if c == customer && r == reference => d,
+            _ => {
+                let d = reference
+                    .and_then(|r| existing.by_ref.get(r))
+                    .or_else(|| existing.by_name.get(&lower_names[customer as usize]))
+                    .copied();
+                resolved = Some((customer, reference, d));
+                d
+            }
+        };
         match debtor {
             None => {
-                if new_names.insert(row.customer.to_lowercase()) {
+                if new_names.insert(customer) {
                     plan.new_customers.push(row.customer.clone());
                 }
                 plan.new_invoices.push(row.clone());
@@ -153,7 +187,7 @@ pub fn plan(
                 {
                     plan.changed_customers.push((row.customer.clone(), format!("customer reference now {new_ref}")));
                 }
-                match index.get(&key(debtor_id, row.kind, &row.number)) {
+                match index.get(&(debtor_id, row.kind, row.number.as_str())) {
                     None => plan.new_invoices.push(row.clone()),
                     Some(inv) => {
                         seen_invoices.insert(inv.id);
