@@ -97,7 +97,8 @@ pub(super) fn post_payment(
                 .into_iter()
                 .find(|i| i.number.eq_ignore_ascii_case(number))
                 .ok_or_else(|| DeskError::invalid("invoice", format!("this account has no invoice {number}")))?;
-            if !items.iter().any(|i| i.invoice_id == invoice.id && !i.disputed) {
+            // A partly disputed invoice takes money up to its undisputed part (D-ALLOC).
+            if !items.iter().any(|i| i.invoice_id == invoice.id && i.payable().is_positive()) {
                 return Err(DeskError::invalid(
                     "invoice",
                     format!("invoice {number} is not open for payment (paid, closed or disputed)"),
@@ -215,7 +216,7 @@ mod tests {
         let oldest: &Invoice = before
             .invoices
             .iter()
-            .filter(|i| i.status == "open" && i.balance.is_positive() && !i.disputed)
+            .filter(|i| i.status == "open" && i.in_collection().is_positive())
             .min_by_key(|i| (i.due_on, i.issued_on, i.number.clone()))
             .unwrap();
         assert_eq!(payment.allocations[0].invoice_id, oldest.id);
