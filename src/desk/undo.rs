@@ -19,7 +19,7 @@
 //! - hold placed: released. Holds released: back in force.
 //! - promise made: cancelled (the status the schema has for it); its follow-up closed and the
 //!   follow-ups it replaced reopened.
-//! - dispute opened: withdrawn.
+//! - dispute opened (on the account, an invoice or part of one): withdrawn.
 //! - flag set or cleared: back to what it was before (recorded in the event).
 //! - contact point marked: back to its previous status. Contact point added: marked
 //!   do-not-use, since contact points are never deleted; the history shows the undo. Redo
@@ -349,9 +349,10 @@ fn read_action(
             (format!("extension of a due date from {from} to {to}"), vec![Part::Extension { invoice_id: id, from, to }])
         }
         "dispute-opened" => {
-            let what = match store::dispute_invoice_number(conn, id)? {
-                Some(n) => format!("dispute on invoice {n}"),
-                None => "dispute on the whole account".to_string(),
+            let what = match (store::dispute_invoice_number(conn, id)?, money(&after["amount"])) {
+                (Some(n), Some(amount)) => format!("dispute of {} on invoice {n}", amount.display(cur)),
+                (Some(n), None) => format!("dispute on invoice {n}"),
+                (None, _) => "dispute on the whole account".to_string(),
             };
             (what, vec![Part::Dispute(id)])
         }
