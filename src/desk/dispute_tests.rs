@@ -104,6 +104,9 @@ fn only_the_disputed_amount_leaves_collection() {
     b.desk.open_dispute(acme, Some("A2"), None, "never delivered").unwrap();
     let row = b.desk.worklist().unwrap().into_iter().find(|r| r.id == acme).unwrap();
     assert_eq!(row.facts.past_due, Money(33_000));
+    // The disputes report counts what each one held back: the amount, and all of A2.
+    let report = b.desk.dispute_report(d("2026-11-01"), d("2026-11-30")).unwrap();
+    assert_eq!((report.total.disputes, report.total.amount), (2, Money(42_000)));
 }
 
 #[test]
