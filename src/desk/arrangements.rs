@@ -7,7 +7,8 @@ use serde_json::json;
 use super::{Desk, DeskError, Result, Saved};
 use crate::domain::dispute::held_back;
 use crate::domain::plan::{PlanTerms, schedule};
-use crate::domain::{Installment, Invoice, Money, PromiseStatus};
+use crate::domain::promise::evaluate_promise;
+use crate::domain::{Installment, Invoice, Money, Promise, PromiseStatus};
 use crate::store::{self, NewEvent, NewPromise};
 
 /// What a dispute is on: the invoice (none for the whole account), in words.
@@ -230,7 +231,14 @@ impl Desk {
         Ok(DisputeScope { debtor_id, invoice_id, what })
     }
 
-    /// Agree a payment plan. An active plan is kept in history as replaced.
+    /// Agree a payment plan. An active plan is kept in history as replaced; so are promises
+    /// still waiting for their date, cancelled: the plan is what the debtor now pays by.
+    ///
+    /// A payment counts once. While a plan is active its installments take the money (D-PLAN),
+    /// so a promise made before the plan would be kept by money that already pays an
+    /// installment, or broken although the debtor keeps to the plan. A promise made while the
+    /// plan is active is a promise of its installments (K-PTP's `instalment_of`, typically to
+    /// cure a missed one): the same money keeps it, one commitment, not a second one.
     pub fn make_plan(&mut self, debtor_id: i64, terms: &PlanTerms) -> Result<Saved> {
         let rows = schedule(terms).map_err(|e| DeskError::invalid("plan", e.to_string()))?;
         let debtor = store::debtor(&self.conn, debtor_id)?;
@@ -258,9 +266,21 @@ impl Desk {
             .collect();
         let count = installments.len();
         let last = rows.last().map(|r| r.0);
+        let today = self.today();
         self.write(|tx, clock, config| {
             let now = clock.now();
             let replaced = store::replace_active_plans(tx, debtor.id)?;
+            // A promise already past its date and grace was broken before the plan: it stays so.
+            let waiting: Vec<Promise> = store::promises_of(tx, debtor.id)?
+                .into_iter()
+                .filter(|p| {
+                    p.status.is_open()
+                        && evaluate_promise(p.amount, p.due_on, p.paid, today, config.promise_grace_days).is_open()
+                })
+                .collect();
+            for p in &waiting {
+                store::update_promise(tx, p.id, PromiseStatus::Cancelled, p.paid, Some(today))?;
+            }
             let id = store::insert_plan(
                 tx,
                 &store::NewPlan {
@@ -279,9 +299,18 @@ impl Desk {
             if let Some(old) = replaced {
                 store::set_plan_replaces(tx, id, old)?;
             }
-            let after = json!({ "total": terms.total, "installments": count, "frequency": terms.frequency.code(), "replaces": replaced });
+            let promise_ids: Vec<i64> = waiting.iter().map(|p| p.id).collect();
+            let after = json!({ "total": terms.total, "installments": count, "frequency": terms.frequency.code(),
+                                "replaces": replaced, "replaced_promises": promise_ids });
             append(tx, now, &config.collector, "plan-made", debtor.id, "plan", id, after)?;
-            let renegotiated = if replaced.is_some() { " (replaces the earlier plan)" } else { "" };
+            let mut replaces: Vec<String> = replaced.map(|_| "the earlier plan".to_string()).into_iter().collect();
+            replaces.extend(
+                waiting
+                    .iter()
+                    .map(|p| format!("the promise of {} by {}", p.amount.display(&debtor.currency), p.due_on)),
+            );
+            let renegotiated =
+                if replaces.is_empty() { String::new() } else { format!(" (replaces {})", replaces.join(", ")) };
             Ok(Saved {
                 debtor_id: debtor.id,
                 id,
