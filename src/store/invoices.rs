@@ -48,12 +48,24 @@ pub fn insert_invoice(conn: &Connection, inv: &NewInvoice, at: DateTime<Utc>) ->
 /// Open disputes on invoices, by invoice: `None` for a dispute of the whole invoice, else
 /// the amount disputed. Every debtor's when `debtor_id` is `None` (the worklist's fold).
 pub fn open_invoice_disputes(conn: &Connection, debtor_id: Option<i64>) -> Result<HashMap<i64, Vec<Option<Money>>>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT invoice_id, amount_cents FROM dispute
-         WHERE status = 'open' AND invoice_id IS NOT NULL AND (?1 IS NULL OR debtor_id = ?1)",
-    )?;
+    // Two statements, so one debtor's disputes are read through the dispute_debtor index.
+    let (mut stmt, args) = match debtor_id {
+        Some(id) => (
+            conn.prepare_cached(
+                "SELECT invoice_id, amount_cents FROM dispute
+                 WHERE debtor_id = ?1 AND status = 'open' AND invoice_id IS NOT NULL",
+            )?,
+            vec![id],
+        ),
+        None => (
+            conn.prepare_cached(
+                "SELECT invoice_id, amount_cents FROM dispute WHERE status = 'open' AND invoice_id IS NOT NULL",
+            )?,
+            vec![],
+        ),
+    };
     let mut out: HashMap<i64, Vec<Option<Money>>> = HashMap::new();
-    let mut rows = stmt.query([debtor_id])?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
     while let Some(r) = rows.next()? {
         out.entry(r.get(0)?).or_default().push(r.get::<_, Option<i64>>(1)?.map(Money));
     }
