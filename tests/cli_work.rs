@@ -221,3 +221,109 @@ fn a_bounced_settlement_puts_the_whole_balance_back_remainder_included() {
     );
     assert_eq!(net_written_off, 0, "the remainder's write-off is taken back");
 }
+
+/// Decimal string ("1018.00") → cents.
+fn cents(v: &serde_json::Value) -> i64 {
+    let s = v.as_str().unwrap();
+    let (whole, frac) = s.split_once('.').unwrap();
+    whole.parse::<i64>().unwrap() * 100 + frac.parse::<i64>().unwrap()
+}
+
+/// An account's oldest-ranked past-due invoice nobody disputes: (number, balance in cents).
+fn undisputed_past_due(book: &Book, id: &str) -> (String, i64) {
+    let shown = book.json(&["show", id, "--json"]);
+    let open: Vec<&serde_json::Value> = shown["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["status"] == "open" && i["kind"] == "invoice" && i["disputed"] == false)
+        .filter(|i| i["due_on"].as_str().unwrap() < "2026-11-22")
+        .collect();
+    assert!(open.len() >= 2, "{shown}");
+    let i = open.iter().max_by_key(|i| cents(&i["balance"])).unwrap();
+    (i["number"].as_str().unwrap().to_string(), cents(&i["balance"]))
+}
+
+#[test]
+fn a_dispute_on_an_amount_leaves_the_rest_in_collection() {
+    let book = Book::with_demo(40);
+    let (number, balance) = undisputed_past_due(&book, "5");
+    let row = |book: &Book| {
+        let rows = book.json(&["worklist", "--json"]);
+        rows.as_array().unwrap().iter().find(|r| r["id"] == 5).cloned().unwrap()
+    };
+    let before = row(&book);
+
+    book.dun(&["dispute", "5", "--amount", "1.00", "--reason", "short"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("open invoices (").and(predicate::str::contains(number.as_str())));
+    let over = format!("{}.{:02}", (balance + 1) / 100, (balance + 1) % 100);
+    book.dun(&["dispute", "5", "--invoice", &number, "--amount", &over, "--reason", "short"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("is more than invoice {number}'s open balance")));
+    book.dun(&["dispute", "5", "--invoice", &number, "--amount", "0", "--reason", "short"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("must be more than zero"));
+    book.dun(&["dispute", "5", "--invoice", &number, "--amount", "1", "--resolve", "upheld"]).assert().code(2);
+    assert_eq!(book.count("SELECT count(*) FROM dispute WHERE debtor_id = 5 AND status = 'open'"), 0);
+
+    let saved =
+        book.json(&["dispute", "5", "--invoice", &number, "--amount", "120", "--reason", "two boxes short", "--json"]);
+    let message = saved["message"].as_str().unwrap();
+    assert!(message.starts_with(&format!("Dispute opened on $120.00 of invoice {number} (")), "{message}");
+
+    // Still owed; only the 120.00 left collection.
+    let shown = book.json(&["show", "5", "--json"]);
+    let dispute = &shown["disputes"][0];
+    assert_eq!((dispute["amount"].as_str(), dispute["status"].as_str()), (Some("120.00"), Some("open")));
+    let invoice = shown["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number.as_str()).unwrap();
+    assert_eq!((invoice["disputed"].as_bool(), invoice["disputed_amount"].as_str()), (Some(true), Some("120.00")));
+    let after = row(&book);
+    assert_eq!(after["balance"], before["balance"], "a disputed amount is still owed");
+    assert!(after["score"].as_i64() < before["score"].as_i64(), "ranked on less: {before} → {after}");
+    let text = book.stdout(&["show", "5"]);
+    assert!(text.contains("(disputed $120.00 of $") && text.contains("two boxes short"), "{text}");
+    let check = book.json(&["check-contact", "5", "--json"]);
+    let disp = check["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "F-DISP").unwrap().clone();
+    assert_eq!(disp["level"], "warn");
+    assert!(disp["message"].as_str().unwrap().contains("collect only the undisputed"), "{disp}");
+
+    // A payment named for the invoice pays only its undisputed part; the rest waits unapplied.
+    let amount = format!("{}.{:02}", balance / 100, balance % 100);
+    book.dun(&["pay", "5", &amount, "--invoice", &number])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("$120.00 unapplied"));
+    let disputed_left = |book: &Book| {
+        let shown = book.json(&["show", "5", "--json"]);
+        let i = shown["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number.as_str()).unwrap().clone();
+        (cents(&i["balance"]), i["status"].as_str().unwrap().to_string())
+    };
+    assert_eq!(disputed_left(&book), (12_000, "open".to_string()));
+
+    // Upheld: the 120.00 is credited and the invoice is paid.
+    let id = saved["id"].to_string();
+    book.dun(&["resolve", &id, "upheld", "--note", "two boxes were missing"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("credited $120.00"));
+    assert_eq!(disputed_left(&book), (0, "paid".to_string()));
+}
+
+#[test]
+fn opening_a_dispute_on_an_amount_is_undone() {
+    let book = Book::with_demo(40);
+    let (number, _) = undisputed_past_due(&book, "5");
+    book.dun(&["dispute", "5", "--invoice", &number, "--amount", "50", "--reason", "price"]).assert().success();
+    book.dun(&["undo"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("Undid: dispute of $50.00 on invoice {number}")));
+    let shown = book.json(&["show", "5", "--json"]);
+    assert_eq!(shown["disputes"][0]["status"], "withdrawn");
+    let invoice = shown["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number.as_str()).unwrap();
+    assert_eq!((invoice["disputed"].as_bool(), invoice["disputed_amount"].as_str()), (Some(false), Some("0.00")));
+}

@@ -70,6 +70,30 @@ fn forms() {
     snap("form_note", &h);
 }
 
+/// `d` with an amount: the form, then the account with part of one invoice in dispute.
+#[test]
+fn dispute_on_an_amount() {
+    let mut h = Harness::new(250);
+    h.keys("<Enter>");
+    let id = h.app.account.as_ref().unwrap().view.as_ref().unwrap().debtor.id;
+    let invoice = h
+        .desk
+        .account(id)
+        .unwrap()
+        .invoices
+        .into_iter()
+        .filter(|i| i.status == "open" && i.kind == "invoice")
+        .max_by_key(|i| i.balance)
+        .unwrap();
+    h.keys(&format!("d{}<Tab>two boxes short<Tab>120", invoice.number));
+    snap("form_dispute_amount", &h);
+    h.keys("<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    let saved = h.desk.account(id).unwrap().invoices.into_iter().find(|i| i.id == invoice.id).unwrap();
+    assert_eq!(saved.disputed_amount, dun::domain::Money(12_000));
+    snap("account_partly_disputed", &h);
+}
+
 #[test]
 fn import_preview() {
     let mut h = Harness::new(0);

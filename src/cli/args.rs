@@ -240,23 +240,28 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Open a dispute on an invoice or the whole account: its collection pauses
+    /// Open a dispute on an invoice, part of one, or the whole account: collection of what is
+    /// disputed pauses
     Dispute {
         account: String,
         /// The invoice number; the whole account when not given
         #[arg(long, value_name = "NUMBER")]
         invoice: Option<String>,
+        /// Only this much of the invoice is disputed; the rest stays in collection. Without
+        /// --invoice: on the account's only open invoice (with several, name one)
+        #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, conflicts_with = "resolve")]
+        amount: Option<Money>,
         /// Why it is disputed (or, with --resolve, how it was settled)
         #[arg(long, value_name = "TEXT", default_value = "")]
         reason: String,
-        /// Resolve the open dispute instead: upheld (the invoice is credited) or rejected
+        /// Resolve the open dispute instead: upheld (what was disputed is credited) or rejected
         #[arg(long, value_name = "upheld|rejected")]
         resolve: Option<String>,
         #[arg(long)]
         json: bool,
     },
-    /// Resolve a dispute by its number: upheld (the invoice is credited) or rejected (back in
-    /// collection)
+    /// Resolve a dispute by its number: upheld (what was disputed is credited: the invoice, or
+    /// only the amount disputed) or rejected (back in collection)
     Resolve {
         dispute: i64,
         #[arg(value_parser = ["upheld", "rejected"])]

@@ -265,11 +265,11 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let saved = desk.schedule_follow_up(id, due, &what)?;
             print_saved(out, &saved, json)?;
         }
-        Command::Dispute { account, invoice, reason, resolve, json } => {
+        Command::Dispute { account, invoice, amount, reason, resolve, json } => {
             let mut desk = ctx.open_desk()?;
             let id = desk.resolve(&account)?;
             let saved = match resolve.as_deref() {
-                None => desk.open_dispute(id, invoice.as_deref(), &reason)?,
+                None => desk.open_dispute(id, invoice.as_deref(), amount, &reason)?,
                 Some("upheld") => desk.resolve_dispute(id, invoice.as_deref(), true, &reason)?,
                 Some("rejected") => desk.resolve_dispute(id, invoice.as_deref(), false, &reason)?,
                 Some(other) => return Err(Failure::usage(format!("--resolve {other}: upheld or rejected"))),

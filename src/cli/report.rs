@@ -104,8 +104,9 @@ pub fn run(
                 return Ok(writeln!(out, "{}", pretty(&report)?)?);
             }
             let title = format!("Disputes opened {from} to {to} ({})", report.currency);
-            let notes = ["AMOUNT: what the disputed invoice (or the whole account) owed the day the dispute was \
-                          opened. Days to resolve: from opening to resolution, over the resolved ones."
+            let notes = ["AMOUNT: the amount disputed; for a whole invoice (or the whole account), what it owed \
+                          the day the dispute was opened. Days to resolve: from opening to resolution, over the \
+                          resolved ones."
                 .to_string()];
             emit(out, &title, &notes, &disputes_table(&report, plain), format)
         }

@@ -63,10 +63,10 @@ pub fn render(v: &AccountView, today: NaiveDate, private: bool) -> String {
     for i in &v.invoices {
         let open_invoice = i.status == "open" && i.kind == "invoice";
         let dpd = if open_invoice { days_past_due(i.due_on, today).max(0).to_string() } else { String::new() };
-        let status = match (i.kind.as_str(), i.disputed) {
+        let status = match (i.kind.as_str(), i.dispute_label()) {
             ("credit-memo", _) => "credit memo".to_string(),
             ("unapplied-payment", _) => "unapplied payment".to_string(),
-            (_, true) => format!("{} (disputed)", i.status),
+            (_, Some(dispute)) => format!("{} ({dispute})", i.status),
             _ => i.status.clone(),
         };
         t.row(vec![
@@ -151,6 +151,10 @@ pub fn render(v: &AccountView, today: NaiveDate, private: bool) -> String {
         }
         out.push_str(&indent(&t.render()));
     }
+    if !v.disputes.is_empty() {
+        out.push_str("\nDisputes (dun resolve NUMBER upheld|rejected)\n");
+        out.push_str(&indent(&disputes(v)));
+    }
     if !v.invoice_holds.is_empty() || !v.extensions.is_empty() {
         out.push_str("\nInvoice terms\n");
         let number = |id: i64| v.invoices.iter().find(|i| i.id == id).map_or(String::new(), |i| i.number.clone());
@@ -177,6 +181,40 @@ pub fn render(v: &AccountView, today: NaiveDate, private: bool) -> String {
 
 fn indent(s: &str) -> String {
     s.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+/// Every dispute, newest first: on what (the account, an invoice, or part of one), since when, why.
+fn disputes(v: &AccountView) -> String {
+    let cur = v.debtor.currency.as_str();
+    let mut t = Table::new(&[
+        ("#", true),
+        ("OPENED", false),
+        ("ON", false),
+        ("DISPUTED", false),
+        ("STATUS", false),
+        ("REASON", false),
+    ]);
+    for d in &v.disputes {
+        let invoice = d.invoice_id.and_then(|id| v.invoices.iter().find(|i| i.id == id));
+        let on = invoice.map_or_else(|| "whole account".to_string(), |i| format!("invoice {}", i.number));
+        // An open one says what it holds back now; a closed one what was disputed.
+        let disputed = match (invoice, d.amount) {
+            (Some(i), _) if d.status == "open" && i.partly_disputed() => {
+                format!("{} of {}", i.disputed_amount.display(cur), i.balance.display(cur))
+            }
+            (_, Some(amount)) => amount.display(cur),
+            _ => "all".to_string(),
+        };
+        t.row(vec![
+            d.id.to_string(),
+            d.opened_on.to_string(),
+            on,
+            disputed,
+            d.status.clone(),
+            d.reason.replace(['\n', '\r'], " "),
+        ]);
+    }
+    t.render()
 }
 
 /// The account's legal cases as a table, or a sentence when there is none.

@@ -47,7 +47,15 @@ impl AccountView {
             None => format!("hold: {}", h.reason),
         }));
         if self.disputes.iter().any(|d| d.status == "open") {
-            out.push("disputed".into());
+            // Part of the balance only: say how much, since the rest is still to collect.
+            let held: Money = self.invoices.iter().filter(|i| i.status == "open").map(|i| i.disputed_amount).sum();
+            let whole_account = self.disputes.iter().any(|d| d.status == "open" && d.invoice_id.is_none());
+            if !whole_account && held.is_positive() && held < self.open_balance {
+                let cur = self.debtor.currency.as_str();
+                out.push(format!("disputed {} of {}", held.display(cur), self.open_balance.display(cur)));
+            } else {
+                out.push("disputed".into());
+            }
         }
         if self.legal_cases.iter().any(|c| c.status != "closed") {
             out.push("legal".into());

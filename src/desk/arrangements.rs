@@ -5,9 +5,19 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::{Desk, DeskError, Result, Saved};
+use crate::domain::dispute::held_back;
 use crate::domain::plan::{PlanTerms, schedule};
-use crate::domain::{Installment, Money, PromiseStatus};
+use crate::domain::promise::evaluate_promise;
+use crate::domain::{Installment, Invoice, Money, Promise, PromiseStatus};
 use crate::store::{self, NewEvent, NewPromise};
+
+/// What a dispute is on: the invoice (none for the whole account), in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisputeScope {
+    pub debtor_id: i64,
+    pub invoice_id: Option<i64>,
+    pub what: String,
+}
 
 impl Desk {
     pub fn make_promise(&mut self, debtor_id: i64, amount: Money, due_on: NaiveDate) -> Result<Saved> {
@@ -100,19 +110,68 @@ impl Desk {
         })
     }
 
-    /// Dispute one invoice (by its number) or the whole account. The disputed part leaves
-    /// the balance in collection until the dispute is resolved.
-    pub fn open_dispute(&mut self, debtor_id: i64, invoice: Option<&str>, reason: &str) -> Result<Saved> {
+    /// Dispute one invoice (by its number), part of one (`amount`), or the whole account. The
+    /// disputed part leaves the balance in collection until the dispute is resolved: no
+    /// payment goes to it, it does not rank the account, and the guard warns not to collect it.
+    ///
+    /// An amount without an invoice is taken as on the account's only open invoice. With
+    /// several open, which invoice the debtor means is not ours to guess (an upheld dispute
+    /// credits that invoice, and it decides which balance stays in collection and how old it
+    /// is), so it is refused with the open invoices named: the collector asks, or disputes the
+    /// whole account.
+    pub fn open_dispute(
+        &mut self,
+        debtor_id: i64,
+        invoice: Option<&str>,
+        amount: Option<Money>,
+        reason: &str,
+    ) -> Result<Saved> {
+        let DisputeScope { debtor_id, invoice_id, what } = self.check_dispute(debtor_id, invoice, amount, reason)?;
+        let reason = reason.trim();
+        let today = self.today();
+        self.write(|tx, clock, config| {
+            let now = clock.now();
+            let id = store::insert_dispute(tx, debtor_id, invoice_id, amount, reason, today, now)?;
+            append(
+                tx,
+                now,
+                &config.collector,
+                "dispute-opened",
+                debtor_id,
+                "dispute",
+                id,
+                json!({"invoice_id": invoice_id, "amount": amount}),
+            )?;
+            Ok(Saved { debtor_id, id, message: format!("Dispute opened on {what}: collection of it pauses") })
+        })
+    }
+
+    /// What `open_dispute` would open, checked without writing anything (a call that raised
+    /// the dispute is logged only once the dispute is known to be valid).
+    pub fn check_dispute(
+        &self,
+        debtor_id: i64,
+        invoice: Option<&str>,
+        amount: Option<Money>,
+        reason: &str,
+    ) -> Result<DisputeScope> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(DeskError::invalid("reason", "a dispute needs a reason"));
         }
-        let debtor_id = store::debtor(&self.conn, debtor_id)?.id;
-        let invoice_id = match invoice.map(str::trim).filter(|n| !n.is_empty()) {
-            None => None,
-            Some(number) => {
-                let invoice = store::invoices_of(&self.conn, debtor_id)?
-                    .into_iter()
+        if amount.is_some_and(|a| !a.is_positive()) {
+            return Err(DeskError::invalid("amount", "the amount disputed must be more than zero"));
+        }
+        let debtor = store::debtor(&self.conn, debtor_id)?;
+        let debtor_id = debtor.id;
+        let cur = debtor.currency.as_str();
+        let invoices = store::invoices_of(&self.conn, debtor_id)?;
+        let open: Vec<&Invoice> = invoices.iter().filter(|i| i.status == "open" && i.balance.is_positive()).collect();
+        let target = match (invoice.map(str::trim).filter(|n| !n.is_empty()), amount) {
+            (None, None) => None,
+            (Some(number), _) => {
+                let invoice = invoices
+                    .iter()
                     .find(|i| i.number.eq_ignore_ascii_case(number))
                     .ok_or_else(|| DeskError::invalid("invoice", format!("this account has no invoice {number}")))?;
                 // A paid or closed invoice owes nothing: disputing it would only stop collection.
@@ -122,36 +181,64 @@ impl Desk {
                         format!("invoice {number} has nothing left to dispute ({})", invoice.status),
                     ));
                 }
-                Some(invoice.id)
+                Some(invoice)
             }
+            (None, Some(_)) => match open.as_slice() {
+                [only] => Some(*only),
+                [] => return Err(DeskError::invalid("amount", "this account has no open invoice to dispute")),
+                several => {
+                    let numbers: Vec<&str> = several.iter().map(|i| i.number.as_str()).collect();
+                    return Err(DeskError::invalid(
+                        "invoice",
+                        format!(
+                            "this account has {} open invoices ({}): say which one the amount is disputed on, \
+                             or leave the amount out to dispute the whole account",
+                            several.len(),
+                            numbers.join(", ")
+                        ),
+                    ));
+                }
+            },
         };
-        let open = store::disputes_of(&self.conn, debtor_id)?;
-        if open.iter().any(|d| d.status == "open" && d.invoice_id == invoice_id) {
-            return Err(DeskError::invalid("dispute", "this is already in dispute"));
+        if let (Some(i), Some(a)) = (target, amount)
+            && a > i.balance
+        {
+            return Err(DeskError::invalid(
+                "amount",
+                format!(
+                    "{} is more than invoice {}'s open balance {}",
+                    a.display(cur),
+                    i.number,
+                    i.balance.display(cur)
+                ),
+            ));
         }
-        let today = self.today();
-        self.write(|tx, clock, config| {
-            let now = clock.now();
-            let id = store::insert_dispute(tx, debtor_id, invoice_id, reason, today, now)?;
-            append(
-                tx,
-                now,
-                &config.collector,
-                "dispute-opened",
-                debtor_id,
+        let invoice_id = target.map(|i| i.id);
+        let disputes = store::disputes_of(&self.conn, debtor_id)?;
+        if let Some(d) = disputes.iter().find(|d| d.status == "open" && d.invoice_id == invoice_id) {
+            return Err(DeskError::invalid(
                 "dispute",
-                id,
-                json!({"invoice_id": invoice_id}),
-            )?;
-            let what = match invoice {
-                Some(n) => format!("invoice {n}"),
-                None => "the whole account".into(),
-            };
-            Ok(Saved { debtor_id, id, message: format!("Dispute opened on {what}: collection of it pauses") })
-        })
+                format!("this is already in dispute (#{}): resolve that one first", d.id),
+            ));
+        }
+        let what = match (target, amount) {
+            (None, _) => "the whole account".to_string(),
+            (Some(i), Some(a)) if a < i.balance => {
+                format!("{} of invoice {} ({} open)", a.display(cur), i.number, i.balance.display(cur))
+            }
+            (Some(i), _) => format!("invoice {}", i.number),
+        };
+        Ok(DisputeScope { debtor_id, invoice_id, what })
     }
 
-    /// Agree a payment plan. An active plan is kept in history as replaced.
+    /// Agree a payment plan. An active plan is kept in history as replaced; so are promises
+    /// still waiting for their date, cancelled: the plan is what the debtor now pays by.
+    ///
+    /// A payment counts once. While a plan is active its installments take the money (D-PLAN),
+    /// so a promise made before the plan would be kept by money that already pays an
+    /// installment, or broken although the debtor keeps to the plan. A promise made while the
+    /// plan is active is a promise of its installments (K-PTP's `instalment_of`, typically to
+    /// cure a missed one): the same money keeps it, one commitment, not a second one.
     pub fn make_plan(&mut self, debtor_id: i64, terms: &PlanTerms) -> Result<Saved> {
         let rows = schedule(terms).map_err(|e| DeskError::invalid("plan", e.to_string()))?;
         let debtor = store::debtor(&self.conn, debtor_id)?;
@@ -179,9 +266,21 @@ impl Desk {
             .collect();
         let count = installments.len();
         let last = rows.last().map(|r| r.0);
+        let today = self.today();
         self.write(|tx, clock, config| {
             let now = clock.now();
             let replaced = store::replace_active_plans(tx, debtor.id)?;
+            // A promise already past its date and grace was broken before the plan: it stays so.
+            let waiting: Vec<Promise> = store::promises_of(tx, debtor.id)?
+                .into_iter()
+                .filter(|p| {
+                    p.status.is_open()
+                        && evaluate_promise(p.amount, p.due_on, p.paid, today, config.promise_grace_days).is_open()
+                })
+                .collect();
+            for p in &waiting {
+                store::update_promise(tx, p.id, PromiseStatus::Cancelled, p.paid, Some(today))?;
+            }
             let id = store::insert_plan(
                 tx,
                 &store::NewPlan {
@@ -200,9 +299,18 @@ impl Desk {
             if let Some(old) = replaced {
                 store::set_plan_replaces(tx, id, old)?;
             }
-            let after = json!({ "total": terms.total, "installments": count, "frequency": terms.frequency.code(), "replaces": replaced });
+            let promise_ids: Vec<i64> = waiting.iter().map(|p| p.id).collect();
+            let after = json!({ "total": terms.total, "installments": count, "frequency": terms.frequency.code(),
+                                "replaces": replaced, "replaced_promises": promise_ids });
             append(tx, now, &config.collector, "plan-made", debtor.id, "plan", id, after)?;
-            let renegotiated = if replaced.is_some() { " (replaces the earlier plan)" } else { "" };
+            let mut replaces: Vec<String> = replaced.map(|_| "the earlier plan".to_string()).into_iter().collect();
+            replaces.extend(
+                waiting
+                    .iter()
+                    .map(|p| format!("the promise of {} by {}", p.amount.display(&debtor.currency), p.due_on)),
+            );
+            let renegotiated =
+                if replaces.is_empty() { String::new() } else { format!(" (replaces {})", replaces.join(", ")) };
             Ok(Saved {
                 debtor_id: debtor.id,
                 id,
@@ -229,8 +337,9 @@ impl Desk {
         })
     }
 
-    /// Resolve the open dispute on an invoice (or on the whole account). Upheld: the
-    /// disputed invoice is credited to zero. Rejected: it is back in collection.
+    /// Resolve the open dispute on an invoice (or on the whole account). Upheld: what was
+    /// disputed is credited (the invoice's balance, or only the amount disputed, never more
+    /// than is still owed). Rejected: it is back in collection.
     pub fn resolve_dispute(
         &mut self,
         debtor_id: i64,
@@ -258,18 +367,18 @@ impl Desk {
         let credit = invoice_id
             .and_then(|id| invoices.iter().find(|i| i.id == id))
             .filter(|_| upheld)
-            .map(|i| (i.id, i.balance));
+            .map(|i| (i.id, held_back(i.balance, [dispute.amount])));
         self.write(|tx, clock, config| {
             let now = clock.now();
             let status = if upheld { "upheld" } else { "rejected" };
             store::resolve_dispute(tx, dispute.id, status, note.trim(), today)?;
-            if let Some((invoice_id, balance)) = credit.filter(|(_, b)| b.is_positive()) {
+            if let Some((invoice_id, amount)) = credit.filter(|(_, b)| b.is_positive()) {
                 let payment = store::insert_payment(
                     tx,
                     &store::NewPayment {
                         debtor_id: debtor.id,
                         kind: "credit".into(),
-                        amount: balance,
+                        amount,
                         currency: debtor.currency.clone(),
                         received_on: today,
                         method: "dispute upheld".into(),
@@ -277,8 +386,8 @@ impl Desk {
                     },
                     now,
                 )?;
-                store::insert_allocation(tx, payment, invoice_id, balance)?;
-                store::reduce_balance(tx, invoice_id, balance, now)?;
+                store::insert_allocation(tx, payment, invoice_id, amount)?;
+                store::reduce_balance(tx, invoice_id, amount, now)?;
             }
             append(
                 tx,
@@ -288,9 +397,15 @@ impl Desk {
                 debtor.id,
                 "dispute",
                 dispute.id,
-                json!({ "status": status }),
+                json!({ "status": status, "credited": credit.map(|(_, amount)| amount) }),
             )?;
-            let what = if upheld { "upheld: the invoice was credited" } else { "rejected: back in collection" };
+            let what = match (upheld, credit, dispute.amount) {
+                (false, _, _) => "rejected: back in collection".to_string(),
+                (true, Some((_, amount)), Some(_)) => {
+                    format!("upheld: the invoice was credited {}", amount.display(&debtor.currency))
+                }
+                (true, _, _) => "upheld: the invoice was credited".to_string(),
+            };
             Ok(Saved { debtor_id: debtor.id, id: dispute.id, message: format!("Dispute {what}") })
         })
     }
@@ -413,3 +528,7 @@ pub(super) fn append(
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "dispute_tests.rs"]
+mod tests;

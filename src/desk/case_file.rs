@@ -42,10 +42,23 @@ impl Desk {
                     i.currency.clone(),
                     i.status.clone(),
                     if i.disputed { "disputed".into() } else { String::new() },
+                    // What the dispute holds back: the balance, or the part of it disputed.
+                    if i.disputed { i.disputed_amount.to_decimal() } else { String::new() },
                 ]
             })
             .collect();
-        let header = ["invoice", "kind", "issued", "due", "original", "balance", "currency", "status", "dispute"];
+        let header = [
+            "invoice",
+            "kind",
+            "issued",
+            "due",
+            "original",
+            "balance",
+            "currency",
+            "status",
+            "dispute",
+            "disputed_amount",
+        ];
         write("invoices.csv", csv_text(&header, invoices).as_bytes())?;
 
         // One dated line per thing that happened, oldest first.

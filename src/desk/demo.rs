@@ -208,7 +208,7 @@ fn write_account(
         store::schedule_follow_up(tx, debtor_id, due, what, attempt_ids.last().copied(), now)?;
     }
     if let Some((idx, reason, opened)) = a.dispute {
-        store::insert_dispute(tx, debtor_id, Some(invoice_ids[idx]), reason, opened, now)?;
+        store::insert_dispute(tx, debtor_id, Some(invoice_ids[idx]), None, reason, opened, now)?;
     }
     if let Some((reason, starts, ends)) = a.hold {
         store::insert_hold(tx, debtor_id, reason, starts, Some(ends), now)?;

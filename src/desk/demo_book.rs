@@ -439,7 +439,7 @@ fn past_due_items(a: &DemoAccount, on: NaiveDate) -> Vec<OpenItem> {
             issued_on: Some(inv.issued_on),
             due_on: inv.due_on,
             balance: inv.balance,
-            disputed: false,
+            disputed: Money::ZERO,
         })
         .collect()
 }

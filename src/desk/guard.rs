@@ -125,6 +125,8 @@ impl Desk {
             store::active_holds(&self.conn, debtor_id, today)?.into_iter().map(|h| (h.reason, h.ends_on)).collect();
         let defaults = &self.config.compliance;
         let open = store::open_items(&self.conn, debtor_id)?;
+        let exposure: crate::domain::Money = open.iter().map(|i| i.balance).sum();
+        let disputed: crate::domain::Money = open.iter().map(|i| i.disputed).sum();
         let facts = ContactFacts {
             channel,
             at,
@@ -133,8 +135,10 @@ impl Desk {
             zones,
             zone_source,
             flags: debtor.flags,
-            fully_disputed: inputs.fully_disputed,
-            some_disputed: inputs.some_disputed,
+            // Wholly in dispute: the account, or every open invoice all of whose balance is.
+            fully_disputed: inputs.account_disputed || (exposure.is_positive() && disputed == exposure),
+            disputed,
+            currency: debtor.currency.clone(),
             holds,
             calls,
             window: CallWindow { buffer_minutes: defaults.last_dial_buffer_minutes, ..CallWindow::default() },
@@ -155,7 +159,7 @@ impl Desk {
                     && *follow == Some(today)
                     && (today - when.with_timezone(&primary).date_naive()).num_days() < 7
             }),
-            exposure: open.iter().map(|i| i.balance).sum(),
+            exposure,
         };
         Ok(check_contact(&facts))
     }

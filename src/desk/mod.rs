@@ -37,6 +37,7 @@ mod worklist;
 
 pub use account::AccountView;
 pub use agenda::AgendaItem;
+pub use arrangements::DisputeScope;
 pub use bulk::BulkAction;
 pub use contact_log::{LogAttempt, NewNote};
 pub use contact_points::{ContactPointChange, NewPoint};

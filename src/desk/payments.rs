@@ -97,7 +97,8 @@ pub(super) fn post_payment(
                 .into_iter()
                 .find(|i| i.number.eq_ignore_ascii_case(number))
                 .ok_or_else(|| DeskError::invalid("invoice", format!("this account has no invoice {number}")))?;
-            if !items.iter().any(|i| i.invoice_id == invoice.id && !i.disputed) {
+            // A partly disputed invoice takes money up to its undisputed part (D-ALLOC).
+            if !items.iter().any(|i| i.invoice_id == invoice.id && i.payable().is_positive()) {
                 return Err(DeskError::invalid(
                     "invoice",
                     format!("invoice {number} is not open for payment (paid, closed or disputed)"),
@@ -185,9 +186,11 @@ pub(super) fn recheck_promises(tx: &rusqlite::Connection, debtor_id: i64, today:
 
 #[cfg(test)]
 mod tests {
+    use super::super::report_book::{Book, d};
     use super::super::testing::*;
     use super::*;
     use crate::domain::Invoice;
+    use crate::domain::plan::{Frequency, PlanTerms, Split};
 
     #[test]
     fn payment_is_allocated_oldest_first_and_reduces_the_balance() {
@@ -215,7 +218,7 @@ mod tests {
         let oldest: &Invoice = before
             .invoices
             .iter()
-            .filter(|i| i.status == "open" && i.balance.is_positive() && !i.disputed)
+            .filter(|i| i.status == "open" && i.in_collection().is_positive())
             .min_by_key(|i| (i.due_on, i.issued_on, i.number.clone()))
             .unwrap();
         assert_eq!(payment.allocations[0].invoice_id, oldest.id);
@@ -273,5 +276,86 @@ mod tests {
         assert!(saved.message.contains("1 promise(s) kept"), "{}", saved.message);
         let view = desk.account(id).unwrap();
         assert!(view.promises.iter().any(|p| p.status == PromiseStatus::Kept && p.due_on == today));
+    }
+
+    /// Acme owes A1 (900.00); today is 22 Nov. A plan of 3 × 300.00 monthly from 1 Dec.
+    fn acme_on_a_plan(promise_first: bool) -> (Book, i64, Saved) {
+        let mut b = Book::new("2026-11-22");
+        let acme = b.debtor("Acme Hardware");
+        b.invoice(acme, "A1", "2026-08-01", "2026-09-01", 90_000);
+        if promise_first {
+            b.desk.make_promise(acme, Money(50_000), d("2026-12-05")).unwrap();
+        }
+        let terms = PlanTerms {
+            total: Money(90_000),
+            down_payment: Money::ZERO,
+            split: Split::Count(3),
+            frequency: Frequency::Monthly,
+            start: d("2026-11-22"),
+            first_due: d("2026-12-01"),
+        };
+        let saved = b.desk.make_plan(acme, &terms).unwrap();
+        (b, acme, saved)
+    }
+
+    /// What the installments and the promises were credited, beside the money received.
+    fn credited(b: &Book, acme: i64) -> (Money, Money, Money) {
+        let view = b.desk.account(acme).unwrap();
+        let plans: Money = view.plans.iter().flat_map(|p| &p.installments).map(|i| i.paid).sum();
+        let promises: Money = view.promises.iter().map(|p| p.paid).sum();
+        let received: Money = view.payments.iter().filter(|p| p.kind == "payment").map(|p| p.amount).sum();
+        (plans, promises, received)
+    }
+
+    /// The bug: a payment that kept a pending promise was also applied to a plan installment,
+    /// so 300.00 received counted 600.00 toward what the debtor had undertaken to pay.
+    #[test]
+    fn a_payment_counts_once_a_plan_replaces_the_promise_before_it() {
+        let (mut b, acme, saved) = acme_on_a_plan(true);
+        assert!(saved.message.ends_with("(replaces the promise of $500.00 by 2026-12-05)"), "{}", saved.message);
+        b.set_today("2026-12-01");
+        let paid = b.pay(acme, "2026-12-01", 30_000);
+        assert_eq!(credited(&b, acme), (Money(30_000), Money::ZERO, Money(30_000)), "payment #{paid}");
+        let view = b.desk.account(acme).unwrap();
+        assert_eq!(view.promises[0].status, PromiseStatus::Cancelled);
+        assert_eq!(view.plans[0].installments[0].status, "paid");
+        // 500.00 on the promise's old date: the plan's next installments take it, nothing else.
+        b.set_today("2026-12-05");
+        b.pay(acme, "2026-12-05", 50_000);
+        assert_eq!(credited(&b, acme), (Money(80_000), Money::ZERO, Money(80_000)));
+    }
+
+    /// A promise made on a plan (to cure a missed installment) is kept by the money that pays
+    /// the installment: one undertaking, the money counted once, toward the plan.
+    #[test]
+    fn a_promise_made_on_a_plan_is_kept_by_its_installment() {
+        let (mut b, acme, _) = acme_on_a_plan(false);
+        b.set_today("2026-12-10");
+        b.desk.make_promise(acme, Money(30_000), d("2026-12-15")).unwrap();
+        b.set_today("2026-12-12");
+        let input = RecordPayment {
+            debtor_id: acme,
+            amount: Money(30_000),
+            received_on: None,
+            method: "ach".into(),
+            reference: String::new(),
+            invoice: None,
+        };
+        let saved = b.desk.record_payment(input).unwrap();
+        assert!(saved.message.ends_with("1 promise(s) kept"), "{}", saved.message);
+        let view = b.desk.account(acme).unwrap();
+        assert_eq!(view.plans[0].installments[0].paid, Money(30_000));
+        assert_eq!((view.promises[0].status, view.promises[0].paid), (PromiseStatus::Kept, Money(30_000)));
+        assert_eq!(credited(&b, acme).0, Money(30_000), "the plan was credited what was received, once");
+    }
+
+    #[test]
+    fn undoing_the_plan_puts_back_the_promise_it_replaced() {
+        let (mut b, acme, _) = acme_on_a_plan(true);
+        b.desk.undo().unwrap();
+        let view = b.desk.account(acme).unwrap();
+        assert_eq!((view.promises[0].status, view.plans[0].status.as_str()), (PromiseStatus::Pending, "cancelled"));
+        b.desk.redo().unwrap();
+        assert_eq!(b.desk.account(acme).unwrap().promises[0].status, PromiseStatus::Cancelled);
     }
 }

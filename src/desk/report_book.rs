@@ -168,6 +168,6 @@ impl Book {
     }
 
     pub fn dispute(&mut self, debtor_id: i64, invoice_id: Option<i64>, reason: &str, opened: &str) -> i64 {
-        store::insert_dispute(&self.desk.conn, debtor_id, invoice_id, reason, d(opened), noon(opened)).unwrap()
+        store::insert_dispute(&self.desk.conn, debtor_id, invoice_id, None, reason, d(opened), noon(opened)).unwrap()
     }
 }

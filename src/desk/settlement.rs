@@ -38,7 +38,8 @@ impl Desk {
         let on = received_on.unwrap_or(today);
         let debtor = store::debtor(&self.conn, debtor_id)?;
         let items = store::open_items(&self.conn, debtor.id)?;
-        let open: Money = items.iter().filter(|i| !i.disputed).map(|i| i.balance).sum();
+        // What is in dispute is neither settled nor written off: it waits for its resolution.
+        let open: Money = items.iter().map(|i| i.payable()).sum();
         if amount > open {
             return Err(DeskError::invalid("amount", "that is the whole balance or more: record it as a payment"));
         }
@@ -68,13 +69,15 @@ impl Desk {
                 store::reduce_balance(tx, a.invoice_id, a.amount, now)?;
                 *left.entry(a.invoice_id).or_default() -= a.amount;
             }
-            let remainder: Money = items.iter().filter(|i| !i.disputed).map(|i| left[&i.invoice_id]).sum();
+            // Each invoice's undisputed part not paid by the settlement.
+            let rest = |i: &crate::domain::allocation::OpenItem| (left[&i.invoice_id] - i.disputed).max(Money::ZERO);
+            let remainder: Money = items.iter().map(rest).sum();
             if remainder.is_positive() {
                 let write_off =
                     pay("write-off", remainder, "settlement-remainder", format!("settlement #{settlement}"))?;
-                for i in items.iter().filter(|i| !i.disputed && left[&i.invoice_id].is_positive()) {
-                    store::insert_allocation(tx, write_off, i.invoice_id, left[&i.invoice_id])?;
-                    store::reduce_balance(tx, i.invoice_id, left[&i.invoice_id], now)?;
+                for i in items.iter().filter(|i| rest(i).is_positive()) {
+                    store::insert_allocation(tx, write_off, i.invoice_id, rest(i))?;
+                    store::reduce_balance(tx, i.invoice_id, rest(i), now)?;
                 }
             }
             recheck_promises(tx, debtor.id, today, config.promise_grace_days)?;

@@ -19,7 +19,7 @@
 //! - hold placed: released. Holds released: back in force.
 //! - promise made: cancelled (the status the schema has for it); its follow-up closed and the
 //!   follow-ups it replaced reopened.
-//! - dispute opened: withdrawn.
+//! - dispute opened (on the account, an invoice or part of one): withdrawn.
 //! - flag set or cleared: back to what it was before (recorded in the event).
 //! - contact point marked: back to its previous status. Contact point added: marked
 //!   do-not-use, since contact points are never deleted; the history shows the undo. Redo
@@ -182,6 +182,8 @@ enum Part {
     Plan {
         id: i64,
         replaced: Option<i64>,
+        /// Promises the plan replaced (cancelled): waiting again when it is undone.
+        promises: Vec<i64>,
     },
     Restriction(i64),
     RevokedRestrictions(Vec<i64>),
@@ -349,9 +351,10 @@ fn read_action(
             (format!("extension of a due date from {from} to {to}"), vec![Part::Extension { invoice_id: id, from, to }])
         }
         "dispute-opened" => {
-            let what = match store::dispute_invoice_number(conn, id)? {
-                Some(n) => format!("dispute on invoice {n}"),
-                None => "dispute on the whole account".to_string(),
+            let what = match (store::dispute_invoice_number(conn, id)?, money(&after["amount"])) {
+                (Some(n), Some(amount)) => format!("dispute of {} on invoice {n}", amount.display(cur)),
+                (Some(n), None) => format!("dispute on invoice {n}"),
+                (None, _) => "dispute on the whole account".to_string(),
             };
             (what, vec![Part::Dispute(id)])
         }
@@ -459,7 +462,9 @@ fn read_action(
             let total = money(&after["total"]).unwrap_or_default();
             let what =
                 format!("plan of {} in {} payment(s)", total.display(cur), after["installments"].as_i64().unwrap_or(0));
-            (what, vec![Part::Plan { id, replaced: after["replaces"].as_i64() }])
+            // Plans made before they replaced promises name none.
+            let promises = ids(&after["replaced_promises"]).unwrap_or_default();
+            (what, vec![Part::Plan { id, replaced: after["replaces"].as_i64(), promises }])
         }
         "restriction-added" => {
             let what = match after["kind"].as_str() {
@@ -598,10 +603,19 @@ fn apply(
             store::update_legal_case(tx, case)?;
             after.insert("legal_case".into(), super::legal::case_json(case));
         }
-        Part::Plan { id, replaced } => {
+        Part::Plan { id, replaced, promises } => {
             store::set_plan_status(tx, *id, if undo { "cancelled" } else { "active" })?;
             if let Some(old) = replaced {
                 store::set_plan_status(tx, *old, if undo { "active" } else { "replaced" })?;
+            }
+            for p in store::promises_of(tx, cx.debtor.id)?.into_iter().filter(|p| promises.contains(&p.id)) {
+                let (status, resolved) =
+                    if undo { (PromiseStatus::Pending, None) } else { (PromiseStatus::Cancelled, Some(cx.today)) };
+                store::update_promise(tx, p.id, status, p.paid, resolved)?;
+            }
+            if undo && !promises.is_empty() {
+                // Judged again: one may have come due, or been paid, while the plan stood.
+                super::payments::settle_promises(tx, cx.debtor.id, cx.today, cx.grace)?;
             }
         }
         Part::Restriction(id) => store::set_restriction_revoked(tx, *id, hide)?,

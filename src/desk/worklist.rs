@@ -158,8 +158,7 @@ mod tests {
             let items: Vec<_> = store::open_items(desk.connection(), a.facts.debtor_id)
                 .unwrap()
                 .into_iter()
-                .filter(|i| !i.disputed)
-                .map(|i| (i.due_on, i.balance))
+                .map(|i| (i.due_on, i.payable()))
                 .collect();
             assert_eq!(a.facts.dollar_days_cents, dollar_days_cents(items, today, 365), "debtor {}", a.facts.debtor_id);
         }

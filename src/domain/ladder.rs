@@ -123,8 +123,11 @@ pub fn recommend(f: &LadderFacts, days: &LadderDays) -> Recommendation {
     if !f.balance.is_positive() || f.days_past_due < days.first_notice {
         return wait("nothing past due".into());
     }
+    // Any open dispute, even on part of one invoice, stops the ladder: its letters demand the
+    // past-due invoices as a whole. The undisputed rest may still be collected by hand; the
+    // guard (F-DISP) says how much.
     if f.disputed {
-        return wait("disputed: resolve the dispute before collecting".into());
+        return wait("disputed: no demand until the dispute is resolved".into());
     }
     if f.on_hold {
         return wait("on hold".into());

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod compliance;
 pub mod contact;
 pub mod dates;
+pub mod dispute;
 pub mod email;
 pub mod kpi;
 pub mod ladder;

@@ -113,7 +113,37 @@ pub struct Invoice {
     pub balance: Money,
     pub currency: String,
     pub status: String,
+    /// An open dispute is on it (on all of it, or on `disputed_amount` of it).
     pub disputed: bool,
+    /// The part of the balance open disputes hold back (`dispute::held_back`): still owed,
+    /// but out of collection until resolved. The whole balance for a whole-invoice dispute.
+    pub disputed_amount: Money,
+}
+
+impl Invoice {
+    /// What may be collected on it now: the balance less the part in dispute.
+    pub fn in_collection(&self) -> Money {
+        (self.balance - self.disputed_amount).max(Money::ZERO)
+    }
+
+    /// Only part of the balance is in dispute.
+    pub fn partly_disputed(&self) -> bool {
+        self.disputed_amount.is_positive() && self.disputed_amount < self.balance
+    }
+
+    /// Its dispute in words, if it has one: "disputed", or "disputed $120.00 of $450.00"
+    /// when only part of the balance is.
+    pub fn dispute_label(&self) -> Option<String> {
+        if !self.disputed {
+            return None;
+        }
+        Some(if self.partly_disputed() {
+            let cur = self.currency.as_str();
+            format!("disputed {} of {}", self.disputed_amount.display(cur), self.balance.display(cur))
+        } else {
+            "disputed".to_string()
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -11,8 +11,9 @@ use crate::domain::Channel;
 pub struct GuardInputs {
     /// Phones not marked bad or do-not-use.
     pub phones: Vec<String>,
-    pub fully_disputed: bool,
-    pub some_disputed: bool,
+    /// An open dispute covers the whole account (what each invoice holds back is on the
+    /// invoices themselves, `open_items`).
+    pub account_disputed: bool,
     /// (when, channel, outcome code, follow-up asked for) since the given instant.
     pub attempts: Vec<(DateTime<Utc>, Channel, String, Option<chrono::NaiveDate>)>,
     /// Active restrictions: (kind, value).
@@ -27,20 +28,11 @@ pub fn guard_inputs(conn: &Connection, debtor_id: i64, since: DateTime<Utc>) -> 
         "SELECT value FROM contact_point WHERE debtor_id = ?1 AND kind = 'phone' AND status IN ('good', 'unverified')",
     )?;
     inputs.phones = stmt.query_map([debtor_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    let (open, disputed): (i64, i64) = conn
-        .prepare_cached(
-            "SELECT count(*),
-                    coalesce(sum(EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.status = 'open')), 0)
-             FROM invoice i WHERE i.debtor_id = ?1 AND i.status = 'open' AND i.balance_cents > 0",
-        )?
-        .query_row([debtor_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let account_dispute: bool = conn
+    inputs.account_disputed = conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM dispute WHERE debtor_id = ?1 AND status = 'open' AND invoice_id IS NULL)",
         )?
         .query_row([debtor_id], |r| r.get(0))?;
-    inputs.fully_disputed = account_dispute || (open > 0 && disputed == open);
-    inputs.some_disputed = disputed > 0;
     let mut stmt = conn.prepare_cached(
         "SELECT at, channel, outcome, follow_up_on FROM attempt WHERE debtor_id = ?1 AND at >= ?2 ORDER BY at",
     )?;

@@ -1,11 +1,14 @@
 //! Invoices and credit memos: the receivables the collector works.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, params};
 
 use super::Result;
 use super::codec::{date, get_date, get_opt_date, instant, opt_date};
 use crate::domain::allocation::OpenItem;
+use crate::domain::dispute::held_back;
 use crate::domain::{Invoice, Money};
 
 #[derive(Debug, Clone)]
@@ -42,28 +45,60 @@ pub fn insert_invoice(conn: &Connection, inv: &NewInvoice, at: DateTime<Utc>) ->
     Ok(conn.last_insert_rowid())
 }
 
-/// Every invoice of a debtor, open ones first, oldest due first.
+/// Open disputes on invoices, by invoice: `None` for a dispute of the whole invoice, else
+/// the amount disputed. Every debtor's when `debtor_id` is `None` (the worklist's fold).
+pub fn open_invoice_disputes(conn: &Connection, debtor_id: Option<i64>) -> Result<HashMap<i64, Vec<Option<Money>>>> {
+    // Two statements, so one debtor's disputes are read through the dispute_debtor index.
+    let (mut stmt, args) = match debtor_id {
+        Some(id) => (
+            conn.prepare_cached(
+                "SELECT invoice_id, amount_cents FROM dispute
+                 WHERE debtor_id = ?1 AND status = 'open' AND invoice_id IS NOT NULL",
+            )?,
+            vec![id],
+        ),
+        None => (
+            conn.prepare_cached(
+                "SELECT invoice_id, amount_cents FROM dispute WHERE status = 'open' AND invoice_id IS NOT NULL",
+            )?,
+            vec![],
+        ),
+    };
+    let mut out: HashMap<i64, Vec<Option<Money>>> = HashMap::new();
+    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().push(r.get::<_, Option<i64>>(1)?.map(Money));
+    }
+    Ok(out)
+}
+
+/// Every invoice of a debtor, open ones first, oldest due first, with the part of each
+/// that open disputes hold back.
 pub fn invoices_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Invoice>> {
+    let disputes = open_invoice_disputes(conn, Some(debtor_id))?;
     let mut stmt = conn.prepare_cached(
         "SELECT i.id, i.debtor_id, i.number, i.kind, i.issued_on, i.due_on, i.original_cents, i.balance_cents,
-                i.currency, i.status,
-                EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.status = 'open')
+                i.currency, i.status
          FROM invoice i WHERE i.debtor_id = ?1
          ORDER BY i.status <> 'open', i.due_on, i.number",
     )?;
     let rows = stmt.query_map([debtor_id], |r| {
+        let id: i64 = r.get(0)?;
+        let balance = Money(r.get(7)?);
+        let on_it = disputes.get(&id);
         Ok(Invoice {
-            id: r.get(0)?,
+            id,
             debtor_id: r.get(1)?,
             number: r.get(2)?,
             kind: r.get(3)?,
             issued_on: get_opt_date(r, 4)?,
             due_on: get_date(r, 5)?,
             original: Money(r.get(6)?),
-            balance: Money(r.get(7)?),
+            balance,
             currency: r.get(8)?,
             status: r.get(9)?,
-            disputed: r.get(10)?,
+            disputed: on_it.is_some(),
+            disputed_amount: held_back(balance, on_it.into_iter().flatten().copied()),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -80,7 +115,7 @@ pub fn open_items(conn: &Connection, debtor_id: i64) -> Result<Vec<OpenItem>> {
             issued_on: i.issued_on,
             due_on: i.due_on,
             balance: i.balance,
-            disputed: i.disputed,
+            disputed: i.disputed_amount,
         })
         .collect())
 }

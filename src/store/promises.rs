@@ -153,14 +153,16 @@ pub fn insert_dispute(
     conn: &Connection,
     debtor_id: i64,
     invoice_id: Option<i64>,
+    amount: Option<Money>,
     reason: &str,
     opened_on: NaiveDate,
     at: DateTime<Utc>,
 ) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO dispute (debtor_id, invoice_id, reason, opened_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO dispute (debtor_id, invoice_id, amount_cents, reason, opened_on, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![debtor_id, invoice_id, reason, date(opened_on), instant(at)])?;
+    .execute(params![debtor_id, invoice_id, amount.map(Money::cents), reason, date(opened_on), instant(at)])?;
     Ok(conn.last_insert_rowid())
 }
 

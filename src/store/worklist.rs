@@ -8,6 +8,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::codec::{date, get_code, get_opt_date, parse_date_ref, parse_iso_date};
 use super::{Result, StoreError};
+use crate::domain::dispute::held_back;
 use crate::domain::priority::{PriorityFacts, dollar_days_cents};
 use crate::domain::promise::evaluate_promise;
 use crate::domain::{DebtorFlags, Money, PromiseStatus};
@@ -267,13 +268,13 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
         "SELECT debtor_id, due_on, balance_cents, id FROM invoice INDEXED BY invoice_open
          WHERE status = 'open' ORDER BY debtor_id",
     )?;
-    // A disputed invoice stays owed but leaves collection until the dispute is resolved; so
-    // does an invoice a hold sets aside, until the hold ends.
-    let mut disputed: std::collections::HashSet<i64> = conn
-        .prepare_cached("SELECT invoice_id FROM dispute WHERE status = 'open' AND invoice_id IS NOT NULL")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    disputed.extend(super::held_invoices(conn, today)?);
+    // A disputed invoice stays owed but its disputed part leaves collection until the dispute
+    // is resolved (all of it, or only the amount disputed); so does an invoice a hold sets
+    // aside, all of it, until the hold ends.
+    let mut set_aside = super::open_invoice_disputes(conn, None)?;
+    for invoice in super::held_invoices(conn, today)? {
+        set_aside.entry(invoice).or_default().push(None);
+    }
     let mut rows = stmt.query([])?;
     let mut current: Option<(PriorityFacts, Option<NaiveDate>)> = None;
     let finish = |(f, oldest): (PriorityFacts, Option<NaiveDate>), accounts: &mut Vec<AccountFacts>| {
@@ -295,7 +296,12 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
         let id: i64 = r.get(0)?;
         let due = parse_date_ref(r, 1)?;
         let balance = Money(r.get(2)?);
-        let in_dispute = !disputed.is_empty() && disputed.contains(&r.get::<_, i64>(3)?);
+        // Most books have few disputes and holds: no hashing per row when there are none.
+        let held = match (!set_aside.is_empty()).then(|| r.get::<_, i64>(3)).transpose()? {
+            Some(invoice) => set_aside.get(&invoice).map_or(Money::ZERO, |d| held_back(balance, d.iter().copied())),
+            None => Money::ZERO,
+        };
+        let in_collection = balance - held;
         if current.as_ref().is_some_and(|(c, _)| c.debtor_id != id)
             && let Some(done) = current.take()
         {
@@ -303,11 +309,11 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
         }
         let (f, oldest) = current.get_or_insert_with(|| (PriorityFacts { debtor_id: id, ..Default::default() }, None));
         f.open_balance += balance;
-        if balance.is_positive() && !in_dispute {
+        if in_collection.is_positive() {
             *oldest = Some(oldest.map_or(due, |o| o.min(due)));
-            if due < today && !in_dispute {
-                f.past_due += balance;
-                f.dollar_days_cents += dollar_days_cents([(due, balance)], today, cap_days);
+            if due < today {
+                f.past_due += in_collection;
+                f.dollar_days_cents += dollar_days_cents([(due, in_collection)], today, cap_days);
             }
         }
     }

@@ -212,6 +212,8 @@ impl OpenForm {
                 vec![
                     Field::new("Invoice", FieldKind::Text { required: false }, ""),
                     Field::new("Reason", FieldKind::Text { required: true }, ""),
+                    // Last, so an invoice and a reason are typed as before the amount existed.
+                    Field::new("Amount", FieldKind::Money { required: false }, ""),
                 ],
             ),
             Purpose::Hold => Form::new(
@@ -303,6 +305,7 @@ impl OpenForm {
                 vec![
                     Field::new("Invoice", FieldKind::Text { required: false }, ""),
                     Field::new("Reason", FieldKind::Text { required: true }, ""),
+                    Field::new("Amount", FieldKind::Money { required: false }, ""),
                     Field::new("Note", FieldKind::Text { required: false }, ""),
                 ],
             ),
@@ -398,6 +401,16 @@ impl OpenForm {
         }
     }
 
+    /// A line under the fields for what a label alone cannot say.
+    pub fn note(&self) -> Option<&'static str> {
+        match self.purpose {
+            Purpose::Dispute | Purpose::CallDispute => {
+                Some("Amount: only that much of the invoice is disputed (empty: all of it)")
+            }
+            _ => None,
+        }
+    }
+
     /// The request to send; `None` if a field does not parse (the form shows why).
     pub fn request(&self, today: NaiveDate) -> Option<Request> {
         let f = &self.form;
@@ -454,6 +467,7 @@ impl OpenForm {
             Purpose::Dispute => Request::Dispute {
                 debtor_id,
                 invoice: Some(f.value("Invoice").trim().to_string()).filter(|v| !v.is_empty()),
+                amount: optional_money(f.value("Amount"))?,
                 reason: f.value("Reason").to_string(),
             },
             Purpose::Hold => Request::Hold {
@@ -484,10 +498,7 @@ impl OpenForm {
             }
             Purpose::Legal => {
                 let text = |label: &str| Some(f.value(label).trim().to_string()).filter(|v| !v.is_empty());
-                let money = |label: &str| -> Option<Option<crate::domain::Money>> {
-                    let v = f.value(label).trim();
-                    if v.is_empty() { Some(None) } else { parse_money(v).ok().map(Some) }
-                };
+                let money = |label: &str| optional_money(f.value(label));
                 Request::Legal {
                     debtor_id,
                     change: LegalChange {
@@ -535,11 +546,18 @@ impl OpenForm {
                     promise: None,
                 },
                 invoice: Some(f.value("Invoice").trim().to_string()).filter(|v| !v.is_empty()),
+                amount: optional_money(f.value("Amount"))?,
                 reason: f.value("Reason").to_string(),
             },
             Purpose::Import => return None,
         })
     }
+}
+
+/// An optional amount: `Some(None)` when left empty, `None` when it does not parse.
+fn optional_money(v: &str) -> Option<Option<crate::domain::Money>> {
+    let v = v.trim();
+    if v.is_empty() { Some(None) } else { parse_money(v).ok().map(Some) }
 }
 
 fn status_options() -> Vec<(String, String)> {

@@ -41,6 +41,8 @@ pub enum Request {
     Dispute {
         debtor_id: i64,
         invoice: Option<String>,
+        /// Part of the invoice only; all of it (or the whole account) when not given.
+        amount: Option<crate::domain::Money>,
         reason: String,
     },
     Hold {
@@ -100,6 +102,7 @@ pub enum Request {
     CallDispute {
         attempt: LogAttempt,
         invoice: Option<String>,
+        amount: Option<crate::domain::Money>,
         reason: String,
     },
     LoadDemo {
@@ -218,8 +221,8 @@ pub fn handle(
         Request::FollowUp { debtor_id, due_on, what } => {
             desk.schedule_follow_up(debtor_id, due_on, &what).map(Response::Saved).map_err(text)
         }
-        Request::Dispute { debtor_id, invoice, reason } => {
-            desk.open_dispute(debtor_id, invoice.as_deref(), &reason).map(Response::Saved).map_err(text)
+        Request::Dispute { debtor_id, invoice, amount, reason } => {
+            desk.open_dispute(debtor_id, invoice.as_deref(), amount, &reason).map(Response::Saved).map_err(text)
         }
         Request::Hold { debtor_id, reason, until, invoice: None } => {
             desk.place_hold(debtor_id, &reason, until).map(Response::Saved).map_err(text)
@@ -258,11 +261,14 @@ pub fn handle(
         Request::Undo => desk.undo().map(Response::Saved).map_err(text),
         Request::Redo => desk.redo().map(Response::Saved).map_err(text),
         Request::Bulk { ids, action } => desk.bulk(&ids, &action).map(Response::Saved).map_err(text),
-        Request::CallDispute { attempt, invoice, reason } => {
-            // Two writes: the call happened whatever becomes of the dispute, so it is logged first.
+        Request::CallDispute { attempt, invoice, amount, reason } => {
+            // Two writes: the call happened whatever becomes of the dispute, so it is logged
+            // first; but only once the dispute is known to be valid, or fixing a mistyped
+            // invoice or amount and saving again would log the call twice.
             let debtor_id = attempt.debtor_id;
+            desk.check_dispute(debtor_id, invoice.as_deref(), amount, &reason).map_err(text)?;
             let logged = desk.log_attempt(attempt).map_err(text)?;
-            let opened = desk.open_dispute(debtor_id, invoice.as_deref(), &reason).map_err(text)?;
+            let opened = desk.open_dispute(debtor_id, invoice.as_deref(), amount, &reason).map_err(text)?;
             Ok(Response::Saved(Saved { message: format!("{}; {}", logged.message, opened.message), ..opened }))
         }
         Request::LoadDemo { debtors, seed } => desk

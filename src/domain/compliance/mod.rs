@@ -133,7 +133,10 @@ pub struct ContactFacts {
     pub flags: DebtorFlags,
     /// The whole open balance is in dispute, not yet verified.
     pub fully_disputed: bool,
-    pub some_disputed: bool,
+    /// How much of the open balance (`exposure`) open disputes hold back, in `currency`:
+    /// that part may not be collected, the rest may (F-DISP-1, "any disputed portion").
+    pub disputed: super::money::Money,
+    pub currency: String,
     /// Active holds in words.
     /// Active holds: reason and the last day they run, if they end.
     pub holds: Vec<(String, Option<chrono::NaiveDate>)>,
@@ -303,8 +306,19 @@ fn answer_at(f: &ContactFacts) -> Answer {
     }
     if f.fully_disputed {
         add("F-DISP", by_law(fdcpa), "the whole balance is disputed and awaits verification".into(), None);
-    } else if f.some_disputed {
-        add("F-DISP", Level::Warn, "part of the balance is disputed: do not collect that part".into(), None);
+    } else if f.disputed.is_positive() {
+        let cur = |m: super::money::Money| m.display(&f.currency);
+        add(
+            "F-DISP",
+            Level::Warn,
+            format!(
+                "{} of {} is disputed: collect only the undisputed {} until it is resolved",
+                cur(f.disputed),
+                cur(f.exposure),
+                cur((f.exposure - f.disputed).max(super::money::Money::ZERO))
+            ),
+            None,
+        );
     }
     for (hold, ends) in &f.holds {
         let zone = f.zones.first().copied().unwrap_or(Tz::America__New_York);
@@ -471,7 +485,8 @@ mod tests {
             zone_source: "test".into(),
             flags: DebtorFlags::default(),
             fully_disputed: false,
-            some_disputed: false,
+            disputed: crate::domain::Money::ZERO,
+            currency: "USD".into(),
             holds: vec![],
             calls: vec![],
             window: CallWindow::default(),
@@ -493,6 +508,22 @@ mod tests {
     #[test]
     fn a_call_at_noon_with_nothing_on_file_is_allowed() {
         assert_eq!(check_contact(&facts("2026-11-23T17:00:00Z")).level, Level::Allow);
+    }
+
+    #[test]
+    fn a_partial_dispute_warns_to_collect_only_the_rest_and_a_whole_one_blocks() {
+        let mut f = facts("2026-11-23T17:00:00Z");
+        f.exposure = crate::domain::Money(75_000);
+        f.disputed = crate::domain::Money(12_000);
+        let a = check_contact(&f);
+        assert_eq!((a.level, a.findings[0].rule), (Level::Warn, "F-DISP"));
+        assert_eq!(
+            a.findings[0].message,
+            "$120.00 of $750.00 is disputed: collect only the undisputed $630.00 until it is resolved"
+        );
+        f.disputed = f.exposure;
+        f.fully_disputed = true;
+        assert_eq!(check_contact(&f).level, Level::Block, "nothing is left to collect");
     }
 
     #[test]

@@ -113,10 +113,10 @@ fn invoices(v: &AccountView, today: chrono::NaiveDate) -> TabRows {
         .map(|i| {
             let open = i.status == "open" && i.kind == "invoice";
             let dpd = days_past_due(i.due_on, today);
-            let status = match (i.kind.as_str(), i.disputed) {
+            let status = match (i.kind.as_str(), i.dispute_label()) {
                 ("credit-memo", _) => "credit memo".to_string(),
                 ("unapplied-payment", _) => "unapplied payment".to_string(),
-                (_, true) => format!("{} · disputed", i.status),
+                (_, Some(dispute)) => format!("{} · {dispute}", i.status),
                 _ => i.status.clone(),
             };
             let role = if !open {
@@ -143,14 +143,16 @@ fn invoices(v: &AccountView, today: chrono::NaiveDate) -> TabRows {
             (cells, role, text)
         })
         .collect();
+    // The status gets most of the room left: "open · disputed $120.00 of $450.00" is long,
+    // invoice numbers are short (but never cut below 12 characters).
     let widths = vec![
-        Constraint::Fill(2),
+        Constraint::Min(12),
         Constraint::Length(10),
         Constraint::Length(10),
         Constraint::Length(4),
         Constraint::Length(12),
         Constraint::Length(12),
-        Constraint::Fill(1),
+        Constraint::Fill(2),
     ];
     (vec!["Invoice", "Issued", "Due", "DPD", "Original", "Balance", "Status"], rows, widths)
 }

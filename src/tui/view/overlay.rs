@@ -127,6 +127,9 @@ pub fn form(open: &OpenForm, today: NaiveDate, theme: &Theme, frame: &mut Frame,
     {
         lines.push(Line::styled(preview, theme.style(Role::Success)));
     }
+    if let Some(note) = open.note() {
+        lines.push(Line::styled(note, theme.style(Role::Muted)));
+    }
     let problem = f.error.clone().or_else(|| open.cross_problem(today));
     lines.push(match problem {
         Some(p) => Line::styled(p, theme.style(Role::Error)),
