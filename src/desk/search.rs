@@ -2,7 +2,9 @@
 //! runs over an in-memory index (built on the store thread, rebuilt after writes), not SQL:
 //! a substring scan of one buffer holding every name, customer reference, invoice number,
 //! email and phone (digits alone, so "5550144" finds "(773) 555-0144"), plus fuzzy matching
-//! of names (letters in order, as fzf does, so "olvia" finds Olivia).
+//! of names (letters in order, as fzf does, so "olvia" finds Olivia), plus one typo in a
+//! word of a name (a letter wrong, added, missing or two swapped: "granote" and "graniet"
+//! find Granite), which fzf-style matching cannot forgive.
 
 use memchr::memmem;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
@@ -22,6 +24,9 @@ pub struct SearchIndex {
     /// Which letters a–z each name holds: a fuzzy match needs all of the query's, so most
     /// names are passed over without running the matcher.
     letters: Vec<u32>,
+    /// The first letters of each name's words, same encoding: a typo is forgiven only in a
+    /// word whose first letter is right, so most names are passed over by one test.
+    initials: Vec<u32>,
     matcher: Matcher,
     /// The last query and the records it found, to narrow the next keystroke.
     last: Option<(String, bool, Vec<usize>)>,
@@ -37,6 +42,7 @@ impl SearchIndex {
             digit_starts: Vec::with_capacity(records.len()),
             names: Vec::with_capacity(records.len()),
             letters: Vec::with_capacity(records.len()),
+            initials: Vec::with_capacity(records.len()),
             matcher: Matcher::new(Config::DEFAULT),
             last: None,
         };
@@ -58,6 +64,8 @@ impl SearchIndex {
             index.digits.push(b'\n');
             // A name with accents may match its plain spelling: never pass it over.
             index.letters.push(if r.name.is_ascii() { letter_mask(&r.name) } else { u32::MAX });
+            let initials = r.name.split(|c: char| !c.is_ascii_alphanumeric()).filter_map(|w| w.chars().next());
+            index.initials.push(initials.fold(0, |m, c| m | letter_mask(c.encode_utf8(&mut [0; 4]))));
             index.names.push(Utf32String::from(r.name.as_str()));
         }
         index
@@ -74,8 +82,15 @@ impl SearchIndex {
         let phone_like = q.chars().all(|c| c.is_ascii_digit() || " ()-+.".contains(c)) && digits.len() >= 3;
         // Typing one more letter can only narrow: look again only where the last query
         // matched (unless this one starts matching phone digits the last did not).
+        // (Also not when this query is the first long enough to forgive a typo.)
         let candidates: Option<Vec<usize>> = match self.last.take() {
-            Some((previous, was_phone, hits)) if q.starts_with(&previous) && (was_phone || !phone_like) => Some(hits),
+            Some((previous, was_phone, hits))
+                if q.starts_with(&previous)
+                    && (was_phone || !phone_like)
+                    && forgives_typo(&previous) == forgives_typo(&q) =>
+            {
+                Some(hits)
+            }
             _ => None,
         };
         let n = self.ids.len();
@@ -121,6 +136,24 @@ impl SearchIndex {
                 None => (0..n).for_each(|i| fuzzy(i, &mut hit)),
             }
         }
+        if forgives_typo(&q) {
+            let (query, need) = (q.as_bytes(), letter_mask(&q));
+            let initial = letter_mask(&q[..1]);
+            let typo = |i: usize, hit: &mut Vec<bool>| {
+                // One typo brings at most one letter the name lacks.
+                if !hit[i] && self.initials[i] & initial != 0 && (need & !self.letters[i]).count_ones() <= 1 {
+                    let (a, _) = record(&self.text, &self.starts, i);
+                    let name_end = memchr::memchr(0x1f, &self.text[a..]).map_or(a, |e| a + e);
+                    hit[i] = self.text[a..name_end]
+                        .split(|b| !b.is_ascii_alphanumeric())
+                        .any(|word| one_typo_from_a_prefix(query, word));
+                }
+            };
+            match &candidates {
+                Some(list) => list.iter().for_each(|&i| typo(i, &mut hit)),
+                None => (0..n).for_each(|i| typo(i, &mut hit)),
+            }
+        }
         let hits: Vec<usize> = (0..n).filter(|&i| hit[i]).collect();
         let ids = hits.iter().map(|&i| self.ids[i]).collect();
         self.last = Some((q, phone_like, hits));
@@ -142,6 +175,32 @@ fn scan(finder: &memmem::Finder<'_>, buf: &[u8], starts: &[usize], hit: &mut [bo
             None => break,
         }
     }
+}
+
+/// A single word of four letters or more: long enough that one typo still says which name.
+fn forgives_typo(q: &str) -> bool {
+    q.len() >= 4 && q.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// Whether `query` is one typo (a letter replaced, added, left out, or two swapped) away
+/// from the start of `word`, with the first letter right (people rarely miss it, and
+/// requiring it keeps the answers few). A query that is a plain prefix is found elsewhere.
+fn one_typo_from_a_prefix(query: &[u8], word: &[u8]) -> bool {
+    let prefix = |q: &[u8], w: &[u8]| w.starts_with(q);
+    let Some(i) = query.iter().zip(word).position(|(a, b)| a != b).or_else(|| {
+        // All of the shorter one agrees: one letter past the word's end is one added.
+        (query.len() > word.len()).then_some(word.len())
+    }) else {
+        return false;
+    };
+    if i == 0 {
+        return false;
+    }
+    let (q, w) = (&query[i..], &word[i..]);
+    (!w.is_empty() && prefix(&q[1..], &w[1..]))
+        || prefix(&q[1..], w)
+        || (!w.is_empty() && prefix(q, &w[1..]))
+        || (q.len() > 1 && w.len() > 1 && q[0] == w[1] && q[1] == w[0] && prefix(&q[2..], &w[2..]))
 }
 
 /// The letters a–z in `text`, one bit each (case ignored; other characters left out).
@@ -200,11 +259,41 @@ mod tests {
         let mut typed = index();
         for q in [
             "o", "ol", "oli", "olivia", "5", "55", "555", "555-01", "5550144", "i", "inv", "inv-2", "7", "77", "773",
-            "(773) 5",
+            "(773) 5", "m", "ma", "mar", "mart", "martu", "martun", "n", "no", "nor", "nort", "nortw", "nortwi",
         ] {
             let mut fresh = index();
             assert_eq!(found(&mut typed, q), found(&mut fresh, q), "{q}");
         }
+    }
+
+    #[test]
+    fn one_typo_in_a_name_is_forgiven() {
+        let mut ix = SearchIndex::build(vec![
+            record(1, "Granite Supply Co", &[], &[], &[]),
+            record(2, "Northwind Traders", &[], &[], &[]),
+            record(3, "Grant & Sons", &[], &[], &[]),
+        ]);
+        assert_eq!(found(&mut ix, "granote"), [1], "a letter replaced");
+        assert_eq!(found(&mut ix, "graniet"), [1], "two letters swapped");
+        assert_eq!(found(&mut ix, "grannite"), [1], "a letter added");
+        assert_eq!(found(&mut ix, "supplly"), [1]);
+        assert_eq!(found(&mut ix, "nortwind"), [2], "a letter left out (also a fuzzy match)");
+        assert_eq!(found(&mut ix, "tradrs"), [2]);
+        assert!(found(&mut ix, "hranite").is_empty(), "the first letter must be right");
+        assert!(found(&mut ix, "grnoite").is_empty(), "two typos are too many");
+        assert!(found(&mut ix, "gra").iter().all(|id| [1, 3].contains(id)));
+    }
+
+    #[test]
+    fn typo_rule_cases() {
+        let t = |q: &str, w: &str| one_typo_from_a_prefix(q.as_bytes(), w.as_bytes());
+        assert!(t("granote", "granite"));
+        assert!(t("granitex", "granite"));
+        assert!(t("grante", "granite"));
+        assert!(t("gar", "granite"));
+        assert!(!t("granite", "granite"), "no typo: found as a substring instead");
+        assert!(!t("xranite", "granite"));
+        assert!(!t("gxxnite", "granite"));
     }
 
     #[test]
