@@ -28,7 +28,7 @@ pub fn import_parse(data: &[u8]) {
         assert!(issue.line >= 1, "an issue without a line: {issue:?}");
     }
     let empty = Existing::default();
-    let plan = dun::import::reconcile::plan(&parsed.invoices, &empty, true, &|_| true);
+    let plan = dun::import::reconcile::plan(parsed.invoices.clone(), &empty, true, &|_| true);
     assert!(plan.new_invoices.len() <= parsed.invoices.len());
     let _ = plan.changes();
     // The same rows once more against a book that holds them all: nothing is new.
@@ -49,7 +49,7 @@ pub fn import_parse(data: &[u8]) {
             imported_by: Some(parsed.format.clone()),
         });
     }
-    let again = dun::import::reconcile::plan(&parsed.invoices, &book, true, &|_| true);
+    let again = dun::import::reconcile::plan(parsed.invoices.clone(), &book, true, &|_| true);
     assert!(again.new_customers.is_empty(), "a known customer came back as new");
     let held = std::collections::HashSet::new();
     let _ = dun::import::reconcile::plan_contacts(&parsed.contacts, &empty, &held, |_, v| v.to_string());

@@ -63,7 +63,7 @@ impl Desk {
         profiles: &[Profile],
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
-        let parsed = parse_bytes(file, bytes, profiles, opts.format.as_deref()).map_err(|e| match e {
+        let mut parsed = parse_bytes(file, bytes, profiles, opts.format.as_deref()).map_err(|e| match e {
             crate::import::ImportError::Detect {
                 source: crate::import::detect::DetectError::NoSuchFormat(_), ..
             } => DeskError::invalid("--format", e.to_string()),
@@ -75,6 +75,7 @@ impl Desk {
             .ok_or_else(|| DeskError::Import(format!("format {} is not loaded", parsed.format)))?;
         let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
         let existing = store::existing_for_import(&self.conn)?;
+        let facts = RowFacts::of(&parsed);
         let plan = match profile.kind {
             ProfileKind::Invoices => {
                 // Only what the same accounting product brought in can vanish from its report.
@@ -82,7 +83,8 @@ impl Desk {
                 let same_source = |name: &str| {
                     name == profile.name || source_of(name).is_some_and(|s| !s.is_empty() && s == profile.source)
                 };
-                reconcile::plan(&parsed.invoices, &existing, profile.lists_all_open, &same_source)
+                let rows = std::mem::take(&mut parsed.invoices);
+                reconcile::plan(rows, &existing, profile.lists_all_open, &same_source)
             }
             ProfileKind::Contacts => {
                 let held = store::contact_keys(&self.conn)?;
@@ -93,8 +95,7 @@ impl Desk {
         report.currency = self.config.currency.clone();
         // An older export than the last one of its kind would undo newer changes.
         let mut older = false;
-        if let (Some(newest), Some(previous)) =
-            (newest_date(&parsed), store::last_newest_date(&self.conn, &parsed.format)?)
+        if let (Some(newest), Some(previous)) = (facts.newest, store::last_newest_date(&self.conn, &parsed.format)?)
             && newest < previous
         {
             older = true;
@@ -135,7 +136,7 @@ impl Desk {
         }
         report.backup = self.safety_backup("before-import")?.map(|p| p.display().to_string());
         let bulk = store::begin_bulk_write(&self.conn)?;
-        let written = self.write(|tx, clock, config| commit(tx, clock, config, &parsed, &report));
+        let written = self.write(|tx, clock, config| commit(tx, clock, config, &facts, &report));
         store::end_bulk_write(&self.conn, bulk)?;
         let batch = written?;
         report.committed = true;
@@ -274,9 +275,37 @@ impl ImportReport {
     }
 }
 
-/// The newest issue or due date among a file's rows: how recent the export is.
-fn newest_date(parsed: &Parsed) -> Option<chrono::NaiveDate> {
-    parsed.invoices.iter().flat_map(|r| [r.issued, Some(r.due)]).flatten().max()
+/// What committing needs of a file's rows once the plan has taken them.
+struct RowFacts {
+    rows_read: usize,
+    rows_imported: usize,
+    /// The newest issue or due date among the rows: how recent the export is.
+    newest: Option<chrono::NaiveDate>,
+    /// Each customer as the rows name it (name, reference, currency of its first row), in
+    /// file order; the rows of one customer, when together, give one entry.
+    customers: Vec<(String, Option<String>, Option<String>)>,
+}
+
+impl RowFacts {
+    fn of(parsed: &Parsed) -> RowFacts {
+        let mut customers: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+        let named = parsed
+            .invoices
+            .iter()
+            .map(|r| (&r.customer, &r.customer_ref, &r.currency))
+            .chain(parsed.contacts.iter().map(|c| (&c.customer, &c.customer_ref, &None)));
+        for (name, reference, currency) in named {
+            if customers.last().is_none_or(|(n, r, _)| n != name || r != reference) {
+                customers.push((name.clone(), reference.clone(), currency.clone()));
+            }
+        }
+        RowFacts {
+            rows_read: parsed.count(RowClass::Detail) + parsed.count(RowClass::Skipped),
+            rows_imported: parsed.invoices.len() + parsed.contacts.len(),
+            newest: parsed.invoices.iter().flat_map(|r| [r.issued, Some(r.due)]).flatten().max(),
+            customers,
+        }
+    }
 }
 
 pub fn class_name(c: RowClass) -> &'static str {
@@ -297,7 +326,7 @@ fn commit(
     tx: &rusqlite::Connection,
     clock: &crate::clock::Clock,
     config: &crate::config::Config,
-    parsed: &Parsed,
+    facts: &RowFacts,
     report: &ImportReport,
 ) -> Result<i64> {
     let (now, actor, default_currency) = (clock.now(), config.collector.as_str(), config.currency.as_str());
@@ -309,10 +338,10 @@ fn commit(
             sha256: &report.sha256,
             profile: &report.format,
             at: now,
-            rows_read: parsed.count(RowClass::Detail) + parsed.count(RowClass::Skipped),
-            rows_imported: parsed.invoices.len() + parsed.contacts.len(),
+            rows_read: facts.rows_read,
+            rows_imported: facts.rows_imported,
             rows_rejected: report.rejected.len(),
-            newest_date: newest_date(parsed),
+            newest_date: facts.newest,
         },
     )?;
     for issue in report.rejected.iter().chain(&report.warnings) {
@@ -328,18 +357,8 @@ fn commit(
     // rows with one name and different known references belong to different debtors, and a
     // re-import must find each invoice and contact point where this commit put it.
     let mut debtor_ids: HashMap<(String, Option<String>), i64> = HashMap::new();
-    let customers = parsed
-        .invoices
-        .iter()
-        .map(|r| (r.customer.as_str(), r.customer_ref.as_deref(), r.currency.as_deref()))
-        .chain(parsed.contacts.iter().map(|c| (c.customer.as_str(), c.customer_ref.as_deref(), None)));
-    let mut previous: Option<(&str, Option<&str>)> = None;
-    for (name, reference, currency) in customers {
-        // Rows of one customer come together: skip the lookup for the second and after.
-        if previous == Some((name, reference)) {
-            continue;
-        }
-        previous = Some((name, reference));
+    for (name, reference, currency) in &facts.customers {
+        let (name, reference, currency) = (name.as_str(), reference.as_deref(), currency.as_deref());
         let key = (name.to_lowercase(), reference.map(str::to_string));
         if debtor_ids.contains_key(&key) {
             continue;

@@ -96,21 +96,37 @@ pub fn parse_amount(cell: &str, decimal: Decimal) -> Result<Option<Money>, Amoun
 /// separator of a cell followed by exactly one or two digits is the decimal one.
 /// `None` when no cell tells (e.g. only whole numbers).
 pub fn detect_decimal<'a>(cells: impl IntoIterator<Item = &'a str>) -> Option<Decimal> {
-    let (mut point, mut comma) = (0, 0);
-    for cell in cells {
+    let mut votes = DecimalVotes::default();
+    cells.into_iter().for_each(|c| votes.see(c));
+    votes.verdict()
+}
+
+/// The decimal mark, decided by the amounts of a file seen one at a time: which mark
+/// stands before one or two final digits most often.
+#[derive(Debug, Default)]
+pub struct DecimalVotes {
+    point: usize,
+    comma: usize,
+}
+
+impl DecimalVotes {
+    pub fn see(&mut self, cell: &str) {
         let digits_after = |i: usize| cell[i + 1..].chars().take_while(|c| c.is_ascii_digit()).count();
         if let Some(i) = cell.rfind(['.', ',']) {
             let after = digits_after(i);
             let tail_ok = cell[i + 1 + after..].chars().all(|c| matches!(c, ')' | '-' | ' ') || c.is_alphabetic());
             if (1..=2).contains(&after) && tail_ok {
-                if cell.as_bytes()[i] == b'.' { point += 1 } else { comma += 1 }
+                if cell.as_bytes()[i] == b'.' { self.point += 1 } else { self.comma += 1 }
             }
         }
     }
-    match (point, comma) {
-        (0, 0) => None,
-        (p, c) if p >= c => Some(Decimal::Point),
-        _ => Some(Decimal::Comma),
+
+    pub fn verdict(&self) -> Option<Decimal> {
+        match (self.point, self.comma) {
+            (0, 0) => None,
+            (p, c) if p >= c => Some(Decimal::Point),
+            _ => Some(Decimal::Comma),
+        }
     }
 }
 

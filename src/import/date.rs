@@ -109,26 +109,42 @@ pub enum OrderEvidence {
 }
 
 pub fn order_evidence<'a>(cells: impl IntoIterator<Item = &'a str>) -> OrderEvidence {
-    let (mut dmy, mut mdy) = (false, false);
-    for cell in cells {
+    let mut votes = OrderVotes::default();
+    cells.into_iter().for_each(|c| votes.see(c));
+    votes.verdict()
+}
+
+/// The day/month order, decided by the dates of a file seen one at a time: a first
+/// part over 12 proves day-first, a second part over 12 proves month-first.
+#[derive(Debug, Default)]
+pub struct OrderVotes {
+    dmy: bool,
+    mdy: bool,
+}
+
+impl OrderVotes {
+    pub fn see(&mut self, cell: &str) {
         let s = cell.trim();
         if s.len() >= 10 && s.as_bytes().get(4) == Some(&b'-') {
-            continue;
+            return;
         }
         if let Some((a, b, _, _)) = parts(s) {
             if a > 12 && b <= 12 {
-                dmy = true;
+                self.dmy = true;
             }
             if b > 12 && a <= 12 {
-                mdy = true;
+                self.mdy = true;
             }
         }
     }
-    match (dmy, mdy) {
-        (true, true) => OrderEvidence::Contradictory,
-        (true, false) => OrderEvidence::Proven(DateOrder::Dmy),
-        (false, true) => OrderEvidence::Proven(DateOrder::Mdy),
-        (false, false) => OrderEvidence::Ambiguous,
+
+    pub fn verdict(&self) -> OrderEvidence {
+        match (self.dmy, self.mdy) {
+            (true, true) => OrderEvidence::Contradictory,
+            (true, false) => OrderEvidence::Proven(DateOrder::Dmy),
+            (false, true) => OrderEvidence::Proven(DateOrder::Mdy),
+            (false, false) => OrderEvidence::Ambiguous,
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use super::profile::{Profile, norm};
 use super::text::Record;
 
 /// How far down a header row may be (QBO: line 5; NetSuite: line 7).
-const HEADER_SEARCH: usize = 25;
+pub const HEADER_SEARCH: usize = 25;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DetectError {

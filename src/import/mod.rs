@@ -40,11 +40,16 @@ pub fn parse_bytes(
         return Err(ImportError::Empty { file: file.into() });
     }
     let delimiter = text::sniff_delimiter(&text);
-    let records =
-        text::records(&text, delimiter).map_err(|e| ImportError::Csv { file: file.into(), reason: e.to_string() })?;
-    let detected = detect::detect(&records, profiles, forced)
-        .map_err(|source| ImportError::Detect { file: file.into(), source })?;
-    Ok(read::read(&records, &detected, encoding, delimiter))
+    let csv_error = |e: text::CsvError| ImportError::Csv { file: file.into(), reason: e.to_string() };
+    // Only the top of the file is held (where the header is looked for); the rows are read
+    // one at a time.
+    let head: Vec<text::Record> = text::RecordReader::new(&text, delimiter)
+        .take(detect::HEADER_SEARCH)
+        .collect::<Result<_, _>>()
+        .map_err(csv_error)?;
+    let detected =
+        detect::detect(&head, profiles, forced).map_err(|source| ImportError::Detect { file: file.into(), source })?;
+    read::read(&head, &text, &detected, encoding, delimiter).map_err(csv_error)
 }
 
 pub fn parse_file(path: &Path, profiles: &[Profile], forced: Option<&str>) -> Result<(Parsed, Vec<u8>), ImportError> {

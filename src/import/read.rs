@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::amount::{Decimal, detect_decimal, parse_amount};
-use super::date::{DateOrder, OrderEvidence, order_evidence, parse_date};
+use super::amount::{Decimal, DecimalVotes, parse_amount};
+use super::date::{DateOrder, OrderEvidence, OrderVotes, parse_date};
 use super::detect::{ColumnMap, Detected};
 use super::profile::{Profile, ProfileKind, norm, norm_is};
-use super::text::{Encoding, Record};
+use super::text::{CsvError, Encoding, Record, RecordReader};
 use crate::domain::Money;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -170,7 +170,17 @@ struct Line {
     status: Option<String>,
 }
 
-pub fn read(records: &[Record], detected: &Detected<'_>, encoding: Encoding, delimiter: u8) -> Parsed {
+/// Read the rows after the header. `head` holds the records up to and including the
+/// header (what detection looked at); the body is read from `text` twice, one record at a
+/// time: once for the file's conventions (decimal mark, date order), once for the rows.
+pub fn read(
+    head: &[Record],
+    text: &str,
+    detected: &Detected<'_>,
+    encoding: Encoding,
+    delimiter: u8,
+) -> Result<Parsed, CsvError> {
+    let records = head;
     let p = detected.profile;
     let cols = &detected.columns;
     let mut issues = Vec::new();
@@ -185,16 +195,20 @@ pub fn read(records: &[Record], detected: &Detected<'_>, encoding: Encoding, del
         named.columns.insert(field.clone(), vec![format!("{text} ({})", column_letter(*idx))]);
     }
     let p = &named;
-    let body = &records[detected.header + 1..];
+    let body = || RecordReader::new(text, delimiter).skip(detected.header + 1);
 
     // Decide the file's number and date conventions from all its cells first.
-    let amount_cells =
-        body.iter().flat_map(|r| ["amount", "balance"].into_iter().filter_map(|f| cols.get(f).map(|i| r.cell(*i))));
-    let decimal = p.decimal().or_else(|| detect_decimal(amount_cells)).unwrap_or(Decimal::Point);
-    let date_cells =
-        body.iter().flat_map(|r| ["issued", "due"].into_iter().filter_map(|f| cols.get(f).map(|i| r.cell(*i))));
+    let columns_of = |fields: [&str; 2]| fields.into_iter().filter_map(|f| cols.get(f).copied()).collect::<Vec<_>>();
+    let (amount_columns, date_columns) = (columns_of(["amount", "balance"]), columns_of(["issued", "due"]));
+    let (mut decimal_votes, mut order_votes) = (DecimalVotes::default(), OrderVotes::default());
+    for r in body() {
+        let r = r?;
+        amount_columns.iter().for_each(|i| decimal_votes.see(r.cell(*i)));
+        date_columns.iter().for_each(|i| order_votes.see(r.cell(*i)));
+    }
+    let decimal = p.decimal().or_else(|| decimal_votes.verdict()).unwrap_or(Decimal::Point);
     let has_dates = cols.contains_key("issued") || cols.contains_key("due");
-    let (date_order, date_note) = match order_evidence(date_cells) {
+    let (date_order, date_note) = match order_votes.verdict() {
         _ if !has_dates => (p.date_order, "none in this file".into()),
         OrderEvidence::Proven(o) => (Some(o), format!("{} (proven by the file's dates)", order_name(o))),
         OrderEvidence::Ambiguous => match p.date_order {
@@ -216,12 +230,17 @@ pub fn read(records: &[Record], detected: &Detected<'_>, encoding: Encoding, del
     };
 
     let mut lines: Vec<Line> = Vec::new();
+    let mut invoices: Vec<LedgerRow> = Vec::new();
     let mut contacts = Vec::new();
     let mut groups: Vec<String> = Vec::new();
     let mut group_sums: Vec<Money> = Vec::new();
     let mut grand = Money::ZERO;
     let mut ended = false;
-    for r in body {
+    let mut last_line = records[detected.header].line;
+    for r in body() {
+        let r = r?;
+        let r = &r;
+        last_line = r.line;
         let c0 = r.cell(0).trim();
         let rest_blank = r.cells.iter().skip(1).all(|c| c.trim().is_empty());
         if r.is_blank() {
@@ -295,7 +314,14 @@ pub fn read(records: &[Record], detected: &Detected<'_>, encoding: Encoding, del
                         if let Some(sum) = group_sums.last_mut() {
                             *sum += counted;
                         }
-                        lines.push(line);
+                        // A row is a receivable unless lines gather by invoice number:
+                        // finished here, so a large file never holds its lines and its
+                        // receivables at once.
+                        if p.lines_per_invoice {
+                            lines.push(line);
+                        } else if let Some(row) = finish(line, &[], p, &mut issues) {
+                            invoices.push(row);
+                        }
                     }
                     Ok(None) => classes.push((r.line, RowClass::Skipped)),
                     Err(issue) => {
@@ -308,14 +334,14 @@ pub fn read(records: &[Record], detected: &Detected<'_>, encoding: Encoding, del
     }
     if !groups.is_empty() && p.grouped && classes.iter().any(|(_, c)| *c == RowClass::Subtotal) {
         issues.push(Issue {
-            line: records.last().map_or(0, |r| r.line),
+            line: last_line,
             column: None,
             severity: Severity::Warning,
             reason: format!("group '{}' has no closing total row", groups.join(" / ")),
         });
     }
-    let invoices = gather(lines, p, &mut issues);
-    Parsed {
+    invoices.extend(gather(lines, p, &mut issues));
+    Ok(Parsed {
         format: p.name.clone(),
         format_title: p.title.clone(),
         encoding: encoding.to_string(),
@@ -331,7 +357,7 @@ pub fn read(records: &[Record], detected: &Detected<'_>, encoding: Encoding, del
         contacts,
         issues,
         caveat: p.caveat.clone(),
-    }
+    })
 }
 
 fn order_name(o: DateOrder) -> &'static str {

@@ -105,13 +105,17 @@ impl ImportPlan {
 /// customer's lower-cased name is made once (rows of one customer come together), and the
 /// maps use a fast hasher (nothing here is keyed by untrusted input an attacker could shape
 /// against it: the file is the collector's own export).
+///
+/// Takes the rows: the new ones move into the plan rather than being copied.
 pub fn plan(
-    rows: &[LedgerRow],
+    rows_owned: Vec<LedgerRow>,
     existing: &Existing,
     lists_all_open: bool,
     same_source: &dyn Fn(&str) -> bool,
 ) -> ImportPlan {
     let mut plan = ImportPlan::default();
+    let mut new_rows: Vec<usize> = Vec::new();
+    let rows = &rows_owned;
     let index: FoldMap<(i64, ItemKind, &str), &ExistingInvoice> =
         existing.invoices.iter().map(|i| ((i.debtor_id, i.kind, i.number.as_str()), i)).collect();
     // Each distinct customer spelling, lower-cased once, as a small number.
@@ -178,7 +182,7 @@ pub fn plan(
                 if new_names.insert(customer) {
                     plan.new_customers.push(row.customer.clone());
                 }
-                plan.new_invoices.push(row.clone());
+                new_rows.push(i);
             }
             Some(debtor_id) => {
                 if touched_debtors.insert(debtor_id)
@@ -188,7 +192,7 @@ pub fn plan(
                     plan.changed_customers.push((row.customer.clone(), format!("customer reference now {new_ref}")));
                 }
                 match index.get(&(debtor_id, row.kind, row.number.as_str())) {
-                    None => plan.new_invoices.push(row.clone()),
+                    None => new_rows.push(i),
                     Some(inv) => {
                         seen_invoices.insert(inv.id);
                         let change = BalanceChange {
@@ -222,6 +226,13 @@ pub fn plan(
                     after: Money::ZERO,
                 });
             }
+        }
+    }
+    drop((rows_of, customer_of));
+    let mut new_rows = new_rows.into_iter().peekable();
+    for (i, row) in rows_owned.into_iter().enumerate() {
+        if new_rows.next_if_eq(&i).is_some() {
+            plan.new_invoices.push(row);
         }
     }
     plan
@@ -340,7 +351,7 @@ mod tests {
             row(4, "Acme", "1003", 500),
             row(5, "Acme", "1004", 200),
         ];
-        let plan = plan(&rows, &book(), true, &|_| true);
+        let plan = plan(rows, &book(), true, &|_| true);
         assert_eq!(plan.changes(), 0);
         assert_eq!(plan.unchanged, 4);
     }
@@ -355,7 +366,7 @@ mod tests {
             row(6, "Brand New Co", "9", 75), // new customer
             row(7, "Brand New Co", "9", 75), // duplicate
         ];
-        let plan = plan(&rows, &book(), true, &|_| true);
+        let plan = plan(rows, &book(), true, &|_| true);
         assert_eq!(plan.changed_balances.len(), 1);
         assert_eq!(plan.changed_balances[0].after, Money(300));
         assert_eq!(plan.paid_in_ledger.len(), 1);
@@ -368,13 +379,13 @@ mod tests {
 
     #[test]
     fn nothing_vanishes_that_another_ledger_brought_in() {
-        let plan = plan(&[row(2, "Acme", "1001", 1000)], &book(), true, &|format| format == "xero-invoices");
+        let plan = plan(vec![row(2, "Acme", "1001", 1000)], &book(), true, &|format| format == "xero-invoices");
         assert!(plan.vanished.is_empty());
     }
 
     #[test]
     fn nothing_vanishes_from_an_export_that_does_not_list_every_open_item() {
-        let plan = plan(&[row(2, "Acme", "1001", 1000)], &book(), false, &|_| true);
+        let plan = plan(vec![row(2, "Acme", "1001", 1000)], &book(), false, &|_| true);
         assert!(plan.vanished.is_empty());
     }
 }

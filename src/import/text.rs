@@ -2,6 +2,7 @@
 //! Excel's "Unicode text", else Windows-1252) and delimiter (`,` `;` tab), decided
 //! once per file and reported.
 
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,23 +28,25 @@ impl fmt::Display for Encoding {
 
 /// Decode a whole file. Never fails: what is not UTF-8 is read as Windows-1252,
 /// the code page Excel's plain "CSV" uses in the US and Western Europe.
-pub fn decode(bytes: &[u8]) -> (String, Encoding) {
+/// UTF-8 is borrowed as it is (most exports, and a large file is not copied); other
+/// encodings are converted.
+pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Encoding) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return (String::from_utf8_lossy(rest).into_owned(), Encoding::Utf8Bom);
+        return (String::from_utf8_lossy(rest), Encoding::Utf8Bom);
     }
     if bytes.starts_with(&[0xFF, 0xFE]) {
         let (text, _, _) = encoding_rs::UTF_16LE.decode(bytes);
-        return (text.trim_start_matches('\u{feff}').to_string(), Encoding::Utf16Le);
+        return (Cow::Owned(text.trim_start_matches('\u{feff}').to_string()), Encoding::Utf16Le);
     }
     if bytes.starts_with(&[0xFE, 0xFF]) {
         let (text, _, _) = encoding_rs::UTF_16BE.decode(bytes);
-        return (text.trim_start_matches('\u{feff}').to_string(), Encoding::Utf16Be);
+        return (Cow::Owned(text.trim_start_matches('\u{feff}').to_string()), Encoding::Utf16Be);
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), Encoding::Utf8),
+        Ok(s) => (Cow::Borrowed(s), Encoding::Utf8),
         Err(_) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            (text.into_owned(), Encoding::Windows1252)
+            (text, Encoding::Windows1252)
         }
     }
 }
@@ -75,26 +78,57 @@ pub struct CsvError {
 
 /// Split text into records with a real CSV state machine (quoted newlines, doubled quotes).
 pub fn records(text: &str, delimiter: u8) -> Result<Vec<Record>, CsvError> {
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    let (mut counted_to, mut lines_before) = (0usize, 0usize);
-    let mut record = csv::StringRecord::new();
-    loop {
-        let more = reader
-            .read_record(&mut record)
-            .map_err(|e| CsvError { line: e.position().map_or(0, |p| p.line() as usize), reason: e.to_string() })?;
-        if !more {
-            break;
+    RecordReader::new(text, delimiter).collect()
+}
+
+/// The records of a text one at a time, each with the physical line it starts on: an
+/// import reads a large file this way, twice, and never holds its rows.
+pub struct RecordReader<'t> {
+    reader: csv::Reader<&'t [u8]>,
+    text: &'t str,
+    record: csv::StringRecord,
+    counted_to: usize,
+    lines_before: usize,
+}
+
+impl<'t> RecordReader<'t> {
+    pub fn new(text: &'t str, delimiter: u8) -> RecordReader<'t> {
+        RecordReader {
+            reader: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delimiter)
+                .from_reader(text.as_bytes()),
+            text,
+            record: csv::StringRecord::new(),
+            counted_to: 0,
+            lines_before: 0,
         }
+    }
+}
+
+impl Iterator for RecordReader<'_> {
+    type Item = Result<Record, CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.reader.read_record(&mut self.record) {
+            Err(e) => {
+                return Some(Err(CsvError {
+                    line: e.position().map_or(0, |p| p.line() as usize),
+                    reason: e.to_string(),
+                }));
+            }
+            Ok(false) => return None,
+            Ok(true) => {}
+        }
+        let text = self.text.as_bytes();
         // The csv crate's own line count lags; count newlines up to the record's first byte,
         // then step over blank lines it skipped.
-        let start = record.position().map_or(0, |p| p.byte() as usize).clamp(counted_to, text.len());
-        lines_before += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..start]).count();
-        counted_to = start;
-        let mut line = lines_before + 1;
-        let rest = text.as_bytes()[start..].iter();
-        for b in rest {
+        let start = self.record.position().map_or(0, |p| p.byte() as usize).clamp(self.counted_to, text.len());
+        self.lines_before += memchr::memchr_iter(b'\n', &text[self.counted_to..start]).count();
+        self.counted_to = start;
+        let mut line = self.lines_before + 1;
+        for b in &text[start..] {
             match b {
                 b'\n' => line += 1,
                 b'\r' => {}
@@ -102,9 +136,8 @@ pub fn records(text: &str, delimiter: u8) -> Result<Vec<Record>, CsvError> {
             }
         }
         // A clone is sized to the row; the reused record keeps its grown buffers.
-        out.push(Record { line, cells: record.clone() });
+        Some(Ok(Record { line, cells: self.record.clone() }))
     }
-    Ok(out)
 }
 
 /// The delimiter whose split gives the most rows of one consistent width (> 1 column)
@@ -145,12 +178,12 @@ mod tests {
 
     #[test]
     fn encodings() {
-        assert_eq!(decode(b"\xEF\xBB\xBFa,b"), ("a,b".to_string(), Encoding::Utf8Bom));
-        assert_eq!(decode("Müller".as_bytes()), ("Müller".to_string(), Encoding::Utf8));
-        assert_eq!(decode(b"M\xfcller \x80"), ("Müller €".to_string(), Encoding::Windows1252));
+        assert_eq!(decode(b"\xEF\xBB\xBFa,b"), ("a,b".into(), Encoding::Utf8Bom));
+        assert_eq!(decode("Müller".as_bytes()), ("Müller".into(), Encoding::Utf8));
+        assert_eq!(decode(b"M\xfcller \x80"), ("Müller €".into(), Encoding::Windows1252));
         let utf16: Vec<u8> =
             [0xFF, 0xFE].into_iter().chain("a\tb".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
-        assert_eq!(decode(&utf16), ("a\tb".to_string(), Encoding::Utf16Le));
+        assert_eq!(decode(&utf16), ("a\tb".into(), Encoding::Utf16Le));
     }
 
     #[test]
