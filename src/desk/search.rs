@@ -87,7 +87,7 @@ impl SearchIndex {
             Some((previous, was_phone, hits))
                 if q.starts_with(&previous)
                     && (was_phone || !phone_like)
-                    && forgives_typo(&previous) == forgives_typo(&q) =>
+                    && typo_words(&previous) == typo_words(&q) =>
             {
                 Some(hits)
             }
@@ -136,18 +136,26 @@ impl SearchIndex {
                 None => (0..n).for_each(|i| fuzzy(i, &mut hit)),
             }
         }
-        if forgives_typo(&q) {
-            let (query, need) = (q.as_bytes(), letter_mask(&q));
-            let initial = letter_mask(&q[..1]);
+        if typo_words(&q) > 0 {
+            // Each word of the query is in the name, or (four letters or more) one typo
+            // away from the start of one of its words: "priya kowalsky" finds Priya Kowalski.
+            let words: Vec<&[u8]> = q.split_whitespace().map(str::as_bytes).collect();
+            let long = |w: &[u8]| w.len() >= 4;
+            let need = letter_mask(&q);
+            let initials = words.iter().filter(|w| long(w)).fold(0, |m, w| m | 1u32 << (w[0] - b'a'));
+            let typos = typo_words(&q) as u32;
             let typo = |i: usize, hit: &mut Vec<bool>| {
-                // One typo brings at most one letter the name lacks.
-                if !hit[i] && self.initials[i] & initial != 0 && (need & !self.letters[i]).count_ones() <= 1 {
-                    let (a, _) = record(&self.text, &self.starts, i);
-                    let name_end = memchr::memchr(0x1f, &self.text[a..]).map_or(a, |e| a + e);
-                    hit[i] = self.text[a..name_end]
-                        .split(|b| !b.is_ascii_alphanumeric())
-                        .any(|word| one_typo_from_a_prefix(query, word));
+                // One typo per word brings at most one letter the name lacks.
+                if hit[i] || self.initials[i] & initials != initials || (need & !self.letters[i]).count_ones() > typos {
+                    return;
                 }
+                let (a, _) = record(&self.text, &self.starts, i);
+                let name = &self.text[a..memchr::memchr(0x1f, &self.text[a..]).map_or(a, |e| a + e)];
+                hit[i] = words.iter().all(|w| {
+                    memmem::find(name, w).is_some()
+                        || (long(w)
+                            && name.split(|b| !b.is_ascii_alphanumeric()).any(|word| one_typo_from_a_prefix(w, word)))
+                });
             };
             match &candidates {
                 Some(list) => list.iter().for_each(|&i| typo(i, &mut hit)),
@@ -177,9 +185,13 @@ fn scan(finder: &memmem::Finder<'_>, buf: &[u8], starts: &[usize], hit: &mut [bo
     }
 }
 
-/// A single word of four letters or more: long enough that one typo still says which name.
-fn forgives_typo(q: &str) -> bool {
-    q.len() >= 4 && q.bytes().all(|b| b.is_ascii_alphabetic())
+/// How many words of a query (letters and spaces only) may carry a typo: those of four
+/// letters or more, long enough that one typo still says which name.
+fn typo_words(q: &str) -> usize {
+    if !q.bytes().all(|b| b.is_ascii_lowercase() || b == b' ') {
+        return 0;
+    }
+    q.split_whitespace().filter(|w| w.len() >= 4).count()
 }
 
 /// Whether `query` is one typo (a letter replaced, added, left out, or two swapped) away
@@ -258,8 +270,38 @@ mod tests {
     fn narrowing_as_you_type_finds_the_same_as_searching_afresh() {
         let mut typed = index();
         for q in [
-            "o", "ol", "oli", "olivia", "5", "55", "555", "555-01", "5550144", "i", "inv", "inv-2", "7", "77", "773",
-            "(773) 5", "m", "ma", "mar", "mart", "martu", "martun", "n", "no", "nor", "nort", "nortw", "nortwi",
+            "o",
+            "ol",
+            "oli",
+            "olivia",
+            "5",
+            "55",
+            "555",
+            "555-01",
+            "5550144",
+            "i",
+            "inv",
+            "inv-2",
+            "7",
+            "77",
+            "773",
+            "(773) 5",
+            "m",
+            "ma",
+            "mar",
+            "mart",
+            "martu",
+            "martun",
+            "n",
+            "no",
+            "nor",
+            "nort",
+            "nortw",
+            "nortwi",
+            "nortwind t",
+            "nortwind tr",
+            "nortwind trda",
+            "nortwind trdaers",
         ] {
             let mut fresh = index();
             assert_eq!(found(&mut typed, q), found(&mut fresh, q), "{q}");
@@ -282,6 +324,9 @@ mod tests {
         assert!(found(&mut ix, "hranite").is_empty(), "the first letter must be right");
         assert!(found(&mut ix, "grnoite").is_empty(), "two typos are too many");
         assert!(found(&mut ix, "gra").iter().all(|id| [1, 3].contains(id)));
+        assert_eq!(found(&mut ix, "granote supplly"), [1], "a typo in each of two words");
+        assert_eq!(found(&mut ix, "granote sup"), [1]);
+        assert!(found(&mut ix, "granote trad").is_empty(), "every word must be in the same name");
     }
 
     #[test]
