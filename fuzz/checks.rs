@@ -46,7 +46,7 @@ pub fn import_parse(data: &[u8]) {
             original: row.original.unwrap_or(row.balance),
             due: row.due,
             open: row.balance != Money::ZERO,
-            imported_by: Some(parsed.format.clone()),
+            imported_by: Some(parsed.format.as_str().into()),
         });
     }
     let again = dun::import::reconcile::plan(parsed.invoices.clone(), &book, true, &|_| true);

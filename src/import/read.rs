@@ -195,14 +195,22 @@ pub fn read(
         named.columns.insert(field.clone(), vec![format!("{text} ({})", column_letter(*idx))]);
     }
     let p = &named;
-    let body = || RecordReader::new(text, delimiter).skip(detected.header + 1);
+    // A reader past the header.
+    let body = || -> Result<RecordReader<'_>, CsvError> {
+        let mut reader = RecordReader::new(text, delimiter);
+        for _ in 0..=detected.header {
+            reader.advance()?;
+        }
+        Ok(reader)
+    };
 
     // Decide the file's number and date conventions from all its cells first.
     let columns_of = |fields: [&str; 2]| fields.into_iter().filter_map(|f| cols.get(f).copied()).collect::<Vec<_>>();
     let (amount_columns, date_columns) = (columns_of(["amount", "balance"]), columns_of(["issued", "due"]));
     let (mut decimal_votes, mut order_votes) = (DecimalVotes::default(), OrderVotes::default());
-    for r in body() {
-        let r = r?;
+    let mut reader = body()?;
+    while reader.advance()? {
+        let r = reader.record();
         amount_columns.iter().for_each(|i| decimal_votes.see(r.cell(*i)));
         date_columns.iter().for_each(|i| order_votes.see(r.cell(*i)));
     }
@@ -237,9 +245,9 @@ pub fn read(
     let mut grand = Money::ZERO;
     let mut ended = false;
     let mut last_line = records[detected.header].line;
-    for r in body() {
-        let r = r?;
-        let r = &r;
+    let mut reader = body()?;
+    while reader.advance()? {
+        let r = reader.record();
         last_line = r.line;
         let c0 = r.cell(0).trim();
         let rest_blank = r.cells.iter().skip(1).all(|c| c.trim().is_empty());

@@ -26,7 +26,8 @@ pub struct ExistingInvoice {
     pub due: NaiveDate,
     pub open: bool,
     /// The format of the import that last saw it (only those can vanish from a later one).
-    pub imported_by: Option<String>,
+    /// Shared: a book of a million invoices names a handful of formats.
+    pub imported_by: Option<std::sync::Arc<str>>,
 }
 
 /// What the book holds that an import is reconciled against.
@@ -215,8 +216,11 @@ pub fn plan(
         }
     }
     if lists_all_open {
+        // Asked once per format, not once per invoice.
+        let mut ours_by_format: FoldMap<&str, bool> = FoldMap::default();
         for inv in &existing.invoices {
-            let ours = inv.imported_by.as_deref().is_some_and(same_source);
+            let ours =
+                inv.imported_by.as_deref().is_some_and(|f| *ours_by_format.entry(f).or_insert_with(|| same_source(f)));
             if inv.open && ours && inv.balance != Money::ZERO && !seen_invoices.contains(&inv.id) {
                 plan.vanished.push(BalanceChange {
                     customer: existing.names.get(&inv.debtor_id).cloned().unwrap_or_default(),

@@ -86,7 +86,7 @@ pub fn records(text: &str, delimiter: u8) -> Result<Vec<Record>, CsvError> {
 pub struct RecordReader<'t> {
     reader: csv::Reader<&'t [u8]>,
     text: &'t str,
-    record: csv::StringRecord,
+    current: Record,
     counted_to: usize,
     lines_before: usize,
 }
@@ -100,31 +100,26 @@ impl<'t> RecordReader<'t> {
                 .delimiter(delimiter)
                 .from_reader(text.as_bytes()),
             text,
-            record: csv::StringRecord::new(),
+            current: Record { line: 0, cells: csv::StringRecord::new() },
             counted_to: 0,
             lines_before: 0,
         }
     }
-}
 
-impl Iterator for RecordReader<'_> {
-    type Item = Result<Record, CsvError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match self.reader.read_record(&mut self.record) {
-            Err(e) => {
-                return Some(Err(CsvError {
-                    line: e.position().map_or(0, |p| p.line() as usize),
-                    reason: e.to_string(),
-                }));
-            }
-            Ok(false) => return None,
-            Ok(true) => {}
+    /// Move to the next record (false at the end); `record()` is then that record. The
+    /// one record's buffers are reused: reading a file allocates nothing per row.
+    pub fn advance(&mut self) -> Result<bool, CsvError> {
+        let more = self
+            .reader
+            .read_record(&mut self.current.cells)
+            .map_err(|e| CsvError { line: e.position().map_or(0, |p| p.line() as usize), reason: e.to_string() })?;
+        if !more {
+            return Ok(false);
         }
         let text = self.text.as_bytes();
         // The csv crate's own line count lags; count newlines up to the record's first byte,
         // then step over blank lines it skipped.
-        let start = self.record.position().map_or(0, |p| p.byte() as usize).clamp(self.counted_to, text.len());
+        let start = self.current.cells.position().map_or(0, |p| p.byte() as usize).clamp(self.counted_to, text.len());
         self.lines_before += memchr::memchr_iter(b'\n', &text[self.counted_to..start]).count();
         self.counted_to = start;
         let mut line = self.lines_before + 1;
@@ -135,8 +130,25 @@ impl Iterator for RecordReader<'_> {
                 _ => break,
             }
         }
-        // A clone is sized to the row; the reused record keeps its grown buffers.
-        Some(Ok(Record { line, cells: self.record.clone() }))
+        self.current.line = line;
+        Ok(true)
+    }
+
+    pub fn record(&self) -> &Record {
+        &self.current
+    }
+}
+
+/// Records to keep (the top of a file, tests): each one a copy sized to its row.
+impl Iterator for RecordReader<'_> {
+    type Item = Result<Record, CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.advance() {
+            Ok(true) => Some(Ok(self.current.clone())),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
+        }
     }
 }
 

@@ -35,7 +35,16 @@ pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
          FROM invoice i LEFT JOIN import_batch b ON b.id = i.last_import_id",
     )?;
     let mut rows = stmt.query([])?;
+    let mut formats: Vec<std::sync::Arc<str>> = Vec::new();
     while let Some(r) = rows.next()? {
+        let format = r.get_ref(8)?.as_str_or_null().map_err(rusqlite::Error::from)?;
+        let imported_by = format.map(|f| match formats.iter().find(|known| &***known == f) {
+            Some(known) => known.clone(),
+            None => {
+                formats.push(f.into());
+                formats[formats.len() - 1].clone()
+            }
+        });
         existing.invoices.push(ExistingInvoice {
             id: r.get(0)?,
             debtor_id: r.get(1)?,
@@ -45,7 +54,7 @@ pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
             original: Money(r.get(5)?),
             due: parse_date_ref(r, 6)?,
             open: r.get(7)?,
-            imported_by: r.get(8)?,
+            imported_by,
         });
     }
     Ok(existing)
