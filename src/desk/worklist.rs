@@ -38,25 +38,42 @@ pub struct WorklistRow {
     pub facts: PriorityFacts,
 }
 
+/// Rearrange `items` so that position k holds what was at `order[k]`, by following each
+/// cycle of the permutation with swaps: no second list.
+fn put_in_order<T>(items: &mut [T], mut order: Vec<usize>) {
+    for start in 0..items.len() {
+        let mut k = start;
+        while order[k] != usize::MAX {
+            let from = std::mem::replace(&mut order[k], usize::MAX);
+            if from == start {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
+        }
+    }
+}
+
 impl Desk {
     /// Every account with an open balance, in the order to work them.
     pub fn worklist(&self) -> Result<Vec<WorklistRow>> {
         let today = self.today();
         let weights = &self.config.priority;
         let accounts = store::account_facts(&self.conn, today, self.config.promise_grace_days, weights.max_days)?;
-        let ranked: Vec<(Priority, store::AccountFacts)> =
-            accounts.into_iter().map(|a| (prioritise(&a.facts, today, weights, &a.currency), a)).collect();
-        // Sort positions, not the wide rows themselves; the order is total (ids break ties).
-        let mut order: Vec<usize> = (0..ranked.len()).collect();
+        // Memory matters here (91k wide rows on a large book): the priorities sit beside
+        // the accounts, the positions are sorted, each account becomes its row in place, and
+        // the rows are then put in order by swapping, never copied into a second list.
+        let priorities: Vec<Priority> =
+            accounts.iter().map(|a| prioritise(&a.facts, today, weights, &a.currency)).collect();
+        let mut order: Vec<usize> = (0..accounts.len()).collect();
         order.sort_unstable_by(|&a, &b| {
-            rank_order((&ranked[a].0, &ranked[a].1.facts), (&ranked[b].0, &ranked[b].1.facts))
+            rank_order((&priorities[a], &accounts[a].facts), (&priorities[b], &accounts[b].facts))
         });
-        let mut slots: Vec<Option<(Priority, store::AccountFacts)>> = ranked.into_iter().map(Some).collect();
         let mut terms = store::invoice_term_notes(&self.conn, today)?;
-        let ranked = order.into_iter().filter_map(|i| slots[i].take());
-        Ok(ranked
+        let mut rows: Vec<WorklistRow> = accounts
             .into_iter()
-            .map(|(p, a)| {
+            .zip(priorities)
+            .map(|(a, p)| {
                 let dpd = a.facts.oldest_days_past_due;
                 WorklistRow {
                     id: a.facts.debtor_id,
@@ -78,7 +95,9 @@ impl Desk {
                     facts: a.facts,
                 }
             })
-            .collect())
+            .collect();
+        put_in_order(&mut rows, order);
+        Ok(rows)
     }
 
     /// The worklist rows a queue admits, in worklist order.
@@ -132,6 +151,28 @@ mod tests {
     use super::super::testing::*;
     use crate::domain::priority::dollar_days_cents;
     use crate::store;
+
+    #[test]
+    fn putting_in_order_by_swaps_agrees_with_a_copy() {
+        // Every permutation of five, and a longer scrambled one.
+        let mut cases: Vec<Vec<usize>> = vec![(0..40).map(|i| (i * 17 + 5) % 40).collect()];
+        for n in 0..5usize.pow(5) {
+            let p: Vec<usize> = (0..5).map(|d| n / 5usize.pow(d) % 5).collect();
+            let mut seen = p.clone();
+            seen.sort();
+            if seen == (0..5).collect::<Vec<_>>() {
+                cases.push(p);
+            }
+        }
+        assert_eq!(cases.len(), 121);
+        for order in cases {
+            let items: Vec<String> = (0..order.len()).map(|i| format!("row {i}")).collect();
+            let copied: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
+            let mut swapped = items.clone();
+            super::put_in_order(&mut swapped, order.clone());
+            assert_eq!(swapped, copied, "{order:?}");
+        }
+    }
 
     #[test]
     fn worklist_is_ranked_by_tier_then_score() {
