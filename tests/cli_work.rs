@@ -291,12 +291,13 @@ fn a_dispute_on_an_amount_leaves_the_rest_in_collection() {
     assert_eq!(disp["level"], "warn");
     assert!(disp["message"].as_str().unwrap().contains("collect only the undisputed"), "{disp}");
 
-    // A payment named for the invoice pays only its undisputed part; the rest waits unapplied.
+    // A payment named for the invoice pays only its undisputed part; the rest goes to the
+    // account's other invoices, oldest first, never to the disputed 120.00.
     let amount = format!("{}.{:02}", balance / 100, balance % 100);
     book.dun(&["pay", "5", &amount, "--invoice", &number])
         .assert()
         .success()
-        .stdout(predicate::str::contains("$120.00 unapplied"));
+        .stdout(predicate::str::contains("unapplied").not());
     let disputed_left = |book: &Book| {
         let shown = book.json(&["show", "5", "--json"]);
         let i = shown["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number.as_str()).unwrap().clone();
@@ -326,4 +327,35 @@ fn opening_a_dispute_on_an_amount_is_undone() {
     assert_eq!(shown["disputes"][0]["status"], "withdrawn");
     let invoice = shown["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number.as_str()).unwrap();
     assert_eq!((invoice["disputed"].as_bool(), invoice["disputed_amount"].as_str()), (Some(false), Some("0.00")));
+}
+
+/// The reviewer's book: 60 demo debtors from seed 1, today 22 Nov 2026.
+fn seed_one() -> Book {
+    let book = Book::new();
+    book.dun(&["demo", "--debtors", "60", "--seed", "1"]).assert().success();
+    book
+}
+
+/// (balance in cents, status) of one invoice of an account.
+fn invoice_state(book: &Book, id: &str, number: &str) -> (i64, String) {
+    let shown = book.json(&["show", id, "--json"]);
+    let i = shown["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number).unwrap().clone();
+    (cents(&i["balance"]), i["status"].as_str().unwrap().to_string())
+}
+
+#[test]
+fn a_payment_named_for_an_invoice_pays_it_then_the_oldest_and_leaves_nothing_unapplied_while_any_is_open() {
+    let book = seed_one();
+    // #14 owes INV-001264 (1,197.00, due 4 Aug) and INV-001262 (1,187.00, due 17 Aug).
+    book.dun(&["pay", "14", "1500", "--invoice", "INV-001262"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("applied to 2 invoice(s)").and(predicate::str::contains("unapplied").not()));
+    assert_eq!(invoice_state(&book, "14", "INV-001262"), (0, "paid".into()));
+    assert_eq!(invoice_state(&book, "14", "INV-001264"), (119_700 - 31_300, "open".into()));
+    // More than the account owes: only what is left after every open invoice is unapplied.
+    book.dun(&["pay", "14", "1000", "--invoice", "INV-001264"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("$116.00 unapplied"));
 }
