@@ -359,3 +359,25 @@ fn a_payment_named_for_an_invoice_pays_it_then_the_oldest_and_leaves_nothing_una
         .success()
         .stdout(predicate::str::contains("$116.00 unapplied"));
 }
+
+#[test]
+fn a_whole_account_dispute_takes_no_payment_and_upheld_credits_what_it_held_back() {
+    let book = seed_one();
+    let opened = book.json(&["dispute", "14", "--reason", "not ours", "--json"]);
+    book.dun(&["pay", "14", "100"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("applied to 0 invoice(s), $100.00 unapplied"));
+    let text = book.stdout(&["show", "14"]);
+    assert!(text.contains("Open balance $2,384.00") && text.contains("Unapplied payments $100.00"), "{text}");
+    let check = book.json(&["check-contact", "14", "--json"]);
+    let disp = check["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "F-DISP").unwrap().clone();
+    assert_eq!(disp["level"], "block");
+
+    book.dun(&["resolve", &opened["id"].to_string(), "upheld", "--note", "never ordered"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Dispute upheld: credited $2,384.00 on 2 invoices"));
+    assert_eq!(book.json(&["show", "14", "--json"])["open_balance"], "0.00");
+    assert_eq!(invoice_state(&book, "14", "INV-001264"), (0, "paid".into()));
+}

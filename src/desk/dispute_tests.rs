@@ -194,3 +194,46 @@ fn opening_a_partial_dispute_is_undone_and_redone() {
     let a = a1(&b, acme);
     assert_eq!((a.disputed, a.disputed_amount), (true, Money(12_000)));
 }
+
+#[test]
+fn a_whole_account_dispute_holds_back_every_invoice_it_is_on_and_upheld_credits_them() {
+    let (mut b, acme) = acme_book();
+    let opened = b.desk.open_dispute(acme, None, None, "not ours").unwrap();
+    // No undisputed invoice to go to: the money is recorded and waits unapplied.
+    let saved = pay(&mut b, acme, 10_000, None).unwrap();
+    assert!(saved.message.ends_with("applied to 0 invoice(s), $100.00 unapplied"), "{}", saved.message);
+    let view = b.desk.account(acme).unwrap();
+    assert_eq!(view.open_balance, Money(75_000));
+    assert!(view.invoices.iter().all(|i| i.disputed && i.in_collection() == Money::ZERO), "{:?}", view.invoices);
+    let why = invalid(pay(&mut b, acme, 1_000, Some("A2")));
+    assert_eq!(why, "invoice: invoice A2 is not open for payment (paid, closed or disputed)");
+    let row = b.desk.worklist().unwrap().into_iter().find(|r| r.id == acme).unwrap();
+    assert_eq!(row.facts.past_due, Money::ZERO, "nothing of it is in collection");
+
+    // An invoice issued after the dispute is new business: it is collected, and paid.
+    b.set_today("2026-11-25");
+    b.invoice(acme, "A3", "2026-11-24", "2026-12-24", 20_000);
+    let saved = pay(&mut b, acme, 5_000, None).unwrap();
+    assert!(saved.message.ends_with("applied to 1 invoice(s)"), "{}", saved.message);
+
+    let saved = b.desk.resolve_dispute_by_id(opened.id, true, "goods never ordered").unwrap();
+    assert_eq!(saved.message, "Dispute upheld: credited $750.00 on 2 invoices");
+    let view = b.desk.account(acme).unwrap();
+    assert_eq!(view.open_balance, Money(15_000), "A3's 200.00 less the 50.00 paid");
+    let credit = view.payments.iter().find(|p| p.kind == "credit").unwrap();
+    assert_eq!((credit.amount, credit.method.as_str(), credit.allocations.len()), (Money(75_000), "dispute upheld", 2));
+    assert!(view.invoices.iter().filter(|i| i.number != "A3").all(|i| i.status == "paid"));
+}
+
+#[test]
+fn a_rejected_whole_account_dispute_puts_every_invoice_back_in_collection() {
+    let (mut b, acme) = acme_book();
+    let opened = b.desk.open_dispute(acme, None, None, "not ours").unwrap();
+    let saved = b.desk.resolve_dispute_by_id(opened.id, false, "signed delivery notes").unwrap();
+    assert!(saved.message.starts_with("Dispute rejected: back in collection"), "{}", saved.message);
+    let view = b.desk.account(acme).unwrap();
+    assert_eq!(view.open_balance, Money(75_000), "nothing credited");
+    assert!(view.invoices.iter().all(|i| !i.disputed && i.in_collection() == i.balance));
+    let row = b.desk.worklist().unwrap().into_iter().find(|r| r.id == acme).unwrap();
+    assert_eq!(row.facts.past_due, Money(75_000));
+}
