@@ -381,3 +381,16 @@ fn a_whole_account_dispute_takes_no_payment_and_upheld_credits_what_it_held_back
     assert_eq!(book.json(&["show", "14", "--json"])["open_balance"], "0.00");
     assert_eq!(invoice_state(&book, "14", "INV-001264"), (0, "paid".into()));
 }
+
+#[test]
+fn a_write_off_of_a_partly_disputed_invoice_leaves_the_disputed_part() {
+    let book = seed_one();
+    // #8: INV-001150 has 560.00 open; 200.00 of it disputed.
+    book.dun(&["dispute", "8", "--invoice", "INV-001150", "--amount", "200", "--reason", "x"]).assert().success();
+    book.dun(&["write-off", "8", "--invoice", "INV-001150", "--reason", "uncollectible"]).assert().success().stdout(
+        predicate::str::contains("Wrote off $360.00 (uncollectible); the disputed $200.00 is left to its dispute"),
+    );
+    assert_eq!(invoice_state(&book, "8", "INV-001150"), (20_000, "open".into()));
+    let shown = book.json(&["show", "8", "--json"]);
+    assert_eq!(shown["disputes"][0]["status"], "open", "the dispute still has its 200.00");
+}

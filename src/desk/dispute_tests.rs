@@ -237,3 +237,23 @@ fn a_rejected_whole_account_dispute_puts_every_invoice_back_in_collection() {
     let row = b.desk.worklist().unwrap().into_iter().find(|r| r.id == acme).unwrap();
     assert_eq!(row.facts.past_due, Money(75_000));
 }
+
+#[test]
+fn a_write_off_leaves_the_disputed_amount_to_its_resolution() {
+    let (mut b, acme) = acme_book();
+    let opened = b.desk.open_dispute(acme, Some("A1"), Some(Money(12_000)), "short delivery").unwrap();
+    let saved = b.desk.write_off(acme, Some("A1"), "uncollectible").unwrap();
+    assert_eq!(saved.message, "Wrote off $330.00 (uncollectible); the disputed $120.00 is left to its dispute");
+    let a = a1(&b, acme);
+    assert_eq!((a.balance, a.disputed_amount, a.status.as_str()), (Money(12_000), Money(12_000), "open"));
+    // Nothing undisputed is left on A1: refused, and nothing written.
+    let why = invalid(b.desk.write_off(acme, Some("A1"), "uncollectible"));
+    assert!(why.starts_with("invoice: all of it ($120.00) is in dispute"), "{why}");
+    // The dispute still has its 120.00 to resolve: upheld credits it.
+    let saved = b.desk.resolve_dispute_by_id(opened.id, true, "agreed").unwrap();
+    assert_eq!(saved.message, "Dispute upheld: the invoice was credited $120.00");
+    assert_eq!(a1(&b, acme).status, "paid");
+    // The whole account: A2 in full, nothing of a whole-account dispute.
+    let saved = b.desk.write_off(acme, None, "small-balance").unwrap();
+    assert_eq!(saved.message, "Wrote off $300.00 (small-balance)");
+}
