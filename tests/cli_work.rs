@@ -394,3 +394,18 @@ fn a_write_off_of_a_partly_disputed_invoice_leaves_the_disputed_part() {
     let shown = book.json(&["show", "8", "--json"]);
     assert_eq!(shown["disputes"][0]["status"], "open", "the dispute still has its 200.00");
 }
+
+#[test]
+fn a_rejected_dispute_applies_the_money_that_waited_unapplied() {
+    let book = seed_one();
+    let opened = book.json(&["dispute", "14", "--reason", "not ours", "--json"]);
+    book.dun(&["pay", "14", "100"]).assert().success().stdout(predicate::str::contains("$100.00 unapplied"));
+    book.dun(&["resolve", &opened["id"].to_string(), "rejected", "--note", "signed for"]).assert().success().stdout(
+        predicate::str::contains(
+            "Dispute rejected: back in collection; $100.00 of unapplied payments applied to 1 invoice(s)",
+        ),
+    );
+    let text = book.stdout(&["show", "14"]);
+    assert!(text.contains("Open balance $2,284.00") && !text.contains("Unapplied payments"), "{text}");
+    assert_eq!(invoice_state(&book, "14", "INV-001264"), (119_700 - 10_000, "open".into()));
+}

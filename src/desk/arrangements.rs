@@ -378,6 +378,9 @@ impl Desk {
             let now = clock.now();
             let status = if upheld { "upheld" } else { "rejected" };
             store::resolve_dispute(tx, dispute.id, status, note.trim(), today)?;
+            // Money that waited while these invoices were disputed now pays them.
+            let (applied, paid_into) =
+                if upheld { (Money::ZERO, 0) } else { super::payments::apply_unapplied(tx, debtor.id, &under, now)? };
             if credited.is_positive() {
                 let payment = store::insert_payment(
                     tx,
@@ -405,7 +408,7 @@ impl Desk {
                 debtor.id,
                 "dispute",
                 dispute.id,
-                json!({ "status": status, "credited": upheld.then_some(credited) }),
+                json!({ "status": status, "credited": upheld.then_some(credited), "unapplied_applied": applied }),
             )?;
             let cur = debtor.currency.as_str();
             let what = match (upheld, dispute.invoice_id, dispute.amount) {
@@ -420,7 +423,14 @@ impl Desk {
                     if credits.len() == 1 { "" } else { "s" }
                 ),
             };
-            Ok(Saved { debtor_id: debtor.id, id: dispute.id, message: format!("Dispute {what}") })
+            let mut message = format!("Dispute {what}");
+            if applied.is_positive() {
+                message.push_str(&format!(
+                    "; {} of unapplied payments applied to {paid_into} invoice(s)",
+                    applied.display(cur)
+                ));
+            }
+            Ok(Saved { debtor_id: debtor.id, id: dispute.id, message })
         })
     }
 

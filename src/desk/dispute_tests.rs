@@ -257,3 +257,25 @@ fn a_write_off_leaves_the_disputed_amount_to_its_resolution() {
     let saved = b.desk.write_off(acme, None, "small-balance").unwrap();
     assert_eq!(saved.message, "Wrote off $300.00 (small-balance)");
 }
+
+#[test]
+fn money_that_waited_unapplied_pays_the_invoices_a_rejected_dispute_frees() {
+    let (mut b, acme) = acme_book();
+    let opened = b.desk.open_dispute(acme, Some("A1"), None, "never delivered").unwrap();
+    let saved = pay(&mut b, acme, 50_000, None).unwrap();
+    assert!(saved.message.ends_with("applied to 1 invoice(s), $200.00 unapplied"), "{}", saved.message);
+    let saved = b.desk.resolve_dispute_by_id(opened.id, false, "delivery note signed").unwrap();
+    assert_eq!(
+        saved.message,
+        "Dispute rejected: back in collection; $200.00 of unapplied payments applied to 1 invoice(s)"
+    );
+    let view = b.desk.account(acme).unwrap();
+    assert_eq!(view.open_balance, Money(25_000));
+    assert_eq!(a1(&b, acme).balance, Money(25_000));
+    let payment = view.payments.iter().find(|p| p.kind == "payment").unwrap();
+    assert_eq!((payment.unapplied, payment.allocations.len()), (Money::ZERO, 2));
+    // Undoing the payment still takes back all of it, what the rejection applied included.
+    let reversed = b.desk.reverse_payment(payment.id, "returned NSF").unwrap();
+    assert!(reversed.message.contains("open again"), "{}", reversed.message);
+    assert_eq!(b.desk.account(acme).unwrap().open_balance, Money(75_000));
+}
