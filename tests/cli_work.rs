@@ -409,3 +409,17 @@ fn a_rejected_dispute_applies_the_money_that_waited_unapplied() {
     assert!(text.contains("Open balance $2,284.00") && !text.contains("Unapplied payments"), "{text}");
     assert_eq!(invoice_state(&book, "14", "INV-001264"), (119_700 - 10_000, "open".into()));
 }
+
+#[test]
+fn a_partial_dispute_leaves_the_ladder_going_and_demands_only_the_undisputed_part() {
+    let book = seed_one();
+    book.config("[creditor]\nname = \"Northwind Supply Co.\"\naddress = \"12 Harbor Road\\nPortland, ME 04101\"\n");
+    // #8: INV-001150 560.00 past due (32 days), INV-001141 989.00 not due yet.
+    book.dun(&["dispute", "8", "--invoice", "INV-001150", "--amount", "200", "--reason", "x"]).assert().success();
+    let text = book.stdout(&["show", "8"]);
+    assert!(text.contains("Next step: send the second notice (32 days past due"), "{text}");
+    let letter = book.stdout(&["letter", "8", "second-notice"]);
+    assert!(letter.contains("Past due now: $360.00"), "{letter}");
+    let letter = book.stdout(&["letter", "8", "final-demand"]);
+    assert!(letter.contains("$360.00 remains unpaid") && !letter.contains("$560.00"), "{letter}");
+}

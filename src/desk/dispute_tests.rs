@@ -279,3 +279,26 @@ fn money_that_waited_unapplied_pays_the_invoices_a_rejected_dispute_frees() {
     assert!(reversed.message.contains("open again"), "{}", reversed.message);
     assert_eq!(b.desk.account(acme).unwrap().open_balance, Money(75_000));
 }
+
+#[test]
+fn a_partial_dispute_pauses_the_ladder_only_for_what_it_holds_back() {
+    let (mut b, acme) = acme_book();
+    let ladder = |b: &Book| {
+        let view = b.desk.account(acme).unwrap();
+        let row = b.desk.worklist().unwrap().into_iter().find(|r| r.id == acme).unwrap();
+        assert_eq!(b.desk.next_step_of_row(&row).unwrap(), view.next_step, "the row and the account agree");
+        view.next_step
+    };
+    let before = ladder(&b);
+    assert!(before.step.is_some(), "{}", before.reason);
+    b.desk.open_dispute(acme, Some("A1"), Some(Money(12_000)), "short delivery").unwrap();
+    assert_eq!(ladder(&b), before, "the undisputed 630.00 is still demanded");
+    // All of A1 disputed: A2 (due 15 Oct, 38 days) is what the ladder works.
+    let mut b2 = acme_book();
+    b2.0.desk.open_dispute(b2.1, Some("A1"), None, "never delivered").unwrap();
+    let view = b2.0.desk.account(b2.1).unwrap();
+    assert!(view.next_step.reason.starts_with("38 days past due"), "{}", view.next_step.reason);
+    // Everything disputed: the ladder waits.
+    b.desk.open_dispute(acme, None, None, "not ours").unwrap();
+    assert_eq!(ladder(&b).reason, "disputed: no demand until the dispute is resolved");
+}
