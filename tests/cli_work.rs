@@ -291,12 +291,13 @@ fn a_dispute_on_an_amount_leaves_the_rest_in_collection() {
     assert_eq!(disp["level"], "warn");
     assert!(disp["message"].as_str().unwrap().contains("collect only the undisputed"), "{disp}");
 
-    // A payment named for the invoice pays only its undisputed part; the rest waits unapplied.
+    // A payment named for the invoice pays only its undisputed part; the rest goes to the
+    // account's other invoices, oldest first, never to the disputed 120.00.
     let amount = format!("{}.{:02}", balance / 100, balance % 100);
     book.dun(&["pay", "5", &amount, "--invoice", &number])
         .assert()
         .success()
-        .stdout(predicate::str::contains("$120.00 unapplied"));
+        .stdout(predicate::str::contains("unapplied").not());
     let disputed_left = |book: &Book| {
         let shown = book.json(&["show", "5", "--json"]);
         let i = shown["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number.as_str()).unwrap().clone();
@@ -326,4 +327,99 @@ fn opening_a_dispute_on_an_amount_is_undone() {
     assert_eq!(shown["disputes"][0]["status"], "withdrawn");
     let invoice = shown["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number.as_str()).unwrap();
     assert_eq!((invoice["disputed"].as_bool(), invoice["disputed_amount"].as_str()), (Some(false), Some("0.00")));
+}
+
+/// The reviewer's book: 60 demo debtors from seed 1, today 22 Nov 2026.
+fn seed_one() -> Book {
+    let book = Book::new();
+    book.dun(&["demo", "--debtors", "60", "--seed", "1"]).assert().success();
+    book
+}
+
+/// (balance in cents, status) of one invoice of an account.
+fn invoice_state(book: &Book, id: &str, number: &str) -> (i64, String) {
+    let shown = book.json(&["show", id, "--json"]);
+    let i = shown["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number).unwrap().clone();
+    (cents(&i["balance"]), i["status"].as_str().unwrap().to_string())
+}
+
+#[test]
+fn a_payment_named_for_an_invoice_pays_it_then_the_oldest_and_leaves_nothing_unapplied_while_any_is_open() {
+    let book = seed_one();
+    // #14 owes INV-001264 (1,197.00, due 4 Aug) and INV-001262 (1,187.00, due 17 Aug).
+    book.dun(&["pay", "14", "1500", "--invoice", "INV-001262"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("applied to 2 invoice(s)").and(predicate::str::contains("unapplied").not()));
+    assert_eq!(invoice_state(&book, "14", "INV-001262"), (0, "paid".into()));
+    assert_eq!(invoice_state(&book, "14", "INV-001264"), (119_700 - 31_300, "open".into()));
+    // More than the account owes: only what is left after every open invoice is unapplied.
+    book.dun(&["pay", "14", "1000", "--invoice", "INV-001264"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("$116.00 unapplied"));
+}
+
+#[test]
+fn a_whole_account_dispute_takes_no_payment_and_upheld_credits_what_it_held_back() {
+    let book = seed_one();
+    let opened = book.json(&["dispute", "14", "--reason", "not ours", "--json"]);
+    book.dun(&["pay", "14", "100"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("applied to 0 invoice(s), $100.00 unapplied"));
+    let text = book.stdout(&["show", "14"]);
+    assert!(text.contains("Open balance $2,384.00") && text.contains("Unapplied payments $100.00"), "{text}");
+    let check = book.json(&["check-contact", "14", "--json"]);
+    let disp = check["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "F-DISP").unwrap().clone();
+    assert_eq!(disp["level"], "block");
+
+    book.dun(&["resolve", &opened["id"].to_string(), "upheld", "--note", "never ordered"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Dispute upheld: credited $2,384.00 on 2 invoices"));
+    assert_eq!(book.json(&["show", "14", "--json"])["open_balance"], "0.00");
+    assert_eq!(invoice_state(&book, "14", "INV-001264"), (0, "paid".into()));
+}
+
+#[test]
+fn a_write_off_of_a_partly_disputed_invoice_leaves_the_disputed_part() {
+    let book = seed_one();
+    // #8: INV-001150 has 560.00 open; 200.00 of it disputed.
+    book.dun(&["dispute", "8", "--invoice", "INV-001150", "--amount", "200", "--reason", "x"]).assert().success();
+    book.dun(&["write-off", "8", "--invoice", "INV-001150", "--reason", "uncollectible"]).assert().success().stdout(
+        predicate::str::contains("Wrote off $360.00 (uncollectible); the disputed $200.00 is left to its dispute"),
+    );
+    assert_eq!(invoice_state(&book, "8", "INV-001150"), (20_000, "open".into()));
+    let shown = book.json(&["show", "8", "--json"]);
+    assert_eq!(shown["disputes"][0]["status"], "open", "the dispute still has its 200.00");
+}
+
+#[test]
+fn a_rejected_dispute_applies_the_money_that_waited_unapplied() {
+    let book = seed_one();
+    let opened = book.json(&["dispute", "14", "--reason", "not ours", "--json"]);
+    book.dun(&["pay", "14", "100"]).assert().success().stdout(predicate::str::contains("$100.00 unapplied"));
+    book.dun(&["resolve", &opened["id"].to_string(), "rejected", "--note", "signed for"]).assert().success().stdout(
+        predicate::str::contains(
+            "Dispute rejected: back in collection; $100.00 of unapplied payments applied to 1 invoice(s)",
+        ),
+    );
+    let text = book.stdout(&["show", "14"]);
+    assert!(text.contains("Open balance $2,284.00") && !text.contains("Unapplied payments"), "{text}");
+    assert_eq!(invoice_state(&book, "14", "INV-001264"), (119_700 - 10_000, "open".into()));
+}
+
+#[test]
+fn a_partial_dispute_leaves_the_ladder_going_and_demands_only_the_undisputed_part() {
+    let book = seed_one();
+    book.config("[creditor]\nname = \"Northwind Supply Co.\"\naddress = \"12 Harbor Road\\nPortland, ME 04101\"\n");
+    // #8: INV-001150 560.00 past due (32 days), INV-001141 989.00 not due yet.
+    book.dun(&["dispute", "8", "--invoice", "INV-001150", "--amount", "200", "--reason", "x"]).assert().success();
+    let text = book.stdout(&["show", "8"]);
+    assert!(text.contains("Next step: send the second notice (32 days past due"), "{text}");
+    let letter = book.stdout(&["letter", "8", "second-notice"]);
+    assert!(letter.contains("Past due now: $360.00"), "{letter}");
+    let letter = book.stdout(&["letter", "8", "final-demand"]);
+    assert!(letter.contains("$360.00 remains unpaid") && !letter.contains("$560.00"), "{letter}");
 }

@@ -140,7 +140,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write off an invoice's open balance (or the whole account's) for a reason
+    /// Write off an invoice's open balance (or the whole account's) for a reason; a part in
+    /// dispute is left to the dispute's resolution
     WriteOff {
         account: String,
         #[arg(long, value_name = "NUMBER")]

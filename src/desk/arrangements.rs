@@ -339,7 +339,8 @@ impl Desk {
 
     /// Resolve the open dispute on an invoice (or on the whole account). Upheld: what was
     /// disputed is credited (the invoice's balance, or only the amount disputed, never more
-    /// than is still owed). Rejected: it is back in collection.
+    /// than is still owed; for the whole account, every invoice it held back). Rejected: it is
+    /// back in collection.
     pub fn resolve_dispute(
         &mut self,
         debtor_id: i64,
@@ -364,21 +365,29 @@ impl Desk {
             .find(|d| d.status == "open" && d.invoice_id == invoice_id)
             .ok_or_else(|| DeskError::invalid("dispute", "no open dispute there"))?;
         let today = self.today();
-        let credit = invoice_id
-            .and_then(|id| invoices.iter().find(|i| i.id == id))
-            .filter(|_| upheld)
-            .map(|i| (i.id, held_back(i.balance, [dispute.amount])));
+        let under = store::invoices_under_dispute(&self.conn, dispute.id)?;
+        // What an upheld dispute credits: on each invoice it is on, what it held back.
+        let credits: Vec<(i64, Money)> = invoices
+            .iter()
+            .filter(|i| upheld && under.contains(&i.id))
+            .map(|i| (i.id, held_back(i.balance, [dispute.amount])))
+            .filter(|(_, amount)| amount.is_positive())
+            .collect();
+        let credited: Money = credits.iter().map(|(_, amount)| *amount).sum();
         self.write(|tx, clock, config| {
             let now = clock.now();
             let status = if upheld { "upheld" } else { "rejected" };
             store::resolve_dispute(tx, dispute.id, status, note.trim(), today)?;
-            if let Some((invoice_id, amount)) = credit.filter(|(_, b)| b.is_positive()) {
+            // Money that waited while these invoices were disputed now pays them.
+            let (applied, paid_into) =
+                if upheld { (Money::ZERO, 0) } else { super::payments::apply_unapplied(tx, debtor.id, &under, now)? };
+            if credited.is_positive() {
                 let payment = store::insert_payment(
                     tx,
                     &store::NewPayment {
                         debtor_id: debtor.id,
                         kind: "credit".into(),
-                        amount,
+                        amount: credited,
                         currency: debtor.currency.clone(),
                         received_on: today,
                         method: "dispute upheld".into(),
@@ -386,8 +395,10 @@ impl Desk {
                     },
                     now,
                 )?;
-                store::insert_allocation(tx, payment, invoice_id, amount)?;
-                store::reduce_balance(tx, invoice_id, amount, now)?;
+                for (invoice_id, amount) in &credits {
+                    store::insert_allocation(tx, payment, *invoice_id, *amount)?;
+                    store::reduce_balance(tx, *invoice_id, *amount, now)?;
+                }
             }
             append(
                 tx,
@@ -397,16 +408,29 @@ impl Desk {
                 debtor.id,
                 "dispute",
                 dispute.id,
-                json!({ "status": status, "credited": credit.map(|(_, amount)| amount) }),
+                json!({ "status": status, "credited": upheld.then_some(credited), "unapplied_applied": applied }),
             )?;
-            let what = match (upheld, credit, dispute.amount) {
+            let cur = debtor.currency.as_str();
+            let what = match (upheld, dispute.invoice_id, dispute.amount) {
                 (false, _, _) => "rejected: back in collection".to_string(),
-                (true, Some((_, amount)), Some(_)) => {
-                    format!("upheld: the invoice was credited {}", amount.display(&debtor.currency))
-                }
-                (true, _, _) => "upheld: the invoice was credited".to_string(),
+                (true, Some(_), Some(_)) => format!("upheld: the invoice was credited {}", credited.display(cur)),
+                (true, Some(_), None) => "upheld: the invoice was credited".to_string(),
+                (true, None, _) if credits.is_empty() => "upheld: nothing was left owing to credit".to_string(),
+                (true, None, _) => format!(
+                    "upheld: credited {} on {} invoice{}",
+                    credited.display(cur),
+                    credits.len(),
+                    if credits.len() == 1 { "" } else { "s" }
+                ),
             };
-            Ok(Saved { debtor_id: debtor.id, id: dispute.id, message: format!("Dispute {what}") })
+            let mut message = format!("Dispute {what}");
+            if applied.is_positive() {
+                message.push_str(&format!(
+                    "; {} of unapplied payments applied to {paid_into} invoice(s)",
+                    applied.display(cur)
+                ));
+            }
+            Ok(Saved { debtor_id: debtor.id, id: dispute.id, message })
         })
     }
 

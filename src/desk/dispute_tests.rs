@@ -113,15 +113,19 @@ fn only_the_disputed_amount_leaves_collection() {
 fn payments_never_go_to_the_disputed_amount() {
     let (mut b, acme) = acme_book();
     b.desk.open_dispute(acme, Some("A1"), Some(Money(12_000)), "short delivery").unwrap();
-    // Directed to A1: only its undisputed 330.00; the rest waits unapplied.
+    // Directed to A1: only its undisputed 330.00; the rest goes to A2, not to the disputed part.
     let saved = pay(&mut b, acme, 40_000, Some("A1")).unwrap();
-    assert!(saved.message.ends_with("applied to 1 invoice(s), $70.00 unapplied"), "{}", saved.message);
+    assert!(saved.message.ends_with("applied to 2 invoice(s)"), "{}", saved.message);
+    let view = b.desk.account(acme).unwrap();
+    let a2 = view.invoices.iter().find(|i| i.number == "A2").unwrap();
+    assert_eq!(a2.balance, Money(23_000));
     let a1 = a1(&b, acme);
     assert_eq!((a1.balance, a1.disputed_amount, a1.in_collection()), (Money(12_000), Money(12_000), Money::ZERO));
     // Now all that is left of A1 is disputed: a payment named for it is refused, an undirected one goes to A2.
     let why = invalid(pay(&mut b, acme, 1_000, Some("A1")));
     assert_eq!(why, "invoice: invoice A1 is not open for payment (paid, closed or disputed)");
-    pay(&mut b, acme, 30_000, None).unwrap();
+    let saved = pay(&mut b, acme, 30_000, None).unwrap();
+    assert!(saved.message.ends_with("applied to 1 invoice(s), $70.00 unapplied"), "{}", saved.message);
     let view = b.desk.account(acme).unwrap();
     assert_eq!(view.open_balance, Money(12_000));
     let answer = b.desk.check_contact(acme, Channel::CallOut, None).unwrap();
@@ -189,4 +193,112 @@ fn opening_a_partial_dispute_is_undone_and_redone() {
     b.desk.redo().unwrap();
     let a = a1(&b, acme);
     assert_eq!((a.disputed, a.disputed_amount), (true, Money(12_000)));
+}
+
+#[test]
+fn a_whole_account_dispute_holds_back_every_invoice_it_is_on_and_upheld_credits_them() {
+    let (mut b, acme) = acme_book();
+    let opened = b.desk.open_dispute(acme, None, None, "not ours").unwrap();
+    // No undisputed invoice to go to: the money is recorded and waits unapplied.
+    let saved = pay(&mut b, acme, 10_000, None).unwrap();
+    assert!(saved.message.ends_with("applied to 0 invoice(s), $100.00 unapplied"), "{}", saved.message);
+    let view = b.desk.account(acme).unwrap();
+    assert_eq!(view.open_balance, Money(75_000));
+    assert!(view.invoices.iter().all(|i| i.disputed && i.in_collection() == Money::ZERO), "{:?}", view.invoices);
+    let why = invalid(pay(&mut b, acme, 1_000, Some("A2")));
+    assert_eq!(why, "invoice: invoice A2 is not open for payment (paid, closed or disputed)");
+    let row = b.desk.worklist().unwrap().into_iter().find(|r| r.id == acme).unwrap();
+    assert_eq!(row.facts.past_due, Money::ZERO, "nothing of it is in collection");
+
+    // An invoice issued after the dispute is new business: it is collected, and paid.
+    b.set_today("2026-11-25");
+    b.invoice(acme, "A3", "2026-11-24", "2026-12-24", 20_000);
+    let saved = pay(&mut b, acme, 5_000, None).unwrap();
+    assert!(saved.message.ends_with("applied to 1 invoice(s)"), "{}", saved.message);
+
+    let saved = b.desk.resolve_dispute_by_id(opened.id, true, "goods never ordered").unwrap();
+    assert_eq!(saved.message, "Dispute upheld: credited $750.00 on 2 invoices");
+    let view = b.desk.account(acme).unwrap();
+    assert_eq!(view.open_balance, Money(15_000), "A3's 200.00 less the 50.00 paid");
+    let credit = view.payments.iter().find(|p| p.kind == "credit").unwrap();
+    assert_eq!((credit.amount, credit.method.as_str(), credit.allocations.len()), (Money(75_000), "dispute upheld", 2));
+    assert!(view.invoices.iter().filter(|i| i.number != "A3").all(|i| i.status == "paid"));
+}
+
+#[test]
+fn a_rejected_whole_account_dispute_puts_every_invoice_back_in_collection() {
+    let (mut b, acme) = acme_book();
+    let opened = b.desk.open_dispute(acme, None, None, "not ours").unwrap();
+    let saved = b.desk.resolve_dispute_by_id(opened.id, false, "signed delivery notes").unwrap();
+    assert!(saved.message.starts_with("Dispute rejected: back in collection"), "{}", saved.message);
+    let view = b.desk.account(acme).unwrap();
+    assert_eq!(view.open_balance, Money(75_000), "nothing credited");
+    assert!(view.invoices.iter().all(|i| !i.disputed && i.in_collection() == i.balance));
+    let row = b.desk.worklist().unwrap().into_iter().find(|r| r.id == acme).unwrap();
+    assert_eq!(row.facts.past_due, Money(75_000));
+}
+
+#[test]
+fn a_write_off_leaves_the_disputed_amount_to_its_resolution() {
+    let (mut b, acme) = acme_book();
+    let opened = b.desk.open_dispute(acme, Some("A1"), Some(Money(12_000)), "short delivery").unwrap();
+    let saved = b.desk.write_off(acme, Some("A1"), "uncollectible").unwrap();
+    assert_eq!(saved.message, "Wrote off $330.00 (uncollectible); the disputed $120.00 is left to its dispute");
+    let a = a1(&b, acme);
+    assert_eq!((a.balance, a.disputed_amount, a.status.as_str()), (Money(12_000), Money(12_000), "open"));
+    // Nothing undisputed is left on A1: refused, and nothing written.
+    let why = invalid(b.desk.write_off(acme, Some("A1"), "uncollectible"));
+    assert!(why.starts_with("invoice: all of it ($120.00) is in dispute"), "{why}");
+    // The dispute still has its 120.00 to resolve: upheld credits it.
+    let saved = b.desk.resolve_dispute_by_id(opened.id, true, "agreed").unwrap();
+    assert_eq!(saved.message, "Dispute upheld: the invoice was credited $120.00");
+    assert_eq!(a1(&b, acme).status, "paid");
+    // The whole account: A2 in full, nothing of a whole-account dispute.
+    let saved = b.desk.write_off(acme, None, "small-balance").unwrap();
+    assert_eq!(saved.message, "Wrote off $300.00 (small-balance)");
+}
+
+#[test]
+fn money_that_waited_unapplied_pays_the_invoices_a_rejected_dispute_frees() {
+    let (mut b, acme) = acme_book();
+    let opened = b.desk.open_dispute(acme, Some("A1"), None, "never delivered").unwrap();
+    let saved = pay(&mut b, acme, 50_000, None).unwrap();
+    assert!(saved.message.ends_with("applied to 1 invoice(s), $200.00 unapplied"), "{}", saved.message);
+    let saved = b.desk.resolve_dispute_by_id(opened.id, false, "delivery note signed").unwrap();
+    assert_eq!(
+        saved.message,
+        "Dispute rejected: back in collection; $200.00 of unapplied payments applied to 1 invoice(s)"
+    );
+    let view = b.desk.account(acme).unwrap();
+    assert_eq!(view.open_balance, Money(25_000));
+    assert_eq!(a1(&b, acme).balance, Money(25_000));
+    let payment = view.payments.iter().find(|p| p.kind == "payment").unwrap();
+    assert_eq!((payment.unapplied, payment.allocations.len()), (Money::ZERO, 2));
+    // Undoing the payment still takes back all of it, what the rejection applied included.
+    let reversed = b.desk.reverse_payment(payment.id, "returned NSF").unwrap();
+    assert!(reversed.message.contains("open again"), "{}", reversed.message);
+    assert_eq!(b.desk.account(acme).unwrap().open_balance, Money(75_000));
+}
+
+#[test]
+fn a_partial_dispute_pauses_the_ladder_only_for_what_it_holds_back() {
+    let (mut b, acme) = acme_book();
+    let ladder = |b: &Book| {
+        let view = b.desk.account(acme).unwrap();
+        let row = b.desk.worklist().unwrap().into_iter().find(|r| r.id == acme).unwrap();
+        assert_eq!(b.desk.next_step_of_row(&row).unwrap(), view.next_step, "the row and the account agree");
+        view.next_step
+    };
+    let before = ladder(&b);
+    assert!(before.step.is_some(), "{}", before.reason);
+    b.desk.open_dispute(acme, Some("A1"), Some(Money(12_000)), "short delivery").unwrap();
+    assert_eq!(ladder(&b), before, "the undisputed 630.00 is still demanded");
+    // All of A1 disputed: A2 (due 15 Oct, 38 days) is what the ladder works.
+    let mut b2 = acme_book();
+    b2.0.desk.open_dispute(b2.1, Some("A1"), None, "never delivered").unwrap();
+    let view = b2.0.desk.account(b2.1).unwrap();
+    assert!(view.next_step.reason.starts_with("38 days past due"), "{}", view.next_step.reason);
+    // Everything disputed: the ladder waits.
+    b.desk.open_dispute(acme, None, None, "not ours").unwrap();
+    assert_eq!(ladder(&b).reason, "disputed: no demand until the dispute is resolved");
 }

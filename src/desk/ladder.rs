@@ -4,28 +4,36 @@ use super::{AccountView, Desk, Result, WorklistRow};
 use crate::domain::ladder::{LadderFacts, Recommendation, Step, recommend};
 use chrono::NaiveDate;
 
-use crate::domain::{Channel, PromiseStatus, days_past_due};
+use crate::domain::{Channel, Money, PromiseStatus, days_past_due};
 use crate::store;
 
 impl Desk {
     pub fn next_step(&self, v: &AccountView) -> Recommendation {
         let today = self.today();
-        let oldest =
-            v.invoices.iter().filter(|i| i.status == "open" && i.balance.is_positive()).map(|i| i.due_on).min();
+        // The ladder works what is in collection: a partial dispute leaves the rest to demand.
+        let open: Vec<_> = v.invoices.iter().filter(|i| i.status == "open" && i.balance.is_positive()).collect();
+        let in_collection: Money = open.iter().map(|i| i.in_collection()).sum();
+        let oldest = open
+            .iter()
+            .filter(|i| i.in_collection().is_positive())
+            .map(|i| i.due_on)
+            .min()
+            .or_else(|| open.iter().map(|i| i.due_on).min());
         let Some(oldest) = oldest else {
             return recommend(&LadderFacts::default(), &self.config.ladder);
         };
+        let account_disputed = v.disputes.iter().any(|d| d.status == "open" && d.invoice_id.is_none());
         let since = v.attempts.iter().filter(|a| a.at.date_naive() > oldest);
         let (done, last) =
             done_steps(since.map(|a| (a.channel, a.note.split(' ').next().unwrap_or(""), a.at.date_naive())));
         let flags = &v.debtor.flags;
         let facts = LadderFacts {
             days_past_due: days_past_due(oldest, today),
-            balance: v.open_balance,
+            balance: in_collection,
             done,
             days_since_last_step: last.map(|d| (today - d).num_days()),
             stopped_by: stopping_flag(flags.cease_contact, flags.bankruptcy, flags.deceased),
-            disputed: v.disputes.iter().any(|d| d.status == "open"),
+            disputed: account_disputed || !in_collection.is_positive(),
             // Flags (cease, attorney…) are the guard's to answer, so a batch names the rule.
             on_hold: !v.holds.is_empty(),
             pending_promise: v.promises.iter().filter(|p| p.status == PromiseStatus::Pending).map(|p| p.due_on).min(),
@@ -47,7 +55,7 @@ impl Desk {
         let flag = |label: &str| row.flags.contains(&label);
         let facts = LadderFacts {
             days_past_due: days_past_due(oldest, today),
-            balance: row.balance,
+            balance: history.in_collection,
             done,
             days_since_last_step: last.map(|d| (today - d).num_days()),
             stopped_by: stopping_flag(flag("cease contact"), flag("bankruptcy"), flag("deceased")),

@@ -59,6 +59,15 @@ pub struct Offer {
 
 /// Open invoices as the letters print them: number, dates, amount and balance in columns.
 fn invoice_table(items: &[&&crate::domain::Invoice], currency: &str) -> String {
+    owed_table(items, currency, |i| i.balance)
+}
+
+/// The invoices with what is owed on each, as `owed` reads it (a demand: the undisputed part).
+fn owed_table(
+    items: &[&&crate::domain::Invoice],
+    currency: &str,
+    owed: impl Fn(&crate::domain::Invoice) -> Money,
+) -> String {
     let mut out = String::from("  Invoice          Date         Due          Amount        Balance\n");
     for i in items {
         let issued = i.issued_on.map_or_else(|| "-".into(), |d| d.to_string());
@@ -68,7 +77,7 @@ fn invoice_table(items: &[&&crate::domain::Invoice], currency: &str) -> String {
             issued,
             i.due_on,
             i.original.display(currency),
-            i.balance.display(currency)
+            owed(i).display(currency)
         ));
     }
     out.trim_end().to_string()
@@ -141,12 +150,13 @@ impl Desk {
         let all: Vec<&&crate::domain::Invoice> = open.iter().collect();
         let invoices = table(&all);
         fields.insert("invoices", invoices);
-        // Demands ask for what is past due, never for invoices not due yet.
-        let late: Vec<_> = open.iter().filter(|i| i.due_on < today && i.balance.is_positive()).collect();
-        let past_due: Money = late.iter().map(|i| i.balance).sum();
+        // Demands ask for what is past due, never for invoices not due yet, nor for what is in
+        // dispute (F-DISP: collection of the disputed part pauses until it is resolved).
+        let late: Vec<_> = open.iter().filter(|i| i.due_on < today && i.in_collection().is_positive()).collect();
+        let past_due: Money = late.iter().map(|i| i.in_collection()).sum();
         if past_due.is_positive() {
             fields.insert("past_due", cur(past_due));
-            fields.insert("past_due_invoices", table(&late));
+            fields.insert("past_due_invoices", owed_table(&late, &view.debtor.currency, |i| i.in_collection()));
         } else {
             for f in ["past_due", "past_due_invoices"] {
                 missing.insert(f, "nothing on the account is past due");
@@ -155,7 +165,9 @@ impl Desk {
         let aging: Vec<String> =
             Bucket::ALL.iter().map(|b| format!("  {:<8} {:>12}", b.label(), cur(view.aging.get(*b)))).collect();
         fields.insert("aging", aging.join("\n"));
-        match open.iter().map(|i| i.due_on).min() {
+        // The oldest invoice the letter can speak of: one wholly in dispute is not demanded.
+        let collected = open.iter().filter(|i| i.in_collection().is_positive()).map(|i| i.due_on).min();
+        match collected.or_else(|| open.iter().map(|i| i.due_on).min()) {
             Some(oldest) => {
                 fields.insert("oldest_due_on", oldest.to_string());
                 fields.insert("days_past_due", (today - oldest).num_days().max(0).to_string());

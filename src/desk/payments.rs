@@ -130,6 +130,33 @@ pub(super) fn post_payment(
     Ok((payment_id, plan, kept))
 }
 
+/// Money received while nothing undisputed was open waits unapplied; when a dispute ends
+/// without a credit, apply it to the invoices the dispute freed (`freed`): each payment, oldest
+/// first, to those invoices oldest first (D-ALLOC). Promises and installments counted the
+/// money when it arrived, so only the invoices move. (The amount applied, invoices paid into.)
+pub(super) fn apply_unapplied(
+    tx: &rusqlite::Connection,
+    debtor_id: i64,
+    freed: &[i64],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Money, usize)> {
+    let mut items: Vec<_> =
+        store::open_items(tx, debtor_id)?.into_iter().filter(|i| freed.contains(&i.invoice_id)).collect();
+    let (mut applied, mut paid_into) = (Money::ZERO, std::collections::BTreeSet::new());
+    for (payment, left) in store::unapplied_payments(tx, debtor_id)? {
+        for a in allocate(left, &items, None).allocations {
+            store::insert_allocation(tx, payment, a.invoice_id, a.amount)?;
+            store::reduce_balance(tx, a.invoice_id, a.amount, now)?;
+            if let Some(item) = items.iter_mut().find(|i| i.invoice_id == a.invoice_id) {
+                item.balance -= a.amount;
+            }
+            applied += a.amount;
+            paid_into.insert(a.invoice_id);
+        }
+    }
+    Ok((applied, paid_into.len()))
+}
+
 /// Re-evaluate the debtor's pending promises against money received since each was made.
 pub(super) fn settle_promises(
     tx: &rusqlite::Connection,

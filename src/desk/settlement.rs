@@ -104,12 +104,14 @@ impl Desk {
     }
 
     /// Write off an invoice's open balance (or every open invoice's) for a stated reason.
-    /// A later receipt still posts as a recovery.
+    /// A later receipt still posts as a recovery. Like a settlement, it leaves what is in
+    /// dispute to the dispute's resolution: only the undisputed rest is written off.
     pub fn write_off(&mut self, debtor_id: i64, invoice: Option<&str>, reason: &str) -> Result<Saved> {
         if !WRITE_OFF_REASONS.contains(&reason) {
             return Err(DeskError::invalid("reason", format!("'{reason}': one of {}", WRITE_OFF_REASONS.join(", "))));
         }
         let debtor = store::debtor(&self.conn, debtor_id)?;
+        let cur = debtor.currency.as_str();
         let items: Vec<_> = store::open_items(&self.conn, debtor.id)?
             .into_iter()
             .filter(|i| invoice.is_none_or(|n| i.number.eq_ignore_ascii_case(n.trim())))
@@ -117,7 +119,17 @@ impl Desk {
         if items.is_empty() {
             return Err(DeskError::invalid("invoice", "nothing open to write off there"));
         }
-        let total: Money = items.iter().map(|i| i.balance).sum();
+        let total: Money = items.iter().map(|i| i.payable()).sum();
+        let disputed: Money = items.iter().map(|i| i.balance - i.payable()).sum();
+        if !total.is_positive() {
+            return Err(DeskError::invalid(
+                "invoice",
+                format!(
+                    "all of it ({}) is in dispute: resolve the dispute (upheld credits it) before writing anything off",
+                    disputed.display(cur)
+                ),
+            ));
+        }
         let today = self.today();
         self.write(|tx, clock, config| {
             let now = clock.now();
@@ -134,9 +146,9 @@ impl Desk {
                 },
                 now,
             )?;
-            for i in &items {
-                store::insert_allocation(tx, id, i.invoice_id, i.balance)?;
-                store::reduce_balance(tx, i.invoice_id, i.balance, now)?;
+            for i in items.iter().filter(|i| i.payable().is_positive()) {
+                store::insert_allocation(tx, id, i.invoice_id, i.payable())?;
+                store::reduce_balance(tx, i.invoice_id, i.payable(), now)?;
             }
             event(
                 tx,
@@ -145,13 +157,13 @@ impl Desk {
                 "written-off",
                 debtor.id,
                 id,
-                json!({"amount": total, "reason": reason}),
+                json!({"amount": total, "reason": reason, "left_in_dispute": disputed}),
             )?;
-            Ok(Saved {
-                debtor_id: debtor.id,
-                id,
-                message: format!("Wrote off {} ({reason})", total.display(&debtor.currency)),
-            })
+            let mut message = format!("Wrote off {} ({reason})", total.display(cur));
+            if disputed.is_positive() {
+                message.push_str(&format!("; the disputed {} is left to its dispute", disputed.display(cur)));
+            }
+            Ok(Saved { debtor_id: debtor.id, id, message })
         })
     }
 

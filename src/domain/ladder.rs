@@ -96,6 +96,8 @@ pub struct LadderFacts {
     pub balance: Money,
     /// Rungs already carried out since the oldest open invoice fell due.
     pub done: Vec<Step>,
+    /// Nothing is left to demand: the whole account, or all of what is owed, is in dispute.
+    /// (`balance` is then what is in collection: the open balance less what disputes hold back.)
     pub disputed: bool,
     pub on_hold: bool,
     pub pending_promise: Option<NaiveDate>,
@@ -120,14 +122,14 @@ fn wait(reason: String) -> Recommendation {
 /// The lowest rung that is due and not yet done; nothing while the account is disputed, held,
 /// promised, on a plan or already referred.
 pub fn recommend(f: &LadderFacts, days: &LadderDays) -> Recommendation {
-    if !f.balance.is_positive() || f.days_past_due < days.first_notice {
-        return wait("nothing past due".into());
-    }
-    // Any open dispute, even on part of one invoice, stops the ladder: its letters demand the
-    // past-due invoices as a whole. The undisputed rest may still be collected by hand; the
-    // guard (F-DISP) says how much.
+    // Only a dispute of everything owed stops the ladder. With part of it disputed the rest is
+    // still collected (F-DISP: "or any disputed portion thereof"): `balance` and the days past
+    // due are then of what is in collection, and the letters demand only that.
     if f.disputed {
         return wait("disputed: no demand until the dispute is resolved".into());
+    }
+    if !f.balance.is_positive() || f.days_past_due < days.first_notice {
+        return wait("nothing past due".into());
     }
     if f.on_hold {
         return wait("on hold".into());

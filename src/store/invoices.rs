@@ -45,22 +45,35 @@ pub fn insert_invoice(conn: &Connection, inv: &NewInvoice, at: DateTime<Utc>) ->
     Ok(conn.last_insert_rowid())
 }
 
+/// The invoices a whole-account dispute (`d`) is on: every open invoice of the debtor issued
+/// by the day it was opened (the disputes report reads "held back" the same way). One opened
+/// later is new business the dispute did not speak of, and stays in collection.
+const UNDER_ACCOUNT_DISPUTE: &str = "i.debtor_id = d.debtor_id AND i.status = 'open'
+     AND COALESCE(i.issued_on, substr(i.created_at, 1, 10)) <= d.opened_on";
+
 /// Open disputes on invoices, by invoice: `None` for a dispute of the whole invoice, else
-/// the amount disputed. Every debtor's when `debtor_id` is `None` (the worklist's fold).
+/// the amount disputed. A dispute of the whole account is a whole-invoice dispute of each
+/// invoice it is on. Every debtor's when `debtor_id` is `None` (the worklist's fold).
 pub fn open_invoice_disputes(conn: &Connection, debtor_id: Option<i64>) -> Result<HashMap<i64, Vec<Option<Money>>>> {
     // Two statements, so one debtor's disputes are read through the dispute_debtor index.
     let (mut stmt, args) = match debtor_id {
         Some(id) => (
-            conn.prepare_cached(
+            conn.prepare_cached(&format!(
                 "SELECT invoice_id, amount_cents FROM dispute
-                 WHERE debtor_id = ?1 AND status = 'open' AND invoice_id IS NOT NULL",
-            )?,
+                 WHERE debtor_id = ?1 AND status = 'open' AND invoice_id IS NOT NULL
+                 UNION ALL
+                 SELECT i.id, NULL FROM dispute d JOIN invoice i ON {UNDER_ACCOUNT_DISPUTE}
+                 WHERE d.debtor_id = ?1 AND d.status = 'open' AND d.invoice_id IS NULL"
+            ))?,
             vec![id],
         ),
         None => (
-            conn.prepare_cached(
-                "SELECT invoice_id, amount_cents FROM dispute WHERE status = 'open' AND invoice_id IS NOT NULL",
-            )?,
+            conn.prepare_cached(&format!(
+                "SELECT invoice_id, amount_cents FROM dispute WHERE status = 'open' AND invoice_id IS NOT NULL
+                 UNION ALL
+                 SELECT i.id, NULL FROM dispute d JOIN invoice i ON {UNDER_ACCOUNT_DISPUTE}
+                 WHERE d.status = 'open' AND d.invoice_id IS NULL"
+            ))?,
             vec![],
         ),
     };
@@ -70,6 +83,19 @@ pub fn open_invoice_disputes(conn: &Connection, debtor_id: Option<i64>) -> Resul
         out.entry(r.get(0)?).or_default().push(r.get::<_, Option<i64>>(1)?.map(Money));
     }
     Ok(out)
+}
+
+/// The open invoices one dispute is on: its invoice, or for a whole-account dispute every
+/// invoice it holds back (`open_invoice_disputes`).
+pub fn invoices_under_dispute(conn: &Connection, dispute_id: i64) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT d.invoice_id FROM dispute d WHERE d.id = ?1 AND d.invoice_id IS NOT NULL
+         UNION ALL
+         SELECT i.id FROM dispute d JOIN invoice i ON {UNDER_ACCOUNT_DISPUTE}
+         WHERE d.id = ?1 AND d.invoice_id IS NULL"
+    ))?;
+    let ids = stmt.query_map([dispute_id], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Every invoice of a debtor, open ones first, oldest due first, with the part of each

@@ -79,6 +79,24 @@ pub fn payments_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Payment>> {
     Ok(payments)
 }
 
+/// Money received from a debtor and not applied to any invoice (none was open and undisputed
+/// for it), payment by payment, oldest first: (payment id, what is left of it). Reversed
+/// payments are not money in hand.
+pub fn unapplied_payments(conn: &Connection, debtor_id: i64) -> Result<Vec<(i64, Money)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, left FROM (
+             SELECT p.id, p.received_on,
+                    p.amount_cents - coalesce((SELECT sum(a.amount_cents) FROM allocation a WHERE a.payment_id = p.id), 0)
+                        AS left
+             FROM payment p
+             WHERE p.debtor_id = ?1 AND p.kind = 'payment'
+               AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.reverses_payment_id = p.id))
+         WHERE left > 0 ORDER BY received_on, id",
+    )?;
+    let rows = stmt.query_map([debtor_id], |r| Ok((r.get(0)?, Money(r.get(1)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Money received from a debtor on or after `since` (what counts toward a promise).
 pub fn paid_since(conn: &Connection, debtor_id: i64, since: NaiveDate) -> Result<Money> {
     let cents: i64 = conn
