@@ -327,3 +327,27 @@ fn opening_a_dispute_on_an_amount_is_undone() {
     let invoice = shown["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number.as_str()).unwrap();
     assert_eq!((invoice["disputed"].as_bool(), invoice["disputed_amount"].as_str()), (Some(false), Some("0.00")));
 }
+
+/// The reviewer's plan on #7: 100.00 down today, then three monthly installments from 1 Dec.
+fn plan_on_seven(book: &Book) {
+    book.dun(&["plan", "7", "--installments", "3", "--every", "month", "--first", "2026-12-01", "--down", "100"])
+        .assert()
+        .success();
+    book.dun(&["pay", "7", "100"]).assert().success();
+}
+
+#[test]
+fn a_missed_installment_puts_the_account_in_the_plans_queue_and_says_why() {
+    let book = Book::with_demo(60);
+    plan_on_seven(&book);
+    let later = ["--today", "2026-12-10"];
+    let queues = book.json(&[&later[..], &["queues", "--json"]].concat());
+    let plans = queues.as_array().unwrap().iter().find(|q| q["queue"] == "plans").unwrap()["accounts"].as_u64();
+    assert!(plans.is_some_and(|n| n >= 1), "{queues}");
+    let queue = book.json(&[&later[..], &["worklist", "--queue", "plans", "--json"]].concat());
+    let seven = queue.as_array().unwrap().iter().find(|r| r["id"] == 7).expect("#7 in the plans queue");
+    assert_eq!(seven["reason"], "installment missed 9d ago");
+    let why = book.stdout(&[&later[..], &["why", "7"]].concat());
+    assert!(why.contains("tier 2: plan installment missed"), "{why}");
+    assert!(why.contains("×1.25  missed installments"), "{why}");
+}
