@@ -351,3 +351,38 @@ fn a_missed_installment_puts_the_account_in_the_plans_queue_and_says_why() {
     assert!(why.contains("tier 2: plan installment missed"), "{why}");
     assert!(why.contains("×1.25  missed installments"), "{why}");
 }
+
+#[test]
+fn an_installment_paid_after_its_grace_shows_paid_late_as_the_report_counts_it() {
+    let book = Book::with_demo(60);
+    plan_on_seven(&book);
+    book.dun(&["--today", "2026-12-11", "pay", "7", "480.66"]).assert().success();
+    let later = ["--today", "2026-12-12"];
+    let show = book.stdout(&[&later[..], &["show", "7"]].concat());
+    assert!(show.contains("plan #1 (active) installment 2 paid late"), "{show}");
+    let json = book.json(&[&later[..], &["show", "7", "--json"]].concat());
+    let second = &json["plans"][0]["installments"][1];
+    assert_eq!((second["status"].as_str(), second["paid_on"].as_str()), (Some("paid-late"), Some("2026-12-11")));
+    let report = book.json(&[&later[..], &["report", "plans", "--format", "json"]].concat());
+    let late = report["installments"].as_array().unwrap().iter().find(|l| l["outcome"] == "late").unwrap();
+    assert!(late["installments"].as_u64().unwrap() >= 1, "{report}");
+}
+
+#[test]
+fn a_replaced_plans_installments_stop_aging() {
+    let book = Book::with_demo(60);
+    plan_on_seven(&book);
+    book.dun(&["plan", "7", "--amount", "200", "--every", "2weeks", "--first", "2026-12-15"]).assert().success();
+    let later = ["--today", "2027-01-20"];
+    let json = book.json(&[&later[..], &["show", "7", "--json"]].concat());
+    let old = json["plans"].as_array().unwrap().iter().find(|p| p["id"] == 1).unwrap();
+    assert_eq!(old["status"], "replaced");
+    let states: Vec<&str> =
+        old["installments"].as_array().unwrap().iter().map(|i| i["status"].as_str().unwrap()).collect();
+    assert_eq!(states, ["paid", "replaced", "replaced", "replaced"]);
+    let show = book.stdout(&[&later[..], &["show", "7"]].concat());
+    assert!(!show.contains("plan #1 (replaced) installment 2 missed"), "{show}");
+    assert!(show.contains("plan #1 (replaced) installment 2 replaced"), "{show}");
+    let agenda = book.stdout(&[&later[..], &["agenda", "--json"]].concat());
+    assert!(!agenda.contains("\"2026-12-01\""), "the old plan's installment is not on the agenda: {agenda}");
+}

@@ -262,6 +262,7 @@ impl Desk {
                 amount: *amount,
                 paid: Money::ZERO,
                 status: "due".into(),
+                paid_on: None,
             })
             .collect();
         let count = installments.len();
