@@ -386,3 +386,19 @@ fn a_replaced_plans_installments_stop_aging() {
     let agenda = book.stdout(&[&later[..], &["agenda", "--json"]].concat());
     assert!(!agenda.contains("\"2026-12-01\""), "the old plan's installment is not on the agenda: {agenda}");
 }
+
+#[test]
+fn a_plan_for_more_than_is_owed_is_refused_even_as_a_preview() {
+    let book = Book::with_demo(60);
+    for preview in [true, false] {
+        let mut args = vec!["plan", "7", "--installments", "3", "--total", "5000", "--first", "2026-12-01"];
+        if preview {
+            args.push("--preview");
+        }
+        book.dun(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("$5,000.00 is more than the open balance $1,542.00"));
+    }
+    assert_eq!(book.count("SELECT count(*) FROM plan WHERE debtor_id = 7"), 0);
+}

@@ -219,7 +219,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             print_saved(out, &saved, json)?;
         }
         Command::Plan { account, total, down, count, installment, every, first, dry_run, json } => {
-            use crate::domain::plan::{Frequency, PlanTerms, Split, schedule};
+            use crate::domain::plan::{Frequency, PlanTerms, Split};
             let mut desk = ctx.open_desk()?;
             let frequency = Frequency::parse(&every)
                 .ok_or_else(|| Failure::usage(format!("--every {every}: week, 2weeks, semimonth or month")))?;
@@ -241,8 +241,8 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 start: desk.today(),
                 first_due,
             };
-            let rows = schedule(&terms).map_err(|e| Failure::usage(e.to_string()))?;
             let id = desk.resolve(&account)?;
+            let rows = desk.plan_schedule(id, &terms)?;
             if dry_run {
                 if json {
                     let doc: Vec<_> = rows.iter().map(|(d, a)| json!({"due_on": d, "amount": a})).collect();

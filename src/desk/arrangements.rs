@@ -231,16 +231,9 @@ impl Desk {
         Ok(DisputeScope { debtor_id, invoice_id, what })
     }
 
-    /// Agree a payment plan. An active plan is kept in history as replaced; so are promises
-    /// still waiting for their date, cancelled: the plan is what the debtor now pays by.
-    ///
-    /// A payment counts once. While a plan is active its installments take the money (D-PLAN),
-    /// so a promise made before the plan would be kept by money that already pays an
-    /// installment, or broken although the debtor keeps to the plan. A promise made while the
-    /// plan is active is a promise of its installments (K-PTP's `instalment_of`, typically to
-    /// cure a missed one): the same money keeps it, one commitment, not a second one.
-    pub fn make_plan(&mut self, debtor_id: i64, terms: &PlanTerms) -> Result<Saved> {
-        let rows = schedule(terms).map_err(|e| DeskError::invalid("plan", e.to_string()))?;
+    /// The schedule a plan on these terms would have, checked as `make_plan` checks it (a
+    /// preview refuses what saving would refuse): the total may not exceed the open balance.
+    pub fn plan_schedule(&self, debtor_id: i64, terms: &PlanTerms) -> Result<Vec<(NaiveDate, Money)>> {
         let debtor = store::debtor(&self.conn, debtor_id)?;
         let open: Money = store::open_items(&self.conn, debtor.id)?.iter().map(|i| i.balance).sum();
         if terms.total > open {
@@ -253,6 +246,20 @@ impl Desk {
                 ),
             ));
         }
+        schedule(terms).map_err(|e| DeskError::invalid("plan", e.to_string()))
+    }
+
+    /// Agree a payment plan. An active plan is kept in history as replaced; so are promises
+    /// still waiting for their date, cancelled: the plan is what the debtor now pays by.
+    ///
+    /// A payment counts once. While a plan is active its installments take the money (D-PLAN),
+    /// so a promise made before the plan would be kept by money that already pays an
+    /// installment, or broken although the debtor keeps to the plan. A promise made while the
+    /// plan is active is a promise of its installments (K-PTP's `instalment_of`, typically to
+    /// cure a missed one): the same money keeps it, one commitment, not a second one.
+    pub fn make_plan(&mut self, debtor_id: i64, terms: &PlanTerms) -> Result<Saved> {
+        let rows = self.plan_schedule(debtor_id, terms)?;
+        let debtor = store::debtor(&self.conn, debtor_id)?;
         let installments: Vec<Installment> = rows
             .iter()
             .enumerate()
