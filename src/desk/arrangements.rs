@@ -289,6 +289,15 @@ impl Desk {
             for p in &waiting {
                 store::update_promise(tx, p.id, PromiseStatus::Cancelled, p.paid, Some(today))?;
             }
+            // The follow-up a promise set on its date goes with it: nothing is due that day now.
+            let closed_follow_ups: Vec<i64> = store::open_follow_ups(tx, debtor.id)?
+                .into_iter()
+                .filter(|f| waiting.iter().any(|p| p.due_on == f.due_on))
+                .map(|f| f.id)
+                .collect();
+            for f in &closed_follow_ups {
+                store::set_follow_up_done(tx, *f, Some(now))?;
+            }
             let id = store::insert_plan(
                 tx,
                 &store::NewPlan {
@@ -309,7 +318,8 @@ impl Desk {
             }
             let promise_ids: Vec<i64> = waiting.iter().map(|p| p.id).collect();
             let after = json!({ "total": terms.total, "installments": count, "frequency": terms.frequency.code(),
-                                "replaces": replaced, "replaced_promises": promise_ids });
+                                "replaces": replaced, "replaced_promises": promise_ids,
+                                "closed_follow_ups": closed_follow_ups });
             append(tx, now, &config.collector, "plan-made", debtor.id, "plan", id, after)?;
             let mut replaces: Vec<String> = replaced.map(|_| "the earlier plan".to_string()).into_iter().collect();
             replaces.extend(
