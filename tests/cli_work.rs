@@ -402,3 +402,15 @@ fn a_plan_for_more_than_is_owed_is_refused_even_as_a_preview() {
     }
     assert_eq!(book.count("SELECT count(*) FROM plan WHERE debtor_id = 7"), 0);
 }
+
+#[test]
+fn show_gives_each_plans_status_broken_included() {
+    let book = Book::with_demo(60);
+    book.dun(&["plan", "7", "--installments", "3", "--every", "month", "--first", "2026-12-01", "--down", "100"])
+        .assert()
+        .success();
+    // The down payment and December's installment missed: two misses break the plan.
+    let show = book.stdout(&["--today", "2026-12-10", "show", "7"]);
+    assert!(show.contains("plan #1 (broken) installment 2 missed"), "{show}");
+    assert!(show.contains("plan #1 (broken) installment 3 cancelled"), "{show}");
+}
