@@ -414,3 +414,17 @@ fn show_gives_each_plans_status_broken_included() {
     assert!(show.contains("plan #1 (broken) installment 2 missed"), "{show}");
     assert!(show.contains("plan #1 (broken) installment 3 cancelled"), "{show}");
 }
+
+#[test]
+fn a_plan_takes_its_own_grace_days() {
+    let book = Book::with_demo(60);
+    book.dun(&["plan", "7", "--installments", "3", "--first", "2026-12-01", "--grace", "10"]).assert().success();
+    assert_eq!(book.count("SELECT grace_days FROM plan WHERE debtor_id = 7"), 10);
+    // 1 Dec plus 10 days: still due on the 11th, missed on the 12th.
+    let state = |today: &str| {
+        let json = book.json(&["--today", today, "show", "7", "--json"]);
+        json["plans"][0]["installments"][0]["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(state("2026-12-11"), "due");
+    assert_eq!(state("2026-12-12"), "missed");
+}

@@ -218,7 +218,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let saved = desk.make_promise(id, amount, due)?;
             print_saved(out, &saved, json)?;
         }
-        Command::Plan { account, total, down, count, installment, every, first, dry_run, json } => {
+        Command::Plan { account, total, down, count, installment, every, first, grace, dry_run, json } => {
             use crate::domain::plan::{Frequency, PlanTerms, Split};
             let mut desk = ctx.open_desk()?;
             let frequency = Frequency::parse(&every)
@@ -240,6 +240,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 frequency,
                 start: desk.today(),
                 first_due,
+                grace_days: grace,
             };
             let id = desk.resolve(&account)?;
             let rows = desk.plan_schedule(id, &terms)?;

@@ -307,7 +307,7 @@ impl Desk {
                     currency: debtor.currency.clone(),
                     frequency: terms.frequency.code().into(),
                     first_due_on: terms.first_due,
-                    grace_days: i64::from(config.plan_grace_days),
+                    grace_days: i64::from(terms.grace_days.unwrap_or(config.plan_grace_days)),
                     status: "active".into(),
                     installments,
                 },

@@ -116,6 +116,7 @@ fn arrangements_undo_and_redo() {
         frequency: Frequency::Monthly,
         start: today(),
         first_due: day("2026-12-01"),
+        grace_days: None,
     };
     round_trip(&mut desk, id, "plan of $300.00 in 3 payment(s)", |d| d.make_plan(id, &terms).unwrap());
 }
@@ -429,6 +430,7 @@ fn a_plan_closes_the_follow_up_of_the_promise_it_replaces() {
         frequency: Frequency::Monthly,
         start: today(),
         first_due: day("2026-12-01"),
+        grace_days: None,
     };
     round_trip(&mut desk, id, "plan of $300.00 in 3 payment(s)", |d| d.make_plan(id, &terms).unwrap());
     assert_eq!(due(&desk), [], "no follow-up left for a promise that no longer stands");

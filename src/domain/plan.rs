@@ -83,6 +83,9 @@ pub struct PlanTerms {
     /// The down payment is due on `start`; installments from `first_due`.
     pub start: NaiveDate,
     pub first_due: NaiveDate,
+    /// Days after each date before an unpaid installment counts as missed; `None`: the
+    /// book's `plan_grace_days`.
+    pub grace_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -365,6 +368,7 @@ mod tests {
             frequency,
             start: d("2026-11-22"),
             first_due: d("2026-12-01"),
+            grace_days: None,
         }
     }
 
@@ -488,6 +492,7 @@ mod tests {
                 frequency: Frequency::Monthly,
                 start: d("2026-11-22"),
                 first_due: d("2026-12-01"),
+                grace_days: None,
             };
             if let Ok(s) = schedule(&t) {
                 prop_assert_eq!(s.iter().map(|x| x.1).sum::<Money>(), Money(total));
