@@ -423,3 +423,104 @@ fn a_partial_dispute_leaves_the_ladder_going_and_demands_only_the_undisputed_par
     let letter = book.stdout(&["letter", "8", "final-demand"]);
     assert!(letter.contains("$360.00 remains unpaid") && !letter.contains("$560.00"), "{letter}");
 }
+
+/// The reviewer's plan on #7: 100.00 down today, then three monthly installments from 1 Dec.
+fn plan_on_seven(book: &Book) {
+    book.dun(&["plan", "7", "--installments", "3", "--every", "month", "--first", "2026-12-01", "--down", "100"])
+        .assert()
+        .success();
+    book.dun(&["pay", "7", "100"]).assert().success();
+}
+
+#[test]
+fn a_missed_installment_puts_the_account_in_the_plans_queue_and_says_why() {
+    let book = Book::with_demo(60);
+    plan_on_seven(&book);
+    let later = ["--today", "2026-12-10"];
+    let queues = book.json(&[&later[..], &["queues", "--json"]].concat());
+    let plans = queues.as_array().unwrap().iter().find(|q| q["queue"] == "plans").unwrap()["accounts"].as_u64();
+    assert!(plans.is_some_and(|n| n >= 1), "{queues}");
+    let queue = book.json(&[&later[..], &["worklist", "--queue", "plans", "--json"]].concat());
+    let seven = queue.as_array().unwrap().iter().find(|r| r["id"] == 7).expect("#7 in the plans queue");
+    assert_eq!(seven["reason"], "installment missed 9d ago");
+    let why = book.stdout(&[&later[..], &["why", "7"]].concat());
+    assert!(why.contains("tier 2: plan installment missed"), "{why}");
+    assert!(why.contains("×1.25  missed installments"), "{why}");
+}
+
+#[test]
+fn an_installment_paid_after_its_grace_shows_paid_late_as_the_report_counts_it() {
+    let book = Book::with_demo(60);
+    plan_on_seven(&book);
+    book.dun(&["--today", "2026-12-11", "pay", "7", "480.66"]).assert().success();
+    let later = ["--today", "2026-12-12"];
+    let show = book.stdout(&[&later[..], &["show", "7"]].concat());
+    assert!(show.contains("plan #1 (active) installment 2 paid late"), "{show}");
+    let json = book.json(&[&later[..], &["show", "7", "--json"]].concat());
+    let second = &json["plans"][0]["installments"][1];
+    assert_eq!((second["status"].as_str(), second["paid_on"].as_str()), (Some("paid-late"), Some("2026-12-11")));
+    let report = book.json(&[&later[..], &["report", "plans", "--format", "json"]].concat());
+    let late = report["installments"].as_array().unwrap().iter().find(|l| l["outcome"] == "late").unwrap();
+    assert!(late["installments"].as_u64().unwrap() >= 1, "{report}");
+}
+
+#[test]
+fn a_replaced_plans_installments_stop_aging() {
+    let book = Book::with_demo(60);
+    plan_on_seven(&book);
+    book.dun(&["plan", "7", "--amount", "200", "--every", "2weeks", "--first", "2026-12-15"]).assert().success();
+    let later = ["--today", "2027-01-20"];
+    let json = book.json(&[&later[..], &["show", "7", "--json"]].concat());
+    let old = json["plans"].as_array().unwrap().iter().find(|p| p["id"] == 1).unwrap();
+    assert_eq!(old["status"], "replaced");
+    let states: Vec<&str> =
+        old["installments"].as_array().unwrap().iter().map(|i| i["status"].as_str().unwrap()).collect();
+    assert_eq!(states, ["paid", "replaced", "replaced", "replaced"]);
+    let show = book.stdout(&[&later[..], &["show", "7"]].concat());
+    assert!(!show.contains("plan #1 (replaced) installment 2 missed"), "{show}");
+    assert!(show.contains("plan #1 (replaced) installment 2 replaced"), "{show}");
+    let agenda = book.stdout(&[&later[..], &["agenda", "--json"]].concat());
+    assert!(!agenda.contains("\"2026-12-01\""), "the old plan's installment is not on the agenda: {agenda}");
+}
+
+#[test]
+fn a_plan_for_more_than_is_owed_is_refused_even_as_a_preview() {
+    let book = Book::with_demo(60);
+    for preview in [true, false] {
+        let mut args = vec!["plan", "7", "--installments", "3", "--total", "5000", "--first", "2026-12-01"];
+        if preview {
+            args.push("--preview");
+        }
+        book.dun(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("$5,000.00 is more than the open balance $1,542.00"));
+    }
+    assert_eq!(book.count("SELECT count(*) FROM plan WHERE debtor_id = 7"), 0);
+}
+
+#[test]
+fn show_gives_each_plans_status_broken_included() {
+    let book = Book::with_demo(60);
+    book.dun(&["plan", "7", "--installments", "3", "--every", "month", "--first", "2026-12-01", "--down", "100"])
+        .assert()
+        .success();
+    // The down payment and December's installment missed: two misses break the plan.
+    let show = book.stdout(&["--today", "2026-12-10", "show", "7"]);
+    assert!(show.contains("plan #1 (broken) installment 2 missed"), "{show}");
+    assert!(show.contains("plan #1 (broken) installment 3 cancelled"), "{show}");
+}
+
+#[test]
+fn a_plan_takes_its_own_grace_days() {
+    let book = Book::with_demo(60);
+    book.dun(&["plan", "7", "--installments", "3", "--first", "2026-12-01", "--grace", "10"]).assert().success();
+    assert_eq!(book.count("SELECT grace_days FROM plan WHERE debtor_id = 7"), 10);
+    // 1 Dec plus 10 days: still due on the 11th, missed on the 12th.
+    let state = |today: &str| {
+        let json = book.json(&["--today", today, "show", "7", "--json"]);
+        json["plans"][0]["installments"][0]["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(state("2026-12-11"), "due");
+    assert_eq!(state("2026-12-12"), "missed");
+}

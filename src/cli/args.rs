@@ -225,6 +225,9 @@ pub enum Command {
         /// First installment's date (YYYY-MM-DD, +30, …)
         #[arg(long, value_name = "DATE")]
         first: String,
+        /// Days after each date before an unpaid installment counts as missed [default: plan_grace_days in config.toml, 5]
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=60))]
+        grace: Option<u32>,
         /// Show the schedule; save nothing
         #[arg(long, visible_alias = "preview")]
         dry_run: bool,

@@ -218,8 +218,8 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let saved = desk.make_promise(id, amount, due)?;
             print_saved(out, &saved, json)?;
         }
-        Command::Plan { account, total, down, count, installment, every, first, dry_run, json } => {
-            use crate::domain::plan::{Frequency, PlanTerms, Split, schedule};
+        Command::Plan { account, total, down, count, installment, every, first, grace, dry_run, json } => {
+            use crate::domain::plan::{Frequency, PlanTerms, Split};
             let mut desk = ctx.open_desk()?;
             let frequency = Frequency::parse(&every)
                 .ok_or_else(|| Failure::usage(format!("--every {every}: week, 2weeks, semimonth or month")))?;
@@ -240,9 +240,10 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 frequency,
                 start: desk.today(),
                 first_due,
+                grace_days: grace,
             };
-            let rows = schedule(&terms).map_err(|e| Failure::usage(e.to_string()))?;
             let id = desk.resolve(&account)?;
+            let rows = desk.plan_schedule(id, &terms)?;
             if dry_run {
                 if json {
                     let doc: Vec<_> = rows.iter().map(|(d, a)| json!({"due_on": d, "amount": a})).collect();

@@ -122,7 +122,13 @@ pub fn render(v: &AccountView, today: NaiveDate, private: bool) -> String {
                     i.due_on.to_string(),
                     i.amount.display(cur),
                     i.paid.display(cur),
-                    format!("plan #{} installment {} {}", p.id, i.seq, i.status),
+                    format!(
+                        "plan #{} ({}) installment {} {}",
+                        p.id,
+                        p.status,
+                        i.seq,
+                        crate::domain::plan::InstallmentState::label_of(&i.status)
+                    ),
                 ]);
             }
         }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::{Desk, Result};
 use crate::domain::Channel;
 use crate::domain::compliance::Answer;
+use crate::domain::plan::{PlanLife, judge_plan};
 use crate::domain::{
     AgingSplit, Attempt, ContactPoint, Debtor, Dispute, FollowUp, Hold, Invoice, LegalCase, Money, Note, Payment, Plan,
     Promise, PromiseStatus, promise::evaluate_promise,
@@ -65,6 +66,30 @@ impl AccountView {
 }
 
 impl Desk {
+    /// The debtor's plans as they stand today: each plan's status and each installment's
+    /// state by `plan::judge_plan`, the rule the plans report counts by.
+    pub fn judged_plans(&self, debtor_id: i64) -> Result<Vec<Plan>> {
+        let today = self.today();
+        let receipts = store::plan_receipts_of(&self.conn, debtor_id)?;
+        let mut plans = store::plans_of(&self.conn, debtor_id)?;
+        for plan in &mut plans {
+            let life = PlanLife {
+                stored: &plan.status,
+                grace_days: plan.grace_days,
+                started_on: plan.started_on,
+                ended_on: plan.ended_on,
+            };
+            let schedule: Vec<_> = plan.installments.iter().map(|i| (i.due_on, i.amount, i.paid)).collect();
+            let judged = judge_plan(life, &schedule, &receipts, today, self.config.plan_misses_to_break);
+            for (i, (state, paid_on)) in plan.installments.iter_mut().zip(judged.installments) {
+                i.status = state.code().to_string();
+                i.paid_on = paid_on.filter(|_| i.paid >= i.amount);
+            }
+            plan.status = judged.status.to_string();
+        }
+        Ok(plans)
+    }
+
     pub fn account(&self, debtor_id: i64) -> Result<AccountView> {
         let conn = &self.conn;
         let today = self.today();
@@ -92,26 +117,7 @@ impl Desk {
             attempts: store::attempts_of(conn, debtor_id)?,
             notes: store::notes_of(conn, debtor_id)?,
             promises,
-            plans: store::plans_of(conn, debtor_id)?
-                .into_iter()
-                .map(|mut plan| {
-                    for i in &mut plan.installments {
-                        i.status = crate::domain::plan::installment_status(
-                            i.due_on,
-                            i.amount,
-                            i.paid,
-                            today,
-                            self.config.plan_grace_days,
-                        )
-                        .to_string();
-                    }
-                    let missed = plan.installments.iter().filter(|i| i.status == "missed").count() as u32;
-                    plan.status =
-                        crate::domain::plan::plan_state(&plan.status, missed, self.config.plan_misses_to_break)
-                            .to_string();
-                    plan
-                })
-                .collect(),
+            plans: self.judged_plans(debtor_id)?,
             payments: store::payments_of(conn, debtor_id)?,
             disputes: store::disputes_of(conn, debtor_id)?,
             legal_cases: store::legal_cases_of(conn, debtor_id)?,

@@ -231,16 +231,9 @@ impl Desk {
         Ok(DisputeScope { debtor_id, invoice_id, what })
     }
 
-    /// Agree a payment plan. An active plan is kept in history as replaced; so are promises
-    /// still waiting for their date, cancelled: the plan is what the debtor now pays by.
-    ///
-    /// A payment counts once. While a plan is active its installments take the money (D-PLAN),
-    /// so a promise made before the plan would be kept by money that already pays an
-    /// installment, or broken although the debtor keeps to the plan. A promise made while the
-    /// plan is active is a promise of its installments (K-PTP's `instalment_of`, typically to
-    /// cure a missed one): the same money keeps it, one commitment, not a second one.
-    pub fn make_plan(&mut self, debtor_id: i64, terms: &PlanTerms) -> Result<Saved> {
-        let rows = schedule(terms).map_err(|e| DeskError::invalid("plan", e.to_string()))?;
+    /// The schedule a plan on these terms would have, checked as `make_plan` checks it (a
+    /// preview refuses what saving would refuse): the total may not exceed the open balance.
+    pub fn plan_schedule(&self, debtor_id: i64, terms: &PlanTerms) -> Result<Vec<(NaiveDate, Money)>> {
         let debtor = store::debtor(&self.conn, debtor_id)?;
         let open: Money = store::open_items(&self.conn, debtor.id)?.iter().map(|i| i.balance).sum();
         if terms.total > open {
@@ -253,6 +246,20 @@ impl Desk {
                 ),
             ));
         }
+        schedule(terms).map_err(|e| DeskError::invalid("plan", e.to_string()))
+    }
+
+    /// Agree a payment plan. An active plan is kept in history as replaced; so are promises
+    /// still waiting for their date, cancelled: the plan is what the debtor now pays by.
+    ///
+    /// A payment counts once. While a plan is active its installments take the money (D-PLAN),
+    /// so a promise made before the plan would be kept by money that already pays an
+    /// installment, or broken although the debtor keeps to the plan. A promise made while the
+    /// plan is active is a promise of its installments (K-PTP's `instalment_of`, typically to
+    /// cure a missed one): the same money keeps it, one commitment, not a second one.
+    pub fn make_plan(&mut self, debtor_id: i64, terms: &PlanTerms) -> Result<Saved> {
+        let rows = self.plan_schedule(debtor_id, terms)?;
+        let debtor = store::debtor(&self.conn, debtor_id)?;
         let installments: Vec<Installment> = rows
             .iter()
             .enumerate()
@@ -262,6 +269,7 @@ impl Desk {
                 amount: *amount,
                 paid: Money::ZERO,
                 status: "due".into(),
+                paid_on: None,
             })
             .collect();
         let count = installments.len();
@@ -281,6 +289,15 @@ impl Desk {
             for p in &waiting {
                 store::update_promise(tx, p.id, PromiseStatus::Cancelled, p.paid, Some(today))?;
             }
+            // The follow-up a promise set on its date goes with it: nothing is due that day now.
+            let closed_follow_ups: Vec<i64> = store::open_follow_ups(tx, debtor.id)?
+                .into_iter()
+                .filter(|f| waiting.iter().any(|p| p.due_on == f.due_on))
+                .map(|f| f.id)
+                .collect();
+            for f in &closed_follow_ups {
+                store::set_follow_up_done(tx, *f, Some(now))?;
+            }
             let id = store::insert_plan(
                 tx,
                 &store::NewPlan {
@@ -290,7 +307,7 @@ impl Desk {
                     currency: debtor.currency.clone(),
                     frequency: terms.frequency.code().into(),
                     first_due_on: terms.first_due,
-                    grace_days: i64::from(config.plan_grace_days),
+                    grace_days: i64::from(terms.grace_days.unwrap_or(config.plan_grace_days)),
                     status: "active".into(),
                     installments,
                 },
@@ -301,7 +318,8 @@ impl Desk {
             }
             let promise_ids: Vec<i64> = waiting.iter().map(|p| p.id).collect();
             let after = json!({ "total": terms.total, "installments": count, "frequency": terms.frequency.code(),
-                                "replaces": replaced, "replaced_promises": promise_ids });
+                                "replaces": replaced, "replaced_promises": promise_ids,
+                                "closed_follow_ups": closed_follow_ups });
             append(tx, now, &config.collector, "plan-made", debtor.id, "plan", id, after)?;
             let mut replaces: Vec<String> = replaced.map(|_| "the earlier plan".to_string()).into_iter().collect();
             replaces.extend(

@@ -195,6 +195,7 @@ fn write_account(
                         amount: *amount,
                         paid: *paid,
                         status: status.to_string(),
+                        paid_on: None,
                     })
                     .collect(),
             },

@@ -320,6 +320,7 @@ mod tests {
             frequency: Frequency::Monthly,
             start: d("2026-11-22"),
             first_due: d("2026-12-01"),
+            grace_days: None,
         };
         let saved = b.desk.make_plan(acme, &terms).unwrap();
         (b, acme, saved)

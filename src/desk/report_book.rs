@@ -157,6 +157,7 @@ impl Book {
                     amount: Money(*cents),
                     paid: Money::ZERO,
                     status: "due".into(),
+                    paid_on: None,
                 })
                 .collect(),
         };

@@ -10,7 +10,7 @@ use super::reports::KpiLine;
 use super::{Desk, Result};
 use crate::domain::Money;
 use crate::domain::kpi::Ratio;
-use crate::domain::plan::{Timeliness, paid_dates, plan_state, timeliness};
+use crate::domain::plan::{PlanLife, Timeliness, judge_plan};
 use crate::store;
 
 /// Plans in one status.
@@ -52,10 +52,10 @@ const STATUSES: [&str; 5] = ["active", "completed", "broken", "replaced", "cance
 const JUDGED: [Timeliness; 4] = [Timeliness::OnTime, Timeliness::Late, Timeliness::Missed, Timeliness::InGrace];
 
 impl Desk {
-    /// How the book's payment plans are going, today. A plan's status is the desk's (an active
-    /// plan with too many missed installments is broken). When an installment was paid is found
-    /// by replaying the debtor's receipts since the plan was agreed; a replaced plan is judged
-    /// only on what fell due before its replacement.
+    /// How the book's payment plans are going, today, judged by `plan::judge_plan` as the
+    /// account view judges them (an active plan with too many missed installments is broken;
+    /// when an installment was paid is found by replaying the debtor's receipts since the plan
+    /// was agreed; a plan that ended is judged only on what fell due while it was live).
     pub fn plan_report(&self) -> Result<PlanReport> {
         let today = self.today();
         let currency = self.config.currency.clone();
@@ -80,29 +80,25 @@ impl Desk {
             .collect();
         let none = Vec::new();
         for plan in &plans {
-            let received: Vec<_> = receipts
-                .get(&plan.debtor_id)
-                .unwrap_or(&none)
-                .iter()
-                .filter(|(on, _)| *on >= plan.started_on && plan.ended_on.is_none_or(|end| *on < end))
-                .copied()
-                .collect();
-            let amounts: Vec<Money> = plan.installments.iter().map(|i| i.amount).collect();
-            let paid_on = paid_dates(&amounts, &received);
-            let mut missed = 0u32;
-            for (i, paid_on) in plan.installments.iter().zip(paid_on) {
-                if plan.ended_on.is_some_and(|end| i.due_on >= end) {
-                    continue; // Superseded before it fell due.
-                }
-                let t = timeliness(i.due_on, i.amount, i.paid, paid_on, today, plan.grace_days);
-                missed += u32::from(t == Timeliness::Missed);
+            let life = PlanLife {
+                stored: &plan.status,
+                grace_days: plan.grace_days,
+                started_on: plan.started_on,
+                ended_on: plan.ended_on,
+            };
+            let schedule: Vec<_> = plan.installments.iter().map(|i| (i.due_on, i.amount, i.paid)).collect();
+            let received = receipts.get(&plan.debtor_id).unwrap_or(&none);
+            let judged = judge_plan(life, &schedule, received, today, self.config.plan_misses_to_break);
+            for (i, (state, _)) in plan.installments.iter().zip(&judged.installments) {
+                // An installment still open when the plan ended never fell due under it.
+                let Some(t) = state.timeliness(i.due_on, today) else { continue };
                 if let Some(line) = installments.get_mut(&t) {
                     line.installments += 1;
                     line.amount += i.amount;
                     line.paid += i.paid;
                 }
             }
-            let status = plan_state(&plan.status, missed, self.config.plan_misses_to_break);
+            let status = judged.status;
             if let Some(line) = statuses.iter_mut().find(|l| l.status == status) {
                 line.plans += 1;
                 line.total += plan.total;
@@ -148,7 +144,8 @@ mod tests {
     /// Five debtors' plans on 22 Nov 2026, grace 5 days, broken after 2 misses:
     /// - Acme, 5 × 100.00 from 1 Aug: paid 1 Aug, 4 Sep (in grace), 20 Oct (late); 1 Nov missed;
     ///   1 Dec not due. Active, one miss.
-    /// - Bolt, 3 × 200.00 from 15 Sep: nothing paid, all three missed: broken.
+    /// - Bolt, 3 × 200.00 from 15 Sep: nothing paid, two missed: broken on 21 Oct; the third
+    ///   (15 Nov) no longer falls due under a broken plan: cancelled, not judged.
     /// - Cole, 2 × 150.00: paid 1 Jun and early on 25 Jun: completed.
     /// - Dale, 3 × 50.00 from 1 Jul: paid 1 Jul, 1 Aug missed; replaced on 10 Aug (1 Sep never
     ///   counts) by 2 × 100.00: paid 10 Aug, and 20 Sep (late): completed.
@@ -201,14 +198,14 @@ mod tests {
         assert_eq!(outcome(Timeliness::OnTime), (6, Money(65_000), Money(65_000)));
         // Late: Acme's October, Dale's September.
         assert_eq!(outcome(Timeliness::Late), (2, Money(20_000), Money(20_000)));
-        // Missed: Acme's November, Bolt's three, Dale's first plan's August.
-        assert_eq!(outcome(Timeliness::Missed), (5, Money(75_000), Money::ZERO));
+        // Missed: Acme's November, Bolt's first two, Dale's first plan's August.
+        assert_eq!(outcome(Timeliness::Missed), (4, Money(55_000), Money::ZERO));
         assert_eq!(outcome(Timeliness::InGrace), (1, Money(8_000), Money::ZERO));
 
-        // 6 of 13 judged on time; 650.00 of 1,600.00 (40.625% → 40.6%, half to even).
-        assert_eq!(r.shares[0].value, "46.2%");
-        assert_eq!(r.shares[1].value, "40.6%");
-        assert_eq!(r.shares[1].inputs, "$650.00 of $1,600.00");
+        // 6 of 12 judged on time; 650.00 of 1,400.00 (46.43%).
+        assert_eq!(r.shares[0].value, "50.0%");
+        assert_eq!(r.shares[1].value, "46.4%");
+        assert_eq!(r.shares[1].inputs, "$650.00 of $1,400.00");
     }
 
     #[test]

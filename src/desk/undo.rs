@@ -464,7 +464,12 @@ fn read_action(
                 format!("plan of {} in {} payment(s)", total.display(cur), after["installments"].as_i64().unwrap_or(0));
             // Plans made before they replaced promises name none.
             let promises = ids(&after["replaced_promises"]).unwrap_or_default();
-            (what, vec![Part::Plan { id, replaced: after["replaces"].as_i64(), promises }])
+            // Their follow-ups, closed with them (none named by plans made before that), reopen.
+            let closed = ids(&after["closed_follow_ups"]).unwrap_or_default();
+            (
+                what,
+                vec![Part::Plan { id, replaced: after["replaces"].as_i64(), promises }, Part::ClosedFollowUps(closed)],
+            )
         }
         "restriction-added" => {
             let what = match after["kind"].as_str() {

@@ -116,6 +116,7 @@ fn arrangements_undo_and_redo() {
         frequency: Frequency::Monthly,
         start: today(),
         first_due: day("2026-12-01"),
+        grace_days: None,
     };
     round_trip(&mut desk, id, "plan of $300.00 in 3 payment(s)", |d| d.make_plan(id, &terms).unwrap());
 }
@@ -410,4 +411,30 @@ fn undo_walks_back_and_redo_forward_until_something_new_is_done() {
             .unwrap();
     assert_eq!(undone.after.unwrap()["undoes"]["hash"], original.hash.as_str());
     assert_eq!(store::verify_event_chain(desk.connection()).unwrap(), None);
+}
+
+/// A plan cancels a promise still waiting for its date, and with it the follow-up the promise
+/// set on that date; undoing the plan brings both back, redoing it closes both again.
+#[test]
+fn a_plan_closes_the_follow_up_of_the_promise_it_replaces() {
+    let mut desk = demo_desk(30);
+    let id = desk.worklist().unwrap()[0].id;
+    desk.make_promise(id, Money(10_000), day("2026-11-30")).unwrap();
+    let due =
+        |d: &Desk| d.account(id).unwrap().follow_ups.iter().map(|f| (f.due_on, f.what.clone())).collect::<Vec<_>>();
+    assert_eq!(due(&desk), [(day("2026-11-30"), "promise due".to_string())]);
+    let terms = PlanTerms {
+        total: Money(30_000),
+        down_payment: Money::ZERO,
+        split: Split::Count(3),
+        frequency: Frequency::Monthly,
+        start: today(),
+        first_due: day("2026-12-01"),
+        grace_days: None,
+    };
+    round_trip(&mut desk, id, "plan of $300.00 in 3 payment(s)", |d| d.make_plan(id, &terms).unwrap());
+    assert_eq!(due(&desk), [], "no follow-up left for a promise that no longer stands");
+    assert!(desk.agenda(30).unwrap().iter().all(|a| !(a.debtor_id == id && a.kind == "follow-up")));
+    desk.undo().unwrap();
+    assert_eq!(due(&desk), [(day("2026-11-30"), "promise due".to_string())]);
 }

@@ -83,6 +83,9 @@ pub struct PlanTerms {
     /// The down payment is due on `start`; installments from `first_due`.
     pub start: NaiveDate,
     pub first_due: NaiveDate,
+    /// Days after each date before an unpaid installment counts as missed; `None`: the
+    /// book's `plan_grace_days`.
+    pub grace_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -142,23 +145,6 @@ pub fn schedule(t: &PlanTerms) -> Result<Vec<(NaiveDate, Money)>, PlanError> {
     Ok(out)
 }
 
-/// An installment's state on `today`: paid, due, or missed once its grace has run out.
-pub fn installment_status(
-    due: NaiveDate,
-    amount: Money,
-    paid: Money,
-    today: NaiveDate,
-    grace_days: u32,
-) -> &'static str {
-    if paid >= amount {
-        "paid"
-    } else if today > due.checked_add_days(Days::new(grace_days.into())).unwrap_or(due) {
-        "missed"
-    } else {
-        "due"
-    }
-}
-
 /// How an installment due by the report day went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -184,28 +170,6 @@ impl Timeliness {
             Timeliness::InGrace => "due, in grace",
             Timeliness::NotYetDue => "not yet due",
         }
-    }
-}
-
-/// Judge an installment on `today`. `paid_on` is the day it was paid in full when known; a
-/// paid installment whose day is unknown counts as on time (nothing says it was late).
-pub fn timeliness(
-    due: NaiveDate,
-    amount: Money,
-    paid: Money,
-    paid_on: Option<NaiveDate>,
-    today: NaiveDate,
-    grace_days: u32,
-) -> Timeliness {
-    let last_day = due.checked_add_days(Days::new(grace_days.into())).unwrap_or(due);
-    if due > today {
-        Timeliness::NotYetDue
-    } else if paid >= amount {
-        if paid_on.is_some_and(|on| on > last_day) { Timeliness::Late } else { Timeliness::OnTime }
-    } else if today > last_day {
-        Timeliness::Missed
-    } else {
-        Timeliness::InGrace
     }
 }
 
@@ -238,10 +202,153 @@ pub fn paid_dates(amounts: &[Money], receipts: &[(NaiveDate, Money)]) -> Vec<Opt
     out
 }
 
-/// A plan's status as the desk shows it: an active plan with `misses_to_break` missed
-/// installments is broken, whether or not a write has recorded it yet.
-pub fn plan_state(stored: &str, missed: u32, misses_to_break: u32) -> &str {
-    if stored == "active" && missed >= misses_to_break { "broken" } else { stored }
+/// What an installment is, in every view (`show`, `--json`, the desk, the plans report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstallmentState {
+    /// Paid in full by its date plus the grace days (or before it was due).
+    Paid,
+    /// Paid in full, after its grace ran out.
+    PaidLate,
+    /// Not paid in full; not due yet, or still within its grace.
+    Due,
+    /// Not paid in full when its grace ran out while the plan was live.
+    Missed,
+    /// Still open when a renegotiated plan replaced this one: it no longer falls due.
+    Replaced,
+    /// Still open when the plan broke (or was cancelled): it no longer falls due.
+    Cancelled,
+}
+
+impl InstallmentState {
+    pub fn code(self) -> &'static str {
+        match self {
+            InstallmentState::Paid => "paid",
+            InstallmentState::PaidLate => "paid-late",
+            InstallmentState::Due => "due",
+            InstallmentState::Missed => "missed",
+            InstallmentState::Replaced => "replaced",
+            InstallmentState::Cancelled => "cancelled",
+        }
+    }
+
+    /// In the collector's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            InstallmentState::PaidLate => "paid late",
+            other => other.code(),
+        }
+    }
+
+    /// The words for a stored or judged state code (`paid-late` → `paid late`).
+    pub fn label_of(code: &str) -> &str {
+        match code {
+            "paid-late" => "paid late",
+            other => other,
+        }
+    }
+
+    /// How the plans report counts it on `today`; `None`: it never fell due under the plan.
+    pub fn timeliness(self, due: NaiveDate, today: NaiveDate) -> Option<Timeliness> {
+        match self {
+            _ if due > today && matches!(self, InstallmentState::Paid | InstallmentState::Due) => {
+                Some(Timeliness::NotYetDue)
+            }
+            InstallmentState::Paid => Some(Timeliness::OnTime),
+            InstallmentState::PaidLate => Some(Timeliness::Late),
+            InstallmentState::Due => Some(Timeliness::InGrace),
+            InstallmentState::Missed => Some(Timeliness::Missed),
+            InstallmentState::Replaced | InstallmentState::Cancelled => None,
+        }
+    }
+}
+
+/// A plan as stored, with the days money could go to it.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanLife<'a> {
+    /// active, completed, broken, replaced or cancelled.
+    pub stored: &'a str,
+    pub grace_days: u32,
+    /// The day it was agreed (or its first due date, if earlier).
+    pub started_on: NaiveDate,
+    /// The day a renegotiated plan replaced it.
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// A plan judged on one day: its status and each installment's state and the day it was paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanJudgment {
+    pub status: &'static str,
+    pub installments: Vec<(InstallmentState, Option<NaiveDate>)>,
+}
+
+/// Judge a plan on `today`: the one rule the account view and the plans report share.
+/// `installments` are (due, amount, paid) in due order; `receipts` the debtor's money in the
+/// order received (reversals negative), of which only what came while the plan ran counts.
+///
+/// Installments age only while the plan is live. Once it is replaced, breaks
+/// (`misses_to_break` missed) or ends otherwise, what was still open is judged on the plan's
+/// last day: missed if its grace had run out by then, else replaced or cancelled, never
+/// missed later.
+pub fn judge_plan(
+    plan: PlanLife<'_>,
+    installments: &[(NaiveDate, Money, Money)],
+    receipts: &[(NaiveDate, Money)],
+    today: NaiveDate,
+    misses_to_break: u32,
+) -> PlanJudgment {
+    let received: Vec<(NaiveDate, Money)> = receipts
+        .iter()
+        .filter(|(on, _)| *on >= plan.started_on && plan.ended_on.is_none_or(|end| *on < end))
+        .copied()
+        .collect();
+    let amounts: Vec<Money> = installments.iter().map(|i| i.1).collect();
+    let paid_on = paid_dates(&amounts, &received);
+    let last_day = |due: NaiveDate| due.checked_add_days(Days::new(plan.grace_days.into())).unwrap_or(due);
+    // The plan's last live day, when known: the day before its replacement was agreed.
+    let mut last_live = plan.ended_on.and_then(|e| e.pred_opt());
+    let mut status: &'static str = match plan.stored {
+        "completed" => "completed",
+        "broken" => "broken",
+        "replaced" => "replaced",
+        "cancelled" => "cancelled",
+        _ => "active",
+    };
+    if status == "active" && misses_to_break > 0 {
+        // Broken the day the installment that made the misses too many was missed: the day
+        // after its grace.
+        let missed_days = installments
+            .iter()
+            .filter(|(due, amount, paid)| paid < amount && today > last_day(*due))
+            .map(|(due, _, _)| last_day(*due));
+        if let Some(day) = missed_days.clone().nth(misses_to_break as usize - 1) {
+            status = "broken";
+            last_live = day.succ_opt();
+        }
+    }
+    let closed = if status == "replaced" { InstallmentState::Replaced } else { InstallmentState::Cancelled };
+    let judged = installments
+        .iter()
+        .zip(paid_on)
+        .map(|(&(due, amount, paid), paid_on)| {
+            let state = if paid >= amount {
+                // A paid installment whose day is unknown counts as on time (nothing says late).
+                if paid_on.is_some_and(|on| on > last_day(due)) {
+                    InstallmentState::PaidLate
+                } else {
+                    InstallmentState::Paid
+                }
+            } else if status == "active" {
+                if today > last_day(due) { InstallmentState::Missed } else { InstallmentState::Due }
+            } else {
+                // Judged on its last live day, or today when the store does not say when it ended.
+                let on = last_live.map_or(today, |d| d.min(today));
+                if on > last_day(due) { InstallmentState::Missed } else { closed }
+            };
+            (state, paid_on)
+        })
+        .collect();
+    PlanJudgment { status, installments: judged }
 }
 
 #[cfg(test)]
@@ -261,6 +368,7 @@ mod tests {
             frequency,
             start: d("2026-11-22"),
             first_due: d("2026-12-01"),
+            grace_days: None,
         }
     }
 
@@ -301,14 +409,6 @@ mod tests {
     }
 
     #[test]
-    fn installments_turn_missed_after_grace() {
-        let due = d("2026-11-10");
-        assert_eq!(installment_status(due, Money(100), Money(100), d("2026-12-01"), 3), "paid");
-        assert_eq!(installment_status(due, Money(100), Money(50), d("2026-11-13"), 3), "due");
-        assert_eq!(installment_status(due, Money(100), Money(50), d("2026-11-14"), 3), "missed");
-    }
-
-    #[test]
     fn paid_dates_replay_receipts_in_due_order() {
         let amounts = [Money(100), Money(100), Money(100)];
         // 150 pays the first and half the second; 50 more finishes it; 100 pays the third.
@@ -323,22 +423,61 @@ mod tests {
         assert_eq!(paid_dates(&amounts, &[]), vec![None, None, None]);
     }
 
+    fn life<'a>(stored: &'a str, ended_on: Option<&str>) -> PlanLife<'a> {
+        PlanLife { stored, grace_days: 5, started_on: d("2026-11-01"), ended_on: ended_on.map(d) }
+    }
+
     #[test]
-    fn installments_on_time_late_missed_in_grace() {
+    fn installments_paid_on_time_late_missed_in_grace() {
         let due = d("2026-11-10");
-        let today = d("2026-11-22");
-        let t = |paid: i64, on: Option<&str>, today: NaiveDate| {
-            timeliness(due, Money(100), Money(paid), on.map(d), today, 5)
+        let one = [(due, Money(100), Money(100))];
+        let state = |receipts: &[(NaiveDate, Money)], today: &str| {
+            judge_plan(life("active", None), &one, receipts, d(today), 2).installments[0].0
         };
-        assert_eq!(t(100, Some("2026-11-15"), today), Timeliness::OnTime, "the last day of grace is on time");
-        assert_eq!(t(100, Some("2026-11-16"), today), Timeliness::Late);
-        assert_eq!(t(100, None, today), Timeliness::OnTime);
-        assert_eq!(t(60, None, today), Timeliness::Missed);
-        assert_eq!(t(0, None, d("2026-11-15")), Timeliness::InGrace);
-        assert_eq!(t(100, Some("2026-11-01"), d("2026-11-09")), Timeliness::NotYetDue);
-        assert_eq!(plan_state("active", 2, 2), "broken");
-        assert_eq!(plan_state("active", 1, 2), "active");
-        assert_eq!(plan_state("replaced", 5, 2), "replaced");
+        assert_eq!(state(&[(d("2026-11-15"), Money(100))], "2026-11-22"), InstallmentState::Paid, "last day of grace");
+        assert_eq!(state(&[(d("2026-11-16"), Money(100))], "2026-11-22"), InstallmentState::PaidLate);
+        assert_eq!(state(&[], "2026-11-22"), InstallmentState::Paid, "paid on an unknown day: not late");
+        let unpaid = [(due, Money(100), Money(60))];
+        let open = |today: &str| judge_plan(life("active", None), &unpaid, &[], d(today), 2).installments[0].0;
+        assert_eq!(open("2026-11-15"), InstallmentState::Due, "in grace");
+        assert_eq!(open("2026-11-16"), InstallmentState::Missed);
+        assert_eq!(InstallmentState::PaidLate.label(), "paid late");
+        assert_eq!(InstallmentState::PaidLate.timeliness(due, d("2026-11-22")), Some(Timeliness::Late));
+        assert_eq!(InstallmentState::Paid.timeliness(due, d("2026-11-01")), Some(Timeliness::NotYetDue));
+        assert_eq!(InstallmentState::Replaced.timeliness(due, d("2026-11-22")), None);
+    }
+
+    /// Defect 2: due 1 Dec, missed by 7 Dec (grace 5), paid 11 Dec: paid late, not paid.
+    #[test]
+    fn an_installment_paid_after_it_was_missed_is_paid_late() {
+        let plan = [(d("2026-11-22"), Money(10_000), Money(10_000)), (d("2026-12-01"), Money(48_066), Money(48_066))];
+        let receipts = [(d("2026-11-22"), Money(10_000)), (d("2026-12-11"), Money(48_066))];
+        let j = judge_plan(life("active", None), &plan, &receipts, d("2026-12-12"), 2);
+        assert_eq!(j.installments[0], (InstallmentState::Paid, Some(d("2026-11-22"))));
+        assert_eq!(j.installments[1], (InstallmentState::PaidLate, Some(d("2026-12-11"))));
+        assert_eq!(j.status, "active");
+    }
+
+    /// Defect 3: a plan that ended stops aging; what was open shows replaced or cancelled.
+    #[test]
+    fn an_ended_plan_stops_aging() {
+        let plan = [
+            (d("2026-11-01"), Money(100), Money(0)),
+            (d("2026-12-01"), Money(100), Money(0)),
+            (d("2027-01-01"), Money(100), Money(0)),
+        ];
+        let states = |j: PlanJudgment| j.installments.iter().map(|x| x.0.code()).collect::<Vec<_>>();
+        // Replaced on 22 Nov: the 1 Nov one was already missed; the rest never fall due.
+        let replaced = judge_plan(life("replaced", Some("2026-11-22")), &plan, &[], d("2027-03-01"), 2);
+        assert_eq!(states(replaced), ["missed", "replaced", "replaced"]);
+        // Broken by its second miss (grace out on 6 Dec): the third is cancelled, not missed.
+        let broken = judge_plan(life("active", None), &plan, &[], d("2027-03-01"), 2);
+        assert_eq!(broken.status, "broken");
+        assert_eq!(states(broken), ["missed", "missed", "cancelled"]);
+        let one_miss = judge_plan(life("active", None), &plan, &[], d("2026-12-01"), 2);
+        assert_eq!((one_miss.status, states(one_miss)), ("active", vec!["missed", "due", "due"]));
+        let cancelled = judge_plan(life("cancelled", None), &plan, &[], d("2026-11-02"), 2);
+        assert_eq!(states(cancelled), ["cancelled", "cancelled", "cancelled"]);
     }
 
     proptest! {
@@ -353,6 +492,7 @@ mod tests {
                 frequency: Frequency::Monthly,
                 start: d("2026-11-22"),
                 first_due: d("2026-12-01"),
+                grace_days: None,
             };
             if let Ok(s) = schedule(&t) {
                 prop_assert_eq!(s.iter().map(|x| x.1).sum::<Money>(), Money(total));

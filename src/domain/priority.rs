@@ -1,5 +1,5 @@
 //! The worklist's explainable priority (domain-rules §6, D-PRIO-2 and D-PRIO-3).
-//! Tiers first (promises, call-backs, missed installments, newly overdue), then
+//! Tiers first (promises, missed installments, call-backs, newly overdue), then
 //! dollar-days scaled by transparent factors. Every factor is reported, none hidden.
 
 use chrono::NaiveDate;
@@ -26,6 +26,8 @@ pub struct PriorityWeights {
     pub high_value_cents: i64,
     /// A broken promise not yet followed up lifts the account to the top for this many days.
     pub broken_promise_days: i64,
+    /// Added to the multiplier per plan installment missed and still unpaid (0.25 → ×1.25 each).
+    pub per_missed_installment: f64,
 }
 
 impl Default for PriorityWeights {
@@ -40,6 +42,7 @@ impl Default for PriorityWeights {
             new_days: 7,
             high_value_cents: 100_000,
             broken_promise_days: 14,
+            per_missed_installment: 0.25,
         }
     }
 }
@@ -62,7 +65,11 @@ pub struct PriorityFacts {
     pub kept_promises_12m: u32,
     pub last_touch_on: Option<NaiveDate>,
     pub follow_up_on: Option<NaiveDate>,
+    /// The earliest missed installment's due date, while nobody has been in touch since the
+    /// latest one was missed (as a broken promise, a contact is the follow-up).
     pub installment_missed_on: Option<NaiveDate>,
+    /// Installments of the live plan past their grace and not paid in full.
+    pub missed_installments: u32,
     /// A blocking hold or flag (cease, attorney, bankruptcy, deceased, hold): not to be worked.
     pub hold: Option<String>,
 }
@@ -71,8 +78,10 @@ pub struct PriorityFacts {
 #[serde(rename_all = "kebab-case")]
 pub enum Tier {
     PromiseDue,
-    CallBackDue,
+    // A missed installment is a broken commitment, like a broken promise: it comes before
+    // the follow-ups the collector set before the debtor missed it (D-PRIO-2 lists it third).
     InstallmentMissed,
+    CallBackDue,
     NewlyOverdue,
     Standard,
     OnHold,
@@ -116,6 +125,7 @@ pub struct Priority {
 /// The multipliers that apply to one account; shared by the score and its explanation.
 struct Multipliers {
     broken: Option<f64>,
+    missed: Option<f64>,
     reliable: Option<f64>,
     neglected: Option<f64>,
     untouched_days: Option<i64>,
@@ -124,16 +134,18 @@ struct Multipliers {
 impl Multipliers {
     fn of(f: &PriorityFacts, today: NaiveDate, w: &PriorityWeights) -> Multipliers {
         let broken = (f.broken_promises_90d > 0).then(|| 1.0 + w.per_broken_promise * f64::from(f.broken_promises_90d));
+        let missed =
+            (f.missed_installments > 0).then(|| 1.0 + w.per_missed_installment * f64::from(f.missed_installments));
         let reliable = (f.promises_12m > 0
             && f64::from(f.kept_promises_12m) / f64::from(f.promises_12m) >= w.reliable_kept_rate)
             .then_some(w.reliable_payer);
         let untouched_days = f.last_touch_on.map(|d| (today - d).num_days());
         let neglected = untouched_days.is_none_or(|days| days >= w.neglect_days).then_some(w.neglected);
-        Multipliers { broken, reliable, neglected, untouched_days }
+        Multipliers { broken, missed, reliable, neglected, untouched_days }
     }
 
     fn product(&self) -> f64 {
-        [self.broken, self.reliable, self.neglected].into_iter().flatten().product()
+        [self.broken, self.missed, self.reliable, self.neglected].into_iter().flatten().product()
     }
 }
 
@@ -161,6 +173,14 @@ pub fn explain(f: &PriorityFacts, today: NaiveDate, w: &PriorityWeights, currenc
         factors.push(Factor {
             name: "broken promises".into(),
             detail: format!("{} in the last 90 days", f.broken_promises_90d),
+            weight,
+        });
+    }
+    if let Some(weight) = m.missed {
+        let first = f.installment_missed_on.map(|d| format!(", the first due {d}")).unwrap_or_default();
+        factors.push(Factor {
+            name: "missed installments".into(),
+            detail: format!("{} of the plan past grace and unpaid{first}", f.missed_installments),
             weight,
         });
     }
@@ -201,15 +221,15 @@ fn tier_and_reason(
         let when = if due == today { "today".to_string() } else { short_date(due, today) };
         return (Tier::PromiseDue, format!("promise due {when}"));
     }
+    if let Some(missed) = f.installment_missed_on {
+        return (Tier::InstallmentMissed, format!("installment missed {}", short_date(missed, today)));
+    }
     if let Some(due) = f.follow_up_on.filter(|d| *d <= today) {
         let reason = match (today - due).num_days() {
             0 => "follow-up due today".to_string(),
             n => format!("follow-up {n}d overdue"),
         };
         return (Tier::CallBackDue, reason);
-    }
-    if let Some(missed) = f.installment_missed_on {
-        return (Tier::InstallmentMissed, format!("installment missed {}", short_date(missed, today)));
     }
     // A promise not yet due is waited for: the account sits with the held ones until its date.
     if let Some(due) = f.promise_due_on.filter(|d| *d > today) {
@@ -224,7 +244,13 @@ fn tier_and_reason(
     // The dominant factor: the strongest multiplier above 1, else the base.
     let broken = m.broken.unwrap_or(0.0);
     let neglected = m.neglected.unwrap_or(0.0);
-    let reason = if broken > 1.0 && broken >= neglected {
+    let missed = m.missed.unwrap_or(0.0);
+    let reason = if missed > 1.0 && missed >= broken && missed >= neglected {
+        match f.missed_installments {
+            1 => "1 plan installment missed".to_string(),
+            n => format!("{n} plan installments missed"),
+        }
+    } else if broken > 1.0 && broken >= neglected {
         match f.broken_promises_90d {
             1 => "1 broken promise (90d)".to_string(),
             n => format!("{n} broken promises (90d)"),
@@ -357,6 +383,39 @@ mod tests {
         assert_eq!(p(&big).tier, Tier::Standard);
         assert_eq!(p(&big).reason, "$100,000.00 × 200d");
         assert!(p(&promise).tier < p(&big).tier);
+    }
+
+    /// A missed installment is a priority factor and, until someone is in touch after it,
+    /// lifts the account above the follow-ups (as a broken promise does).
+    #[test]
+    fn a_missed_installment_rises_above_follow_ups_and_is_explained() {
+        let today = d("2026-12-10");
+        let w = PriorityWeights::default();
+        let base = PriorityFacts {
+            debtor_id: 7,
+            past_due: Money(144_200),
+            dollar_days_cents: 144_200 * 62,
+            oldest_days_past_due: 62,
+            follow_up_on: Some(d("2026-11-27")),
+            last_touch_on: Some(d("2026-11-18")),
+            ..Default::default()
+        };
+        let missed =
+            PriorityFacts { installment_missed_on: Some(d("2026-12-01")), missed_installments: 1, ..base.clone() };
+        let p = prioritise(&missed, today, &w, "USD");
+        assert_eq!((p.tier, p.reason.as_str()), (Tier::InstallmentMissed, "installment missed 9d ago"));
+        assert!(p.tier < prioritise(&base, today, &w, "USD").tier, "above a follow-up due");
+        assert_eq!(p.score, 134_106, "89,404 dollar-days × 1.25 missed × 1.2 untouched 22 days");
+        let why = explain(&missed, today, &w, "USD");
+        let factor = why.iter().find(|x| x.name == "missed installments").expect("a factor");
+        assert_eq!(
+            (factor.weight, factor.detail.as_str()),
+            (1.25, "1 of the plan past grace and unpaid, the first due 2026-12-01")
+        );
+        // Followed up: the follow-up is the next step again; the factor stays.
+        let followed = PriorityFacts { installment_missed_on: None, ..missed };
+        assert_eq!(prioritise(&followed, today, &w, "USD").tier, Tier::CallBackDue);
+        assert!(explain(&followed, today, &w, "USD").iter().any(|x| x.name == "missed installments"));
     }
 
     #[test]

@@ -178,7 +178,11 @@ pub struct Installment {
     pub due_on: NaiveDate,
     pub amount: Money,
     pub paid: Money,
+    /// As stored (due or paid); read through `Desk::account` it is the judged state:
+    /// paid, paid-late, due, missed, replaced or cancelled (`plan::InstallmentState`).
     pub status: String,
+    /// The day it was paid in full, replaying the debtor's receipts (when known).
+    pub paid_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -190,7 +194,13 @@ pub struct Plan {
     pub currency: String,
     pub frequency: String,
     pub first_due_on: NaiveDate,
+    /// active, completed, broken, replaced or cancelled.
     pub status: String,
+    pub grace_days: u32,
+    /// The day it was agreed (or its first due date, if earlier).
+    pub started_on: NaiveDate,
+    /// The day the plan that replaced it was agreed.
+    pub ended_on: Option<NaiveDate>,
     pub installments: Vec<Installment>,
 }
 

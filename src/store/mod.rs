@@ -15,6 +15,7 @@ mod ladder;
 mod legal;
 mod migrations;
 mod payments;
+#[macro_use]
 mod promises;
 mod report_queries;
 mod reports;

@@ -110,11 +110,23 @@ pub fn insert_plan(conn: &Connection, p: &NewPlan, at: DateTime<Utc>) -> Result<
     Ok(plan_id)
 }
 
+/// A plan's span, two columns of `plan p`: the day money could first go to it (the day it was
+/// agreed, or its first due date if earlier: a plan entered late), and the day the plan that
+/// replaced it was agreed. One text for the account view and the plans report.
+macro_rules! plan_span {
+    () => {
+        "min(substr(p.created_at, 1, 10), COALESCE((SELECT min(i.due_on) FROM installment i WHERE i.plan_id = p.id), '9999-12-31')),
+         (SELECT min(substr(n.created_at, 1, 10)) FROM plan n WHERE n.replaces_plan_id = p.id)"
+    };
+}
+
 pub fn plans_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Plan>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, debtor_id, total_cents, down_payment_cents, currency, frequency, first_due_on, status
-         FROM plan WHERE debtor_id = ?1 ORDER BY id DESC",
-    )?;
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT p.id, p.debtor_id, p.total_cents, p.down_payment_cents, p.currency, p.frequency, p.first_due_on,
+                p.status, p.grace_days, ",
+        plan_span!(),
+        " FROM plan p WHERE p.debtor_id = ?1 ORDER BY p.id DESC"
+    ))?;
     let mut plans = stmt
         .query_map([debtor_id], |r| {
             Ok(Plan {
@@ -126,6 +138,9 @@ pub fn plans_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Plan>> {
                 frequency: r.get(5)?,
                 first_due_on: get_date(r, 6)?,
                 status: r.get(7)?,
+                grace_days: u32::try_from(r.get::<_, i64>(8)?).unwrap_or(0),
+                started_on: get_date(r, 9)?,
+                ended_on: super::codec::get_opt_date(r, 10)?,
                 installments: Vec::new(),
             })
         })?
@@ -142,6 +157,7 @@ pub fn plans_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Plan>> {
                     amount: Money(r.get(2)?),
                     paid: Money(r.get(3)?),
                     status: r.get(4)?,
+                    paid_on: None,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

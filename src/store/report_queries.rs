@@ -124,12 +124,11 @@ pub struct PlanFacts {
 
 /// Every plan in `currency`, oldest first.
 pub fn plans_with_installments(conn: &Connection, currency: &str) -> Result<Vec<PlanFacts>> {
-    let mut stmt = conn.prepare(
-        "SELECT p.id, p.debtor_id, p.status, p.total_cents, p.grace_days,
-                min(substr(p.created_at, 1, 10), COALESCE((SELECT min(i.due_on) FROM installment i WHERE i.plan_id = p.id), '9999-12-31')),
-                (SELECT min(substr(n.created_at, 1, 10)) FROM plan n WHERE n.replaces_plan_id = p.id)
-           FROM plan p WHERE p.currency = ?1 ORDER BY p.id",
-    )?;
+    let mut stmt = conn.prepare(concat!(
+        "SELECT p.id, p.debtor_id, p.status, p.total_cents, p.grace_days, ",
+        plan_span!(),
+        " FROM plan p WHERE p.currency = ?1 ORDER BY p.id"
+    ))?;
     let mut plans = stmt
         .query_map([currency], |r| {
             Ok(PlanFacts {
@@ -159,6 +158,7 @@ pub fn plans_with_installments(conn: &Connection, currency: &str) -> Result<Vec<
                 amount: Money(r.get(3)?),
                 paid: Money(r.get(4)?),
                 status: r.get(5)?,
+                paid_on: None,
             },
         ))
     })?;
@@ -172,15 +172,33 @@ pub fn plans_with_installments(conn: &Connection, currency: &str) -> Result<Vec<
     Ok(plans)
 }
 
+/// The money that pays plan installments: payments, settlements and ledger payments, and
+/// reversals (negative).
+macro_rules! plan_receipts {
+    () => {
+        "kind IN ('payment', 'settlement', 'ledger', 'reversal')"
+    };
+}
+
+/// One debtor's receipts that pay plan installments, in the order received.
+pub fn plan_receipts_of(conn: &Connection, debtor_id: i64) -> Result<Vec<(NaiveDate, Money)>> {
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT received_on, amount_cents FROM payment WHERE debtor_id = ?1 AND ",
+        plan_receipts!(),
+        " ORDER BY received_on, id"
+    ))?;
+    let rows = stmt.query_map([debtor_id], |r| Ok((get_date(r, 0)?, Money(r.get(1)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Money received from debtors who have a plan (payments, settlements and ledger payments;
 /// reversals negative), per debtor in the order received.
 pub fn receipts_of_plan_debtors(conn: &Connection) -> Result<HashMap<i64, Vec<(NaiveDate, Money)>>> {
-    let mut stmt = conn.prepare(
-        "SELECT debtor_id, received_on, amount_cents FROM payment
-          WHERE kind IN ('payment', 'settlement', 'ledger', 'reversal')
-            AND debtor_id IN (SELECT debtor_id FROM plan)
-          ORDER BY debtor_id, received_on, id",
-    )?;
+    let mut stmt = conn.prepare(concat!(
+        "SELECT debtor_id, received_on, amount_cents FROM payment WHERE ",
+        plan_receipts!(),
+        " AND debtor_id IN (SELECT debtor_id FROM plan) ORDER BY debtor_id, received_on, id"
+    ))?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, get_date(r, 1)?, Money(r.get(2)?))))?;
     let mut out: HashMap<i64, Vec<(NaiveDate, Money)>> = HashMap::new();
     for row in rows {

@@ -101,7 +101,8 @@ struct SideFacts {
     follow_ups: Vec<(i64, NaiveDate)>,
     /// (debtor, due, stored status, amount, paid)
     promises: Vec<(i64, NaiveDate, PromiseStatus, Money, Money)>,
-    missed_installments: Vec<(i64, NaiveDate)>,
+    /// (debtor, earliest missed due date, the day the latest one was missed, how many)
+    missed_installments: Vec<(i64, NaiveDate, NaiveDate, u32)>,
     holds: Vec<(i64, String)>,
 }
 
@@ -153,15 +154,17 @@ fn side_facts(conn: &Connection, today: NaiveDate) -> Result<SideFacts> {
     }
     drop(rows);
 
+    // Only the live plan's installments age: a replaced, completed or cancelled plan's are history.
     let mut stmt = conn.prepare_cached(
-        "SELECT p.debtor_id, min(i.due_on) FROM installment i JOIN plan p ON p.id = i.plan_id
-         WHERE p.status = 'active' AND i.status IN ('due', 'late', 'missed')
+        "SELECT p.debtor_id, min(i.due_on), max(date(i.due_on, '+' || p.grace_days || ' days')), count(*)
+         FROM installment i JOIN plan p ON p.id = i.plan_id
+         WHERE p.status = 'active' AND i.paid_cents < i.amount_cents
            AND date(i.due_on, '+' || p.grace_days || ' days') < ?1
          GROUP BY p.debtor_id",
     )?;
     let mut rows = stmt.query([&today_s])?;
     while let Some(r) = rows.next()? {
-        side.missed_installments.push((r.get(0)?, parse_date_ref(r, 1)?));
+        side.missed_installments.push((r.get(0)?, parse_date_ref(r, 1)?, parse_date_ref(r, 2)?, r.get(3)?));
     }
     drop(rows);
 
@@ -240,8 +243,15 @@ impl SideFacts {
                 }
             });
         }
-        for (id, on) in self.missed_installments {
-            with(id, &mut |a| a.facts.installment_missed_on = Some(on));
+        for (id, first_due, last_grace_day, count) in self.missed_installments {
+            with(id, &mut |a| {
+                a.facts.missed_installments = count;
+                // Missed once its last day of grace has passed: a contact after that day is
+                // the follow-up, and the account goes back to its place.
+                if a.last_contact_on.is_none_or(|t| t <= last_grace_day) {
+                    a.facts.installment_missed_on = Some(first_due);
+                }
+            });
         }
         for (id, text) in self.holds {
             let mut text = Some(text);

@@ -340,8 +340,15 @@ impl OpenForm {
             f.value("Payments").trim().parse().map_err(|_| "Payments: a number of installments".to_string())?;
         let frequency = Frequency::parse(f.value("Every")).ok_or("Every: choose how often")?;
         let first_due = parse_date(f.value("First due"), today).map_err(|e| e.to_string())?;
-        let terms =
-            PlanTerms { total, down_payment: down, split: Split::Count(count), frequency, start: today, first_due };
+        let terms = PlanTerms {
+            total,
+            down_payment: down,
+            split: Split::Count(count),
+            frequency,
+            start: today,
+            first_due,
+            grace_days: None,
+        };
         schedule(&terms).map_err(|e| e.to_string())?;
         Ok(terms)
     }

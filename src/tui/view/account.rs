@@ -220,19 +220,21 @@ fn promises(v: &AccountView) -> TabRows {
         for i in &plan.installments {
             let role = match i.status.as_str() {
                 "missed" => Role::PromiseBroken,
-                "paid" => Role::Success,
+                "paid" | "paid-late" => Role::Success,
+                "replaced" | "cancelled" => Role::Muted,
                 _ => Role::Base,
             };
+            let state = crate::domain::plan::InstallmentState::label_of(&i.status);
             rows.push((
                 vec![
                     Cell::from(i.due_on.to_string()),
                     Cell::from(format!("plan {}/{}", i.seq, plan.installments.len())),
                     right(i.amount.display(&cur)),
                     right(i.paid.display(&cur)),
-                    Cell::from(format!("{} · plan {} {}", i.status, plan.frequency, plan.status)),
+                    Cell::from(format!("{state} · plan #{} {} {}", plan.id, plan.frequency, plan.status)),
                 ],
                 role,
-                format!("{} plan installment {} {}", i.due_on, i.amount.display(&cur), i.status),
+                format!("{} plan installment {} {state}", i.due_on, i.amount.display(&cur)),
             ));
         }
     }
