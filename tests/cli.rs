@@ -756,3 +756,32 @@ fn the_letter_batch_dry_run_writes_nothing_and_the_real_run_logs_each_letter() {
     // A text copy and a print-ready PDF of each.
     assert_eq!(std::fs::read_dir(book.dir.path().join("letters")).unwrap().count(), 2 * planned);
 }
+
+#[test]
+fn commands_that_used_to_speak_only_text_answer_in_json_too() {
+    // Found by a review: flag, restrict, profile, check, backup and restore refused --json.
+    let fresh = Book::new();
+    let demo = fresh.json(&["demo", "--debtors", "5", "--json"]);
+    assert_eq!(demo["summary"]["debtors"], 5);
+    let book = Book::with_demo(20);
+    let saved = book.json(&["flag", "3", "do-not-call", "--reason", "asked by phone", "--json"]);
+    assert_eq!(saved["debtor_id"], 3);
+    assert!(saved["message"].as_str().is_some_and(|m| !m.is_empty()));
+    let saved = book.json(&["restrict", "3", "--weekday", "sun", "--json"]);
+    assert_eq!(saved["debtor_id"], 3);
+    let profile = book.json(&["profile", "3", "--purpose", "commercial", "--reason", "a company", "--json"]);
+    assert_eq!(profile["debtor_id"], 3);
+    let check = book.json(&["check", "--json"]);
+    assert_eq!((check["ok"].as_bool(), check["check"]["integrity"].as_str()), (Some(true), Some("ok")));
+    let copy = book.path("copy.db");
+    let backup = book.json(&["backup", copy.to_str().unwrap(), "--json"]);
+    assert_eq!(backup["backup"].as_str(), copy.to_str());
+    let restored = book.json(&["restore", copy.to_str().unwrap(), "--json"]);
+    assert!(restored["previous_book"].as_str().is_some());
+    let queues = book.json(&["queues", "--json"]);
+    let all = queues.as_array().unwrap().iter().find(|q| q["queue"] == "all").unwrap();
+    let cents: i64 = all["balances"].as_array().unwrap().iter().map(|b| b["cents"].as_i64().unwrap()).sum();
+    assert!(cents > 0);
+    let aging = book.json(&["report", "aging", "--json"]);
+    assert!(aging.is_object() || aging.is_array());
+}

@@ -50,6 +50,9 @@ pub enum Command {
         /// Seed: the same seed and today give the same book
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// One JSON document instead of text
+        #[arg(long)]
+        json: bool,
     },
     /// The ranked worklist: whom to contact next and why
     Worklist {
@@ -374,6 +377,9 @@ pub enum Command {
         /// consumer-oral, consumer-written or creditor-file
         #[arg(long, default_value = "consumer-oral")]
         source: String,
+        /// One JSON document instead of text
+        #[arg(long)]
+        json: bool,
     },
     /// Set or clear a standing flag (cease-contact, attorney, bankruptcy, deceased, do-not-call,
     /// email-opt-out); the reason is recorded
@@ -385,16 +391,31 @@ pub enum Command {
         clear: bool,
         #[arg(long, value_name = "TEXT")]
         reason: String,
+        /// One JSON document instead of text
+        #[arg(long)]
+        json: bool,
     },
     /// Copy the book, consistently, while it stays in use (file readable by you only)
     Backup {
         /// Where [default: backups/ beside the database, named by date and time]
         path: Option<PathBuf>,
+        /// One JSON document instead of text
+        #[arg(long)]
+        json: bool,
     },
     /// Replace the book with a backup (the current book is backed up first)
-    Restore { path: PathBuf },
+    Restore {
+        path: PathBuf,
+        /// One JSON document instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// Verify the book: SQLite's integrity check and the event log's hash chain
-    Check,
+    Check {
+        /// One JSON document instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// Undo the last action on the book (anyone's): turned back in one write, and kept in the
     /// event log as undone. Exits 2, saying why, when there is nothing it can undo
     Undo {
@@ -435,6 +456,9 @@ pub enum Command {
         natural_person: Option<bool>,
         #[arg(long, value_name = "TEXT")]
         reason: String,
+        /// One JSON document instead of text
+        #[arg(long)]
+        json: bool,
     },
     /// Write a letter from a template, log it as a letter attempt and archive a copy beside the book.
     /// Templates: first-notice, second-notice, final-demand, pre-legal, statement,
@@ -497,6 +521,9 @@ pub enum Command {
         to: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: ReportFormat,
+        /// The same as --format json
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
     },
     /// Print shell completions
     Completions {

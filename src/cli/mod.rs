@@ -90,9 +90,12 @@ impl Context {
 /// Run one subcommand, writing its output to `out`.
 pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
     match command {
-        Command::Demo { debtors, seed } => {
+        Command::Demo { debtors, seed, json } => {
             let mut desk = ctx.open_desk()?;
             let summary = desk.load_demo(debtors as usize, seed)?;
+            if json {
+                return print_json(out, &json!({ "database": ctx.paths.database, "summary": summary }));
+            }
             writeln!(
                 out,
                 "Demo book written to {}: {} debtors, {} invoices, {} contact attempts, {} payments.",
@@ -129,7 +132,13 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 } else {
                     q.balances.iter().map(|(c, m)| m.display(c)).collect::<Vec<_>>().join(" + ")
                 };
-                doc.push(json!({"queue": q.name, "holds": q.what, "accounts": q.accounts, "balance": balance}));
+                // Money as the README promises scripts: a decimal string and exact cents, per currency.
+                let balances: Vec<_> = q
+                    .balances
+                    .iter()
+                    .map(|(c, m)| json!({"currency": c, "amount": m.to_decimal(), "cents": m.cents()}))
+                    .collect();
+                doc.push(json!({"queue": q.name, "what": q.what, "accounts": q.accounts, "balances": balances}));
                 t.row(vec![q.name.to_string(), q.accounts.to_string(), balance, q.what.to_string()]);
             }
             if json {
@@ -413,12 +422,11 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 }
             }
         }
-        Command::Restrict { account, inconvenient, weekday, no_work_contact, revoke, source } => {
+        Command::Restrict { account, inconvenient, weekday, no_work_contact, revoke, source, json } => {
             let mut desk = ctx.open_desk()?;
             let id = desk.resolve(&account)?;
             if revoke {
-                writeln!(out, "{}", desk.revoke_restrictions(id)?.message)?;
-                return Ok(());
+                return print_saved(out, &desk.revoke_restrictions(id)?, json);
             }
             let (kind, value) = match (inconvenient, weekday, no_work_contact) {
                 (Some(window), _, _) => ("time", window),
@@ -427,21 +435,30 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 _ => return Err(Failure::usage("give --inconvenient, --weekday or --no-work-contact")),
             };
             let saved = desk.add_restriction(id, kind, &value, &source)?;
-            writeln!(out, "{}", saved.message)?;
+            print_saved(out, &saved, json)?;
         }
-        Command::Flag { account, flag, clear, reason } => {
+        Command::Flag { account, flag, clear, reason, json } => {
             let mut desk = ctx.open_desk()?;
             let id = desk.resolve(&account)?;
-            writeln!(out, "{}", desk.set_flag(id, &flag, !clear, &reason)?.message)?;
+            print_saved(out, &desk.set_flag(id, &flag, !clear, &reason)?, json)?;
         }
-        Command::Backup { path } => {
+        Command::Backup { path, json } => {
             let desk = ctx.open_desk()?;
             let dest = desk.backup(path.as_deref())?;
+            if json {
+                return print_json(out, &json!({ "backup": dest }));
+            }
             writeln!(out, "Backed up to {} (readable by you only).", dest.display())?;
         }
-        Command::Restore { path } => {
+        Command::Restore { path, json } => {
             let safety = crate::store::restore(&ctx.paths.database, &path, ctx.clock.now())
                 .map_err(|e| Failure::failed(e.to_string()))?;
+            if json {
+                return print_json(
+                    out,
+                    &json!({ "database": ctx.paths.database, "restored_from": path, "previous_book": safety }),
+                );
+            }
             writeln!(
                 out,
                 "Restored {} from {}. The book as it was is in {}.",
@@ -450,13 +467,17 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 safety.display()
             )?;
         }
-        Command::Check => {
+        Command::Check { json } => {
             let desk = ctx.open_desk()?;
             let check = desk.check_book()?;
-            writeln!(out, "integrity: {}", check.integrity)?;
-            match check.broken_event {
-                None => writeln!(out, "event log: {} events, hash chain intact", check.events)?,
-                Some(id) => writeln!(out, "event log: BROKEN at event {id}: a record was changed or removed")?,
+            if json {
+                print_json(out, &json!({ "ok": check.ok(), "check": check }))?;
+            } else {
+                writeln!(out, "integrity: {}", check.integrity)?;
+                match check.broken_event {
+                    None => writeln!(out, "event log: {} events, hash chain intact", check.events)?,
+                    Some(id) => writeln!(out, "event log: BROKEN at event {id}: a record was changed or removed")?,
+                }
             }
             if !check.ok() {
                 return Err(Failure::failed("the book failed its check"));
@@ -538,10 +559,13 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
             writeln!(out, "Wrote {events} event(s) due from {from} to {} (readable by you only).", path.display())?;
         }
-        Command::Profile { account, purpose, role, natural_person, reason } => {
+        Command::Profile { account, purpose, role, natural_person, reason, json } => {
             let mut desk = ctx.open_desk()?;
             let id = desk.resolve(&account)?;
             let now = desk.set_profile(id, purpose.as_deref(), role.as_deref(), natural_person, &reason)?;
+            if json {
+                return print_json(out, &json!({ "debtor_id": id, "rules": now.to_string() }));
+            }
             writeln!(out, "#{id}: rules now apply as {now}")?;
         }
         Command::Letter { account, template, out: file, offer, expires, edit, email, dry_run, override_reason } => {
@@ -584,7 +608,8 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
         Command::Letters { template, queue, dry_run, out: print } => {
             letters::batch(ctx, queue_arg(&queue)?, template.as_deref(), dry_run, print.as_deref(), out)?
         }
-        Command::Report { name, as_of, from, to, format } => {
+        Command::Report { name, as_of, from, to, format, json } => {
+            let format = if json { args::ReportFormat::Json } else { format };
             let desk = ctx.open_desk()?;
             let as_of = date_arg("--as-of", as_of.as_deref(), &desk)?.unwrap_or(desk.today());
             let to = date_arg("--to", to.as_deref(), &desk)?.unwrap_or(desk.today());
