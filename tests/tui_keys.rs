@@ -1,5 +1,6 @@
 //! Key sequences through `App::update` with the store answering inline.
 
+mod book;
 mod common;
 
 use common::{Harness, today};
@@ -243,6 +244,11 @@ fn a_payment_plan_from_the_account_with_its_schedule_previewed() {
     h.keys("<Enter>L600");
     let screen = h.screen(100, 30);
     assert!(screen.contains("6 payments: 100.00 on"), "{screen}");
+    // Enter shows the schedule the store checked; the second Enter saves it.
+    h.keys("<Enter>");
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("6 installment(s) = 600.00, the total"), "{screen}");
+    assert!(screen.contains("6. 2027-05-22 100.00"), "{screen}");
     h.keys("<Enter>");
     assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
     let view = h.app.account.as_ref().unwrap().view.as_ref().unwrap();
@@ -280,4 +286,47 @@ fn reports_open_from_the_worklist_or_an_account_and_esc_goes_back() {
     h.desk.record_payment(pay).unwrap();
     h.keys("<C-l>");
     assert_eq!(h.app.reports.as_ref().unwrap().activity.total.collected, before + Money(1_000));
+}
+
+/// The plan form and `dun plan` with the same inputs write the same plan: two copies of one
+/// demo book, one planned with keys, the other with the CLI.
+#[test]
+fn a_plan_saved_through_the_form_is_the_plan_the_cli_writes() {
+    let (by_keys, by_cli) = (book::Book::with_demo(40), book::Book::with_demo(40));
+    let open = |b: &book::Book| {
+        dun::desk::Desk::open(&b.db(), dun::clock::Clock::fixed(today()), dun::config::Config::default()).unwrap()
+    };
+    let mut h = Harness::on_desk(open(&by_keys));
+    h.keys("<Enter>");
+    let id = h.app.account.as_ref().unwrap().id;
+    // Total stays the open balance; down 250, 4 payments, every two weeks, first on the
+    // 15th of December, 7 grace days. Enter previews, Enter saves.
+    h.keys("L<Tab>250<Tab>4<Tab><Tab>b<Tab>2026-12-15<Tab>7<Enter>");
+    assert!(matches!(&h.app.overlay, Some(Overlay::Form(f)) if f.checked_schedule(today()).is_some()));
+    h.keys("<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    by_cli
+        .dun(&[
+            "plan",
+            &id.to_string(),
+            "--installments",
+            "4",
+            "--every",
+            "2weeks",
+            "--first",
+            "2026-12-15",
+            "--down",
+            "250",
+            "--grace",
+            "7",
+        ])
+        .assert()
+        .success();
+    let from_keys = h.desk.account(id).unwrap().plans;
+    let from_cli = open(&by_cli).account(id).unwrap().plans;
+    assert_eq!(from_keys.len(), 1);
+    assert_eq!(from_keys, from_cli);
+    let plan = &from_keys[0];
+    assert_eq!((plan.grace_days, plan.down_payment, plan.installments.len()), (7, Money(25_000), 5));
+    assert_eq!(plan.total, h.desk.account(id).unwrap().open_balance, "the total starts at the open balance");
 }

@@ -145,3 +145,62 @@ fn command_palette() {
     h.keys("<Enter>:pay");
     snap("palette", &h);
 }
+
+/// `L` on an account: the plan form starts at the open balance with the book's grace days;
+/// Payments and Each pays are one or the other; Enter shows the whole schedule the store
+/// computed (first and last lines when it is long) before a second Enter saves it.
+#[test]
+fn plan_form_previews_the_schedule_before_saving() {
+    let mut h = Harness::new(250);
+    h.keys("<Enter>");
+    let view = h.app.account.as_ref().unwrap().view.clone().unwrap();
+    h.keys("L");
+    snap("form_plan", &h);
+    let open = match &h.app.overlay {
+        Some(dun::tui::app::Overlay::Form(open)) => open.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(open.form.value("Total"), view.open_balance.to_decimal());
+    assert_eq!(open.form.value("Grace days"), "5");
+
+    // Both a count and an amount: the form says so and nothing is asked of the store.
+    h.keys("<Tab><Tab><Tab>100<Enter>");
+    snap("form_plan_both", &h);
+    assert!(h.app.overlay.is_some());
+
+    // An amount alone, a down payment, every week: a long schedule, previewed.
+    let each = dun::domain::Money((view.open_balance.cents() - 10_000).div_euclid(24) + 1);
+    h.keys(&format!("<C-u>{}<S-Tab><C-u><S-Tab>100<Tab><Tab><Tab>w<Enter>", each.to_decimal()));
+    snap("form_plan_schedule", &h);
+    let preview = match &h.app.overlay {
+        Some(dun::tui::app::Overlay::Form(open)) => open.checked_schedule(common::today()).cloned().unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let sum: dun::domain::Money = preview.rows.iter().map(|r| r.1).sum();
+    assert_eq!(sum, view.open_balance, "the schedule sums exactly to the total");
+    assert_eq!(preview.rows[0].1, dun::domain::Money(10_000), "the down payment first");
+    assert!(h.desk.account(view.debtor.id).unwrap().plans.is_empty(), "a preview writes nothing");
+
+    h.keys("<Enter>");
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    let plans = h.desk.account(view.debtor.id).unwrap().plans;
+    assert_eq!(plans.len(), 1);
+    assert_eq!(plans[0].installments.len(), preview.rows.len());
+}
+
+/// What saving would refuse, the preview refuses in the form: a total above the open balance.
+#[test]
+fn plan_form_shows_a_refused_schedule_and_saves_nothing() {
+    let mut h = Harness::new(250);
+    h.keys("<Enter>L99999999<Enter>");
+    snap("form_plan_refused", &h);
+    let id = h.app.account.as_ref().unwrap().id;
+    match &h.app.overlay {
+        Some(dun::tui::app::Overlay::Form(open)) => {
+            assert!(open.form.error.as_deref().unwrap_or("").contains("more than the open balance"), "{open:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    h.keys("<Enter>");
+    assert!(h.desk.account(id).unwrap().plans.is_empty());
+}

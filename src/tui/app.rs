@@ -103,6 +103,7 @@ enum ReadKind {
     Reports,
     Agenda,
     NextSteps,
+    PlanSchedule,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -145,6 +146,8 @@ pub struct App {
     pub private: bool,
     /// The worklist's weights, to explain a rank (the domain's pure `explain`).
     pub weights: crate::domain::priority::PriorityWeights,
+    /// The book's `plan_grace_days`: what a new plan's grace starts at.
+    pub plan_grace_days: u32,
     /// Import formats (name, title), for the import form.
     pub formats: Vec<(String, String)>,
     /// Rows a list shows at once, for paging.
@@ -183,6 +186,8 @@ impl App {
             keymap: Keymap::default(),
             private: false,
             weights: Default::default(),
+            // The default book's; the loop sets the configured one.
+            plan_grace_days: crate::config::Config::default().plan_grace_days,
             formats: Vec::new(),
             page: page_for(height),
             quit: false,
@@ -314,6 +319,11 @@ impl App {
                     FormOutcome::Submit => {
                         if let Some(problem) = open.cross_problem(self.today) {
                             open.form.error = Some(problem);
+                        } else if open.purpose == Purpose::Plan && open.checked_schedule(self.today).is_none() {
+                            // The schedule first, as saving would compute and check it.
+                            if let (Some(debtor_id), Ok(terms)) = (open.debtor_id, open.plan_terms(self.today)) {
+                                self.read(ReadKind::PlanSchedule, Request::PlanSchedule { debtor_id, terms }, out);
+                            }
                         } else if let Some(request) = open.request(self.today) {
                             open.form.saving = true;
                             let promised = match &request {
@@ -469,7 +479,15 @@ impl App {
             Action::RecordPayment => self.open_form(Purpose::RecordPayment),
             Action::AddNote => self.open_form(Purpose::AddNote),
             Action::Promise => self.open_form(Purpose::Promise),
-            Action::Plan => self.open_form(Purpose::Plan),
+            Action::Plan => {
+                if let Some((id, name)) = self.target() {
+                    let open_balance = match (&self.screen, &self.account) {
+                        (Screen::Account, Some(a)) => a.view.as_ref().map(|v| v.open_balance),
+                        _ => self.selected_row().map(|r| r.balance),
+                    };
+                    self.overlay = Some(Overlay::Form(OpenForm::plan(id, &name, open_balance, self.plan_grace_days)));
+                }
+            }
             Action::FollowUp => self.open_form(Purpose::FollowUp),
             Action::Dispute => self.open_form(Purpose::Dispute),
             Action::Undo => {
@@ -727,6 +745,15 @@ impl App {
                 }));
                 self.reload(out);
             }
+            Ok(Response::PlanSchedule { debtor_id, terms, rows }) => {
+                if let Some(Overlay::Form(open)) = self.overlay.as_mut()
+                    && open.purpose == Purpose::Plan
+                    && open.debtor_id == Some(debtor_id)
+                {
+                    open.form.error = None;
+                    open.schedule = Some(super::forms::PlanPreview { terms, rows });
+                }
+            }
             Ok(Response::DemoLoaded(summary)) => {
                 self.progress = None;
                 self.status = Some(info(&format!(
@@ -739,7 +766,7 @@ impl App {
                 self.progress = None;
                 self.session_refused(reply.ticket);
                 match self.overlay.as_mut() {
-                    Some(Overlay::Form(open)) if is_write => {
+                    Some(Overlay::Form(open)) if is_write || kind == Some(ReadKind::PlanSchedule) => {
                         open.form.saving = false;
                         open.form.error = Some(message);
                     }

@@ -7,7 +7,7 @@ use super::worker::Request;
 use crate::desk::{AccountView, BulkAction, LegalChange, LogAttempt, NewNote, NewPoint, RecordPayment};
 use crate::domain::contact::{OUTCOMES, outcome_fits_channel};
 use crate::domain::dates::parse_date;
-use crate::domain::{Channel, outcome, parse_money};
+use crate::domain::{Channel, Money, outcome, parse_money};
 use crate::domain::{ContactKind, ContactStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,22 @@ pub struct OpenForm {
     /// A bulk action: the selected accounts it applies to (hold, follow-up, note).
     pub bulk: Vec<i64>,
     pub form: Form,
+    /// A plan's schedule as the store computed it (`Desk::plan_schedule`), for the terms it
+    /// was asked with; it lets Enter save only while the fields still say the same.
+    pub schedule: Option<PlanPreview>,
 }
+
+/// A plan's full schedule, checked against the book before saving.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanPreview {
+    pub terms: crate::domain::plan::PlanTerms,
+    /// (due date, amount), the down payment first when there is one.
+    pub rows: Vec<(NaiveDate, Money)>,
+}
+
+/// The plan form's rule across its split fields.
+pub const PLAN_SPLIT_NEITHER: &str = "give Payments (how many installments) or Each pays (the amount of each)";
+pub const PLAN_SPLIT_BOTH: &str = "give Payments or Each pays, not both: clear one of them";
 
 const PAYMENT_METHODS: &[(&str, &str)] = &[
     ("check", "Check"),
@@ -188,7 +203,9 @@ impl OpenForm {
                 vec![
                     Field::new("Total", FieldKind::Money { required: true }, ""),
                     Field::new("Down", FieldKind::Money { required: false }, ""),
-                    Field::new("Payments", FieldKind::Text { required: true }, "6"),
+                    // One of the two: how many installments, or how much each is.
+                    Field::new("Payments", FieldKind::Text { required: false }, "6"),
+                    Field::new("Each pays", FieldKind::Money { required: false }, ""),
                     Field::choice(
                         "Every",
                         crate::domain::plan::Frequency::ALL
@@ -198,6 +215,7 @@ impl OpenForm {
                         "monthly",
                     ),
                     Field::new("First due", FieldKind::Date { required: true }, "+30"),
+                    Field::new("Grace days", FieldKind::Text { required: true }, ""),
                 ],
             ),
             Purpose::FollowUp => Form::new(
@@ -323,7 +341,7 @@ impl OpenForm {
                 ],
             ),
         };
-        OpenForm { purpose, debtor_id, bulk: Vec::new(), form }
+        OpenForm { purpose, debtor_id, bulk: Vec::new(), form, schedule: None }
     }
 
     /// The plan the form describes, or why it is not one yet.
@@ -336,21 +354,55 @@ impl OpenForm {
         } else {
             parse_money(f.value("Down")).map_err(|e| e.to_string())?
         };
-        let count: u32 =
-            f.value("Payments").trim().parse().map_err(|_| "Payments: a number of installments".to_string())?;
+        let split = match (f.value("Payments").trim(), f.value("Each pays").trim()) {
+            ("", "") => return Err(PLAN_SPLIT_NEITHER.into()),
+            (count, "") => Split::Count(count.parse().map_err(|_| "Payments: a number of installments".to_string())?),
+            ("", amount) => Split::Amount(parse_money(amount).map_err(|e| format!("Each pays: {e}"))?),
+            _ => return Err(PLAN_SPLIT_BOTH.into()),
+        };
         let frequency = Frequency::parse(f.value("Every")).ok_or("Every: choose how often")?;
         let first_due = parse_date(f.value("First due"), today).map_err(|e| e.to_string())?;
+        let grace_days: u32 =
+            f.value("Grace days").trim().parse().map_err(|_| "Grace days: a number of days, e.g. 5".to_string())?;
         let terms = PlanTerms {
             total,
             down_payment: down,
-            split: Split::Count(count),
+            split,
             frequency,
             start: today,
             first_due,
-            grace_days: None,
+            grace_days: Some(grace_days),
         };
         schedule(&terms).map_err(|e| e.to_string())?;
         Ok(terms)
+    }
+
+    /// The plan form for an account: the total starts at what is open (in collection), the
+    /// grace days at the book's `plan_grace_days`.
+    pub fn plan(debtor_id: i64, debtor_name: &str, open_balance: Option<Money>, grace_days: u32) -> OpenForm {
+        let mut open = OpenForm::new(Purpose::Plan, debtor_id, debtor_name);
+        if let Some(total) = open_balance.filter(|b| b.is_positive()) {
+            open.form.fields[0] = Field::new("Total", FieldKind::Money { required: true }, total.to_decimal());
+        }
+        if let Some(f) = open.form.field_mut("Grace days") {
+            *f = Field::new("Grace days", FieldKind::Text { required: true }, grace_days.to_string());
+        }
+        open
+    }
+
+    /// The schedule the store checked, if it is still the one the fields describe.
+    pub fn checked_schedule(&self, today: NaiveDate) -> Option<&PlanPreview> {
+        let preview = self.schedule.as_ref()?;
+        (self.plan_terms(today).ok()? == preview.terms).then_some(preview)
+    }
+
+    /// What Enter does now: a plan is previewed (checked by the store) before it is saved.
+    pub fn submit_label(&self, today: NaiveDate) -> &'static str {
+        match self.purpose {
+            Purpose::Plan if self.checked_schedule(today).is_none() => "preview the schedule",
+            Purpose::Plan => "save this plan",
+            _ => self.form.submit_label,
+        }
     }
 
     /// One line that previews the schedule while the form is filled in.

@@ -50,6 +50,7 @@ fn run(desk: Desk, profiles: Vec<crate::import::Profile>, load_demo: bool, priva
     let today = desk.today();
     let formats: Vec<(String, String)> = profiles.iter().map(|p| (p.name.clone(), p.title.clone())).collect();
     let weights = desk.config().priority;
+    let plan_grace_days = desk.config().plan_grace_days;
     // Both were checked when config.toml was read; the defaults stand in only for a
     // config built by hand.
     let keymap = keymap::Keymap::with_overrides(&desk.config().key_overrides()).unwrap_or_default();
@@ -61,7 +62,7 @@ fn run(desk: Desk, profiles: Vec<crate::import::Profile>, load_demo: bool, priva
 
     // ratatui::init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::init();
-    let looks = Looks { today, formats, private, weights, keymap, theme };
+    let looks = Looks { today, formats, private, weights, plan_grace_days, keymap, theme };
     let result = event_loop(&mut terminal, looks, load_demo, &msg_tx, msg_rx, &req_tx);
     ratatui::restore();
     drop(req_tx);
@@ -76,13 +77,14 @@ struct Looks {
     formats: Vec<(String, String)>,
     private: bool,
     weights: crate::domain::priority::PriorityWeights,
+    plan_grace_days: u32,
     keymap: keymap::Keymap,
     theme: Theme,
 }
 
 fn event_loop(
     terminal: &mut DefaultTerminal,
-    Looks { today, formats, private, weights, keymap, theme }: Looks,
+    Looks { today, formats, private, weights, plan_grace_days, keymap, theme }: Looks,
     load_demo: bool,
     msg_tx: &mpsc::Sender<Msg>,
     msg_rx: mpsc::Receiver<Msg>,
@@ -92,6 +94,7 @@ fn event_loop(
     let (mut app, initial) = App::new(today, height, load_demo);
     app.formats = formats;
     app.weights = weights;
+    app.plan_grace_days = plan_grace_days;
     app.private = private;
     app.keymap = keymap;
     for request in initial {

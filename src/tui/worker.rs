@@ -33,6 +33,11 @@ pub enum Request {
         debtor_id: i64,
         terms: crate::domain::plan::PlanTerms,
     },
+    /// The schedule a plan would have, checked as saving would check it; nothing is written.
+    PlanSchedule {
+        debtor_id: i64,
+        terms: crate::domain::plan::PlanTerms,
+    },
     FollowUp {
         debtor_id: i64,
         due_on: chrono::NaiveDate,
@@ -136,6 +141,7 @@ impl Request {
             Request::AddNote(_) => "add-note",
             Request::MakePromise { .. } => "promise",
             Request::MakePlan { .. } => "plan",
+            Request::PlanSchedule { .. } => "plan-schedule",
             Request::FollowUp { .. } => "follow-up",
             Request::Dispute { .. } => "dispute",
             Request::Hold { .. } => "hold",
@@ -161,9 +167,15 @@ impl Request {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
-    Worklist { rows: Vec<WorklistRow>, empty_book: bool },
+    Worklist {
+        rows: Vec<WorklistRow>,
+        empty_book: bool,
+    },
     Account(Box<AccountView>),
-    Search { query: String, ids: Vec<i64> },
+    Search {
+        query: String,
+        ids: Vec<i64>,
+    },
     Reports(Box<ReportOverview>),
     NextSteps(Vec<(i64, Option<Step>)>),
     Agenda(Vec<AgendaItem>),
@@ -171,6 +183,11 @@ pub enum Response {
     DemoLoaded(DemoSummary),
     ImportPreview(Box<ImportReport>),
     Imported(Box<ImportReport>),
+    PlanSchedule {
+        debtor_id: i64,
+        terms: crate::domain::plan::PlanTerms,
+        rows: Vec<(chrono::NaiveDate, crate::domain::Money)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -218,6 +235,10 @@ pub fn handle(
             desk.make_promise(debtor_id, amount, due_on).map(Response::Saved).map_err(text)
         }
         Request::MakePlan { debtor_id, terms } => desk.make_plan(debtor_id, &terms).map(Response::Saved).map_err(text),
+        Request::PlanSchedule { debtor_id, terms } => {
+            let rows = desk.plan_schedule(debtor_id, &terms).map_err(text)?;
+            Ok(Response::PlanSchedule { debtor_id, terms, rows })
+        }
         Request::FollowUp { debtor_id, due_on, what } => {
             desk.schedule_follow_up(debtor_id, due_on, &what).map(Response::Saved).map_err(text)
         }

@@ -37,7 +37,11 @@ pub struct Harness {
 
 impl Harness {
     pub fn new(debtors: usize) -> Harness {
-        let desk = demo_desk(debtors);
+        Harness::on_desk(demo_desk(debtors))
+    }
+
+    /// The desk on a given store (say, a book file the CLI also writes to).
+    pub fn on_desk(desk: Desk) -> Harness {
         let (mut app, requests) = App::new(today(), 24, false);
         let profiles = dun::import::load_profiles(None).unwrap();
         app.formats = profiles.iter().map(|p| (p.name.clone(), p.title.clone())).collect();
@@ -79,6 +83,7 @@ impl Harness {
                     "BS" => KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
                     "PgDn" => KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE),
                     "C-c" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                    "C-u" => KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
                     "C-d" => KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL),
                     "C-l" => KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL),
                     "C-r" => KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL),

@@ -74,7 +74,8 @@ pub fn help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 pub fn form(open: &OpenForm, today: NaiveDate, theme: &Theme, frame: &mut Frame, area: Rect) {
     let f = &open.form;
-    let mut lines = Vec::new();
+    // Each field's line, then its hint line (`None`: an empty one, left out when space is short).
+    let mut field_lines: Vec<(Line, Option<Line>)> = Vec::new();
     for (i, field) in f.fields.iter().enumerate() {
         let focused = i == f.focus;
         let label_style = if focused { theme.style(Role::KeyHint) } else { theme.style(Role::Base) };
@@ -104,49 +105,133 @@ pub fn form(open: &OpenForm, today: NaiveDate, theme: &Theme, frame: &mut Frame,
             }
             _ => spans.push(Span::raw(field.value.clone())),
         }
-        lines.push(Line::from(spans));
         let hint = match (&field.kind, f.visible_problem(i, today)) {
-            (_, Some(problem)) => Line::styled(format!("             {problem}"), theme.style(Role::Error)),
+            (_, Some(problem)) => Some(Line::styled(format!("             {problem}"), theme.style(Role::Error))),
             (FieldKind::Date { .. }, None) => match crate::domain::dates::parse_date(&field.value, today) {
-                Ok(d) => Line::styled(format!("             = {}", d.format("%a %d %b %Y")), theme.style(Role::Muted)),
-                Err(_) if focused => Line::styled(
+                Ok(d) => {
+                    Some(Line::styled(format!("             = {}", d.format("%a %d %b %Y")), theme.style(Role::Muted)))
+                }
+                Err(_) if focused => Some(Line::styled(
                     "             YYYY-MM-DD, t = today, tomorrow, +7 = in a week",
                     theme.style(Role::Muted),
-                ),
-                Err(_) => Line::raw(""),
+                )),
+                Err(_) => None,
             },
             (FieldKind::Choice { .. }, None) if focused => {
-                Line::styled("             ←/→ to choose, or type its code", theme.style(Role::Muted))
+                Some(Line::styled("             ←/→ to choose, or type its code", theme.style(Role::Muted)))
             }
-            _ => Line::raw(""),
+            _ => None,
         };
-        lines.push(hint);
+        field_lines.push((Line::from(spans), hint));
     }
-    if let Some(preview) =
-        (open.purpose == super::super::forms::Purpose::Plan).then(|| open.plan_preview(today)).flatten()
-    {
-        lines.push(Line::styled(preview, theme.style(Role::Success)));
-    }
+    let mut tail = Vec::new();
     if let Some(note) = open.note() {
-        lines.push(Line::styled(note, theme.style(Role::Muted)));
+        tail.push(Line::styled(note, theme.style(Role::Muted)));
     }
     let problem = f.error.clone().or_else(|| open.cross_problem(today));
-    lines.push(match problem {
+    tail.push(match problem {
         Some(p) => Line::styled(p, theme.style(Role::Error)),
         None if f.saving => Line::styled("Saving…", theme.style(Role::Warning)),
         None => Line::raw(""),
     });
-    lines.push(Line::from(vec![
+    tail.push(Line::from(vec![
         Span::styled("Enter", theme.style(Role::KeyHint)),
-        Span::styled(format!(" {}  ", f.submit_label), theme.style(Role::Muted)),
+        Span::styled(format!(" {}  ", open.submit_label(today)), theme.style(Role::Muted)),
         Span::styled("Tab/S-Tab", theme.style(Role::KeyHint)),
         Span::styled(" next/previous field  ", theme.style(Role::Muted)),
         Span::styled("Esc", theme.style(Role::KeyHint)),
         Span::styled(" cancel", theme.style(Role::Muted)),
     ]));
-    let rect = centered(area, 72, lines.len() as u16 + 3);
+    let width = 72u16;
+    let inner_width = usize::from(width.min(area.width).saturating_sub(2));
+    let is_plan = open.purpose == super::super::forms::Purpose::Plan;
+    let checked = if is_plan { open.checked_schedule(today) } else { None };
+    // The schedule as the store checked it, else the one-line sketch as you type.
+    let wanted = match checked {
+        Some(p) => 1 + p.rows.len(),
+        None => usize::from(is_plan),
+    };
+    let room = usize::from(area.height.saturating_sub(3));
+    let full = field_lines.len() * 2 + tail.len() + wanted;
+    let compact = full > room;
+    let mut lines = Vec::new();
+    for (line, hint) in field_lines {
+        lines.push(line);
+        match hint {
+            Some(h) => lines.push(h),
+            None if !compact => lines.push(Line::raw("")),
+            None => {}
+        }
+    }
+    match checked {
+        Some(preview) => {
+            let budget = room.saturating_sub(lines.len() + tail.len()).max(2);
+            lines.extend(plan_schedule_lines(preview, inner_width, budget, theme));
+        }
+        None if is_plan => {
+            if let Some(sketch) = open.plan_preview(today) {
+                lines.push(Line::styled(sketch, theme.style(Role::Success)));
+            }
+        }
+        None => {}
+    }
+    lines.extend(tail);
+    let rect = centered(area, width, lines.len() as u16 + 3);
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(boxed(f.title.clone(), theme)), rect);
+}
+
+/// A checked plan schedule in at most `budget` lines: a summary (down payment, count, sum),
+/// then the installments in columns; when they do not all fit, the first ones, "… n more"
+/// and the last.
+fn plan_schedule_lines<'a>(
+    preview: &super::super::forms::PlanPreview,
+    width: usize,
+    budget: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let terms = &preview.terms;
+    let with_down = terms.down_payment.is_positive();
+    let installments = &preview.rows[usize::from(with_down)..];
+    let sum: crate::domain::Money = preview.rows.iter().map(|r| r.1).sum();
+    let mut head = String::new();
+    if with_down {
+        head.push_str(&format!("Down {} on {} + ", terms.down_payment.to_decimal(), terms.start));
+    }
+    head.push_str(&format!(
+        "{} installment(s) = {}{}",
+        installments.len(),
+        sum.to_decimal(),
+        if sum == terms.total { ", the total" } else { ", NOT the total" }
+    ));
+    let head_lines = head.chars().count().div_ceil(width.max(1)).max(1);
+    let mut out = vec![Line::styled(head, theme.style(Role::Success))];
+    let amount_w = installments.iter().map(|r| r.1.to_decimal().len()).max().unwrap_or(0);
+    let seq_w = installments.len().to_string().len();
+    let cell = |k: usize, (on, amount): &(NaiveDate, crate::domain::Money)| {
+        format!("{:>seq_w$}. {on} {:>amount_w$}", k + 1, amount.to_decimal())
+    };
+    let cell_w = seq_w + 2 + 10 + 1 + amount_w;
+    let gap = 3;
+    let columns = ((width + gap) / (cell_w + gap)).max(1);
+    let rows_room = budget.saturating_sub(head_lines).max(1);
+    let slots = columns * rows_room;
+    let mut cells: Vec<String> = installments.iter().enumerate().map(|(k, r)| cell(k, r)).collect();
+    if cells.len() > slots {
+        let keep = slots.saturating_sub(2);
+        let hidden = cells.len() - keep - 1;
+        let last = cells.pop().unwrap_or_default();
+        cells.truncate(keep);
+        cells.push(format!("{:<cell_w$}", format!("… {hidden} more")));
+        cells.push(last);
+    }
+    let rows = cells.len().div_ceil(columns).max(1);
+    for r in 0..rows {
+        let text: Vec<String> =
+            (0..columns).filter_map(|c| cells.get(c * rows + r)).map(|c| format!("{c:<cell_w$}")).collect();
+        out.push(Line::raw(text.join(&" ".repeat(gap)).trim_end().to_string()));
+    }
+    out
 }
 
 pub fn confirm_discard(theme: &Theme, frame: &mut Frame, area: Rect) {
