@@ -524,3 +524,48 @@ fn a_plan_takes_its_own_grace_days() {
     assert_eq!(state("2026-12-11"), "due");
     assert_eq!(state("2026-12-12"), "missed");
 }
+
+#[test]
+fn a_call_back_keeps_its_time_of_day() {
+    // The issue asks for a call-back time, not only a day.
+    let book = Book::with_demo(20);
+    let saved = book.json(&[
+        "log",
+        "3",
+        "--channel",
+        "call-out",
+        "--outcome",
+        "CB",
+        "--follow-up",
+        "+1",
+        "--call-at",
+        "2:30pm",
+        "--json",
+    ]);
+    let message = saved["message"].as_str().unwrap();
+    assert!(message.contains("call back 2026-11-23 at 14:30"), "{message}");
+    let agenda = book.stdout(&["agenda"]);
+    assert!(agenda.contains("call at 14:30"), "{agenda}");
+    // A time without a day is refused, and so is a time that is not one.
+    book.dun(&["log", "3", "--channel", "call-out", "--outcome", "CB", "--call-at", "14:30"]).assert().failure();
+    book.dun(&["log", "3", "--channel", "call-out", "--outcome", "CB", "--follow-up", "+1", "--call-at", "25:00"])
+        .assert()
+        .failure();
+}
+
+#[test]
+fn a_wrong_number_says_which_phone_was_marked_or_that_none_was() {
+    // Found by a review: with two phones on file, a wrong number marked nothing, silently.
+    let book = seed_one();
+    let two = book.stdout(&["log", "4", "--channel", "call-out", "--outcome", "WN"]);
+    assert!(two.contains("2 phones on file, none marked"), "{two}");
+    let one = book.stdout(&["log", "48", "--channel", "call-out", "--outcome", "WN"]);
+    assert!(one.contains("marked bad"), "{one}");
+}
+
+#[test]
+fn an_empty_queue_says_so_rather_than_that_nothing_is_owed() {
+    let book = Book::with_demo(20);
+    let out = book.stdout(&["worklist", "--queue", "plans"]);
+    assert!(out.contains("No account in the plans queue today"), "{out}");
+}

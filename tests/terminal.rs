@@ -185,8 +185,8 @@ fn a_block_shows_before_dialling_and_an_override_is_audited() {
     s.type_keys("\r");
     let refused = s.screen.wait_for("blocked by");
     assert!(refused.contains("F-TIME"), "{refused}");
-    // Channel → Outcome → Note → Follow-up → Promise $ → Promise by → Override.
-    s.type_keys("\t\t\t\t\t\tasked for an early call");
+    // Channel → Outcome → Note → Follow-up → Call at → Promise $ → Promise by → Override.
+    s.type_keys("\t\t\t\t\t\t\tasked for an early call");
     s.screen.wait_for("asked for an early call");
     s.type_keys("\r");
     s.screen.wait_for("Logged Call (outbound)");

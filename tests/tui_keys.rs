@@ -173,7 +173,7 @@ fn a_blocked_call_shows_the_rule_and_is_logged_only_with_a_typed_reason() {
     let error = open.form.error.clone().unwrap_or_default();
     assert!(error.contains("F-FREQ-B") && error.contains("override"), "{error}");
     // Tab to the Override field, give a reason, save.
-    h.keys("<Tab><Tab><Tab><Tab><Tab>debtor called back and asked us to ring<Enter>");
+    h.keys("<Tab><Tab><Tab><Tab><Tab><Tab>debtor called back and asked us to ring<Enter>");
     assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
     let view = h.app.account.as_ref().unwrap().view.as_ref().unwrap();
     assert_eq!(view.attempts.len(), attempts + 1);
@@ -198,7 +198,7 @@ fn a_promise_to_pay_from_a_call_records_the_promise_and_its_follow_up() {
     h.keys("<Enter>c<Tab>ptp<Enter>");
     let Some(Overlay::Form(open)) = &h.app.overlay else { panic!("a PTP without amount must not save") };
     assert!(open.form.error.as_deref().unwrap_or("").contains("amount and a date"), "{:?}", open.form.error);
-    h.keys("<Tab><Tab><Tab>250<Tab>+4<Enter>");
+    h.keys("<Tab><Tab><Tab><Tab>250<Tab>+4<Enter>");
     assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
     let view = h.app.account.as_ref().unwrap().view.as_ref().unwrap();
     let promise = view.promises.iter().find(|p| p.status == dun::domain::PromiseStatus::Pending).unwrap();

@@ -92,6 +92,9 @@ pub enum Command {
         /// Next follow-up: YYYY-MM-DD, t, +7
         #[arg(long, value_name = "DATE")]
         follow_up: Option<String>,
+        /// The time of day to call back (14:30, 2:30pm), with --follow-up
+        #[arg(long, value_name = "TIME", requires = "follow_up", value_parser = crate::domain::dates::parse_time_of_day)]
+        call_at: Option<chrono::NaiveTime>,
         /// When the attempt happened (RFC 3339) [default: now]
         #[arg(long, value_name = "INSTANT")]
         at: Option<chrono::DateTime<chrono::FixedOffset>>,

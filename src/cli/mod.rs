@@ -115,6 +115,8 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             if json {
                 let doc: Vec<_> = rows.iter().map(|r| worklist_json(r, &desk)).collect();
                 print_json(out, &doc)?;
+            } else if rows.is_empty() && queue != "all" {
+                writeln!(out, "No account in the {queue} queue today (`dun queues` shows them all).")?;
             } else if rows.is_empty() {
                 writeln!(out, "No open balances: nothing to collect. (`dun import FILE` brings in your receivables.)")?;
             } else {
@@ -156,7 +158,19 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 write!(out, "{}", show::render(&view, desk.today(), ctx.private))?;
             }
         }
-        Command::Log { account, channel, outcome, note, follow_up, at, override_reason, promise, by, json } => {
+        Command::Log {
+            account,
+            channel,
+            outcome,
+            note,
+            follow_up,
+            call_at,
+            at,
+            override_reason,
+            promise,
+            by,
+            json,
+        } => {
             let mut desk = ctx.open_desk()?;
             let channel = channel_arg(&channel)?;
             let promise = match (promise, date_arg("--by", by.as_deref(), &desk)?) {
@@ -171,6 +185,7 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 outcome,
                 note,
                 follow_up_on,
+                call_at,
                 at: at.map(|t| t.with_timezone(&Utc)),
                 override_reason,
                 promise,

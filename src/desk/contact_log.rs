@@ -21,6 +21,8 @@ pub struct LogAttempt {
     pub override_reason: Option<String>,
     /// With the outcome PTP: the amount promised and the date it is due.
     pub promise: Option<(Money, NaiveDate)>,
+    /// The time of day the debtor asked to be called back (a call-back's follow-up says it).
+    pub call_at: Option<chrono::NaiveTime>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +46,9 @@ impl Desk {
         let today = self.today();
         if let Some(f) = input.follow_up_on.filter(|f| *f < today) {
             return Err(DeskError::invalid("follow-up", format!("{f} is in the past")));
+        }
+        if input.call_at.is_some() && input.follow_up_on.is_none() {
+            return Err(DeskError::invalid("call at", "a call-back time needs the day to call back (follow-up)"));
         }
         if input.at.is_some_and(|at| at > self.clock.now() + chrono::Duration::minutes(5)) {
             return Err(DeskError::invalid("at", "an attempt cannot be logged in the future"));
@@ -143,20 +148,22 @@ impl Desk {
             let follow = input.follow_up_on.or(input.promise.map(|(_, on)| on));
             let mut follow_up_id = None;
             if let Some(on) = follow {
-                follow_up_id = Some(store::schedule_follow_up(
-                    tx,
-                    debtor_id,
-                    on,
-                    &format!("after {}", code.label),
-                    Some(attempt_id),
-                    now,
-                )?);
+                let what = match input.call_at {
+                    Some(t) => format!("call at {} (asked: {})", t.format("%H:%M"), code.label.to_lowercase()),
+                    None => format!("after {}", code.label),
+                };
+                follow_up_id = Some(store::schedule_follow_up(tx, debtor_id, on, &what, Some(attempt_id), now)?);
             }
             // A wrong or dead number is marked bad only when there is no doubt which was dialled.
             let mut marked_bad = None;
+            let mut which_number = String::new();
             if let (Some(p), "DC" | "WN", 1) = (&phone, code.code, usable_phones) {
                 store::mark_contact_point(tx, p.id, ContactStatus::Bad, now)?;
                 marked_bad = Some(json!({ "id": p.id, "was": p.status.code() }));
+                which_number = format!("; {} marked bad", p.value);
+            } else if matches!(code.code, "DC" | "WN") && usable_phones > 1 {
+                // Said, not guessed: the collector knows which one was dialled.
+                which_number = format!("; {usable_phones} phones on file, none marked: mark the one dialled bad (C)");
             }
             let mut flag_set = None;
             if let Some(flag) = match code.code {
@@ -193,7 +200,11 @@ impl Desk {
                     })),
                 },
             )?;
-            let follow = follow.map(|d| format!(", follow up {d}")).unwrap_or_default();
+            let follow = match (follow, input.call_at) {
+                (Some(d), Some(t)) => format!(", call back {d} at {}", t.format("%H:%M")),
+                (Some(d), None) => format!(", follow up {d}"),
+                _ => String::new(),
+            };
             let promised = match input.promise {
                 Some((amount, on)) => {
                     format!(", promise {} by {on}", amount.display(&store::debtor(tx, debtor_id)?.currency))
@@ -210,7 +221,11 @@ impl Desk {
             Ok(Saved {
                 debtor_id,
                 id: attempt_id,
-                message: format!("Logged {}: {}{promised}{follow}{warned}", input.channel.label(), code.label),
+                message: format!(
+                    "Logged {}: {}{promised}{follow}{which_number}{warned}",
+                    input.channel.label(),
+                    code.label
+                ),
             })
         })
     }
@@ -260,6 +275,7 @@ mod tests {
                 outcome: "lm".into(),
                 note: "left LCM".into(),
                 follow_up_on: Some(follow),
+                call_at: None,
                 at: None,
                 override_reason: None,
                 promise: None,
@@ -288,6 +304,7 @@ mod tests {
             outcome: outcome.into(),
             note: String::new(),
             follow_up_on: follow.map(|f| f.parse().unwrap()),
+            call_at: None,
             at: None,
             override_reason: None,
             promise: None,
@@ -313,6 +330,7 @@ mod tests {
             outcome: outcome.into(),
             note: String::new(),
             follow_up_on: None,
+            call_at: None,
             at: None,
             override_reason: None,
             promise: None,

@@ -344,6 +344,7 @@ impl Desk {
                 &digest[..16]
             ),
             follow_up_on: None,
+            call_at: None,
             at: None,
             override_reason,
             promise: None,

@@ -62,6 +62,7 @@ fn call(id: i64, code: &str) -> LogAttempt {
         outcome: code.into(),
         note: String::new(),
         follow_up_on: None,
+        call_at: None,
         at: None,
         override_reason: None,
         promise: None,

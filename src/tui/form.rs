@@ -19,6 +19,8 @@ pub enum FieldKind {
     Date {
         required: bool,
     },
+    /// A time of day (optional): 14:30, 2:30pm.
+    Time,
     /// (code, label) pairs; the value is the chosen code.
     Choice {
         options: Vec<(String, String)>,
@@ -75,6 +77,8 @@ impl Field {
                     parse_date(v, today).err().map(|e| e.to_string())
                 }
             }
+            FieldKind::Time if v.is_empty() => None,
+            FieldKind::Time => crate::domain::dates::parse_time_of_day(v).err(),
             FieldKind::Choice { .. } => None,
         }
     }

@@ -168,6 +168,7 @@ impl OpenForm {
                     ),
                     Field::new("Note", FieldKind::Text { required: false }, ""),
                     Field::new("Follow-up", FieldKind::Date { required: false }, ""),
+                    Field::new("Call at", FieldKind::Time, ""),
                     Field::new("Promise $", FieldKind::Money { required: false }, ""),
                     Field::new("Promise by", FieldKind::Date { required: false }, ""),
                     Field::new("Override", FieldKind::Text { required: false }, ""),
@@ -498,6 +499,10 @@ impl OpenForm {
                 outcome: f.value("Outcome").to_string(),
                 note: f.value("Note").to_string(),
                 follow_up_on: date("Follow-up")?,
+                call_at: match f.value("Call at").trim() {
+                    "" => None,
+                    t => Some(crate::domain::dates::parse_time_of_day(t).ok()?),
+                },
                 at: None,
                 override_reason: Some(f.value("Override").to_string()).filter(|r| !r.trim().is_empty()),
                 promise: match (parse_money(f.value("Promise $")).ok(), date("Promise by")?) {
@@ -600,6 +605,7 @@ impl OpenForm {
                         .collect::<Vec<_>>()
                         .join(": "),
                     follow_up_on: None,
+                    call_at: None,
                     at: None,
                     override_reason: None,
                     promise: None,

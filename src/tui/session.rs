@@ -143,6 +143,7 @@ impl App {
                     outcome: outcome.to_string(),
                     note: String::new(),
                     follow_up_on: None,
+                    call_at: None,
                     at: None,
                     override_reason: None,
                     promise: None,
