@@ -569,3 +569,14 @@ fn an_empty_queue_says_so_rather_than_that_nothing_is_owed() {
     let out = book.stdout(&["worklist", "--queue", "plans"]);
     assert!(out.contains("No account in the plans queue today"), "{out}");
 }
+
+#[test]
+fn show_tells_money_received_from_write_offs_and_names_what_stayed_unapplied() {
+    // Found by a review: write-offs were listed as if received, and unapplied money was blank.
+    let book = seed_one();
+    book.stdout(&["dispute", "14", "--reason", "not ours"]);
+    book.stdout(&["pay", "14", "100"]);
+    let shown = book.stdout(&["show", "14"]);
+    assert!(shown.contains("Payments, credits and write-offs") && shown.contains("KIND"), "{shown}");
+    assert!(shown.contains("$100.00 unapplied"), "{shown}");
+}

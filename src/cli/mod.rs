@@ -490,7 +490,12 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             } else {
                 writeln!(out, "integrity: {}", check.integrity)?;
                 match check.broken_event {
-                    None => writeln!(out, "event log: {} events, hash chain intact", check.events)?,
+                    None => writeln!(
+                        out,
+                        "event log: {} event{}, hash chain intact",
+                        check.events,
+                        if check.events == 1 { "" } else { "s" }
+                    )?,
                     Some(id) => writeln!(out, "event log: BROKEN at event {id}: a record was changed or removed")?,
                 }
             }

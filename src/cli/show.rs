@@ -136,19 +136,26 @@ pub fn render(v: &AccountView, today: NaiveDate, private: bool) -> String {
     }
 
     if !v.payments.is_empty() {
-        out.push_str("\nPayments\n");
+        // Money received and what only lowers the balance (write-offs, credits) side by side,
+        // told apart by KIND; what a payment left unapplied is said, not left blank.
+        out.push_str("\nPayments, credits and write-offs\n");
         let mut t = Table::new(&[
-            ("RECEIVED", false),
+            ("DATE", false),
+            ("KIND", false),
             ("AMOUNT", true),
             ("METHOD", false),
             ("REF", false),
             ("APPLIED TO", false),
         ]);
         for p in &v.payments {
-            let applied: Vec<String> =
+            let mut applied: Vec<String> =
                 p.allocations.iter().map(|a| format!("{} {}", a.invoice_number, a.amount.display(cur))).collect();
+            if p.unapplied.is_positive() {
+                applied.push(format!("{} unapplied", p.unapplied.display(cur)));
+            }
             t.row(vec![
                 p.received_on.to_string(),
+                p.kind.clone(),
                 p.amount.display(cur),
                 p.method.clone(),
                 p.reference.clone(),
