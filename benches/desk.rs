@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use dun::clock::Clock;
 use dun::config::Config;
 use dun::desk::Desk;
-use dun::tui::app::{App, Msg};
+use dun::tui::app::{App, Msg, Screen};
 use dun::tui::theme::Theme;
 use dun::tui::view;
 use dun::tui::worker::{Reply, Request, Ticket, WorkerEvent, handle};
@@ -93,14 +93,38 @@ fn main() {
 
     let theme = Theme::colour();
     let (w, h) = (120, 40);
-    let first_frame = measure(runs, || {
-        let mut desk = Desk::open(&path, clock(), Config::default()).unwrap();
-        let (mut app, requests) = App::new(TODAY.parse().unwrap(), h, false);
-        serve(&mut desk, &mut app, requests);
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        terminal.draw(|f| view::render(&app, &theme, f)).unwrap();
-    });
-    report("first frame (open + worklist + render 120x40)", first_frame, "< 150 ms");
+    // The first frame with the worklist on screen: the store thread answers the desk's
+    // requests in order, and the frame is drawn as soon as rows are there (from the last
+    // ranking's kept first page if the book is unchanged, else from the ranking itself).
+    let kept = path.with_file_name(format!("{}-worklist", path.file_name().unwrap().to_string_lossy()));
+    let first_frame_of = |forget: bool| {
+        let timed = (0..runs).map(|_| {
+            if forget {
+                let _ = std::fs::remove_file(&kept);
+            }
+            let t = Instant::now();
+            let mut desk = Desk::open(&path, clock(), Config::default()).unwrap();
+            let (mut app, requests) = App::new(TODAY.parse().unwrap(), h, false);
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            let mut queue: std::collections::VecDeque<_> = requests.into();
+            let mut took = None;
+            while let Some((ticket, request)) = queue.pop_front() {
+                let result = handle(&mut desk, &[], request, &mut |_, _| {});
+                queue.extend(app.update(Msg::Worker(WorkerEvent::Reply(Reply { ticket, result }))));
+                if took.is_none() && app.screen == Screen::Worklist && !app.rows.is_empty() {
+                    terminal.draw(|f| view::render(&app, &theme, f)).unwrap();
+                    took = Some(t.elapsed());
+                }
+            }
+            // The ranking has finished too (untimed), and kept its first page for the next run.
+            took.expect("the worklist came on screen")
+        });
+        median(timed.collect())
+    };
+    // Warm: the book as the last ranking left it (the usual start).
+    first_frame_of(true);
+    report("first frame (open + kept first page + render 120x40)", first_frame_of(false), "< 150 ms");
+    report("first frame, nothing kept (first start after a write)", first_frame_of(true), "< 150 ms");
 
     // Keystroke to frame, against a bare ratatui Table of the same size in the same run.
     let mut desk = Desk::open(&path, clock(), Config::default()).unwrap();

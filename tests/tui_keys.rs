@@ -330,3 +330,39 @@ fn a_plan_saved_through_the_form_is_the_plan_the_cli_writes() {
     assert_eq!((plan.grace_days, plan.down_payment, plan.installments.len()), (7, Money(25_000), 5));
     assert_eq!(plan.total, h.desk.account(id).unwrap().open_balance, "the total starts at the open balance");
 }
+
+#[test]
+fn the_last_rankings_first_page_shows_at_once_and_the_ranking_replaces_it() {
+    use dun::tui::app::{App, Msg};
+    use dun::tui::worker::{Reply, WorkerEvent, handle};
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book.db");
+    let open =
+        || dun::desk::Desk::open(&book, dun::clock::Clock::fixed(today()), dun::config::Config::default()).unwrap();
+    open().load_demo(40, 1).unwrap();
+    // Answer the desk's requests one by one; note the screen and rows after each.
+    let start = |desk: &mut dun::desk::Desk| {
+        let (mut app, requests) = App::new(today(), 24, false);
+        let mut seen = Vec::new();
+        let mut queue: std::collections::VecDeque<_> = requests.into();
+        while let Some((ticket, request)) = queue.pop_front() {
+            let result = handle(desk, &[], request, &mut |_, _| {});
+            queue.extend(app.update(Msg::Worker(WorkerEvent::Reply(Reply { ticket, result }))));
+            seen.push((app.screen, app.rows.len(), app.provisional.is_some()));
+        }
+        (app, seen)
+    };
+    // First start: nothing kept, the ranking is what comes on screen.
+    let (first, seen) = start(&mut open());
+    assert_eq!(seen[0], (Screen::Loading, 0, false), "{seen:?}");
+    let full: Vec<i64> = first.rows.iter().map(|r| r.id).collect();
+    // Second start on the unchanged book: the kept page first, then the ranking.
+    let (second, seen) = start(&mut open());
+    assert_eq!(seen[0], (Screen::Worklist, full.len().min(200), true), "{seen:?}");
+    assert_eq!(second.rows.iter().map(|r| r.id).collect::<Vec<_>>(), full);
+    assert!(second.provisional.is_none(), "the ranking replaced the kept page");
+    // After a write the kept page is not used.
+    open().add_note(dun::desk::NewNote { debtor_id: full[0], body: "called".into() }).unwrap();
+    let (_, seen) = start(&mut open());
+    assert_eq!(seen[0], (Screen::Loading, 0, false), "{seen:?}");
+}

@@ -34,6 +34,7 @@ mod search;
 mod settlement;
 mod undo;
 mod worklist;
+mod worklist_start;
 
 pub use account::AccountView;
 pub use agenda::AgendaItem;
@@ -60,6 +61,7 @@ pub use reports::{AgingReport, AgingSection, KpiLine, KpiReport};
 pub use settlement::WRITE_OFF_REASONS;
 pub use undo::ATTEMPT_UNDO_MINUTES;
 pub use worklist::{QueueSummary, WorklistRow};
+pub use worklist_start::WorklistStart;
 
 use std::path::Path;
 

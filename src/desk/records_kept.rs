@@ -56,6 +56,8 @@ impl Desk {
             return Ok(PurgeReport { closed_before, accounts, done: false });
         }
         let ids: Vec<i64> = accounts.iter().map(|(id, _)| *id).collect();
+        // The worklist's kept first page may name them.
+        self.forget_worklist_start();
         self.write(|tx, clock, config| {
             let now = clock.now();
             for id in &ids {

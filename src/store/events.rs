@@ -115,6 +115,11 @@ pub fn event_count(conn: &Connection, debtor_id: i64) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM event WHERE debtor_id = ?1", [debtor_id], |r| r.get(0))?)
 }
 
+/// The hash at the end of the event log's chain: it changes with every write to the book.
+pub fn last_event_hash(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT hash FROM event ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).optional()?)
+}
+
 pub fn event_total(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM event", [], |r| r.get(0))?)
 }

@@ -98,6 +98,7 @@ pub struct Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum ReadKind {
     Worklist,
+    WorklistStart,
     Account,
     Search,
     Reports,
@@ -117,6 +118,9 @@ pub struct App {
     pub screen: Screen,
     pub overlay: Option<Overlay>,
     pub rows: Vec<WorklistRow>,
+    /// While `rows` is the last ranking's first page (kept beside the book): how many
+    /// accounts and how much the whole list held. `None` once the ranking is in.
+    pub provisional: Option<(usize, crate::domain::Money)>,
     /// Indices into `rows` that pass the filter.
     pub visible: Vec<usize>,
     pub selected: usize,
@@ -166,6 +170,7 @@ impl App {
             screen: Screen::Loading,
             overlay: None,
             rows: Vec::new(),
+            provisional: None,
             visible: Vec::new(),
             selected: 0,
             filter: None,
@@ -199,6 +204,8 @@ impl App {
         if load_demo {
             app.act(Action::LoadDemo, &mut out);
         } else {
+            // The last ranking's first page at once, if the book is as it was; then the ranking.
+            app.read(ReadKind::WorklistStart, Request::WorklistStart, &mut out);
             app.read(ReadKind::Worklist, Request::Worklist, &mut out);
         }
         (app, out)
@@ -241,6 +248,10 @@ impl App {
 
     /// Ask for the ladder's step of the rows around the selection that are not known yet.
     fn want_next_steps(&mut self, out: &mut Vec<(Ticket, Request)>) {
+        // The kept first page lacks what the steps are judged from: wait for the ranking.
+        if self.provisional.is_some() {
+            return;
+        }
         let from = self.selected.saturating_sub(self.page);
         let wanted: Vec<WorklistRow> = self
             .visible
@@ -678,8 +689,16 @@ impl App {
             return; // A stale read: a newer one of its kind is on its way.
         }
         match reply.result {
+            Ok(Response::WorklistStart(Some(start))) if self.screen == Screen::Loading => {
+                self.rows = start.rows;
+                self.provisional = Some((start.accounts, start.total));
+                self.refilter();
+                self.screen = Screen::Worklist;
+            }
+            Ok(Response::WorklistStart(_)) => {}
             Ok(Response::Worklist { rows, empty_book }) => {
                 self.rows = rows;
+                self.provisional = None;
                 // The book changed: the steps are asked again as rows come on screen.
                 self.next_steps.clear();
                 self.steps_asked.clear();

@@ -17,6 +17,8 @@ pub type Ticket = u64;
 #[derive(Debug, Clone)]
 pub enum Request {
     Worklist,
+    /// The first page of the last ranking, if still good: shown while `Worklist` runs.
+    WorklistStart,
     Account(i64),
     Search(String),
     /// The Reports screen: aging, this month's KPIs, the last 30 days.
@@ -133,6 +135,7 @@ impl Request {
     pub fn kind(&self) -> &'static str {
         match self {
             Request::Worklist => "worklist",
+            Request::WorklistStart => "worklist-start",
             Request::Account(_) => "account",
             Request::Search(_) => "search",
             Request::Reports => "reports",
@@ -171,6 +174,7 @@ pub enum Response {
         rows: Vec<WorklistRow>,
         empty_book: bool,
     },
+    WorklistStart(Option<Box<crate::desk::WorklistStart>>),
     Account(Box<AccountView>),
     Search {
         query: String,
@@ -220,8 +224,11 @@ pub fn handle(
         Request::Worklist => {
             let rows = desk.worklist().map_err(text)?;
             let empty_book = rows.is_empty() && desk.is_empty().map_err(text)?;
+            // For the next start: its first page at once (`WorklistStart`).
+            desk.keep_worklist_start(&rows).map_err(text)?;
             Ok(Response::Worklist { rows, empty_book })
         }
+        Request::WorklistStart => Ok(Response::WorklistStart(desk.worklist_start().map_err(text)?.map(Box::new))),
         Request::Account(id) => Ok(Response::Account(Box::new(desk.account(id).map_err(text)?))),
         Request::Search(query) => {
             let ids = desk.search(&query).map_err(text)?;

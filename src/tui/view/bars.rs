@@ -7,7 +7,6 @@ use ratatui::widgets::Paragraph;
 
 use super::super::app::{App, Screen};
 use super::super::theme::{Role, Theme};
-use crate::domain::Money;
 
 pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let screen = match app.screen {
@@ -23,11 +22,11 @@ pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!("  {}", session.progress()), theme.style(Role::Warning)));
     } else if matches!(app.screen, Screen::Worklist | Screen::Account) && !app.rows.is_empty() {
         let currency = app.rows.first().map_or("USD", |r| r.currency.as_str());
-        let total: Money = app.rows.iter().map(|r| r.balance).sum();
+        let (accounts, total) = app.provisional.unwrap_or((app.rows.len(), app.rows.iter().map(|r| r.balance).sum()));
         let count = if app.filter.as_ref().is_some_and(|f| f.ids.is_some()) {
-            format!("{} of {} accounts", app.visible.len(), app.rows.len())
+            format!("{} of {accounts} accounts", app.visible.len())
         } else {
-            format!("{} accounts", app.rows.len())
+            format!("{accounts} accounts")
         };
         spans.push(Span::styled(format!("  {count} · {} open", total.display(currency)), theme.style(Role::Muted)));
     }
