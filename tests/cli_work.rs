@@ -569,3 +569,23 @@ fn an_empty_queue_says_so_rather_than_that_nothing_is_owed() {
     let out = book.stdout(&["worklist", "--queue", "plans"]);
     assert!(out.contains("No account in the plans queue today"), "{out}");
 }
+
+/// Review 1: a plan broken by its second miss stops falling due: the worklist counts the two
+/// missed before the break, and the agenda and the calendar leave out the cancelled rest.
+#[test]
+fn a_broken_plans_cancelled_installments_are_not_missed_nor_due() {
+    let book = seed_one();
+    book.dun(&["plan", "14", "--installments", "6", "--every", "month", "--first", "2026-12-15"]).assert().success();
+    let later = ["--today", "2027-03-21"];
+    let show = book.stdout(&[&later[..], &["show", "14"]].concat());
+    assert!(show.contains("plan #1 (broken) installment 4 cancelled"), "{show}");
+    let why = book.stdout(&[&later[..], &["why", "14"]].concat());
+    assert!(why.contains("missed installments 2 of the plan"), "{why}");
+    assert!(why.contains("tier 2: plan installment missed"), "the broken plan still raises the account: {why}");
+    let agenda = book.stdout(&[&later[..], &["agenda", "--days", "30"]].concat());
+    assert!(!agenda.contains("installment 5/6"), "{agenda}");
+    let out = book.path("dun.ics");
+    book.dun(&[&later[..], &["export", "ics", "--out", out.to_str().unwrap()]].concat()).assert().success();
+    let ics = std::fs::read_to_string(&out).unwrap();
+    assert!(!ics.contains("Installment 5/6"), "{ics}");
+}
