@@ -589,3 +589,17 @@ fn a_broken_plans_cancelled_installments_are_not_missed_nor_due() {
     let ics = std::fs::read_to_string(&out).unwrap();
     assert!(!ics.contains("Installment 5/6"), "{ics}");
 }
+
+/// Review 2: an undone plan is cancelled; its installments never count as missed, in the
+/// plans report either.
+#[test]
+fn an_undone_plans_installments_are_never_missed_in_the_report() {
+    let book = seed_one();
+    book.dun(&["plan", "14", "--installments", "4", "--every", "month", "--first", "2026-12-10"]).assert().success();
+    book.dun(&["undo"]).assert().success();
+    let report = book.json(&["--today", "2027-01-20", "report", "plans", "--format", "json"]);
+    let missed = report["installments"].as_array().unwrap().iter().find(|l| l["outcome"] == "missed").unwrap();
+    assert_eq!(missed["installments"].as_u64(), Some(0), "{report}");
+    let cancelled = report["statuses"].as_array().unwrap().iter().find(|l| l["status"] == "cancelled").unwrap();
+    assert_eq!(cancelled["plans"].as_u64(), Some(1), "{report}");
+}

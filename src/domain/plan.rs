@@ -289,7 +289,7 @@ pub struct PlanJudgment {
 /// Installments age only while the plan is live. Once it is replaced, breaks
 /// (`misses_to_break` missed) or ends otherwise, what was still open is judged on the plan's
 /// last day: missed if its grace had run out by then, else replaced or cancelled, never
-/// missed later.
+/// missed later. A cancelled (undone) plan never bound the debtor: nothing in it is missed.
 pub fn judge_plan(
     plan: PlanLife<'_>,
     installments: &[(NaiveDate, Money, Money)],
@@ -338,6 +338,10 @@ pub fn judge_plan(
                 }
             } else if status == "active" {
                 if today > last_day(due) { InstallmentState::Missed } else { InstallmentState::Due }
+            } else if status == "cancelled" {
+                // Cancelled in error (an undone plan): it never bound the debtor, so nothing
+                // in it was ever missed.
+                InstallmentState::Cancelled
             } else {
                 // Judged on its last live day, or today when the store does not say when it ended.
                 let on = last_live.map_or(today, |d| d.min(today));
@@ -542,6 +546,17 @@ mod tests {
         let states: Vec<_> = judge_plan(recorded, &plan, &[], today, 2).installments.iter().map(|x| x.0).collect();
         assert_eq!(states[1..3], [InstallmentState::Missed, InstallmentState::Cancelled]);
         assert_eq!(missed_for_worklist(recorded, &plan, today, 2).map(|m| m.0), Some(2));
+    }
+
+    /// Review 2: an undone plan (stored cancelled) never bound the debtor: nothing in it is
+    /// missed, however long ago it fell due.
+    #[test]
+    fn an_undone_plans_installments_are_never_missed() {
+        let plan = [(d("2026-12-10"), Money(59_600), Money::ZERO), (d("2027-01-10"), Money(59_600), Money::ZERO)];
+        let undone = PlanLife { stored: "cancelled", grace_days: 5, started_on: d("2026-11-22"), ended_on: None };
+        let j = judge_plan(undone, &plan, &[], d("2027-01-20"), 2);
+        assert!(j.installments.iter().all(|x| x.0 == InstallmentState::Cancelled), "{j:?}");
+        assert_eq!(missed_for_worklist(undone, &plan, d("2027-01-20"), 2), None);
     }
 
     proptest! {
