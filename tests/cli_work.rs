@@ -603,3 +603,25 @@ fn an_undone_plans_installments_are_never_missed_in_the_report() {
     let cancelled = report["statuses"].as_array().unwrap().iter().find(|l| l["status"] == "cancelled").unwrap();
     assert_eq!(cancelled["plans"].as_u64(), Some(1), "{report}");
 }
+
+/// Review 3: a plan covers only the balance in collection; a wholly disputed account takes none.
+#[test]
+fn a_plan_never_covers_disputed_money() {
+    let book = seed_one();
+    let plan = ["plan", "14", "--installments", "2", "--every", "month", "--first", "2026-12-01"];
+    book.dun(&["dispute", "14", "--invoice", "INV-001264", "--amount", "100", "--reason", "x"]).assert().success();
+    book.dun(&[&plan[..], &["--total", "2384"]].concat())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("$2,384.00 is more than the balance in collection $2,284.00"));
+    book.dun(&plan).assert().success().stdout(predicate::str::contains("Plan of $2,284.00"));
+
+    let whole = seed_one();
+    whole.dun(&["dispute", "14", "--reason", "x"]).assert().success();
+    whole
+        .dun(&plan)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the whole balance is disputed: resolve the dispute first"));
+    assert_eq!(whole.count("SELECT count(*) FROM plan WHERE debtor_id = 14"), 0);
+}

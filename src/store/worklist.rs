@@ -290,7 +290,8 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
     // A disputed invoice stays owed but its disputed part leaves collection until the dispute
     // is resolved (all of it, or only the amount disputed); so does an invoice a hold sets
     // aside, all of it, until the hold ends.
-    let mut set_aside = super::open_invoice_disputes(conn, None)?;
+    let disputes = super::open_invoice_disputes(conn, None)?;
+    let mut set_aside = disputes.clone();
     for invoice in super::held_invoices(conn, today)? {
         set_aside.entry(invoice).or_default().push(None);
     }
@@ -321,6 +322,11 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
             None => Money::ZERO,
         };
         let in_collection = balance - held;
+        // Disputes alone (not holds) bound what a payment plan may cover.
+        let disputed = match (!disputes.is_empty()).then(|| r.get::<_, i64>(3)).transpose()? {
+            Some(invoice) => disputes.get(&invoice).map_or(Money::ZERO, |d| held_back(balance, d.iter().copied())),
+            None => Money::ZERO,
+        };
         if current.as_ref().is_some_and(|(c, _)| c.debtor_id != id)
             && let Some(done) = current.take()
         {
@@ -328,6 +334,7 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
         }
         let (f, oldest) = current.get_or_insert_with(|| (PriorityFacts { debtor_id: id, ..Default::default() }, None));
         f.open_balance += balance;
+        f.disputed += disputed;
         if in_collection.is_positive() {
             *oldest = Some(oldest.map_or(due, |o| o.min(due)));
             if due < today {
