@@ -580,3 +580,59 @@ fn show_tells_money_received_from_write_offs_and_names_what_stayed_unapplied() {
     assert!(shown.contains("Payments, credits and write-offs") && shown.contains("KIND"), "{shown}");
     assert!(shown.contains("$100.00 unapplied"), "{shown}");
 }
+
+/// Review 1: a plan broken by its second miss stops falling due: the worklist counts the two
+/// missed before the break, and the agenda and the calendar leave out the cancelled rest.
+#[test]
+fn a_broken_plans_cancelled_installments_are_not_missed_nor_due() {
+    let book = seed_one();
+    book.dun(&["plan", "14", "--installments", "6", "--every", "month", "--first", "2026-12-15"]).assert().success();
+    let later = ["--today", "2027-03-21"];
+    let show = book.stdout(&[&later[..], &["show", "14"]].concat());
+    assert!(show.contains("plan #1 (broken) installment 4 cancelled"), "{show}");
+    let why = book.stdout(&[&later[..], &["why", "14"]].concat());
+    assert!(why.contains("missed installments 2 of the plan"), "{why}");
+    assert!(why.contains("tier 2: plan installment missed"), "the broken plan still raises the account: {why}");
+    let agenda = book.stdout(&[&later[..], &["agenda", "--days", "30"]].concat());
+    assert!(!agenda.contains("installment 5/6"), "{agenda}");
+    let out = book.path("dun.ics");
+    book.dun(&[&later[..], &["export", "ics", "--out", out.to_str().unwrap()]].concat()).assert().success();
+    let ics = std::fs::read_to_string(&out).unwrap();
+    assert!(!ics.contains("Installment 5/6"), "{ics}");
+}
+
+/// Review 2: an undone plan is cancelled; its installments never count as missed, in the
+/// plans report either.
+#[test]
+fn an_undone_plans_installments_are_never_missed_in_the_report() {
+    let book = seed_one();
+    book.dun(&["plan", "14", "--installments", "4", "--every", "month", "--first", "2026-12-10"]).assert().success();
+    book.dun(&["undo"]).assert().success();
+    let report = book.json(&["--today", "2027-01-20", "report", "plans", "--format", "json"]);
+    let missed = report["installments"].as_array().unwrap().iter().find(|l| l["outcome"] == "missed").unwrap();
+    assert_eq!(missed["installments"].as_u64(), Some(0), "{report}");
+    let cancelled = report["statuses"].as_array().unwrap().iter().find(|l| l["status"] == "cancelled").unwrap();
+    assert_eq!(cancelled["plans"].as_u64(), Some(1), "{report}");
+}
+
+/// Review 3: a plan covers only the balance in collection; a wholly disputed account takes none.
+#[test]
+fn a_plan_never_covers_disputed_money() {
+    let book = seed_one();
+    let plan = ["plan", "14", "--installments", "2", "--every", "month", "--first", "2026-12-01"];
+    book.dun(&["dispute", "14", "--invoice", "INV-001264", "--amount", "100", "--reason", "x"]).assert().success();
+    book.dun(&[&plan[..], &["--total", "2384"]].concat())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("$2,384.00 is more than the balance in collection $2,284.00"));
+    book.dun(&plan).assert().success().stdout(predicate::str::contains("Plan of $2,284.00"));
+
+    let whole = seed_one();
+    whole.dun(&["dispute", "14", "--reason", "x"]).assert().success();
+    whole
+        .dun(&plan)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the whole balance is disputed: resolve the dispute first"));
+    assert_eq!(whole.count("SELECT count(*) FROM plan WHERE debtor_id = 14"), 0);
+}

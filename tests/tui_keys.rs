@@ -366,3 +366,24 @@ fn the_last_rankings_first_page_shows_at_once_and_the_ranking_replaces_it() {
     let (_, seen) = start(&mut open());
     assert_eq!(seen[0], (Screen::Loading, 0, false), "{seen:?}");
 }
+
+/// Review 3: the plan form's Total starts at the balance in collection, never at money in
+/// dispute.
+#[test]
+fn the_plan_form_total_leaves_out_disputed_money() {
+    let mut h = Harness::new(60);
+    let row = h.app.selected_row().unwrap().clone();
+    let view = h.desk.account(row.id).unwrap();
+    let invoice = view.invoices.iter().find(|i| i.status == "open").unwrap().number.clone();
+    h.desk.open_dispute(row.id, Some(&invoice), Some(Money(1_000)), "x").unwrap();
+    let expected = (view.open_balance - Money(1_000)).to_decimal();
+    h.keys("<C-l>");
+    let total = |h: &Harness| match &h.app.overlay {
+        Some(Overlay::Form(f)) => f.form.value("Total").to_string(),
+        other => panic!("{other:?}"),
+    };
+    let at = h.app.selected_row().unwrap().id;
+    assert_eq!(at, row.id, "the same account is selected after the reload");
+    h.keys("<Enter>L");
+    assert_eq!(total(&h), expected);
+}

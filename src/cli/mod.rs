@@ -255,7 +255,8 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             let first_due = date_arg("--first", Some(&first), &desk)?.unwrap_or_default();
             let total = match total {
                 Some(t) => t,
-                None => desk.account(desk.resolve(&account)?)?.open_balance,
+                // The balance in collection: disputed money is never planned for.
+                None => desk.plan_ceiling(desk.resolve(&account)?)?,
             };
             let terms = PlanTerms {
                 total,

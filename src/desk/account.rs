@@ -65,6 +65,14 @@ impl AccountView {
     }
 }
 
+impl AccountView {
+    /// The open balance less what open disputes hold back: what a plan may cover
+    /// (`Desk::plan_ceiling`), the plan form's Total.
+    pub fn in_collection(&self) -> Money {
+        self.invoices.iter().filter(|i| i.status == "open" && i.balance.is_positive()).map(|i| i.in_collection()).sum()
+    }
+}
+
 impl Desk {
     /// The debtor's plans as they stand today: each plan's status and each installment's
     /// state by `plan::judge_plan`, the rule the plans report counts by.

@@ -1,11 +1,14 @@
 //! The agenda: what is due today or overdue, and what comes in the next days: follow-ups,
 //! promises to pay, plan installments and holds that end.
 
+use std::collections::HashSet;
+
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use super::{Desk, Result};
 use crate::domain::Money;
+use crate::domain::plan::{InstallmentState, judge_plan};
 use crate::store::{self, DueKind};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,6 +45,7 @@ impl Desk {
         let today = self.today();
         let to = today.checked_add_days(Days::new(days)).unwrap_or(today);
         let items = store::due_items(&self.conn, None, Some(to))?;
+        let cancelled = self.cancelled_installments()?;
         // Past their grace days a promise is broken and an installment missed: the worklist
         // ranks those; the agenda lists what is still to do or to expect.
         let grace = |days: u32| today.checked_sub_days(Days::new(u64::from(days))).unwrap_or(today);
@@ -52,7 +56,7 @@ impl Desk {
             .filter(|i| match i.kind {
                 DueKind::FollowUp => true,
                 DueKind::Promise => i.due_on >= promise_from,
-                DueKind::Installment => i.due_on >= installment_from,
+                DueKind::Installment => i.due_on >= installment_from && !cancelled.contains(&i.id),
                 // A hold that ended before today is no longer news.
                 DueKind::HoldEnds => i.due_on >= today,
             })
@@ -72,6 +76,25 @@ impl Desk {
                 detail: i.detail,
             })
             .collect())
+    }
+}
+
+impl Desk {
+    /// The installments of live plans that no longer fall due: a plan the break rule broke
+    /// (`judge_plan`, the rule the account view and the plans report use) is still stored
+    /// active until someone records otherwise, and its open installments are cancelled.
+    pub(crate) fn cancelled_installments(&self) -> Result<HashSet<i64>> {
+        let today = self.today();
+        let mut out = HashSet::new();
+        for plan in store::live_plans(&self.conn)? {
+            let judged = judge_plan(plan.life(), &plan.schedule(), &[], today, self.config.plan_misses_to_break);
+            for (i, (state, _)) in plan.installments.iter().zip(judged.installments) {
+                if state == InstallmentState::Cancelled {
+                    out.insert(i.0);
+                }
+            }
+        }
+        Ok(out)
     }
 }
 

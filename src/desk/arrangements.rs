@@ -231,18 +231,39 @@ impl Desk {
         Ok(DisputeScope { debtor_id, invoice_id, what })
     }
 
+    /// What a plan may cover: the balance in collection, the open balance less what open
+    /// disputes hold back (D-PLAN: no plan on a disputed debt until the dispute is resolved).
+    /// The CLI's default total and the desk form's pre-filled Total.
+    pub fn plan_ceiling(&self, debtor_id: i64) -> Result<Money> {
+        Ok(store::open_items(&self.conn, debtor_id)?.iter().map(|i| (i.balance - i.disputed).max(Money::ZERO)).sum())
+    }
+
     /// The schedule a plan on these terms would have, checked as `make_plan` checks it (a
-    /// preview refuses what saving would refuse): the total may not exceed the open balance.
+    /// preview refuses what saving would refuse): the total may not exceed the balance in
+    /// collection, and a wholly disputed account takes no plan at all.
     pub fn plan_schedule(&self, debtor_id: i64, terms: &PlanTerms) -> Result<Vec<(NaiveDate, Money)>> {
         let debtor = store::debtor(&self.conn, debtor_id)?;
-        let open: Money = store::open_items(&self.conn, debtor.id)?.iter().map(|i| i.balance).sum();
+        let items = store::open_items(&self.conn, debtor.id)?;
+        let open: Money = items.iter().map(|i| i.balance).sum();
+        let ceiling = self.plan_ceiling(debtor.id)?;
+        let cur = &debtor.currency;
+        if open.is_positive() && !ceiling.is_positive() {
+            return Err(DeskError::invalid("total", "the whole balance is disputed: resolve the dispute first"));
+        }
         if terms.total > open {
             return Err(DeskError::invalid(
                 "total",
+                format!("{} is more than the open balance {}", terms.total.display(cur), open.display(cur)),
+            ));
+        }
+        if terms.total > ceiling {
+            return Err(DeskError::invalid(
+                "total",
                 format!(
-                    "{} is more than the open balance {}",
-                    terms.total.display(&debtor.currency),
-                    open.display(&debtor.currency)
+                    "{} is more than the balance in collection {} ({} is disputed)",
+                    terms.total.display(cur),
+                    ceiling.display(cur),
+                    (open - ceiling).display(cur)
                 ),
             ));
         }

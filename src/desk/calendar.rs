@@ -10,9 +10,12 @@ impl Desk {
     /// Every open follow-up, pending promise and installment due from `from` on, as an
     /// iCalendar document, and how many events it holds.
     pub fn calendar(&self, from: NaiveDate) -> Result<(String, usize)> {
+        let cancelled = self.cancelled_installments()?;
         let entries: Vec<CalendarEntry> = store::due_items(&self.conn, Some(from), None)?
             .into_iter()
             .filter(|item| item.kind != DueKind::HoldEnds)
+            // A broken plan's installments after the break no longer fall due.
+            .filter(|item| item.kind != DueKind::Installment || !cancelled.contains(&item.id))
             .map(|item| {
                 let amount = item.amount.map(|m| m.display(&item.currency)).unwrap_or_default();
                 let (prefix, summary) = match item.kind {

@@ -101,15 +101,7 @@ fn arrangements_undo_and_redo() {
     round_trip(&mut desk, id, "release of 1 hold(s)", |d| d.release_holds(id).unwrap());
     let expect = format!("promise of $150.00 by 2026-11-27 ({name})");
     round_trip(&mut desk, id, &expect, |d| d.make_promise(id, Money(15_000), day("2026-11-27")).unwrap());
-    round_trip(&mut desk, id, "dispute on the whole account", |d| {
-        d.open_dispute(id, None, None, "never ordered").unwrap()
-    });
-    round_trip(&mut desk, id, "do-not-call set", |d| d.set_flag(id, "do-not-call", true, "asked").unwrap());
-    round_trip(&mut desk, id, "do-not-call cleared", |d| d.set_flag(id, "do-not-call", false, "revoked").unwrap());
-    round_trip(&mut desk, id, "restriction: time 12:00-13:30", |d| {
-        d.add_restriction(id, "time", "12:00-13:30", "consumer-oral").unwrap()
-    });
-    round_trip(&mut desk, id, "revocation of 1 restriction(s)", |d| d.revoke_restrictions(id).unwrap());
+    // The plan before the dispute: a wholly disputed account takes no plan.
     let terms = PlanTerms {
         total: Money(30_000),
         down_payment: Money::ZERO,
@@ -120,6 +112,15 @@ fn arrangements_undo_and_redo() {
         grace_days: None,
     };
     round_trip(&mut desk, id, "plan of $300.00 in 3 payment(s)", |d| d.make_plan(id, &terms).unwrap());
+    round_trip(&mut desk, id, "dispute on the whole account", |d| {
+        d.open_dispute(id, None, None, "never ordered").unwrap()
+    });
+    round_trip(&mut desk, id, "do-not-call set", |d| d.set_flag(id, "do-not-call", true, "asked").unwrap());
+    round_trip(&mut desk, id, "do-not-call cleared", |d| d.set_flag(id, "do-not-call", false, "revoked").unwrap());
+    round_trip(&mut desk, id, "restriction: time 12:00-13:30", |d| {
+        d.add_restriction(id, "time", "12:00-13:30", "consumer-oral").unwrap()
+    });
+    round_trip(&mut desk, id, "revocation of 1 restriction(s)", |d| d.revoke_restrictions(id).unwrap());
 }
 
 #[test]

@@ -59,7 +59,13 @@ impl Desk {
     pub fn worklist(&self) -> Result<Vec<WorklistRow>> {
         let today = self.today();
         let weights = &self.config.priority;
-        let accounts = store::account_facts(&self.conn, today, self.config.promise_grace_days, weights.max_days)?;
+        let accounts = store::account_facts(
+            &self.conn,
+            today,
+            self.config.promise_grace_days,
+            weights.max_days,
+            self.config.plan_misses_to_break,
+        )?;
         // Memory matters here (91k wide rows on a large book): the priorities sit beside
         // the accounts, the positions are sorted, each account becomes its row in place, and
         // the rows are then put in order by swapping, never copied into a second list.
@@ -194,7 +200,7 @@ mod tests {
     fn store_dollar_days_match_the_domain_formula() {
         let desk = demo_desk(60);
         let today = desk.today();
-        let facts = store::account_facts(desk.connection(), today, 2, 365).unwrap();
+        let facts = store::account_facts(desk.connection(), today, 2, 365, 2).unwrap();
         for a in facts.iter().take(30) {
             let items: Vec<_> = store::open_items(desk.connection(), a.facts.debtor_id)
                 .unwrap()

@@ -289,7 +289,7 @@ pub struct PlanJudgment {
 /// Installments age only while the plan is live. Once it is replaced, breaks
 /// (`misses_to_break` missed) or ends otherwise, what was still open is judged on the plan's
 /// last day: missed if its grace had run out by then, else replaced or cancelled, never
-/// missed later.
+/// missed later. A cancelled (undone) plan never bound the debtor: nothing in it is missed.
 pub fn judge_plan(
     plan: PlanLife<'_>,
     installments: &[(NaiveDate, Money, Money)],
@@ -314,17 +314,15 @@ pub fn judge_plan(
         "cancelled" => "cancelled",
         _ => "active",
     };
-    if status == "active" && misses_to_break > 0 {
-        // Broken the day the installment that made the misses too many was missed: the day
-        // after its grace.
-        let missed_days = installments
-            .iter()
-            .filter(|(due, amount, paid)| paid < amount && today > last_day(*due))
-            .map(|(due, _, _)| last_day(*due));
-        if let Some(day) = missed_days.clone().nth(misses_to_break as usize - 1) {
+    let broke_on = broken_on(plan.grace_days, installments, today, misses_to_break);
+    match (status, broke_on) {
+        ("active", Some(day)) => {
             status = "broken";
-            last_live = day.succ_opt();
+            last_live = Some(day);
         }
+        // Recorded as broken: what the rule says ended it, if it says; else judged today.
+        ("broken", Some(day)) => last_live = last_live.or(Some(day)),
+        _ => {}
     }
     let closed = if status == "replaced" { InstallmentState::Replaced } else { InstallmentState::Cancelled };
     let judged = installments
@@ -340,6 +338,10 @@ pub fn judge_plan(
                 }
             } else if status == "active" {
                 if today > last_day(due) { InstallmentState::Missed } else { InstallmentState::Due }
+            } else if status == "cancelled" {
+                // Cancelled in error (an undone plan): it never bound the debtor, so nothing
+                // in it was ever missed.
+                InstallmentState::Cancelled
             } else {
                 // Judged on its last live day, or today when the store does not say when it ended.
                 let on = last_live.map_or(today, |d| d.min(today));
@@ -349,6 +351,55 @@ pub fn judge_plan(
         })
         .collect();
     PlanJudgment { status, installments: judged }
+}
+
+/// The day the break rule (D-PLAN: `misses_to_break` installments missed) broke a plan, when
+/// it has by `today`: the day after the grace of the installment that made the misses too
+/// many ran out. `installments` are (due, amount, paid) in due order. Every
+/// view that asks whether a plan is broken (the account, the plans report, the worklist, the
+/// agenda, the calendar) asks this, through `judge_plan`.
+pub fn broken_on(
+    grace_days: u32,
+    installments: &[(NaiveDate, Money, Money)],
+    today: NaiveDate,
+    misses_to_break: u32,
+) -> Option<NaiveDate> {
+    if misses_to_break == 0 {
+        return None;
+    }
+    let last_day = |due: NaiveDate| due.checked_add_days(Days::new(grace_days.into())).unwrap_or(due);
+    installments
+        .iter()
+        .filter(|(due, amount, paid)| paid < amount && today > last_day(*due))
+        .map(|(due, _, _)| last_day(*due))
+        .nth(misses_to_break as usize - 1)
+        .map(|day| day.succ_opt().unwrap_or(day))
+}
+
+/// A debtor's missed installments for the worklist, judged as `judge_plan` judges them:
+/// how many, the earliest one's due date and the last day of grace of the latest one.
+/// Only a live or broken plan's count: a replaced, completed or cancelled plan is history.
+pub fn missed_for_worklist(
+    plan: PlanLife<'_>,
+    installments: &[(NaiveDate, Money, Money)],
+    today: NaiveDate,
+    misses_to_break: u32,
+) -> Option<(u32, NaiveDate, NaiveDate)> {
+    // Receipts only tell paid from paid late; what was missed needs none.
+    let judged = judge_plan(plan, installments, &[], today, misses_to_break);
+    if !matches!(judged.status, "active" | "broken") {
+        return None;
+    }
+    let missed: Vec<NaiveDate> = installments
+        .iter()
+        .zip(&judged.installments)
+        .filter(|(_, (state, _))| *state == InstallmentState::Missed)
+        .map(|(i, _)| i.0)
+        .collect();
+    let first = *missed.first()?;
+    let last = *missed.last()?;
+    let last_grace = last.checked_add_days(Days::new(plan.grace_days.into())).unwrap_or(last);
+    Some((missed.len() as u32, first, last_grace))
 }
 
 #[cfg(test)]
@@ -478,6 +529,34 @@ mod tests {
         assert_eq!((one_miss.status, states(one_miss)), ("active", vec!["missed", "due", "due"]));
         let cancelled = judge_plan(life("cancelled", None), &plan, &[], d("2026-11-02"), 2);
         assert_eq!(states(cancelled), ["cancelled", "cancelled", "cancelled"]);
+    }
+
+    /// Review 1: six monthly from 15 Dec, nothing paid, read on 21 Mar: broken by the second
+    /// miss (grace out 20 Jan); the worklist counts those two, never the cancelled ones after.
+    #[test]
+    fn a_broken_plan_counts_only_what_was_missed_before_the_break() {
+        let plan: Vec<_> =
+            (0..6).map(|k| (Frequency::Monthly.nth(d("2026-12-15"), k).unwrap(), Money(39_733), Money::ZERO)).collect();
+        let today = d("2027-03-21");
+        assert_eq!(broken_on(5, &plan, today, 2), Some(d("2027-01-21")));
+        let live = PlanLife { stored: "active", grace_days: 5, started_on: d("2026-11-22"), ended_on: None };
+        assert_eq!(missed_for_worklist(live, &plan, today, 2), Some((2, d("2026-12-15"), d("2027-01-20"))));
+        // Recorded as broken: judged on the day the rule broke it, not today.
+        let recorded = PlanLife { stored: "broken", ..live };
+        let states: Vec<_> = judge_plan(recorded, &plan, &[], today, 2).installments.iter().map(|x| x.0).collect();
+        assert_eq!(states[1..3], [InstallmentState::Missed, InstallmentState::Cancelled]);
+        assert_eq!(missed_for_worklist(recorded, &plan, today, 2).map(|m| m.0), Some(2));
+    }
+
+    /// Review 2: an undone plan (stored cancelled) never bound the debtor: nothing in it is
+    /// missed, however long ago it fell due.
+    #[test]
+    fn an_undone_plans_installments_are_never_missed() {
+        let plan = [(d("2026-12-10"), Money(59_600), Money::ZERO), (d("2027-01-10"), Money(59_600), Money::ZERO)];
+        let undone = PlanLife { stored: "cancelled", grace_days: 5, started_on: d("2026-11-22"), ended_on: None };
+        let j = judge_plan(undone, &plan, &[], d("2027-01-20"), 2);
+        assert!(j.installments.iter().all(|x| x.0 == InstallmentState::Cancelled), "{j:?}");
+        assert_eq!(missed_for_worklist(undone, &plan, d("2027-01-20"), 2), None);
     }
 
     proptest! {

@@ -52,6 +52,8 @@ impl Default for PriorityWeights {
 pub struct PriorityFacts {
     pub debtor_id: i64,
     pub open_balance: Money,
+    /// What open disputes hold back of the open balance: the rest is what a plan may cover.
+    pub disputed: Money,
     pub past_due: Money,
     /// Σ past-due balance (cents) × min(DPD, max_days) over open invoices.
     pub dollar_days_cents: i128,

@@ -210,6 +210,63 @@ pub fn disputes_of(conn: &Connection, debtor_id: i64) -> Result<Vec<Dispute>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A plan stored active or broken, with its schedule: what the worklist, the agenda and the
+/// calendar judge (`domain::plan::judge_plan`) to tell due, missed and cancelled apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivePlan {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub status: String,
+    pub grace_days: u32,
+    /// (installment id, due, amount, paid) in due order.
+    pub installments: Vec<(i64, NaiveDate, Money, Money)>,
+}
+
+pub fn live_plans(conn: &Connection) -> Result<Vec<LivePlan>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.debtor_id, p.status, p.grace_days, i.id, i.due_on, i.amount_cents, i.paid_cents
+           FROM plan p JOIN installment i ON i.plan_id = p.id
+          WHERE p.status IN ('active', 'broken')
+          ORDER BY p.id, i.due_on, i.seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out: Vec<LivePlan> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if out.last().is_none_or(|p| p.id != id) {
+            out.push(LivePlan {
+                id,
+                debtor_id: r.get(1)?,
+                status: r.get(2)?,
+                grace_days: u32::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                installments: Vec::new(),
+            });
+        }
+        if let Some(plan) = out.last_mut() {
+            plan.installments.push((r.get(4)?, get_date(r, 5)?, Money(r.get(6)?), Money(r.get(7)?)));
+        }
+    }
+    Ok(out)
+}
+
+impl LivePlan {
+    /// As `judge_plan` takes it: receipts are not needed to tell missed from cancelled, so
+    /// the day it started does not matter; its first due date stands in.
+    pub fn life(&self) -> crate::domain::plan::PlanLife<'_> {
+        let first = self.installments.first().map(|i| i.1).unwrap_or(NaiveDate::MIN);
+        crate::domain::plan::PlanLife {
+            stored: &self.status,
+            grace_days: self.grace_days,
+            started_on: first,
+            ended_on: None,
+        }
+    }
+
+    pub fn schedule(&self) -> Vec<(NaiveDate, Money, Money)> {
+        self.installments.iter().map(|i| (i.1, i.2, i.3)).collect()
+    }
+}
+
 /// An installment of an active plan that is not fully paid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenInstallment {

@@ -9,6 +9,7 @@ use rusqlite::{Connection, OpenFlags};
 use super::codec::{date, get_code, get_opt_date, parse_date_ref, parse_iso_date};
 use super::{Result, StoreError};
 use crate::domain::dispute::held_back;
+use crate::domain::plan::missed_for_worklist;
 use crate::domain::priority::{PriorityFacts, dollar_days_cents};
 use crate::domain::promise::evaluate_promise;
 use crate::domain::{DebtorFlags, Money, PromiseStatus};
@@ -63,7 +64,14 @@ impl Positions {
 /// The open-invoice fold is the big scan; on a file database a second, read-only
 /// connection runs it on another core while this one reads the smaller tables
 /// (WAL lets readers work side by side). In memory, the two run one after the other.
-pub fn account_facts(conn: &Connection, today: NaiveDate, grace_days: u32, cap_days: i64) -> Result<Vec<AccountFacts>> {
+/// `misses_to_break` is the book's break rule for plans (`plan_misses_to_break`).
+pub fn account_facts(
+    conn: &Connection,
+    today: NaiveDate,
+    grace_days: u32,
+    cap_days: i64,
+    misses_to_break: u32,
+) -> Result<Vec<AccountFacts>> {
     let file = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
     let (mut accounts, side) = match file {
         Some(path) => std::thread::scope(|scope| {
@@ -74,11 +82,11 @@ pub fn account_facts(conn: &Connection, today: NaiveDate, grace_days: u32, cap_d
                 )?;
                 open_balances(&reader, today, cap_days)
             });
-            let side = side_facts(conn, today);
+            let side = side_facts(conn, today, misses_to_break);
             let accounts = balances.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             Ok::<_, StoreError>((accounts?, side?))
         })?,
-        None => (open_balances(conn, today, cap_days)?, side_facts(conn, today)?),
+        None => (open_balances(conn, today, cap_days)?, side_facts(conn, today, misses_to_break)?),
     };
     side.merge_into(&mut accounts, today, grace_days);
     Ok(accounts)
@@ -101,12 +109,12 @@ struct SideFacts {
     follow_ups: Vec<(i64, NaiveDate)>,
     /// (debtor, due, stored status, amount, paid)
     promises: Vec<(i64, NaiveDate, PromiseStatus, Money, Money)>,
-    /// (debtor, earliest missed due date, the day the latest one was missed, how many)
+    /// (debtor, earliest missed due date, the day the latest one was missed, how many), per plan
     missed_installments: Vec<(i64, NaiveDate, NaiveDate, u32)>,
     holds: Vec<(i64, String)>,
 }
 
-fn side_facts(conn: &Connection, today: NaiveDate) -> Result<SideFacts> {
+fn side_facts(conn: &Connection, today: NaiveDate, misses_to_break: u32) -> Result<SideFacts> {
     let today_s = date(today);
     let mut side = SideFacts::default();
     let mut stmt = conn.prepare_cached(
@@ -154,19 +162,15 @@ fn side_facts(conn: &Connection, today: NaiveDate) -> Result<SideFacts> {
     }
     drop(rows);
 
-    // Only the live plan's installments age: a replaced, completed or cancelled plan's are history.
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.debtor_id, min(i.due_on), max(date(i.due_on, '+' || p.grace_days || ' days')), count(*)
-         FROM installment i JOIN plan p ON p.id = i.plan_id
-         WHERE p.status = 'active' AND i.paid_cents < i.amount_cents
-           AND date(i.due_on, '+' || p.grace_days || ' days') < ?1
-         GROUP BY p.debtor_id",
-    )?;
-    let mut rows = stmt.query([&today_s])?;
-    while let Some(r) = rows.next()? {
-        side.missed_installments.push((r.get(0)?, parse_date_ref(r, 1)?, parse_date_ref(r, 2)?, r.get(3)?));
+    // Judged by the one rule (`judge_plan`): a broken plan's misses before the break count,
+    // the installments after it are cancelled; a replaced, completed or cancelled plan is history.
+    for plan in super::live_plans(conn)? {
+        if let Some((count, first_due, last_grace_day)) =
+            missed_for_worklist(plan.life(), &plan.schedule(), today, misses_to_break)
+        {
+            side.missed_installments.push((plan.debtor_id, first_due, last_grace_day, count));
+        }
     }
-    drop(rows);
 
     let mut stmt = conn.prepare_cached(
         "SELECT debtor_id FROM dispute WHERE status = 'open' AND invoice_id IS NULL GROUP BY debtor_id",
@@ -245,11 +249,13 @@ impl SideFacts {
         }
         for (id, first_due, last_grace_day, count) in self.missed_installments {
             with(id, &mut |a| {
-                a.facts.missed_installments = count;
+                // One entry per plan: a debtor with a live plan and a broken one has both.
+                a.facts.missed_installments += count;
                 // Missed once its last day of grace has passed: a contact after that day is
                 // the follow-up, and the account goes back to its place.
                 if a.last_contact_on.is_none_or(|t| t <= last_grace_day) {
-                    a.facts.installment_missed_on = Some(first_due);
+                    let earliest = a.facts.installment_missed_on.map_or(first_due, |d| d.min(first_due));
+                    a.facts.installment_missed_on = Some(earliest);
                 }
             });
         }
@@ -284,7 +290,8 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
     // A disputed invoice stays owed but its disputed part leaves collection until the dispute
     // is resolved (all of it, or only the amount disputed); so does an invoice a hold sets
     // aside, all of it, until the hold ends.
-    let mut set_aside = super::open_invoice_disputes(conn, None)?;
+    let disputes = super::open_invoice_disputes(conn, None)?;
+    let mut set_aside = disputes.clone();
     for invoice in super::held_invoices(conn, today)? {
         set_aside.entry(invoice).or_default().push(None);
     }
@@ -315,6 +322,11 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
             None => Money::ZERO,
         };
         let in_collection = balance - held;
+        // Disputes alone (not holds) bound what a payment plan may cover.
+        let disputed = match (!disputes.is_empty()).then(|| r.get::<_, i64>(3)).transpose()? {
+            Some(invoice) => disputes.get(&invoice).map_or(Money::ZERO, |d| held_back(balance, d.iter().copied())),
+            None => Money::ZERO,
+        };
         if current.as_ref().is_some_and(|(c, _)| c.debtor_id != id)
             && let Some(done) = current.take()
         {
@@ -322,6 +334,7 @@ fn open_balances(conn: &Connection, today: NaiveDate, cap_days: i64) -> Result<V
         }
         let (f, oldest) = current.get_or_insert_with(|| (PriorityFacts { debtor_id: id, ..Default::default() }, None));
         f.open_balance += balance;
+        f.disputed += disputed;
         if in_collection.is_positive() {
             *oldest = Some(oldest.map_or(due, |o| o.min(due)));
             if due < today {

@@ -493,8 +493,9 @@ impl App {
             Action::Plan => {
                 if let Some((id, name)) = self.target() {
                     let open_balance = match (&self.screen, &self.account) {
-                        (Screen::Account, Some(a)) => a.view.as_ref().map(|v| v.open_balance),
-                        _ => self.selected_row().map(|r| r.balance),
+                        // The balance in collection: a plan never covers disputed money.
+                        (Screen::Account, Some(a)) => a.view.as_ref().map(|v| v.in_collection()),
+                        _ => self.selected_row().map(|r| r.balance - r.facts.disputed),
                     };
                     self.overlay = Some(Overlay::Form(OpenForm::plan(id, &name, open_balance, self.plan_grace_days)));
                 }
