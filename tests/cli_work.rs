@@ -636,3 +636,16 @@ fn a_plan_never_covers_disputed_money() {
         .stderr(predicate::str::contains("the whole balance is disputed: resolve the dispute first"));
     assert_eq!(whole.count("SELECT count(*) FROM plan WHERE debtor_id = 14"), 0);
 }
+
+#[test]
+fn undoing_a_rejected_dispute_is_refused_in_words_about_a_rejection() {
+    // Found by a review: the refusal spoke of an upheld dispute's credit after a rejection.
+    let book = seed_one();
+    let opened = book.json(&["dispute", "8", "--invoice", "INV-001150", "--amount", "100", "--reason", "x", "--json"]);
+    let id = opened["id"].as_i64().unwrap().to_string();
+    book.stdout(&["resolve", &id, "rejected"]);
+    let out = book.dun(&["undo"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("rejected by mistake") && !said.contains("credited"), "{said}");
+}

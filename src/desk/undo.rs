@@ -262,10 +262,15 @@ fn describe_other(e: &LoggedEvent, currency: &str) -> (String, &'static str) {
             format!("reversal of payment #{}", after["reverses"].as_i64().unwrap_or_default()),
             "a reversal is itself a correction; record the payment again if it was reversed by mistake",
         ),
-        "dispute-resolved" => (
-            format!("dispute resolved as {}", after["status"].as_str().unwrap_or("resolved")),
-            "an upheld dispute may have credited the invoice; open a new dispute if it was resolved by mistake",
-        ),
+        "dispute-resolved" => {
+            let status = after["status"].as_str().unwrap_or("resolved");
+            let why = if status == "upheld" {
+                "an upheld dispute credited what it held back; open a new dispute if it was upheld by mistake"
+            } else {
+                "the money it held back is in collection again (and may have been paid); open a new dispute if it was rejected by mistake"
+            };
+            (format!("dispute resolved as {status}"), why)
+        }
         "debtor-purged" => ("purge of a closed account".into(), "the personal data is gone for good"),
         other => (other.replace('-', " "), "dun does not know how to turn it back"),
     }
