@@ -420,6 +420,9 @@ fn a_partial_dispute_leaves_the_ladder_going_and_demands_only_the_undisputed_par
     assert!(text.contains("Next step: send the second notice (32 days past due"), "{text}");
     let letter = book.stdout(&["letter", "8", "second-notice"]);
     assert!(letter.contains("Past due now: $360.00"), "{letter}");
+    // Its statement of the account marks the disputed part rather than asking for it.
+    assert!(letter.contains("($200.00 in dispute)"), "{letter}");
+    assert!(letter.contains("of which in dispute, not asked for: $200.00"), "{letter}");
     let letter = book.stdout(&["letter", "8", "final-demand"]);
     assert!(letter.contains("$360.00 remains unpaid") && !letter.contains("$560.00"), "{letter}");
 }

@@ -71,8 +71,12 @@ fn owed_table(
     let mut out = String::from("  Invoice          Date         Due          Amount        Balance\n");
     for i in items {
         let issued = i.issued_on.map_or_else(|| "-".into(), |d| d.to_string());
+        // What a dispute holds back is said on its line, never silently asked for.
+        let held = owed(i) - i.in_collection();
+        let disputed =
+            if held.is_positive() { format!("  ({} in dispute)", held.display(currency)) } else { String::new() };
         out.push_str(&format!(
-            "  {:<16} {:<12} {:<12} {:>12}  {:>12}\n",
+            "  {:<16} {:<12} {:<12} {:>12}  {:>12}{disputed}\n",
             i.number,
             issued,
             i.due_on,
@@ -162,8 +166,12 @@ impl Desk {
                 missing.insert(f, "nothing on the account is past due");
             }
         }
-        let aging: Vec<String> =
+        let mut aging: Vec<String> =
             Bucket::ALL.iter().map(|b| format!("  {:<8} {:>12}", b.label(), cur(view.aging.get(*b)))).collect();
+        let in_dispute: Money = open.iter().map(|i| i.balance - i.in_collection()).sum();
+        if in_dispute.is_positive() {
+            aging.push(format!("  of which in dispute, not asked for: {}", cur(in_dispute)));
+        }
         fields.insert("aging", aging.join("\n"));
         // The oldest invoice the letter can speak of: one wholly in dispute is not demanded.
         let collected = open.iter().filter(|i| i.in_collection().is_positive()).map(|i| i.due_on).min();
