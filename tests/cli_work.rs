@@ -291,13 +291,12 @@ fn a_dispute_on_an_amount_leaves_the_rest_in_collection() {
     assert_eq!(disp["level"], "warn");
     assert!(disp["message"].as_str().unwrap().contains("collect only the undisputed"), "{disp}");
 
-    // A payment named for the invoice pays only its undisputed part; the rest goes to the
-    // account's other invoices, oldest first, never to the disputed 120.00.
+    // A payment named for the invoice pays only its undisputed part; the rest waits unapplied.
     let amount = format!("{}.{:02}", balance / 100, balance % 100);
     book.dun(&["pay", "5", &amount, "--invoice", &number])
         .assert()
         .success()
-        .stdout(predicate::str::contains("unapplied").not());
+        .stdout(predicate::str::contains("$120.00 unapplied"));
     let disputed_left = |book: &Book| {
         let shown = book.json(&["show", "5", "--json"]);
         let i = shown["invoices"].as_array().unwrap().iter().find(|i| i["number"] == number.as_str()).unwrap().clone();
@@ -344,20 +343,17 @@ fn invoice_state(book: &Book, id: &str, number: &str) -> (i64, String) {
 }
 
 #[test]
-fn a_payment_named_for_an_invoice_pays_it_then_the_oldest_and_leaves_nothing_unapplied_while_any_is_open() {
+fn a_payment_named_for_an_invoice_pays_that_invoice_and_the_rest_waits_unapplied() {
+    // D-ALLOC: the debtor's direction controls; money beyond the invoice it names is not put
+    // on another debt without a direction (domain-rules.md, its third test vector).
     let book = seed_one();
     // #14 owes INV-001264 (1,197.00, due 4 Aug) and INV-001262 (1,187.00, due 17 Aug).
     book.dun(&["pay", "14", "1500", "--invoice", "INV-001262"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("applied to 2 invoice(s)").and(predicate::str::contains("unapplied").not()));
+        .stdout(predicate::str::contains("applied to 1 invoice(s)").and(predicate::str::contains("$313.00 unapplied")));
     assert_eq!(invoice_state(&book, "14", "INV-001262"), (0, "paid".into()));
-    assert_eq!(invoice_state(&book, "14", "INV-001264"), (119_700 - 31_300, "open".into()));
-    // More than the account owes: only what is left after every open invoice is unapplied.
-    book.dun(&["pay", "14", "1000", "--invoice", "INV-001264"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("$116.00 unapplied"));
+    assert_eq!(invoice_state(&book, "14", "INV-001264"), (119_700, "open".into()));
 }
 
 #[test]

@@ -140,7 +140,8 @@ pub enum Command {
         /// Accept this amount in full settlement: the rest of the balance is written off
         #[arg(long)]
         settle: bool,
-        /// The invoice the remittance names: paid first, the rest oldest first
+        /// The invoice the remittance names: the debtor's direction controls, so the payment goes
+        /// to that invoice only and what is left stays unapplied credit until directed
         #[arg(long, value_name = "NUMBER", conflicts_with = "settle")]
         invoice: Option<String>,
         #[arg(long)]

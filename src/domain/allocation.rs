@@ -36,10 +36,9 @@ pub struct AllocationPlan {
     pub unapplied: Money,
 }
 
-/// Apply `amount` to `items`. `directed_to` is the invoice the debtor named, if any: it is
-/// paid first (its undisputed part), and what is left goes oldest first like any undirected
-/// money, since the remittance said nothing about the rest (D-ALLOC 2–3). Unapplied is only
-/// what remains once every undisputed part is paid.
+/// Apply `amount` to `items`. `directed_to` is the invoice the debtor named, if any: the
+/// direction controls (D-ALLOC), so nothing of it goes to another debt, and what the named
+/// invoice cannot take stays unapplied until the debtor says where.
 pub fn allocate(amount: Money, items: &[OpenItem], directed_to: Option<i64>) -> AllocationPlan {
     let mut remaining = amount;
     let mut allocations = Vec::new();
@@ -50,22 +49,21 @@ pub fn allocate(amount: Money, items: &[OpenItem], directed_to: Option<i64>) -> 
             *remaining -= applied;
         }
     };
-    let directed = directed_to.and_then(|target| items.iter().find(|i| i.invoice_id == target));
-    if let Some(item) = directed {
-        take(item, &mut remaining);
-    }
-    let mut order: Vec<&OpenItem> = items
-        .iter()
-        .filter(|i| i.payable().is_positive() && directed.is_none_or(|d| d.invoice_id != i.invoice_id))
-        .collect();
-    order.sort_by(|a, b| {
-        (a.due_on, a.issued_on, &a.number, a.invoice_id).cmp(&(b.due_on, b.issued_on, &b.number, b.invoice_id))
-    });
-    for item in order {
-        if !remaining.is_positive() {
-            break;
+    if let Some(target) = directed_to {
+        if let Some(item) = items.iter().find(|i| i.invoice_id == target) {
+            take(item, &mut remaining);
         }
-        take(item, &mut remaining);
+    } else {
+        let mut order: Vec<&OpenItem> = items.iter().filter(|i| i.payable().is_positive()).collect();
+        order.sort_by(|a, b| {
+            (a.due_on, a.issued_on, &a.number, a.invoice_id).cmp(&(b.due_on, b.issued_on, &b.number, b.invoice_id))
+        });
+        for item in order {
+            if !remaining.is_positive() {
+                break;
+            }
+            take(item, &mut remaining);
+        }
     }
     AllocationPlan { allocations, unapplied: remaining }
 }
@@ -121,43 +119,18 @@ mod tests {
             vec![Allocation { invoice_id: 1, amount: Money(180) }, Allocation { invoice_id: 2, amount: Money(320) }]
         );
         assert_eq!(plan.unapplied, Money(0));
-        // Directed to A: still only its undisputed part; the rest goes to B.
+        // Directed to A: still only its undisputed part; the rest stays unapplied.
         let plan = allocate(Money(500), &items, Some(1));
-        assert_eq!(
-            plan.allocations,
-            vec![Allocation { invoice_id: 1, amount: Money(180) }, Allocation { invoice_id: 2, amount: Money(320) }]
-        );
-        assert_eq!(plan.unapplied, Money(0));
-        // Directed to B, more than everything undisputed: B, then A's undisputed 180.
-        let plan = allocate(Money(800), &items, Some(2));
-        assert_eq!(
-            plan.allocations,
-            vec![Allocation { invoice_id: 2, amount: Money(400) }, Allocation { invoice_id: 1, amount: Money(180) }]
-        );
-        assert_eq!(plan.unapplied, Money(220));
+        assert_eq!(plan.allocations, vec![Allocation { invoice_id: 1, amount: Money(180) }]);
+        assert_eq!(plan.unapplied, Money(320));
     }
 
-    /// The named invoice is paid first even if it is not the oldest; the remittance says
-    /// nothing about the rest, so the rest goes oldest first instead of waiting unapplied
-    /// while the debtor still owes an undisputed invoice. (D-ALLOC's third vector leaves the
-    /// 100 unapplied; the collector's rule here, as `dun pay --invoice` promises, applies it.)
     #[test]
-    fn debtor_direction_controls_then_oldest_first() {
+    fn debtor_direction_controls() {
         let items = [item(1, "2025-01-10", 300, false), item(2, "2025-02-10", 400, false)];
         let plan = allocate(Money(500), &items, Some(2));
-        assert_eq!(
-            plan.allocations,
-            vec![Allocation { invoice_id: 2, amount: Money(400) }, Allocation { invoice_id: 1, amount: Money(100) }]
-        );
-        assert_eq!(plan.unapplied, Money(0));
-        // A disputed third invoice takes nothing; what no undisputed invoice can take is unapplied.
-        let items = [items[0].clone(), items[1].clone(), item(3, "2024-12-01", 900, true)];
-        let plan = allocate(Money(1_000), &items, Some(2));
-        assert_eq!(
-            plan.allocations,
-            vec![Allocation { invoice_id: 2, amount: Money(400) }, Allocation { invoice_id: 1, amount: Money(300) }]
-        );
-        assert_eq!(plan.unapplied, Money(300));
+        assert_eq!(plan.allocations, vec![Allocation { invoice_id: 2, amount: Money(400) }]);
+        assert_eq!(plan.unapplied, Money(100));
     }
 
     proptest! {
@@ -202,8 +175,7 @@ mod tests {
                 prop_assert!(a.amount.is_positive());
                 prop_assert!(a.amount <= it.balance - it.disputed, "{:?} got {:?}", it, a.amount);
             }
-            // Directed or not, nothing is left unapplied while an undisputed part is unpaid.
-            if plan.unapplied.is_positive() {
+            if directed.is_none() && plan.unapplied.is_positive() {
                 for it in &items {
                     let got: Money = plan.allocations.iter().filter(|a| a.invoice_id == it.invoice_id).map(|a| a.amount).sum();
                     prop_assert_eq!(got, it.payable());
