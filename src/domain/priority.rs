@@ -1,5 +1,5 @@
 //! The worklist's explainable priority (domain-rules §6, D-PRIO-2 and D-PRIO-3).
-//! Tiers first (promises, missed installments, call-backs, newly overdue), then
+//! Tiers first (promises, call-backs, missed installments, newly overdue), then
 //! dollar-days scaled by transparent factors. Every factor is reported, none hidden.
 
 use chrono::NaiveDate;
@@ -80,10 +80,9 @@ pub struct PriorityFacts {
 #[serde(rename_all = "kebab-case")]
 pub enum Tier {
     PromiseDue,
-    // A missed installment is a broken commitment, like a broken promise: it comes before
-    // the follow-ups the collector set before the debtor missed it (D-PRIO-2 lists it third).
-    InstallmentMissed,
     CallBackDue,
+    // D-PRIO-2's order: promises, call-backs due, then missed installments.
+    InstallmentMissed,
     NewlyOverdue,
     Standard,
     OnHold,
@@ -223,15 +222,15 @@ fn tier_and_reason(
         let when = if due == today { "today".to_string() } else { short_date(due, today) };
         return (Tier::PromiseDue, format!("promise due {when}"));
     }
-    if let Some(missed) = f.installment_missed_on {
-        return (Tier::InstallmentMissed, format!("installment missed {}", short_date(missed, today)));
-    }
     if let Some(due) = f.follow_up_on.filter(|d| *d <= today) {
         let reason = match (today - due).num_days() {
             0 => "follow-up due today".to_string(),
             n => format!("follow-up {n}d overdue"),
         };
         return (Tier::CallBackDue, reason);
+    }
+    if let Some(missed) = f.installment_missed_on {
+        return (Tier::InstallmentMissed, format!("installment missed {}", short_date(missed, today)));
     }
     // A promise not yet due is waited for: the account sits with the held ones until its date.
     if let Some(due) = f.promise_due_on.filter(|d| *d > today) {
@@ -390,7 +389,7 @@ mod tests {
     /// A missed installment is a priority factor and, until someone is in touch after it,
     /// lifts the account above the follow-ups (as a broken promise does).
     #[test]
-    fn a_missed_installment_rises_above_follow_ups_and_is_explained() {
+    fn a_missed_installment_rises_above_the_rest_after_call_backs_and_is_explained() {
         let today = d("2026-12-10");
         let w = PriorityWeights::default();
         let base = PriorityFacts {
@@ -398,7 +397,6 @@ mod tests {
             past_due: Money(144_200),
             dollar_days_cents: 144_200 * 62,
             oldest_days_past_due: 62,
-            follow_up_on: Some(d("2026-11-27")),
             last_touch_on: Some(d("2026-11-18")),
             ..Default::default()
         };
@@ -406,7 +404,10 @@ mod tests {
             PriorityFacts { installment_missed_on: Some(d("2026-12-01")), missed_installments: 1, ..base.clone() };
         let p = prioritise(&missed, today, &w, "USD");
         assert_eq!((p.tier, p.reason.as_str()), (Tier::InstallmentMissed, "installment missed 9d ago"));
-        assert!(p.tier < prioritise(&base, today, &w, "USD").tier, "above a follow-up due");
+        assert!(p.tier < prioritise(&base, today, &w, "USD").tier, "above the rest");
+        // D-PRIO-2: a call-back due comes first.
+        let called = PriorityFacts { follow_up_on: Some(d("2026-11-27")), ..missed.clone() };
+        assert_eq!(prioritise(&called, today, &w, "USD").tier, Tier::CallBackDue);
         assert_eq!(p.score, 134_106, "89,404 dollar-days × 1.25 missed × 1.2 untouched 22 days");
         let why = explain(&missed, today, &w, "USD");
         let factor = why.iter().find(|x| x.name == "missed installments").expect("a factor");
@@ -414,9 +415,9 @@ mod tests {
             (factor.weight, factor.detail.as_str()),
             (1.25, "1 of the plan past grace and unpaid, the first due 2026-12-01")
         );
-        // Followed up: the follow-up is the next step again; the factor stays.
+        // Followed up: the tier ends; the factor stays.
         let followed = PriorityFacts { installment_missed_on: None, ..missed };
-        assert_eq!(prioritise(&followed, today, &w, "USD").tier, Tier::CallBackDue);
+        assert_eq!(prioritise(&followed, today, &w, "USD").tier, Tier::Standard);
         assert!(explain(&followed, today, &w, "USD").iter().any(|x| x.name == "missed installments"));
     }
 
