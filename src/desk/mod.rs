@@ -33,6 +33,7 @@ mod reports;
 mod search;
 mod settlement;
 mod undo;
+mod undo_refusals;
 mod worklist;
 mod worklist_start;
 

@@ -96,7 +96,7 @@ pub struct Status {
 
 /// Which read a ticket answers; only the latest of each kind is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum ReadKind {
+pub(super) enum ReadKind {
     Worklist,
     WorklistStart,
     Account,
@@ -273,7 +273,7 @@ impl App {
         self.next_ticket
     }
 
-    fn read(&mut self, kind: ReadKind, request: Request, out: &mut Vec<(Ticket, Request)>) {
+    pub(super) fn read(&mut self, kind: ReadKind, request: Request, out: &mut Vec<(Ticket, Request)>) {
         let t = self.ticket();
         self.latest.insert(kind, t);
         out.push((t, request));
@@ -386,40 +386,6 @@ impl App {
             self.status = None;
             self.act(action, out);
         }
-    }
-
-    /// Typing into the filter; `false` lets navigation keys through to the list.
-    fn on_filter_key(&mut self, key: &KeyEvent, out: &mut Vec<(Ticket, Request)>) -> bool {
-        use crossterm::event::{KeyCode, KeyModifiers};
-        let Some(filter) = self.filter.as_mut() else { return false };
-        match key.code {
-            KeyCode::Esc => {
-                self.filter = None;
-                self.refilter();
-                return true;
-            }
-            KeyCode::Enter => {
-                filter.editing = false;
-                if filter.query.is_empty() {
-                    self.filter = None;
-                }
-                return true;
-            }
-            KeyCode::Backspace => {
-                filter.query.pop();
-            }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => filter.query.clear(),
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => filter.query.push(c),
-            _ => return false,
-        }
-        let query = filter.query.clone();
-        filter.ids = None;
-        if query.trim().is_empty() {
-            self.refilter();
-        } else {
-            self.read(ReadKind::Search, Request::Search(query), out);
-        }
-        true
     }
 
     pub(super) fn act(&mut self, action: Action, out: &mut Vec<(Ticket, Request)>) {
@@ -671,7 +637,7 @@ impl App {
         }
     }
 
-    fn refilter(&mut self) {
+    pub(super) fn refilter(&mut self) {
         let keep = self.selected_row().map(|r| r.id);
         self.visible = match self.filter.as_ref().and_then(|f| f.ids.as_ref()) {
             Some(ids) => (0..self.rows.len()).filter(|&i| ids.contains(&self.rows[i].id)).collect(),

@@ -5,6 +5,7 @@
 pub mod action;
 mod agenda;
 pub mod app;
+mod filter;
 pub mod form;
 pub mod forms;
 mod import_review;
