@@ -640,6 +640,40 @@ fn apply(
     Ok(())
 }
 
+/// An undo or a redo as its event records it.
+struct Turn<'a> {
+    /// The event kind: `undone` or `redone`.
+    kind: &'static str,
+    /// What the message says it did: "Undid" or "Redid".
+    said: &'static str,
+    original: &'a LoggedEvent,
+    entity_id: Option<i64>,
+    before: Map<String, Value>,
+    after: Map<String, Value>,
+}
+
+/// Append the event of an undo or a redo, with the images `apply` gathered, and say what was done.
+fn record_turn(cx: &Ctx<'_>, actor: &str, action: &Undoable, t: Turn<'_>) -> Result<Saved> {
+    store::append_event(
+        cx.tx,
+        &NewEvent {
+            at: cx.now,
+            actor,
+            kind: t.kind,
+            debtor_id: Some(action.debtor.id),
+            entity: &t.original.entity,
+            entity_id: t.entity_id,
+            before: (!t.before.is_empty()).then_some(Value::Object(t.before)),
+            after: Some(Value::Object(t.after)),
+        },
+    )?;
+    Ok(Saved {
+        debtor_id: action.debtor.id,
+        id: t.entity_id.unwrap_or_default(),
+        message: format!("{}: {}", t.said, action.label()),
+    })
+}
+
 fn refused(r: Refusal) -> DeskError {
     DeskError::Refused(format!("the last action ({}) cannot be undone: {}", r.what, r.why))
 }
@@ -663,24 +697,8 @@ impl Desk {
                 .insert("undoes".into(), json!({ "event": original.id, "hash": original.hash, "kind": original.kind }));
             after.insert("what".into(), json!(action.what));
             let entity_id = current_entity(&original, redone.as_ref());
-            store::append_event(
-                tx,
-                &NewEvent {
-                    at: now,
-                    actor: &config.collector,
-                    kind: "undone",
-                    debtor_id: Some(action.debtor.id),
-                    entity: &original.entity,
-                    entity_id,
-                    before: (!before.is_empty()).then_some(Value::Object(before)),
-                    after: Some(Value::Object(after)),
-                },
-            )?;
-            Ok(Saved {
-                debtor_id: action.debtor.id,
-                id: entity_id.unwrap_or_default(),
-                message: format!("Undid: {}", action.label()),
-            })
+            let turn = Turn { kind: "undone", said: "Undid", original: &original, entity_id, before, after };
+            record_turn(&cx, &config.collector, &action, turn)
         })
     }
 
@@ -713,24 +731,8 @@ impl Desk {
                 json!({ "event": original.id, "hash": original.hash, "kind": original.kind, "undo": undone.id }),
             );
             after.insert("what".into(), json!(action.what));
-            store::append_event(
-                tx,
-                &NewEvent {
-                    at: now,
-                    actor: &config.collector,
-                    kind: "redone",
-                    debtor_id: Some(action.debtor.id),
-                    entity: &original.entity,
-                    entity_id,
-                    before: (!before.is_empty()).then_some(Value::Object(before)),
-                    after: Some(Value::Object(after)),
-                },
-            )?;
-            Ok(Saved {
-                debtor_id: action.debtor.id,
-                id: entity_id.unwrap_or_default(),
-                message: format!("Redid: {}", action.label()),
-            })
+            let turn = Turn { kind: "redone", said: "Redid", original: &original, entity_id, before, after };
+            record_turn(&cx, &config.collector, &action, turn)
         })
     }
 
