@@ -67,3 +67,48 @@ fn a_new_book_takes_no_backup() {
     drop(Desk::open(&db, Clock::fixed("2026-11-22".parse().unwrap()), Config::default()).unwrap());
     assert!(backups(&db).is_empty());
 }
+
+fn invoices(db: &Path) -> Vec<Vec<rusqlite::types::Value>> {
+    let conn = Connection::open(db).unwrap();
+    let mut stmt = conn.prepare("SELECT * FROM invoice ORDER BY id").unwrap();
+    let width = stmt.column_count();
+    stmt.query_map([], |r| (0..width).map(|i| r.get(i)).collect()).unwrap().map(Result::unwrap).collect()
+}
+
+/// v4 rebuilds the invoice table (its CHECKs changed form): every invoice keeps its id and
+/// values, the payments allocated to them still point at them, and the rules still hold.
+#[test]
+fn the_invoice_table_rebuilt_by_v4_keeps_every_invoice_and_every_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    std::fs::copy(fixture_v1(), &db).unwrap();
+    let before = invoices(&db);
+    assert!(before.len() > 50, "the fixture holds invoices");
+
+    drop(Desk::open(&db, Clock::fixed("2026-11-22".parse().unwrap()), Config::default()).unwrap());
+
+    assert_eq!(invoices(&db), before);
+    let conn = Connection::open(&db).unwrap();
+    let dangling: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(dangling, 0);
+    let allocated: i64 = conn
+        .query_row("SELECT count(*) FROM allocation JOIN invoice ON invoice.id = allocation.invoice_id", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(allocated > 0, "allocations still reach their invoices");
+    let indexes: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'invoice' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(indexes, ["invoice_number", "invoice_open", "sqlite_autoindex_invoice_1"]);
+    let wrong_kind = conn.execute("UPDATE invoice SET kind = 'bill' WHERE id = (SELECT min(id) FROM invoice)", []);
+    assert!(wrong_kind.is_err(), "the kind is still checked");
+    let wrong_status = conn.execute("UPDATE invoice SET status = 'gone' WHERE id = (SELECT min(id) FROM invoice)", []);
+    assert!(wrong_status.is_err(), "the status is still checked");
+    let on: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    assert_eq!(on, 1, "a plain connection here has keys on (bundled SQLite's default)");
+}

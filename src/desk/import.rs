@@ -63,6 +63,8 @@ impl Desk {
         profiles: &[Profile],
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
+        let started = std::time::Instant::now();
+        let phase = |what: &str| tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: {what}");
         let mut parsed = parse_bytes(file, bytes, profiles, opts.format.as_deref()).map_err(|e| match e {
             crate::import::ImportError::Detect {
                 source: crate::import::detect::DetectError::NoSuchFormat(_), ..
@@ -74,8 +76,10 @@ impl Desk {
             .find(|p| p.name == parsed.format)
             .ok_or_else(|| DeskError::Import(format!("format {} is not loaded", parsed.format)))?;
         let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        phase("read and parsed");
         let existing = store::existing_for_import(&self.conn)?;
         let facts = RowFacts::of(&parsed);
+        phase("the book's invoices loaded");
         let plan = match profile.kind {
             ProfileKind::Invoices => {
                 // Only what the same accounting product brought in can vanish from its report.
@@ -91,6 +95,7 @@ impl Desk {
                 reconcile::plan_contacts(&parsed.contacts, &existing, &held, store::contact_key)
             }
         };
+        phase("reconciled");
         let mut report = report_of(file, &sha256, &parsed, plan);
         report.currency = self.config.currency.clone();
         // An older export than the last one of its kind would undo newer changes.
@@ -135,9 +140,11 @@ impl Desk {
             return Ok(report);
         }
         report.backup = self.safety_backup("before-import")?.map(|p| p.display().to_string());
+        phase("backed up");
         let bulk = store::begin_bulk_write(&self.conn)?;
         let written = self.write(|tx, clock, config| commit(tx, clock, config, &facts, &report));
         store::end_bulk_write(&self.conn, bulk)?;
+        phase("committed");
         let batch = written?;
         report.committed = true;
         report.batch_id = Some(batch);
@@ -415,7 +422,9 @@ fn commit(
             batch,
         })
     });
+    let started = std::time::Instant::now();
     store::insert_imported_invoices(tx, rows, now)?;
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: invoices written");
     // Balances the ledger changed. A drop is money the ledger received.
     let mut touched: BTreeSet<i64> = BTreeSet::new();
     let changes =

@@ -176,7 +176,7 @@ fn open_with_flags(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, fl
             reason: format!("no backup could be made first, so nothing was migrated: {e}"),
         })?;
     }
-    migrations::migrations_of(steps).to_latest(&mut conn).map_err(|e| match e {
+    migrations::run(&mut conn, steps).map_err(|e| match e {
         rusqlite_migration::Error::RusqliteError { err, .. } => match StoreError::Sql(err).at(path) {
             StoreError::Sql(err) => StoreError::Migration { path: path.to_path_buf(), reason: err.to_string() },
             actionable => actionable,
@@ -190,8 +190,7 @@ fn open_with_flags(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, fl
 pub fn open_in_memory() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    migrations()
-        .to_latest(&mut conn)
+    migrations::run(&mut conn, migrations::STEPS)
         .map_err(|e| StoreError::Migration { path: ":memory:".into(), reason: e.to_string() })?;
     Ok(conn)
 }
