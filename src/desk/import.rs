@@ -65,7 +65,12 @@ impl Desk {
     ) -> Result<ImportReport> {
         let started = std::time::Instant::now();
         let phase = |what: &str| tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: {what}");
-        let mut parsed = parse_bytes(file, bytes, profiles, opts.format.as_deref()).map_err(|e| match e {
+        let (existing, parsed) = store::existing_for_import_while(&self.conn, || {
+            let parsed = parse_bytes(file, bytes, profiles, opts.format.as_deref());
+            (parsed, Sha256::digest(bytes))
+        });
+        let (parsed, digest) = parsed;
+        let mut parsed = parsed.map_err(|e| match e {
             crate::import::ImportError::Detect {
                 source: crate::import::detect::DetectError::NoSuchFormat(_), ..
             } => DeskError::invalid("--format", e.to_string()),
@@ -75,11 +80,10 @@ impl Desk {
             .iter()
             .find(|p| p.name == parsed.format)
             .ok_or_else(|| DeskError::Import(format!("format {} is not loaded", parsed.format)))?;
-        let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
-        phase("read and parsed");
-        let existing = store::existing_for_import(&self.conn)?;
+        let sha256: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let existing = existing?;
         let facts = RowFacts::of(&parsed);
-        phase("the book's invoices loaded");
+        phase("read and parsed, beside the book's invoices loaded");
         let plan = match profile.kind {
             ProfileKind::Invoices => {
                 // Only what the same accounting product brought in can vanish from its report.

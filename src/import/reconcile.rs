@@ -117,8 +117,10 @@ pub fn plan(
     let mut plan = ImportPlan::default();
     let mut new_rows: Vec<usize> = Vec::new();
     let rows = &rows_owned;
-    let index: FoldMap<(i64, ItemKind, &str), &ExistingInvoice> =
-        existing.invoices.iter().map(|i| ((i.debtor_id, i.kind, i.number.as_str()), i)).collect();
+    let index: FoldMap<(i64, ItemKind, &str), usize> =
+        existing.invoices.iter().enumerate().map(|(at, i)| ((i.debtor_id, i.kind, i.number.as_str()), at)).collect();
+    // Which of the book's invoices the file lists, by their place in `existing.invoices`.
+    let mut seen_invoices = vec![false; existing.invoices.len()];
     // Each distinct customer spelling, lower-cased once, as a small number.
     let mut customer_of: FoldMap<&str, u32> = FoldMap::default();
     let mut lowered: FoldMap<String, u32> = FoldMap::default();
@@ -140,21 +142,28 @@ pub fn plan(
     // A row repeated in the file (same customer, kind and number): the later row wins, and
     // the earlier one is passed over entirely (else a new invoice would be written twice,
     // which the book's UNIQUE key refuses, and a re-import would see the earlier balance as
-    // a change). Per key: the first row's line and the last row's position.
+    // a change). Per key: the first row's line and the last row's position; per row, whether
+    // a later row replaces it, and the first line of those that repeat one (few: a map).
     let mut rows_of: FoldMap<(u32, ItemKind, &str), (usize, usize)> = FoldMap::default();
     rows_of.reserve(rows.len());
+    let mut replaced = vec![false; rows.len()];
+    let mut repeats: FoldMap<usize, usize> = FoldMap::default();
     for (i, row) in rows.iter().enumerate() {
-        rows_of.entry((customers[i], row.kind, row.number.as_str())).or_insert((row.line, i)).1 = i;
+        let (first_line, last) = rows_of.entry((customers[i], row.kind, row.number.as_str())).or_insert((row.line, i));
+        if *last != i {
+            replaced[*last] = true;
+            repeats.insert(i, *first_line);
+            *last = i;
+        }
     }
-    let mut seen_invoices: FoldSet<i64> = FoldSet::default();
+    drop(rows_of);
     let mut new_names: FoldSet<u32> = FoldSet::default();
     let mut touched_debtors: FoldSet<i64> = FoldSet::default();
     // The debtor of the row before, for the next row of the same customer and reference.
     let mut resolved: Option<(u32, Option<&str>, Option<i64>)> = None;
     for (i, row) in rows.iter().enumerate() {
         let customer = customers[i];
-        let (first_line, last) = rows_of[&(customer, row.kind, row.number.as_str())];
-        if first_line != row.line {
+        if let Some(first_line) = repeats.get(&i) {
             plan.discrepancies.push(Discrepancy {
                 line: row.line,
                 customer: row.customer.clone(),
@@ -162,7 +171,7 @@ pub fn plan(
                 what: format!("duplicate invoice number (also on line {first_line}); the later row wins"),
             });
         }
-        if last != i {
+        if replaced[i] {
             continue;
         }
         discrepancies_of(row, &mut plan.discrepancies);
@@ -194,9 +203,11 @@ pub fn plan(
                 }
                 match index.get(&(debtor_id, row.kind, row.number.as_str())) {
                     None => new_rows.push(i),
-                    Some(inv) => {
-                        seen_invoices.insert(inv.id);
-                        let change = BalanceChange {
+                    Some(&at) => {
+                        seen_invoices[at] = true;
+                        let inv = &existing.invoices[at];
+                        // Most rows of a re-import are unchanged: no copies of their names.
+                        let change = || BalanceChange {
                             customer: row.customer.clone(),
                             number: row.number.clone(),
                             invoice_id: inv.id,
@@ -206,9 +217,9 @@ pub fn plan(
                         if inv.balance == row.balance {
                             plan.unchanged += 1;
                         } else if row.balance == Money::ZERO && inv.open {
-                            plan.paid_in_ledger.push(change);
+                            plan.paid_in_ledger.push(change());
                         } else {
-                            plan.changed_balances.push(change);
+                            plan.changed_balances.push(change());
                         }
                     }
                 }
@@ -218,10 +229,10 @@ pub fn plan(
     if lists_all_open {
         // Asked once per format, not once per invoice.
         let mut ours_by_format: FoldMap<&str, bool> = FoldMap::default();
-        for inv in &existing.invoices {
+        for (inv, seen) in existing.invoices.iter().zip(&seen_invoices) {
             let ours =
                 inv.imported_by.as_deref().is_some_and(|f| *ours_by_format.entry(f).or_insert_with(|| same_source(f)));
-            if inv.open && ours && inv.balance != Money::ZERO && !seen_invoices.contains(&inv.id) {
+            if inv.open && ours && inv.balance != Money::ZERO && !seen {
                 plan.vanished.push(BalanceChange {
                     customer: existing.names.get(&inv.debtor_id).cloned().unwrap_or_default(),
                     number: inv.number.clone(),
@@ -232,7 +243,7 @@ pub fn plan(
             }
         }
     }
-    drop((rows_of, customer_of));
+    drop(customer_of);
     let mut new_rows = new_rows.into_iter().peekable();
     for (i, row) in rows_owned.into_iter().enumerate() {
         if new_rows.next_if_eq(&i).is_some() {

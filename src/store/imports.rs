@@ -28,6 +28,28 @@ fn item_kind(code: &str) -> ItemKind {
 }
 
 /// Debtors and invoices as the reconciler sees them.
+/// [`existing_for_import`] while `work` (reading the file) runs: on a file database a
+/// second, read-only connection loads the book on another core (WAL lets it read beside
+/// this one); in memory, one after the other. A re-import of a million rows spends as long
+/// loading the book's invoices as reading the file.
+pub fn existing_for_import_while<T>(conn: &Connection, work: impl FnOnce() -> T) -> (Result<Existing>, T) {
+    let Some(path) = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from) else {
+        let done = work();
+        return (existing_for_import(conn), done);
+    };
+    std::thread::scope(|scope| {
+        let loading = scope.spawn(move || {
+            let reader = Connection::open_with_flags(
+                &path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            existing_for_import(&reader)
+        });
+        let done = work();
+        (loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), done)
+    })
+}
+
 pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
     let mut existing = existing_debtors_for_import(conn)?;
     let mut stmt = conn.prepare(
