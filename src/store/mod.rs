@@ -134,6 +134,14 @@ pub struct BackupPolicy {
     pub keep: usize,
 }
 
+/// The schema version of an existing book that opening would migrate (older than this
+/// dun's), read without writing anything; `None` for a new, current or unreadable file.
+pub fn migration_pending(path: &Path) -> Option<i64> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).ok()?;
+    (1..SCHEMA_VERSION).contains(&found).then_some(found)
+}
+
 /// [`open`], and when the file's schema is older than this dun's, an automatic backup
 /// (`backups/<stem>-<time>-before-migration-vN-to-vM.db`) before anything is migrated.
 /// If the backup cannot be made, nothing is migrated.
