@@ -406,14 +406,30 @@ fn commit(
         debtor_ids.insert(key, id);
     }
     let mut previous: Option<(&str, Option<&str>, i64)> = None;
-    let rows = plan.new_invoices.iter().filter_map(|row| {
-        let (name, reference) = (row.customer.as_str(), row.customer_ref.as_deref());
-        let debtor_id = match previous {
-            Some((n, r, id)) if n == name && r == reference => id,
-            _ => *debtor_ids.get(&(name.to_lowercase(), reference.map(str::to_string)))?,
-        };
-        previous = Some((name, reference, debtor_id));
-        Some(store::ImportedInvoice {
+    let mut order: Vec<(i64, usize)> = plan
+        .new_invoices
+        .iter()
+        .enumerate()
+        .filter_map(|(at, row)| {
+            let (name, reference) = (row.customer.as_str(), row.customer_ref.as_deref());
+            let debtor_id = match previous {
+                Some((n, r, id)) if n == name && r == reference => id,
+                _ => *debtor_ids.get(&(name.to_lowercase(), reference.map(str::to_string)))?,
+            };
+            previous = Some((name, reference, debtor_id));
+            Some((debtor_id, at))
+        })
+        .collect();
+    // In the order of the book's UNIQUE (debtor, kind, number) key: each insert into that
+    // index lands after the one before it instead of searching the tree.
+    let key = |&(debtor_id, at): &(i64, usize)| {
+        let row = &plan.new_invoices[at];
+        (debtor_id, store::item_kind_code(row.kind), row.number.as_str())
+    };
+    order.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    let rows = order.iter().map(|&(debtor_id, at)| {
+        let row = &plan.new_invoices[at];
+        store::ImportedInvoice {
             debtor_id,
             number: &row.number,
             kind: row.kind,
@@ -424,7 +440,7 @@ fn commit(
             balance: row.balance,
             currency: row.currency.as_deref().unwrap_or(default_currency),
             batch,
-        })
+        }
     });
     let started = std::time::Instant::now();
     store::insert_imported_invoices(tx, rows, now)?;
