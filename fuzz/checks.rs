@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use dun::domain::{Money, parse_money};
 use dun::import::amount::{Decimal, detect_decimal, parse_amount};
 use dun::import::date::{DateOrder, order_evidence, parse_date};
-use dun::import::{Existing, Profile, load_profiles, parse_bytes};
+use dun::import::{Existing, Profile, load_profiles, parse_bytes_splitting_from};
 
 fn profiles() -> &'static [Profile] {
     static PROFILES: OnceLock<Vec<Profile>> = OnceLock::new();
@@ -23,7 +23,19 @@ fn profiles() -> &'static [Profile] {
 /// detect the format, classify and parse every row, then reconcile against an empty book
 /// and against a book that already holds every row.
 pub fn import_parse(data: &[u8]) {
-    let Ok(parsed) = parse_bytes("fuzz.csv", data, profiles(), None) else { return };
+    // Read in two halves at once (as a large flat file is), the input reads as one reader
+    // reads it: same rows, classes and issues, or the same error.
+    let one = parse_bytes_splitting_from("fuzz.csv", data, profiles(), None, usize::MAX);
+    let two = parse_bytes_splitting_from("fuzz.csv", data, profiles(), None, 0);
+    match (&one, &two) {
+        (Ok(a), Ok(b)) => assert_eq!(
+            serde_json::to_value(a).unwrap(),
+            serde_json::to_value(b).unwrap(),
+            "two halves read otherwise than one reader"
+        ),
+        (a, b) => assert_eq!(a.as_ref().err().map(|e| e.to_string()), b.as_ref().err().map(|e| e.to_string())),
+    }
+    let Ok(parsed) = one else { return };
     for issue in &parsed.issues {
         assert!(issue.line >= 1, "an issue without a line: {issue:?}");
     }

@@ -290,3 +290,65 @@ fn qbd_open_invoices_with_excel_serial_dates() {
     assert_eq!(p.invoices.iter().filter(|r| r.customer == "3000").count(), 3);
     assert_eq!(p.invoices.iter().find(|r| r.kind == ItemKind::UnappliedPayment).unwrap().balance, Money(-5_000));
 }
+
+/// A large flat file is read in two halves at once; the halves must give exactly what one
+/// reader gives: the same rows, classes, issues (lines and columns) and totals checks.
+fn read_both_ways(file: &str, bytes: &[u8]) -> (serde_json::Value, serde_json::Value) {
+    let profiles = load_profiles(None).unwrap();
+    let one = dun::import::parse_bytes_splitting_from(file, bytes, &profiles, None, usize::MAX);
+    let two = dun::import::parse_bytes_splitting_from(file, bytes, &profiles, None, 0);
+    let json = |p: Result<Parsed, dun::import::ImportError>| match p {
+        Ok(p) => serde_json::to_value(&p).unwrap(),
+        Err(e) => serde_json::Value::String(e.to_string()),
+    };
+    (json(one), json(two))
+}
+
+#[test]
+fn every_fixture_reads_the_same_in_two_halves() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut read = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "db") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let (one, two) = read_both_ways(&path.display().to_string(), &bytes);
+        assert_eq!(one, two, "{}", path.display());
+        read += 1;
+    }
+    assert!(read >= 15);
+}
+
+#[test]
+fn a_flat_file_with_quirks_on_both_sides_of_its_middle_reads_the_same_in_two_halves() {
+    let header = "Kundennummer;Kunde;Rechnungsnummer;Rechnungsdatum;Fällig am;Betrag;Offen\n";
+    let row = |i: usize| format!("C{i:04};Kunde {i};RE-{i:05};15.01.2026;14.02.2026;100,00;{},00\n", i % 7);
+    let mut body = String::new();
+    for i in 0..400 {
+        body.push_str(&row(i));
+        match i {
+            50 => body.push_str("C9999;Kunde X;RE-BAD;15.13.2026;14.02.2026;1,00;1,00\n"),
+            120 => body.push_str("\n\n"),
+            199 => {
+                body.push_str("C0199;\"Kunde \"\"199\"\"\nzweite Zeile\";RE-00199B;15.01.2026;14.02.2026;1,00;1,00\n")
+            }
+            260 => body.push_str(header),
+            300 => body.push_str("C0300;Kunde 300;RE-00300;15.01.2026;14.02.2026;abc;1,00\n"),
+            _ => {}
+        }
+    }
+    // A total that does not add up (checked against every row above it, both halves).
+    let text = format!("{header}{body}Summe;;;;;1,00;2,00\n");
+    let (one, two) = read_both_ways("flat.csv", text.as_bytes());
+    assert_eq!(one, two);
+    let issues = one["issues"].as_array().unwrap();
+    assert!(issues.iter().any(|i| i["reason"].as_str().unwrap().contains("the grand total says")), "{issues:?}");
+    assert!(issues.len() >= 3, "{issues:?}");
+
+    // A footer in the first half: everything after it is footer, as one reader sees it.
+    let footer_early = format!("{header}{}Cash Basis Monday, March 2, 2026\n{}", row(1).repeat(3), body);
+    let (one, two) = read_both_ways("flat.csv", footer_early.as_bytes());
+    assert_eq!(one, two);
+}

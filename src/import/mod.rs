@@ -35,6 +35,18 @@ pub fn parse_bytes(
     profiles: &[Profile],
     forced: Option<&str>,
 ) -> Result<Parsed, ImportError> {
+    parse_bytes_splitting_from(file, bytes, profiles, forced, read::SPLIT_FROM)
+}
+
+/// [`parse_bytes`], reading a flat file of `split_from` bytes or more in two halves at once
+/// (tests split small files, to prove the halves give what one reader gives).
+pub fn parse_bytes_splitting_from(
+    file: &str,
+    bytes: &[u8],
+    profiles: &[Profile],
+    forced: Option<&str>,
+    split_from: usize,
+) -> Result<Parsed, ImportError> {
     let (text, encoding) = text::decode(bytes);
     if text.trim().is_empty() {
         return Err(ImportError::Empty { file: file.into() });
@@ -49,7 +61,7 @@ pub fn parse_bytes(
         .map_err(csv_error)?;
     let detected =
         detect::detect(&head, profiles, forced).map_err(|source| ImportError::Detect { file: file.into(), source })?;
-    read::read(&head, &text, &detected, encoding, delimiter).map_err(csv_error)
+    read::read_splitting_from(&head, &text, &detected, encoding, delimiter, split_from).map_err(csv_error)
 }
 
 pub fn parse_file(path: &Path, profiles: &[Profile], forced: Option<&str>) -> Result<(Parsed, Vec<u8>), ImportError> {

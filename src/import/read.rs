@@ -170,15 +170,20 @@ struct Line {
     status: Option<String>,
 }
 
+/// A file this large (bytes) is read in two halves at once when its rows stand alone.
+pub(super) const SPLIT_FROM: usize = 4 << 20;
+
 /// Read the rows after the header. `head` holds the records up to and including the
 /// header (what detection looked at); the body is read from `text` twice, one record at a
-/// time: once for the file's conventions (decimal mark, date order), once for the rows.
-pub fn read(
+/// time: once for the file's conventions (decimal mark, date order), once for the rows,
+/// which a flat file of `split_from` bytes or more reads in two halves at once.
+pub fn read_splitting_from(
     head: &[Record],
     text: &str,
     detected: &Detected<'_>,
     encoding: Encoding,
     delimiter: u8,
+    split_from: usize,
 ) -> Result<Parsed, CsvError> {
     let records = head;
     let p = detected.profile;
@@ -208,12 +213,20 @@ pub fn read(
     let columns_of = |fields: [&str; 2]| fields.into_iter().filter_map(|f| cols.get(f).copied()).collect::<Vec<_>>();
     let (amount_columns, date_columns) = (columns_of(["amount", "balance"]), columns_of(["issued", "due"]));
     let (mut decimal_votes, mut order_votes) = (DecimalVotes::default(), OrderVotes::default());
+    let started = std::time::Instant::now();
     let mut reader = body()?;
+    // This pass also finds the file's middle record, where a second reader can start.
+    let (mut counted, mut split) = (0, None);
     while reader.advance()? {
         let r = reader.record();
         amount_columns.iter().for_each(|i| decimal_votes.see(r.cell(*i)));
         date_columns.iter().for_each(|i| order_votes.see(r.cell(*i)));
+        counted += 1;
+        if split.is_none() && text.len() >= split_from && reader.resume_point().0 >= text.len() / 2 {
+            split = Some(reader.resume_point());
+        }
     }
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: conventions read");
     let decimal = p.decimal().or_else(|| decimal_votes.verdict()).unwrap_or(Decimal::Point);
     let has_dates = cols.contains_key("issued") || cols.contains_key("due");
     let (date_order, date_note) = match order_votes.verdict() {
@@ -237,109 +250,36 @@ pub fn read(
         }
     };
 
-    let mut lines: Vec<Line> = Vec::new();
-    let mut invoices: Vec<LedgerRow> = Vec::new();
-    let mut contacts = Vec::new();
-    let mut groups: Vec<String> = Vec::new();
-    let mut group_sums: Vec<Money> = Vec::new();
-    let mut grand = Money::ZERO;
-    let mut ended = false;
-    let mut last_line = records[detected.header].line;
-    let mut reader = body()?;
-    while reader.advance()? {
-        let r = reader.record();
-        last_line = r.line;
-        let c0 = r.cell(0).trim();
-        let rest_blank = r.cells.iter().skip(1).all(|c| c.trim().is_empty());
-        if r.is_blank() {
-            classes.push((r.line, RowClass::Blank));
-            continue;
+    let cx = RowContext { p, cols, header_cells: &header_cells, decimal, date_order };
+    let so_far = Rows { classes, issues, last_line: records[detected.header].line, ..Rows::default() };
+    // A flat export (a row per receivable, no groups) is read in two halves at once on a
+    // large file: each row stands alone, and the halves join in file order.
+    let halves = split.filter(|_| p.kind == ProfileKind::Invoices && !p.grouped && !p.lines_per_invoice);
+    let rows = match halves {
+        None => {
+            let mut rows = so_far;
+            read_rows(&mut body()?, None, &cx, &mut rows)?;
+            rows
         }
-        if ended || is_footer(c0) {
-            classes.push((r.line, RowClass::Footer));
-            ended = true;
-            continue;
-        }
-        if r.cells.len() == header_cells.len() && r.cells.iter().zip(&header_cells).all(|(c, h)| norm_is(c, h)) {
-            classes.push((r.line, RowClass::Header)); // a repeated page header
-            continue;
-        }
-        if is_grand_total(r) {
-            classes.push((r.line, RowClass::Total));
-            check_total(r, cols, decimal, grand, "the grand total", &mut issues);
-            ended = p.grouped;
-            continue;
-        }
-        if p.grouped {
-            if let Some(label) = subtotal_label(c0, &groups) {
-                classes.push((r.line, RowClass::Subtotal));
-                let base = label.trim_end_matches(" with sub-customers").trim_end_matches(" with sub-items");
-                if let Some(pos) = groups.iter().rposition(|g| g == base) {
-                    let sum: Money = group_sums[pos..].iter().copied().sum();
-                    groups.truncate(pos);
-                    group_sums.truncate(pos);
-                    check_total(r, cols, decimal, sum, &format!("'{label}'"), &mut issues);
-                    if let Some(parent) = group_sums.last_mut() {
-                        *parent += sum;
-                    }
-                }
-                continue;
+        Some(middle) => std::thread::scope(|scope| {
+            let later = scope.spawn(|| {
+                let mut rows = Rows { ahead: true, ..Rows::default() };
+                read_rows(&mut RecordReader::resume(text, delimiter, middle), None, &cx, &mut rows).map(|_| rows)
+            });
+            let mut rows = so_far;
+            rows.invoices.reserve(counted);
+            let first = read_rows(&mut body()?, Some(middle.0), &cx, &mut rows);
+            let later = later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            first?;
+            if rows.ended {
+                // A footer in the first half: what follows is footer too, as one reader sees it.
+                read_rows(&mut RecordReader::resume(text, delimiter, middle), None, &cx, &mut rows)?;
+                return Ok::<_, CsvError>(rows);
             }
-            if !c0.is_empty() && rest_blank {
-                classes.push((r.line, RowClass::Group));
-                groups.push(c0.to_string());
-                group_sums.push(Money::ZERO);
-                continue;
-            }
-        }
-        let cells = Cells { record: r, columns: cols };
-        if let Some(filter) = &p.row_filter {
-            let value = cells.get(&filter.field).map(norm).unwrap_or_default();
-            if !filter.keep.contains(&value) {
-                classes.push((r.line, RowClass::Skipped));
-                continue;
-            }
-        }
-        match p.kind {
-            ProfileKind::Contacts => match contact_row(&cells, p, r.line) {
-                Ok(c) => {
-                    classes.push((r.line, RowClass::Detail));
-                    contacts.push(c);
-                }
-                Err(issue) => {
-                    classes.push((r.line, RowClass::Detail));
-                    issues.push(issue);
-                }
-            },
-            ProfileKind::Invoices => {
-                let customer_group = if p.customer_from_group { groups.first().cloned() } else { None };
-                let job_group = if p.customer_from_group && groups.len() > 1 { groups.last().cloned() } else { None };
-                match detail_line(&cells, p, r.line, decimal, date_order, customer_group, job_group) {
-                    Ok(Some(line)) => {
-                        classes.push((r.line, RowClass::Detail));
-                        let counted = line.balance.or(line.amount).unwrap_or(Money::ZERO);
-                        grand += counted;
-                        if let Some(sum) = group_sums.last_mut() {
-                            *sum += counted;
-                        }
-                        // A row is a receivable unless lines gather by invoice number:
-                        // finished here, so a large file never holds its lines and its
-                        // receivables at once.
-                        if p.lines_per_invoice {
-                            lines.push(line);
-                        } else if let Some(row) = finish(line, &[], p, &mut issues) {
-                            invoices.push(row);
-                        }
-                    }
-                    Ok(None) => classes.push((r.line, RowClass::Skipped)),
-                    Err(issue) => {
-                        classes.push((r.line, RowClass::Detail));
-                        issues.push(issue);
-                    }
-                }
-            }
-        }
-    }
+            Ok(rows.then(later?, &cx))
+        })?,
+    };
+    let Rows { classes, mut issues, lines, mut invoices, contacts, groups, last_line, .. } = rows;
     if !groups.is_empty() && p.grouped && classes.iter().any(|(_, c)| *c == RowClass::Subtotal) {
         issues.push(Issue {
             line: last_line,
@@ -366,6 +306,172 @@ pub fn read(
         issues,
         caveat: p.caveat.clone(),
     })
+}
+
+/// What the rows of a file say, as far as they have been read.
+#[derive(Default)]
+struct Rows {
+    classes: Vec<(usize, RowClass)>,
+    issues: Vec<Issue>,
+    lines: Vec<Line>,
+    invoices: Vec<LedgerRow>,
+    contacts: Vec<ContactRow>,
+    groups: Vec<String>,
+    group_sums: Vec<Money>,
+    grand: Money,
+    ended: bool,
+    last_line: usize,
+    /// Read ahead of the rows before it (the later half of a file read in two): a grand
+    /// total is checked once the rows before are summed, with what this half had by then.
+    ahead: bool,
+    totals_ahead: Vec<(Record, Money)>,
+}
+
+/// What reading a row needs to know of its file.
+struct RowContext<'a> {
+    p: &'a Profile,
+    cols: &'a ColumnMap,
+    header_cells: &'a [String],
+    decimal: Decimal,
+    date_order: Option<DateOrder>,
+}
+
+impl Rows {
+    fn total(&mut self, r: &Record, cx: &RowContext<'_>, what: &str) {
+        if self.ahead {
+            self.totals_ahead.push((r.clone(), self.grand));
+        } else {
+            check_total(r, cx.cols, cx.decimal, self.grand, what, &mut self.issues);
+        }
+    }
+
+    /// These rows followed by `later`, the rows after them read ahead.
+    fn then(mut self, mut later: Rows, cx: &RowContext<'_>) -> Rows {
+        for (r, partial) in std::mem::take(&mut later.totals_ahead) {
+            check_total(&r, cx.cols, cx.decimal, self.grand + partial, "the grand total", &mut later.issues);
+        }
+        later.issues.sort_by_key(|i| i.line);
+        self.classes.append(&mut later.classes);
+        self.issues.append(&mut later.issues);
+        self.lines.append(&mut later.lines);
+        self.invoices.append(&mut later.invoices);
+        self.contacts.append(&mut later.contacts);
+        self.grand += later.grand;
+        self.ended = later.ended;
+        if later.last_line > 0 {
+            self.last_line = later.last_line;
+        }
+        self
+    }
+}
+
+/// Read rows into `st` up to the record that starts at byte `until` (or the end).
+fn read_rows(
+    reader: &mut RecordReader<'_>,
+    until: Option<usize>,
+    cx: &RowContext<'_>,
+    st: &mut Rows,
+) -> Result<(), CsvError> {
+    let RowContext { p, cols, header_cells, decimal, date_order } = *cx;
+    while reader.advance()? {
+        if until.is_some_and(|at| reader.resume_point().0 >= at) {
+            break;
+        }
+        let r = reader.record();
+        st.last_line = r.line;
+        let c0 = r.cell(0).trim();
+        let rest_blank = r.cells.iter().skip(1).all(|c| c.trim().is_empty());
+        if r.is_blank() {
+            st.classes.push((r.line, RowClass::Blank));
+            continue;
+        }
+        if st.ended || is_footer(c0) {
+            st.classes.push((r.line, RowClass::Footer));
+            st.ended = true;
+            continue;
+        }
+        if r.cells.len() == header_cells.len() && r.cells.iter().zip(header_cells).all(|(c, h)| norm_is(c, h)) {
+            st.classes.push((r.line, RowClass::Header)); // a repeated page header
+            continue;
+        }
+        if is_grand_total(r) {
+            st.classes.push((r.line, RowClass::Total));
+            st.total(r, cx, "the grand total");
+            st.ended = p.grouped;
+            continue;
+        }
+        if p.grouped {
+            if let Some(label) = subtotal_label(c0, &st.groups) {
+                st.classes.push((r.line, RowClass::Subtotal));
+                let base = label.trim_end_matches(" with sub-customers").trim_end_matches(" with sub-items");
+                if let Some(pos) = st.groups.iter().rposition(|g| g == base) {
+                    let sum: Money = st.group_sums[pos..].iter().copied().sum();
+                    st.groups.truncate(pos);
+                    st.group_sums.truncate(pos);
+                    check_total(r, cols, decimal, sum, &format!("'{label}'"), &mut st.issues);
+                    if let Some(parent) = st.group_sums.last_mut() {
+                        *parent += sum;
+                    }
+                }
+                continue;
+            }
+            if !c0.is_empty() && rest_blank {
+                st.classes.push((r.line, RowClass::Group));
+                st.groups.push(c0.to_string());
+                st.group_sums.push(Money::ZERO);
+                continue;
+            }
+        }
+        let cells = Cells { record: r, columns: cols };
+        if let Some(filter) = &p.row_filter {
+            let value = cells.get(&filter.field).map(norm).unwrap_or_default();
+            if !filter.keep.contains(&value) {
+                st.classes.push((r.line, RowClass::Skipped));
+                continue;
+            }
+        }
+        match p.kind {
+            ProfileKind::Contacts => match contact_row(&cells, p, r.line) {
+                Ok(c) => {
+                    st.classes.push((r.line, RowClass::Detail));
+                    st.contacts.push(c);
+                }
+                Err(issue) => {
+                    st.classes.push((r.line, RowClass::Detail));
+                    st.issues.push(issue);
+                }
+            },
+            ProfileKind::Invoices => {
+                let customer_group = if p.customer_from_group { st.groups.first().cloned() } else { None };
+                let job_group =
+                    if p.customer_from_group && st.groups.len() > 1 { st.groups.last().cloned() } else { None };
+                match detail_line(&cells, p, r.line, decimal, date_order, customer_group, job_group) {
+                    Ok(Some(line)) => {
+                        st.classes.push((r.line, RowClass::Detail));
+                        let counted = line.balance.or(line.amount).unwrap_or(Money::ZERO);
+                        st.grand += counted;
+                        if let Some(sum) = st.group_sums.last_mut() {
+                            *sum += counted;
+                        }
+                        // A row is a receivable unless lines gather by invoice number:
+                        // finished here, so a large file never holds its lines and its
+                        // receivables at once.
+                        if p.lines_per_invoice {
+                            st.lines.push(line);
+                        } else if let Some(row) = finish(line, &[], p, &mut st.issues) {
+                            st.invoices.push(row);
+                        }
+                    }
+                    Ok(None) => st.classes.push((r.line, RowClass::Skipped)),
+                    Err(issue) => {
+                        st.classes.push((r.line, RowClass::Detail));
+                        st.issues.push(issue);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn order_name(o: DateOrder) -> &'static str {

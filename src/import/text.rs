@@ -85,14 +85,26 @@ pub fn records(text: &str, delimiter: u8) -> Result<Vec<Record>, CsvError> {
 /// import reads a large file this way, twice, and never holds its rows.
 pub struct RecordReader<'t> {
     reader: csv::Reader<&'t [u8]>,
+    /// The text from where this reader started (`base` bytes into the file's).
     text: &'t str,
+    base: usize,
     current: Record,
     counted_to: usize,
     lines_before: usize,
 }
 
+/// Where a record starts: its byte in the file's text and the newlines before it.
+pub type ResumePoint = (usize, usize);
+
 impl<'t> RecordReader<'t> {
     pub fn new(text: &'t str, delimiter: u8) -> RecordReader<'t> {
+        RecordReader::resume(text, delimiter, (0, 0))
+    }
+
+    /// A reader from a point an earlier reader passed (a record's first byte, where the
+    /// CSV state machine starts afresh), numbering lines as that reader did.
+    pub fn resume(text: &'t str, delimiter: u8, (at, lines_before): ResumePoint) -> RecordReader<'t> {
+        let text = &text[at..];
         RecordReader {
             reader: csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -100,10 +112,16 @@ impl<'t> RecordReader<'t> {
                 .delimiter(delimiter)
                 .from_reader(text.as_bytes()),
             text,
+            base: at,
             current: Record { line: 0, cells: csv::StringRecord::new() },
             counted_to: 0,
-            lines_before: 0,
+            lines_before,
         }
+    }
+
+    /// Where the current record starts, for [`RecordReader::resume`].
+    pub fn resume_point(&self) -> ResumePoint {
+        (self.base + self.counted_to, self.lines_before)
     }
 
     /// Move to the next record (false at the end); `record()` is then that record. The
@@ -209,6 +227,19 @@ mod tests {
     fn blank_lines_count_in_line_numbers() {
         let recs = records("a,b\r\nc,d\r\n\r\ne,f\r\ng,h\r\n", b',').unwrap();
         assert_eq!(recs.iter().map(|r| r.line).collect::<Vec<_>>(), vec![1, 2, 4, 5]);
+    }
+
+    #[test]
+    fn a_reader_resumed_where_another_passed_reads_what_that_one_read_next() {
+        let text = "a,b\r\n\"1 Main St\nSpringfield\",x\r\n\r\nc,d\n\ne,\"f\"\"g\"\nh,i\n";
+        let all = records(text, b',').unwrap();
+        let mut reader = RecordReader::new(text, b',');
+        for k in 0..all.len() {
+            assert!(reader.advance().unwrap());
+            let resumed: Vec<Record> =
+                RecordReader::resume(text, b',', reader.resume_point()).map(Result::unwrap).collect();
+            assert_eq!(resumed, all[k..], "resumed at record {k}");
+        }
     }
 
     #[test]
