@@ -57,15 +57,21 @@ fn put_in_order<T>(items: &mut [T], mut order: Vec<usize>) {
 impl Desk {
     /// Every account with an open balance, in the order to work them.
     pub fn worklist(&self) -> Result<Vec<WorklistRow>> {
-        let today = self.today();
-        let weights = &self.config.priority;
         let accounts = store::account_facts(
             &self.conn,
-            today,
+            self.today(),
             self.config.promise_grace_days,
-            weights.max_days,
+            self.config.priority.max_days,
             self.config.plan_misses_to_break,
         )?;
+        self.rank(accounts)
+    }
+
+    /// Accounts in the order to work them, as rows. The whole worklist and the first page
+    /// ranked afresh (`worklist_start`) both come through here, so they cannot differ.
+    pub(super) fn rank(&self, accounts: Vec<store::AccountFacts>) -> Result<Vec<WorklistRow>> {
+        let today = self.today();
+        let weights = &self.config.priority;
         // Memory matters here (91k wide rows on a large book): the priorities sit beside
         // the accounts, the positions are sorted, each account becomes its row in place, and
         // the rows are then put in order by swapping, never copied into a second list.
