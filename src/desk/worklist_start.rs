@@ -139,10 +139,10 @@ impl Desk {
             if ids.len() > MOST_LOOKED_UP {
                 break;
             }
-            let accounts = store::account_facts_of(&self.conn, &side, &ids, today, weights.max_days)?;
-            let mut rows = self.rank(accounts)?;
+            let rows = store::account_facts_of(&self.conn, &side, &ids, today, weights.max_days, self.row_maker()?)?;
+            let mut rows = super::worklist::in_rank_order(rows);
             // Every account the whole ranking puts at `tier` or above is among these, with the
-            // same facts and the same order (`rank`); tiers come first in that order, so they
+            // same facts and the same order (`row_maker`, `in_rank_order`); tiers come first in that order, so they
             // are this list's prefix, and the whole list's too.
             if rows.partition_point(|r| r.tier <= tier) >= want {
                 rows.truncate(want);

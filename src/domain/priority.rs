@@ -305,11 +305,14 @@ pub fn lifts_to(lift: Lift, today: NaiveDate, w: &PriorityWeights) -> Option<Tie
 /// Worklist order: tier, then score (high first), then the account touched longest ago
 /// (never touched first), then the lowest id, so the order is stable.
 pub fn rank_order(a: (&Priority, &PriorityFacts), b: (&Priority, &PriorityFacts)) -> std::cmp::Ordering {
-    a.0.tier
-        .cmp(&b.0.tier)
-        .then(b.0.score.cmp(&a.0.score))
-        .then(a.1.last_touch_on.cmp(&b.1.last_touch_on))
-        .then(a.1.debtor_id.cmp(&b.1.debtor_id))
+    rank_key(a.0.tier, a.0.score, a.1).cmp(&rank_key(b.0.tier, b.0.score, b.1))
+}
+
+/// `rank_order` as one value to sort by (compared field by field, in that order).
+pub type RankKey = (Tier, std::cmp::Reverse<i64>, Option<NaiveDate>, i64);
+
+pub fn rank_key(tier: Tier, score: i64, f: &PriorityFacts) -> RankKey {
+    (tier, std::cmp::Reverse(score), f.last_touch_on, f.debtor_id)
 }
 
 /// Σ past-due balance × min(DPD, cap), in cents·days. The store's aggregate query
