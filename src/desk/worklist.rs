@@ -111,6 +111,7 @@ impl Desk {
             }
         })
     }
+
     /// The worklist rows a queue admits, in worklist order.
     pub fn queue(&self, queue: Queue) -> Result<Vec<WorklistRow>> {
         let mut rows = self.worklist()?;
