@@ -95,7 +95,8 @@ fn main() {
     let (w, h) = (120, 40);
     // The first frame with the worklist on screen: the store thread answers the desk's
     // requests in order, and the frame is drawn as soon as rows are there (from the last
-    // ranking's kept first page if the book is unchanged, else from the ranking itself).
+    // ranking's kept first page if the book is unchanged, else from the first page ranked
+    // afresh when the tiers above dollar-days fill it, else from the ranking itself).
     let kept = path.with_file_name(format!("{}-worklist", path.file_name().unwrap().to_string_lossy()));
     let first_frame_of = |forget: bool| {
         let timed = (0..runs).map(|_| {

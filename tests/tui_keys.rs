@@ -367,6 +367,43 @@ fn the_last_rankings_first_page_shows_at_once_and_the_ranking_replaces_it() {
     assert_eq!(seen[0], (Screen::Loading, 0, false), "{seen:?}");
 }
 
+/// A first page ranked afresh (a new day, a write from elsewhere) shows at once without the
+/// whole list's count, which the ranking then brings.
+#[test]
+fn a_first_page_ranked_afresh_shows_until_the_ranking_replaces_it() {
+    use dun::tui::app::{App, Msg};
+    use dun::tui::worker::{Provisional, Reply, Request, Response, WorkerEvent, handle};
+    let mut desk = common::demo_desk(40);
+    let whole = desk.worklist().unwrap();
+    let mut h = Harness::on_desk(common::demo_desk(0));
+    let (mut app, requests) = App::new(today(), 24, false);
+    let mut later = Vec::new();
+    for (ticket, request) in requests {
+        let result = match request {
+            // What `Desk::worklist_first_page` gives on a book whose top tiers fill the page.
+            Request::WorklistStart => Ok(Response::WorklistStart(Some((whole[..10].to_vec(), Provisional::FirstPage)))),
+            other => {
+                later.push((ticket, other));
+                continue;
+            }
+        };
+        later.extend(app.update(Msg::Worker(WorkerEvent::Reply(Reply { ticket, result }))));
+    }
+    assert_eq!((app.screen, app.rows.len(), app.provisional), (Screen::Worklist, 10, Some(Provisional::FirstPage)));
+    h.app = app;
+    let first = h.screen(120, 24);
+    assert!(first.contains("ranking every account…"), "{first}");
+    assert!(first.contains(&whole[0].name), "{first}");
+    for (ticket, request) in later {
+        let result = handle(&mut desk, &[], request, &mut |_, _| {});
+        let more = h.app.update(Msg::Worker(WorkerEvent::Reply(Reply { ticket, result })));
+        assert!(more.iter().all(|(_, r)| matches!(r, Request::NextSteps(_))), "{more:?}");
+    }
+    assert_eq!((h.app.rows.len(), h.app.provisional), (whole.len(), None));
+    let then = h.screen(120, 24);
+    assert!(then.contains(&format!("{} accounts", whole.len())) && !then.contains("ranking every"), "{then}");
+}
+
 /// Review 3: the plan form's Total starts at the balance in collection, never at money in
 /// dispute.
 #[test]

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Desk, DeskError, Result};
-use crate::domain::priority::{Factor, Priority, PriorityFacts, Tier, explain, prioritise, rank_order};
+use crate::domain::priority::{Factor, PriorityFacts, RankKey, Tier, explain, prioritise, rank_key};
 use crate::domain::queue::{Queue, QueueFacts};
 use crate::domain::{Bucket, Money};
 use crate::store;
@@ -38,6 +38,17 @@ pub struct WorklistRow {
     pub facts: PriorityFacts,
 }
 
+/// Rows in the order to work them (`priority::rank_order`). The keys are sorted, not the
+/// rows (wide, and far apart in memory), and the rows are then put in order by swapping,
+/// never copied into a second list.
+pub(super) fn in_rank_order(mut rows: Vec<WorklistRow>) -> Vec<WorklistRow> {
+    let mut keys: Vec<(RankKey, usize)> =
+        rows.iter().enumerate().map(|(i, r)| (rank_key(r.tier, r.score, &r.facts), i)).collect();
+    keys.sort_unstable();
+    put_in_order(&mut rows, keys.into_iter().map(|(_, i)| i).collect());
+    rows
+}
+
 /// Rearrange `items` so that position k holds what was at `order[k]`, by following each
 /// cycle of the permutation with swaps: no second list.
 fn put_in_order<T>(items: &mut [T], mut order: Vec<usize>) {
@@ -57,53 +68,48 @@ fn put_in_order<T>(items: &mut [T], mut order: Vec<usize>) {
 impl Desk {
     /// Every account with an open balance, in the order to work them.
     pub fn worklist(&self) -> Result<Vec<WorklistRow>> {
+        let rows = store::account_facts_with(
+            &self.conn,
+            self.today(),
+            self.config.promise_grace_days,
+            self.config.priority.max_days,
+            self.config.plan_misses_to_break,
+            self.row_maker()?,
+        )?;
+        Ok(in_rank_order(rows))
+    }
+
+    /// An account's row: its rank and what the worklist shows beside it. The whole worklist
+    /// and the first page ranked afresh (`worklist_start`) are made by this and put in order
+    /// by `in_rank_order`, so they cannot differ. Each account becomes its row as the store
+    /// hands it over: memory holds the rows, not the rows and every account's facts too.
+    pub(super) fn row_maker(&self) -> Result<impl FnMut(store::AccountFacts) -> WorklistRow + use<'_>> {
         let today = self.today();
         let weights = &self.config.priority;
-        let accounts = store::account_facts(
-            &self.conn,
-            today,
-            self.config.promise_grace_days,
-            weights.max_days,
-            self.config.plan_misses_to_break,
-        )?;
-        // Memory matters here (91k wide rows on a large book): the priorities sit beside
-        // the accounts, the positions are sorted, each account becomes its row in place, and
-        // the rows are then put in order by swapping, never copied into a second list.
-        let priorities: Vec<Priority> =
-            accounts.iter().map(|a| prioritise(&a.facts, today, weights, &a.currency)).collect();
-        let mut order: Vec<usize> = (0..accounts.len()).collect();
-        order.sort_unstable_by(|&a, &b| {
-            rank_order((&priorities[a], &accounts[a].facts), (&priorities[b], &accounts[b].facts))
-        });
         let mut terms = store::invoice_term_notes(&self.conn, today)?;
-        let mut rows: Vec<WorklistRow> = accounts
-            .into_iter()
-            .zip(priorities)
-            .map(|(a, p)| {
-                let dpd = a.facts.oldest_days_past_due;
-                WorklistRow {
-                    id: a.facts.debtor_id,
-                    name: a.name,
-                    external_ref: a.external_ref,
-                    currency: a.currency,
-                    balance: a.facts.open_balance,
-                    days_past_due: dpd.max(0),
-                    bucket: Bucket::for_days_past_due(dpd),
-                    last_contact: a.last_contact_on,
-                    next_follow_up: a.next_follow_up_on,
-                    tier: p.tier,
-                    score: p.score,
-                    reason: match terms.remove(&a.facts.debtor_id) {
-                        Some(note) => format!("{} · {note}", p.reason),
-                        None => p.reason,
-                    },
-                    flags: a.flags.labels(),
-                    facts: a.facts,
-                }
-            })
-            .collect();
-        put_in_order(&mut rows, order);
-        Ok(rows)
+        Ok(move |a: store::AccountFacts| {
+            let p = prioritise(&a.facts, today, weights, &a.currency);
+            let dpd = a.facts.oldest_days_past_due;
+            WorklistRow {
+                id: a.facts.debtor_id,
+                name: a.name,
+                external_ref: a.external_ref,
+                currency: a.currency,
+                balance: a.facts.open_balance,
+                days_past_due: dpd.max(0),
+                bucket: Bucket::for_days_past_due(dpd),
+                last_contact: a.facts.last_touch_on,
+                next_follow_up: a.facts.follow_up_on,
+                tier: p.tier,
+                score: p.score,
+                reason: match terms.remove(&a.facts.debtor_id) {
+                    Some(note) => format!("{} · {note}", p.reason),
+                    None => p.reason,
+                },
+                flags: a.flags.labels(),
+                facts: a.facts,
+            }
+        })
     }
 
     /// The worklist rows a queue admits, in worklist order.

@@ -1,9 +1,16 @@
-//! The worklist's first page as it was last ranked, kept beside the book so the desk can
-//! show it at once while the whole list is ranked again (about 0.3 s on a 100k-debtor
-//! book). It is used only when nothing has been written since (the event log's last hash),
-//! on the same day and under the same weights; the full ranking replaces it either way.
-//! The file holds names: it is written readable by the owner only, like the book, and a
-//! purge removes it.
+//! The worklist's first page, on screen before the whole list is ranked (about 0.2 s on a
+//! 100k-debtor book), which then replaces it.
+//!
+//! Kept: the first page as it was last ranked, kept beside the book. It is used only when
+//! nothing has been written since (the event log's last hash), on the same day and under the
+//! same weights. The file holds names: it is written readable by the owner only, like the
+//! book, and a purge removes it.
+//!
+//! Ranked afresh (a new day, a write from elsewhere): the tiers above dollar-days are reached
+//! only through an account's promises, follow-ups and missed installments
+//! (`priority::lifts_to`), so the accounts that may stand there are found from those small
+//! tables, ranked on their own with the whole ranking's code, and, when they fill the page,
+//! are exactly the whole list's first rows in its order.
 
 use std::path::PathBuf;
 
@@ -16,8 +23,15 @@ use crate::domain::priority::{PriorityFacts, Tier};
 use crate::domain::{DebtorFlags, Money};
 use crate::store;
 
-/// Rows kept: a few screens' worth.
+/// Rows kept, and rows a page ranked afresh must fill: a few screens' worth.
 const ROWS_KEPT: usize = 200;
+
+/// The tiers a first page ranked afresh may come from, tried in turn.
+const LIFTED_TIERS: [Tier; 3] = [Tier::PromiseDue, Tier::CallBackDue, Tier::InstallmentMissed];
+
+/// Above this many accounts to look up one by one (a few µs each), a first page would cost
+/// about what the whole ranking does.
+const MOST_LOOKED_UP: usize = 20_000;
 
 /// The first rows of the last ranking, and what the whole list held.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +118,41 @@ impl Desk {
         }))
     }
 
+    /// The worklist's first page ranked afresh, when the accounts that may stand in the tiers
+    /// above dollar-days fill it: the same rows, in the same order, as the whole ranking's first
+    /// page. `None` when they do not (the whole ranking is then the first thing on screen).
+    pub fn worklist_first_page(&self) -> Result<Option<Vec<WorklistRow>>> {
+        self.first_rows(ROWS_KEPT)
+    }
+
+    pub(super) fn first_rows(&self, want: usize) -> Result<Option<Vec<WorklistRow>>> {
+        let today = self.today();
+        let weights = &self.config.priority;
+        let grace = self.config.promise_grace_days;
+        let _snapshot = store::read_snapshot(&self.conn)?;
+        let side = store::side_facts(&self.conn, today, grace, self.config.plan_misses_to_break)?;
+        for tier in LIFTED_TIERS {
+            let ids = side.may_reach(tier, today, weights);
+            // Each tier's candidates include the tier before's: too few here, try the next.
+            if ids.len() < want {
+                continue;
+            }
+            if ids.len() > MOST_LOOKED_UP {
+                break;
+            }
+            let rows = store::account_facts_of(&self.conn, &side, &ids, today, weights.max_days, self.row_maker()?)?;
+            let mut rows = super::worklist::in_rank_order(rows);
+            // Every account the whole ranking puts at `tier` or above is among these, with the
+            // same facts and in the same order (`row_maker`, `in_rank_order`); tiers come
+            // first in that order, so they are this list's prefix, and the whole list's too.
+            if rows.partition_point(|r| r.tier <= tier) >= want {
+                rows.truncate(want);
+                return Ok(Some(rows));
+            }
+        }
+        Ok(None)
+    }
+
     /// Remove the kept page (a purge must leave no name of the purged behind).
     pub fn forget_worklist_start(&self) {
         if let Some(file) = self.worklist_start_file() {
@@ -167,6 +216,42 @@ mod tests {
 
     fn desk_on(dir: &std::path::Path, today: &str) -> Desk {
         Desk::open(&dir.join("book.db"), Clock::fixed(today.parse().unwrap()), Config::default()).unwrap()
+    }
+
+    /// A first page ranked afresh is the whole ranking's first rows, row for row (facts and
+    /// reasons too), whenever the tiers above dollar-days fill it, and only then; tried at
+    /// each tier's edge, on many days.
+    #[test]
+    fn a_first_page_ranked_afresh_is_the_whole_rankings_first_rows() {
+        use crate::domain::priority::Tier;
+        let mut desk = crate::desk::testing::demo_desk(250);
+        let today = crate::desk::testing::today();
+        let mut reached = std::collections::BTreeSet::new();
+        for offset in (-60..=60).step_by(4) {
+            desk.set_clock(Clock::fixed(today + chrono::Duration::days(offset)));
+            let full = desk.worklist().unwrap();
+            let above = |tier: Tier| full.iter().take_while(|r| r.tier <= tier).count();
+            let lifted = above(Tier::InstallmentMissed);
+            let mut wants = vec![1, 2, 7];
+            for tier in [Tier::PromiseDue, Tier::CallBackDue, Tier::InstallmentMissed] {
+                wants.extend([above(tier), above(tier) + 1]);
+            }
+            for want in wants.into_iter().filter(|&w| w > 0) {
+                match desk.first_rows(want).unwrap() {
+                    Some(rows) => {
+                        assert!(want <= lifted, "{offset} days on: {want} rows, but {lifted} above dollar-days");
+                        assert_eq!(rows.len(), want);
+                        assert_eq!(rows[..], full[..want], "{offset} days on, {want} rows");
+                        reached.insert(rows[want - 1].tier);
+                    }
+                    None => assert!(want > lifted, "{offset} days on: no page of {want}, {lifted} above dollar-days"),
+                }
+            }
+        }
+        assert_eq!(
+            reached.into_iter().collect::<Vec<_>>(),
+            [Tier::PromiseDue, Tier::CallBackDue, Tier::InstallmentMissed]
+        );
     }
 
     #[test]

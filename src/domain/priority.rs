@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::money::Money;
+use super::promise::PromiseStatus;
 
 /// Weights of the score; defaults are the specification's, overridable in config.toml.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -274,14 +275,44 @@ fn short_date(d: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
+/// What can lift an account above the dollar-days tiers (D-PRIO-2 1–3): one of its promises
+/// (its status as judged today), an open follow-up, or a plan installment missed and not yet
+/// followed up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Lift {
+    Promise { status: PromiseStatus, due: NaiveDate },
+    FollowUp { due: NaiveDate },
+    MissedInstallment,
+}
+
+/// The highest tier `lift` alone can put its account in. Whatever else is true of the
+/// account (a hold, a contact since, a newer promise, its invoices) can only keep it lower,
+/// never lift it higher: so every account ranked in tier `t` or above has a lift reaching
+/// `t`, and those accounts can be found, and ranked exactly, without reading the rest of the
+/// book. It follows `tier_and_reason`, and a test holds the two together.
+pub fn lifts_to(lift: Lift, today: NaiveDate, w: &PriorityWeights) -> Option<Tier> {
+    match lift {
+        Lift::Promise { status: PromiseStatus::Pending, due } => (due <= today).then_some(Tier::PromiseDue),
+        Lift::Promise { status: PromiseStatus::Broken | PromiseStatus::PartlyKept, due } => {
+            ((today - due).num_days() <= w.broken_promise_days).then_some(Tier::PromiseDue)
+        }
+        Lift::Promise { status: PromiseStatus::Kept | PromiseStatus::Cancelled, .. } => None,
+        Lift::FollowUp { due } => (due <= today).then_some(Tier::CallBackDue),
+        Lift::MissedInstallment => Some(Tier::InstallmentMissed),
+    }
+}
+
 /// Worklist order: tier, then score (high first), then the account touched longest ago
 /// (never touched first), then the lowest id, so the order is stable.
 pub fn rank_order(a: (&Priority, &PriorityFacts), b: (&Priority, &PriorityFacts)) -> std::cmp::Ordering {
-    a.0.tier
-        .cmp(&b.0.tier)
-        .then(b.0.score.cmp(&a.0.score))
-        .then(a.1.last_touch_on.cmp(&b.1.last_touch_on))
-        .then(a.1.debtor_id.cmp(&b.1.debtor_id))
+    rank_key(a.0.tier, a.0.score, a.1).cmp(&rank_key(b.0.tier, b.0.score, b.1))
+}
+
+/// `rank_order` as one value to sort by (compared field by field, in that order).
+pub type RankKey = (Tier, std::cmp::Reverse<i64>, Option<NaiveDate>, i64);
+
+pub fn rank_key(tier: Tier, score: i64, f: &PriorityFacts) -> RankKey {
+    (tier, std::cmp::Reverse(score), f.last_touch_on, f.debtor_id)
 }
 
 /// Σ past-due balance × min(DPD, cap), in cents·days. The store's aggregate query
@@ -419,6 +450,58 @@ mod tests {
         let followed = PriorityFacts { installment_missed_on: None, ..missed };
         assert_eq!(prioritise(&followed, today, &w, "USD").tier, Tier::Standard);
         assert!(explain(&followed, today, &w, "USD").iter().any(|x| x.name == "missed installments"));
+    }
+
+    /// `lifts_to` must agree with the tiers `prioritise` gives: an account whose only lift is
+    /// one promise, follow-up or missed installment lands exactly where `lifts_to` says (or
+    /// lower, in the dollar-days tiers, when it says none).
+    #[test]
+    fn what_lifts_an_account_agrees_with_its_tier() {
+        let today = d("2026-11-22");
+        let w = PriorityWeights::default();
+        let base = PriorityFacts {
+            debtor_id: 1,
+            open_balance: Money(50_000),
+            past_due: Money(50_000),
+            dollar_days_cents: 50_000 * 30,
+            oldest_days_past_due: 30,
+            ..Default::default()
+        };
+        let statuses = [
+            PromiseStatus::Pending,
+            PromiseStatus::Kept,
+            PromiseStatus::PartlyKept,
+            PromiseStatus::Broken,
+            PromiseStatus::Cancelled,
+        ];
+        for offset in -40..=40i64 {
+            let due = today + chrono::Duration::days(offset);
+            let mut cases = vec![
+                (Lift::FollowUp { due }, PriorityFacts { follow_up_on: Some(due), ..base.clone() }),
+                (
+                    Lift::MissedInstallment,
+                    PriorityFacts { installment_missed_on: Some(due), missed_installments: 1, ..base.clone() },
+                ),
+            ];
+            for status in statuses {
+                // As the store merges one promise into the facts.
+                let f = match status {
+                    PromiseStatus::Pending => PriorityFacts { promise_due_on: Some(due), ..base.clone() },
+                    PromiseStatus::Broken | PromiseStatus::PartlyKept => {
+                        PriorityFacts { broken_promise_on: Some(due), ..base.clone() }
+                    }
+                    PromiseStatus::Kept | PromiseStatus::Cancelled => base.clone(),
+                };
+                cases.push((Lift::Promise { status, due }, f));
+            }
+            for (lift, f) in cases {
+                let tier = prioritise(&f, today, &w, "USD").tier;
+                match lifts_to(lift, today, &w) {
+                    Some(t) => assert_eq!(tier, t, "{lift:?}"),
+                    None => assert!(tier > Tier::InstallmentMissed, "{lift:?} gave {tier:?}"),
+                }
+            }
+        }
     }
 
     #[test]

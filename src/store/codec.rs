@@ -87,9 +87,10 @@ impl std::fmt::Display for BadCode {
 impl std::error::Error for BadCode {}
 
 /// Decode a checked-text enumeration column with the type's own parser.
+/// Read in place: the worklist decodes one per promise of the book.
 pub fn get_code<T>(row: &rusqlite::Row<'_>, idx: usize, parse: impl Fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let s: String = row.get(idx)?;
-    parse(&s).ok_or_else(|| conversion(idx, BadCode(s)))
+    let s = row.get_ref(idx)?.as_str()?;
+    parse(s).ok_or_else(|| conversion(idx, BadCode(s.to_string())))
 }
 
 /// Fast path for hot scans: read a `YYYY-MM-DD` column without allocating.

@@ -12,7 +12,7 @@ use super::form::FormOutcome;
 use super::forms::{OpenForm, Purpose};
 use super::keymap::{Context, Key, Keymap};
 use super::session::CallSession;
-use super::worker::{Reply, Request, Response, Ticket, WorkerEvent};
+use super::worker::{Provisional, Reply, Request, Response, Ticket, WorkerEvent};
 use crate::desk::{AccountView, AgendaItem, ImportReport, ReportOverview, WorklistRow};
 use crate::domain::ladder::Step;
 
@@ -118,9 +118,8 @@ pub struct App {
     pub screen: Screen,
     pub overlay: Option<Overlay>,
     pub rows: Vec<WorklistRow>,
-    /// While `rows` is the last ranking's first page (kept beside the book): how many
-    /// accounts and how much the whole list held. `None` once the ranking is in.
-    pub provisional: Option<(usize, crate::domain::Money)>,
+    /// While `rows` is a first page shown before the ranking is in; `None` once it is.
+    pub provisional: Option<Provisional>,
     /// Indices into `rows` that pass the filter.
     pub visible: Vec<usize>,
     pub selected: usize,
@@ -656,9 +655,9 @@ impl App {
             return; // A stale read: a newer one of its kind is on its way.
         }
         match reply.result {
-            Ok(Response::WorklistStart(Some(start))) if self.screen == Screen::Loading => {
-                self.rows = start.rows;
-                self.provisional = Some((start.accounts, start.total));
+            Ok(Response::WorklistStart(Some((rows, provisional)))) if self.screen == Screen::Loading => {
+                self.rows = rows;
+                self.provisional = Some(provisional);
                 self.refilter();
                 self.screen = Screen::Worklist;
             }

@@ -17,7 +17,8 @@ pub type Ticket = u64;
 #[derive(Debug, Clone)]
 pub enum Request {
     Worklist,
-    /// The first page of the last ranking, if still good: shown while `Worklist` runs.
+    /// The first page of the last ranking, if still good, else the first page ranked afresh
+    /// if it can be: shown while `Worklist` runs.
     WorklistStart,
     Account(i64),
     Search(String),
@@ -174,7 +175,7 @@ pub enum Response {
         rows: Vec<WorklistRow>,
         empty_book: bool,
     },
-    WorklistStart(Option<Box<crate::desk::WorklistStart>>),
+    WorklistStart(Option<(Vec<WorklistRow>, Provisional)>),
     Account(Box<AccountView>),
     Search {
         query: String,
@@ -192,6 +193,16 @@ pub enum Response {
         terms: crate::domain::plan::PlanTerms,
         rows: Vec<(chrono::NaiveDate, crate::domain::Money)>,
     },
+}
+
+/// Which first page is on screen while the whole worklist is ranked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Provisional {
+    /// The last ranking's, kept beside the book, with how many accounts and how much the
+    /// whole list held then.
+    Kept { accounts: usize, total: crate::domain::Money },
+    /// Ranked afresh: the ranking's own first rows, but the whole list is not counted yet.
+    FirstPage,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -228,7 +239,13 @@ pub fn handle(
             desk.keep_worklist_start(&rows).map_err(text)?;
             Ok(Response::Worklist { rows, empty_book })
         }
-        Request::WorklistStart => Ok(Response::WorklistStart(desk.worklist_start().map_err(text)?.map(Box::new))),
+        Request::WorklistStart => {
+            let start = match desk.worklist_start().map_err(text)? {
+                Some(kept) => Some((kept.rows, Provisional::Kept { accounts: kept.accounts, total: kept.total })),
+                None => desk.worklist_first_page().map_err(text)?.map(|rows| (rows, Provisional::FirstPage)),
+            };
+            Ok(Response::WorklistStart(start))
+        }
         Request::Account(id) => Ok(Response::Account(Box::new(desk.account(id).map_err(text)?))),
         Request::Search(query) => {
             let ids = desk.search(&query).map_err(text)?;

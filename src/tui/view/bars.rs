@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::super::app::{App, Screen};
 use super::super::theme::{Role, Theme};
+use super::super::worker::Provisional;
 
 pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let screen = match app.screen {
@@ -22,13 +23,23 @@ pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!("  {}", session.progress()), theme.style(Role::Warning)));
     } else if matches!(app.screen, Screen::Worklist | Screen::Account) && !app.rows.is_empty() {
         let currency = app.rows.first().map_or("USD", |r| r.currency.as_str());
-        let (accounts, total) = app.provisional.unwrap_or((app.rows.len(), app.rows.iter().map(|r| r.balance).sum()));
-        let count = if app.filter.as_ref().is_some_and(|f| f.ids.is_some()) {
-            format!("{} of {accounts} accounts", app.visible.len())
-        } else {
-            format!("{accounts} accounts")
+        let whole = match app.provisional {
+            Some(Provisional::Kept { accounts, total }) => Some((accounts, total)),
+            Some(Provisional::FirstPage) => None,
+            None => Some((app.rows.len(), app.rows.iter().map(|r| r.balance).sum())),
         };
-        spans.push(Span::styled(format!("  {count} · {} open", total.display(currency)), theme.style(Role::Muted)));
+        let text = match whole {
+            Some((accounts, total)) => {
+                let count = if app.filter.as_ref().is_some_and(|f| f.ids.is_some()) {
+                    format!("{} of {accounts} accounts", app.visible.len())
+                } else {
+                    format!("{accounts} accounts")
+                };
+                format!("  {count} · {} open", total.display(currency))
+            }
+            None => "  ranking every account…".to_string(),
+        };
+        spans.push(Span::styled(text, theme.style(Role::Muted)));
     }
     if !app.marked.is_empty() && app.screen == Screen::Worklist {
         spans.push(Span::styled(format!("  {} selected", app.marked.len()), theme.style(Role::Warning)));
