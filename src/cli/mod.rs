@@ -121,14 +121,14 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
                 rows.truncate(n);
             }
             if json {
-                let doc: Vec<_> = rows.iter().map(|r| worklist_json(r, &desk)).collect();
+                let doc: Vec<_> = desk.reading(|desk| rows.iter().map(|r| worklist_json(r, desk)).collect())?;
                 print_json(out, &doc)?;
             } else if rows.is_empty() && queue != "all" {
                 writeln!(out, "No account in the {queue} queue today (`dun queues` shows them all).")?;
             } else if rows.is_empty() {
                 writeln!(out, "No open balances: nothing to collect. (`dun import FILE` brings in your receivables.)")?;
             } else {
-                write!(out, "{}", worklist_table(&rows, &desk)?)?;
+                write!(out, "{}", desk.reading(|desk| worklist_table(&rows, desk))??)?;
             }
         }
         Command::Queues { json } => {
