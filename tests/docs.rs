@@ -46,3 +46,18 @@ fn readme_dispute_lines_name_every_option() {
         }
     }
 }
+
+/// `dun log --help` names every outcome code the desk records (its unknown-code error sends
+/// the user there).
+#[test]
+fn log_help_names_every_outcome_code() {
+    use clap::CommandFactory;
+    let cli = dun::cli::Cli::command();
+    let log = cli.find_subcommand("log").unwrap();
+    let outcome = log.get_arguments().find(|a| a.get_long() == Some("outcome")).unwrap();
+    let help = outcome.get_help().unwrap().to_string();
+    let listed: Vec<&str> = help.split_whitespace().collect();
+    for o in dun::domain::contact::OUTCOMES {
+        assert!(listed.contains(&o.code), "`dun log --help` does not list {}", o.code);
+    }
+}

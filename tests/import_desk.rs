@@ -162,3 +162,27 @@ fn an_open_items_report_never_closes_what_another_ledger_brought_in() {
     assert!(report.plan.vanished.is_empty(), "{:?}", report.plan.vanished);
     assert_eq!(count(&desk, "SELECT count(*) FROM payment WHERE kind = 'ledger'"), 0);
 }
+
+/// An open-items report with a row that cannot be read closes nothing: the rejected row may be
+/// an invoice the ledger still lists (closing it would record a payment nobody made).
+#[test]
+fn a_rejected_row_of_an_open_items_report_never_closes_its_invoice() {
+    let mut desk = demo_desk(0);
+    import(&mut desk, "eu_open_items.csv", ImportOptions::default());
+    let open =
+        "SELECT count(*) FROM invoice WHERE number = 'RE-2026-0102' AND status = 'open' AND balance_cents = 48000";
+    assert_eq!(count(&desk, open), 1);
+    let ledger_payments = "SELECT count(*) FROM payment WHERE kind = 'ledger'";
+    let paid_before = count(&desk, ledger_payments);
+
+    let (_, bytes) = fixture("eu_open_items.csv");
+    let bad = encoding_rs::WINDOWS_1252.decode(&bytes).0.replace("20.01.2026", "31.02.2026");
+    let (bad, _, _) = encoding_rs::WINDOWS_1252.encode(&bad);
+    let opts = ImportOptions { skip_invalid: true, ..Default::default() };
+    let report = desk.import_file("bad.csv", &bad, &profiles(), &opts).unwrap();
+    assert_eq!(report.rejected.len(), 1, "{:?}", report.rejected);
+    assert!(report.plan.vanished.is_empty(), "{:?}", report.plan.vanished);
+    assert!(report.warnings.iter().any(|w| w.reason.contains("no open invoice is closed")), "{:?}", report.warnings);
+    assert_eq!(count(&desk, open), 1, "the unreadable row's invoice stays open");
+    assert_eq!(count(&desk, ledger_payments), paid_before, "and no payment is made up for it");
+}

@@ -84,7 +84,7 @@ pub enum Command {
         /// call-out, call-in, email, letter, sms, visit
         #[arg(long, value_name = "CH")]
         channel: String,
-        /// Outcome code: NA VM LM BZ DC WN TP RPC RPC-NC PTP PLAN RTP DISP CB INC ATTY BK DEC CND IN-RPC SENT
+        /// Outcome code: NA VM LM BZ DC WN TP RPC RPC-NC PTP PLAN RTP DISP CB INC ATTY BK DEC CND IN-RPC SENT VN
         #[arg(long, value_name = "CODE")]
         outcome: String,
         #[arg(long, value_name = "TEXT", default_value = "")]

@@ -91,8 +91,11 @@ impl Desk {
                 let same_source = |name: &str| {
                     name == profile.name || source_of(name).is_some_and(|s| !s.is_empty() && s == profile.source)
                 };
+                // A row that could not be read may be an invoice still open in the ledger: with
+                // any rejected, nothing is taken to have vanished (said in the warnings below).
+                let rejected = parsed.issues.iter().any(|i| i.severity == Severity::Error);
                 let rows = std::mem::take(&mut parsed.invoices);
-                reconcile::plan(rows, &existing, profile.lists_all_open, &same_source)
+                reconcile::plan(rows, &existing, profile.lists_all_open && !rejected, &same_source)
             }
             ProfileKind::Contacts => {
                 let held = store::contact_keys(&self.conn)?;
@@ -102,6 +105,16 @@ impl Desk {
         phase("reconciled");
         let mut report = report_of(file, &sha256, &parsed, plan);
         report.currency = self.config.currency.clone();
+        if profile.lists_all_open && !report.rejected.is_empty() {
+            report.warnings.push(Issue {
+                line: 0,
+                column: None,
+                severity: Severity::Warning,
+                reason: "rows were rejected, so no open invoice is closed as gone from this report (a rejected row \
+                         may be one of them): import the corrected file to close what the ledger no longer lists"
+                    .into(),
+            });
+        }
         // An older export than the last one of its kind would undo newer changes.
         let mut older = false;
         if let (Some(newest), Some(previous)) = (facts.newest, store::last_newest_date(&self.conn, &parsed.format)?)
