@@ -156,6 +156,7 @@ fn import_dry_run_then_commit_then_again() {
     book.dun(&["import", &fixture("qbo_ar_aging_detail.csv"), "--dry-run"]).assert().success().stdout(
         predicate::str::contains("new invoices (7)").and(predicate::str::contains("dry run: nothing was written")),
     );
+    assert!(!book.db().exists(), "a dry run on a new book leaves no file behind");
     book.dun(&["import", &fixture("qbo_ar_aging_detail.csv")])
         .assert()
         .success()

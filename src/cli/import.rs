@@ -19,7 +19,13 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let profiles = profiles(ctx)?;
-    let mut desk = ctx.open_desk()?;
+    // A dry run on a book that does not exist yet reads the file against an empty book, and
+    // leaves no file behind ("nothing was written" means nothing).
+    let mut desk = if opts.dry_run && !ctx.paths.database.exists() {
+        crate::desk::Desk::in_memory(ctx.clock, ctx.config.clone())?
+    } else {
+        ctx.open_desk()?
+    };
     let mut reports = Vec::new();
     let mut failed = Vec::new();
     for path in files {
