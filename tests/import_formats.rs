@@ -352,3 +352,20 @@ fn a_flat_file_with_quirks_on_both_sides_of_its_middle_reads_the_same_in_two_hal
     let (one, two) = read_both_ways("flat.csv", footer_early.as_bytes());
     assert_eq!(one, two);
 }
+
+/// A total row is checked on each column it prints: the open balance, and the amount beside it.
+#[test]
+fn a_printed_total_is_checked_on_its_amount_column_too() {
+    let profiles = load_profiles(None).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/eu_open_items.csv");
+    let bytes = std::fs::read(path).unwrap();
+    let clean = dun::import::parse_bytes("eu.csv", &bytes, &profiles, None).unwrap();
+    assert!(!clean.issues.iter().any(|i| i.reason.contains("total says")), "{:?}", clean.issues);
+
+    let text = encoding_rs::WINDOWS_1252.decode(&bytes).0.replace("Summe;;;;;2.364,56;", "Summe;;;;;9.999,99;");
+    let (wrong, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    let p = dun::import::parse_bytes("eu.csv", &wrong, &profiles, None).unwrap();
+    let said: Vec<&str> = p.issues.iter().map(|i| i.reason.as_str()).collect();
+    assert_eq!(said, ["the grand total says 9999.99 in the amount column, the rows above add up to 2364.56"]);
+    assert_eq!(p.issues[0].line, 5);
+}

@@ -317,14 +317,14 @@ struct Rows {
     invoices: Vec<LedgerRow>,
     contacts: Vec<ContactRow>,
     groups: Vec<String>,
-    group_sums: Vec<Money>,
-    grand: Money,
+    group_sums: Vec<Sums>,
+    grand: Sums,
     ended: bool,
     last_line: usize,
     /// Read ahead of the rows before it (the later half of a file read in two): a grand
     /// total is checked once the rows before are summed, with what this half had by then.
     ahead: bool,
-    totals_ahead: Vec<(Record, Money)>,
+    totals_ahead: Vec<(Record, Sums)>,
 }
 
 /// What reading a row needs to know of its file.
@@ -405,7 +405,7 @@ fn read_rows(
                 st.classes.push((r.line, RowClass::Subtotal));
                 let base = label.trim_end_matches(" with sub-customers").trim_end_matches(" with sub-items");
                 if let Some(pos) = st.groups.iter().rposition(|g| g == base) {
-                    let sum: Money = st.group_sums[pos..].iter().copied().sum();
+                    let sum = st.group_sums[pos..].iter().fold(Sums::default(), |a, b| a + *b);
                     st.groups.truncate(pos);
                     st.group_sums.truncate(pos);
                     check_total(r, cols, decimal, sum, &format!("'{label}'"), &mut st.issues);
@@ -418,7 +418,7 @@ fn read_rows(
             if !c0.is_empty() && rest_blank {
                 st.classes.push((r.line, RowClass::Group));
                 st.groups.push(c0.to_string());
-                st.group_sums.push(Money::ZERO);
+                st.group_sums.push(Sums::default());
                 continue;
             }
         }
@@ -448,7 +448,10 @@ fn read_rows(
                 match detail_line(&cells, p, r.line, decimal, date_order, customer_group, job_group) {
                     Ok(Some(line)) => {
                         st.classes.push((r.line, RowClass::Detail));
-                        let counted = line.balance.or(line.amount).unwrap_or(Money::ZERO);
+                        let counted = Sums {
+                            counted: line.balance.or(line.amount).unwrap_or(Money::ZERO),
+                            amounts: line.amount.unwrap_or(Money::ZERO),
+                        };
                         st.grand += counted;
                         if let Some(sum) = st.group_sums.last_mut() {
                             *sum += counted;
@@ -482,20 +485,52 @@ fn order_name(o: DateOrder) -> &'static str {
     }
 }
 
+/// What the rows above a total add up to: each row's balance (its amount when it has no
+/// balance), and, for files with both columns, the amounts alone.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    counted: Money,
+    amounts: Money,
+}
+
+impl std::ops::Add for Sums {
+    type Output = Sums;
+    fn add(self, other: Sums) -> Sums {
+        Sums { counted: self.counted + other.counted, amounts: self.amounts + other.amounts }
+    }
+}
+
+impl std::ops::AddAssign for Sums {
+    fn add_assign(&mut self, other: Sums) {
+        *self = *self + other;
+    }
+}
+
 /// Compare a printed total with what the rows add up to; a mismatch is a warning.
-fn check_total(r: &Record, cols: &ColumnMap, decimal: Decimal, sum: Money, what: &str, issues: &mut Vec<Issue>) {
+fn check_total(r: &Record, cols: &ColumnMap, decimal: Decimal, sums: Sums, what: &str, issues: &mut Vec<Issue>) {
+    let mut differs = |printed: Option<Money>, sum: Money, column: &str| {
+        if let Some(printed) = printed.filter(|p| *p != sum) {
+            issues.push(Issue {
+                line: r.line,
+                column: None,
+                severity: Severity::Warning,
+                reason: format!(
+                    "{what} says {}{column}, the rows above add up to {}",
+                    printed.to_decimal(),
+                    sum.to_decimal()
+                ),
+            });
+        }
+    };
     // The balance column if it is filled, else the last amount on the row.
     let printed = cols
         .get("balance")
         .and_then(|i| parse_amount(r.cell(*i), decimal).ok().flatten())
         .or_else(|| r.cells.iter().rev().find_map(|c| parse_amount(c, decimal).ok().flatten()));
-    if let Some(printed) = printed.filter(|p| *p != sum) {
-        issues.push(Issue {
-            line: r.line,
-            column: None,
-            severity: Severity::Warning,
-            reason: format!("{what} says {}, the rows above add up to {}", printed.to_decimal(), sum.to_decimal()),
-        });
+    differs(printed, sums.counted, "");
+    // A file with an amount column beside the balance prints its total too.
+    if let (Some(amount), Some(_)) = (cols.get("amount"), cols.get("balance")) {
+        differs(parse_amount(r.cell(*amount), decimal).ok().flatten(), sums.amounts, " in the amount column");
     }
 }
 
