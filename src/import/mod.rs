@@ -9,6 +9,7 @@ pub mod profile;
 pub mod read;
 pub mod reconcile;
 pub mod text;
+mod totals;
 
 use std::path::Path;
 

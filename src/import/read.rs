@@ -11,6 +11,7 @@ use super::date::{DateOrder, OrderEvidence, OrderVotes, parse_date};
 use super::detect::{ColumnMap, Detected};
 use super::profile::{Profile, ProfileKind, norm, norm_is};
 use super::text::{CsvError, Encoding, Record, RecordReader};
+use super::totals::{Sums, check_total};
 use crate::domain::Money;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -482,55 +483,6 @@ fn order_name(o: DateOrder) -> &'static str {
         DateOrder::Mdy => "month/day/year",
         DateOrder::Dmy => "day/month/year",
         DateOrder::Ymd => "year-month-day",
-    }
-}
-
-/// What the rows above a total add up to: each row's balance (its amount when it has no
-/// balance), and, for files with both columns, the amounts alone.
-#[derive(Debug, Clone, Copy, Default)]
-struct Sums {
-    counted: Money,
-    amounts: Money,
-}
-
-impl std::ops::Add for Sums {
-    type Output = Sums;
-    fn add(self, other: Sums) -> Sums {
-        Sums { counted: self.counted + other.counted, amounts: self.amounts + other.amounts }
-    }
-}
-
-impl std::ops::AddAssign for Sums {
-    fn add_assign(&mut self, other: Sums) {
-        *self = *self + other;
-    }
-}
-
-/// Compare a printed total with what the rows add up to; a mismatch is a warning.
-fn check_total(r: &Record, cols: &ColumnMap, decimal: Decimal, sums: Sums, what: &str, issues: &mut Vec<Issue>) {
-    let mut differs = |printed: Option<Money>, sum: Money, column: &str| {
-        if let Some(printed) = printed.filter(|p| *p != sum) {
-            issues.push(Issue {
-                line: r.line,
-                column: None,
-                severity: Severity::Warning,
-                reason: format!(
-                    "{what} says {}{column}, the rows above add up to {}",
-                    printed.to_decimal(),
-                    sum.to_decimal()
-                ),
-            });
-        }
-    };
-    // The balance column if it is filled, else the last amount on the row.
-    let printed = cols
-        .get("balance")
-        .and_then(|i| parse_amount(r.cell(*i), decimal).ok().flatten())
-        .or_else(|| r.cells.iter().rev().find_map(|c| parse_amount(c, decimal).ok().flatten()));
-    differs(printed, sums.counted, "");
-    // A file with an amount column beside the balance prints its total too.
-    if let (Some(amount), Some(_)) = (cols.get("amount"), cols.get("balance")) {
-        differs(parse_amount(r.cell(*amount), decimal).ok().flatten(), sums.amounts, " in the amount column");
     }
 }
 
