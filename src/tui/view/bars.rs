@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::super::app::{App, Screen};
 use super::super::theme::{Role, Theme};
 use super::super::worker::Provisional;
+use crate::domain::Money;
 
 pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let screen = match app.screen {
@@ -29,14 +30,17 @@ pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             None => Some((app.rows.len(), app.rows.iter().map(|r| r.balance).sum())),
         };
         let text = match whole {
-            Some((accounts, total)) => {
-                let count = if app.filter.as_ref().is_some_and(|f| f.ids.is_some()) {
-                    format!("{} of {accounts} accounts", app.visible.len())
-                } else {
-                    format!("{accounts} accounts")
-                };
-                format!("  {count} · {} open", total.display(currency))
+            Some((accounts, total)) if app.filter.as_ref().is_some_and(|f| f.ids.is_some()) => {
+                // What the filter shows, of the whole.
+                let shown: Money = app.visible.iter().filter_map(|&i| app.rows.get(i)).map(|r| r.balance).sum();
+                format!(
+                    "  {} of {accounts} accounts · {} of {} open",
+                    app.visible.len(),
+                    shown.display(currency),
+                    total.display(currency)
+                )
             }
+            Some((accounts, total)) => format!("  {accounts} accounts · {} open", total.display(currency)),
             None => "  ranking every account…".to_string(),
         };
         spans.push(Span::styled(text, theme.style(Role::Muted)));
