@@ -186,3 +186,21 @@ fn a_rejected_row_of_an_open_items_report_never_closes_its_invoice() {
     assert_eq!(count(&desk, open), 1, "the unreadable row's invoice stays open");
     assert_eq!(count(&desk, ledger_payments), paid_before, "and no payment is made up for it");
 }
+
+/// A dry run of a file with rejected rows says the real import would refuse it.
+#[test]
+fn a_dry_run_says_when_the_import_would_be_refused() {
+    let mut desk = demo_desk(0);
+    let (_, bytes) = fixture("qbo_open_invoices.csv");
+    let bad = String::from_utf8(bytes).unwrap().replace("10/15/2025", "10/45/2025");
+    let dry = ImportOptions { dry_run: true, ..Default::default() };
+    let report = desk.import_file("bad.csv", bad.as_bytes(), &profiles(), &dry).unwrap();
+    let said = report.held_back.unwrap();
+    assert!(
+        said.starts_with("dry run: nothing was written; as it stands the import would be refused: 1 row(s)"),
+        "{said}"
+    );
+    let skipping = ImportOptions { dry_run: true, skip_invalid: true, ..Default::default() };
+    let report = desk.import_file("bad.csv", bad.as_bytes(), &profiles(), &skipping).unwrap();
+    assert_eq!(report.held_back.as_deref(), Some("dry run: nothing was written"));
+}

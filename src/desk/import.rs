@@ -136,7 +136,15 @@ impl Desk {
             );
         }
         if opts.dry_run {
-            report.held_back = Some("dry run: nothing was written".into());
+            report.held_back = Some(if !report.rejected.is_empty() && !opts.skip_invalid {
+                format!(
+                    "dry run: nothing was written; as it stands the import would be refused: {} row(s) rejected \
+                     (fix the file, or import the rest with --skip-invalid)",
+                    report.rejected.len()
+                )
+            } else {
+                "dry run: nothing was written".into()
+            });
             return Ok(report);
         }
         if !report.rejected.is_empty() && !opts.skip_invalid {
