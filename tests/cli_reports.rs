@@ -178,3 +178,14 @@ fn a_dispute_raised_and_rejected_today_shows_under_its_reason() {
     let csv = book.stdout(&["report", "disputes", "--from", "2026-11-01", "--format", "csv"]);
     assert!(csv.lines().any(|l| l.starts_with("Wrong quantity,1,") && l.ends_with(",0.0")), "{csv}");
 }
+
+/// The aging total counts credits; the worklist does not: the report says by how much.
+#[test]
+fn the_aging_report_names_the_accounts_in_credit_its_total_includes() {
+    let book = Book::new();
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/eu_open_items.csv");
+    book.dun(&["import", fixture]).assert().success();
+    book.dun(&["report", "aging"]).assert().success().stdout(predicates::str::contains(
+        "The EUR total includes 1 account(s) in credit, -€150.00 (the worklist leaves them out: they owe nothing).",
+    ));
+}

@@ -38,7 +38,7 @@ pub fn run(
             }
             let table =
                 if name == ReportName::Aging { aging_summary(&report, plain) } else { aging_detail(&report, plain) };
-            emit(out, &format!("Aging as of {as_of}"), &[], &table, format)
+            emit(out, &format!("Aging as of {as_of}"), &credit_notes(&report), &table, format)
         }
         ReportName::Kpi => {
             let report = desk.kpi_report(from, to)?;
@@ -153,6 +153,27 @@ fn share(part: i64, whole: i64) -> String {
 
 fn amount(m: Money, currency: &str, plain: bool) -> String {
     if plain { m.to_decimal() } else { m.display(currency) }
+}
+
+/// The totals count every invoice, credits too; the worklist counts only accounts that owe:
+/// say what makes the two differ.
+fn credit_notes(report: &AgingReport) -> Vec<String> {
+    report
+        .sections
+        .iter()
+        .filter_map(|s| {
+            let in_credit: Vec<_> = s.debtors.iter().filter(|d| d.total.is_negative()).collect();
+            let credit: Money = in_credit.iter().map(|d| d.total).sum();
+            (!in_credit.is_empty()).then(|| {
+                format!(
+                    "The {} total includes {} account(s) in credit, {} (the worklist leaves them out: they owe nothing).",
+                    s.currency,
+                    in_credit.len(),
+                    credit.display(&s.currency)
+                )
+            })
+        })
+        .collect()
 }
 
 fn aging_summary(report: &AgingReport, plain: bool) -> Table {
