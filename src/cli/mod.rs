@@ -84,11 +84,10 @@ impl Context {
 
     pub fn open_desk(&self) -> Result<Desk, Failure> {
         // A migration may rebuild a large table: say why the first start takes a while.
-        if let Some(found) = crate::store::migration_pending(&self.paths.database) {
+        if let Some((found, to)) = Desk::upgrade_pending(&self.paths.database) {
             eprintln!(
-                "upgrading {} from schema v{found} to v{} (once, after a backup; a large book takes a few seconds)…",
-                self.paths.database.display(),
-                crate::store::SCHEMA_VERSION
+                "upgrading {} from schema v{found} to v{to} (once, after a backup; a large book takes a few seconds)…",
+                self.paths.database.display()
             );
         }
         Ok(Desk::open(&self.paths.database, self.clock, self.config.clone())?)

@@ -158,20 +158,14 @@ fn amount(m: Money, currency: &str, plain: bool) -> String {
 /// The totals count every invoice, credits too; the worklist counts only accounts that owe:
 /// say what makes the two differ.
 fn credit_notes(report: &AgingReport) -> Vec<String> {
-    report
-        .sections
-        .iter()
-        .filter_map(|s| {
-            let in_credit: Vec<_> = s.debtors.iter().filter(|d| d.total.is_negative()).collect();
-            let credit: Money = in_credit.iter().map(|d| d.total).sum();
-            (!in_credit.is_empty()).then(|| {
-                format!(
-                    "The {} total includes {} account(s) in credit, {} (the worklist leaves them out: they owe nothing).",
-                    s.currency,
-                    in_credit.len(),
-                    credit.display(&s.currency)
-                )
-            })
+    let notes = report.sections.iter().map(|s| (s, s.in_credit())).filter(|(_, (accounts, _))| *accounts > 0);
+    notes
+        .map(|(s, (accounts, credit))| {
+            format!(
+                "The {} total includes {accounts} account(s) in credit, {} (the worklist leaves them out: they owe nothing).",
+                s.currency,
+                credit.display(&s.currency)
+            )
         })
         .collect()
 }

@@ -161,6 +161,12 @@ impl Desk {
         })
     }
 
+    /// The schema an existing book at `path` has and the one opening it would bring it to,
+    /// when that is an upgrade (read without writing anything).
+    pub fn upgrade_pending(path: &Path) -> Option<(i64, i64)> {
+        store::migration_pending(path).map(|found| (found, store::SCHEMA_VERSION))
+    }
+
     pub fn in_memory(clock: Clock, config: Config) -> Result<Desk> {
         Ok(Desk {
             conn: store::open_in_memory()?,

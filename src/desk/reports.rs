@@ -22,6 +22,15 @@ pub struct AgingSection {
     pub debtors: Vec<DebtorAging>,
 }
 
+impl AgingSection {
+    /// The accounts in credit its total includes, and what they hold: the worklist, which
+    /// lists only accounts that owe, leaves them out.
+    pub fn in_credit(&self) -> (usize, Money) {
+        let credit = self.debtors.iter().filter(|d| d.total.is_negative());
+        (credit.clone().count(), credit.map(|d| d.total).sum())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BucketLine {
     pub bucket: Bucket,
