@@ -204,3 +204,102 @@ fn a_dry_run_says_when_the_import_would_be_refused() {
     let report = desk.import_file("bad.csv", bad.as_bytes(), &profiles(), &skipping).unwrap();
     assert_eq!(report.held_back.as_deref(), Some("dry run: nothing was written"));
 }
+
+fn eu_open_items(rows: &[(&str, &str, &str, &str)]) -> String {
+    let mut csv = String::from("Kundennummer;Kunde;Rechnungsnummer;Rechnungsdatum;Fällig am;Betrag;Offen\n");
+    for (reference, name, number, open) in rows {
+        csv.push_str(&format!("{reference};{name};{number};15.01.2026;14.02.2026;{open};{open}\n"));
+    }
+    csv
+}
+
+#[test]
+fn two_customers_who_share_a_name_stay_two_debtors() {
+    // Found measuring a 100k-customer export: 100,000 customer numbers became 3,568 debtors,
+    // every customer merged into the first one of the same name. Their debts, letters and
+    // calls were mixed: a third party told of another's debt.
+    let mut desk = demo_desk(0);
+    let csv = eu_open_items(&[
+        ("C1", "Victor Thomas", "R1", "10,00"),
+        ("C2", "Victor Thomas", "R2", "20,00"),
+        ("C2", "victor thomas", "R3", "30,00"),
+    ]);
+    let report = desk.import_file("open.csv", csv.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
+    assert!(report.committed);
+    assert_eq!(report.plan.new_customers.len(), 2);
+    let owner = |number: &str| -> String {
+        desk.connection()
+            .query_row(
+                "SELECT d.external_ref FROM invoice i JOIN debtor d ON d.id = i.debtor_id WHERE i.number = ?1",
+                [number],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!((owner("R1"), owner("R2"), owner("R3")), ("C1".into(), "C2".into(), "C2".into()));
+    assert_eq!(count(&desk, "SELECT count(*) FROM debtor"), 2);
+    let again = desk.import_file("open.csv", csv.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
+    assert_eq!(again.plan.changes(), 0, "{:?}", again.plan);
+}
+
+#[test]
+fn a_file_read_in_many_batches_imports_as_one() {
+    // More rows than the reader hands over at once: a customer straddles each batch edge, one
+    // customer comes back after the others, and an invoice is listed again two batches on.
+    let per_batch = dun::import::read::ROWS_PER_BATCH;
+    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+    for i in 0..(2 * per_batch + 500) {
+        let customer = i / 7;
+        rows.push((format!("K{customer:06}"), format!("Customer {}", customer % 1000), format!("N{i}"), "1,00".into()));
+    }
+    rows.push(("K000003".into(), "Customer 3".into(), "N999999".into(), "2,00".into()));
+    rows.push(("K000000".into(), "Customer 0".into(), "N5".into(), "4,00".into()));
+    let table: Vec<(&str, &str, &str, &str)> =
+        rows.iter().map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.as_str())).collect();
+    let csv = eu_open_items(&table);
+    let mut desk = demo_desk(0);
+    let report = desk.import_file("big.csv", csv.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
+    assert!(report.committed, "{:?}", report.held_back);
+    let listed = 2 * per_batch + 500 + 1;
+    assert_eq!(report.plan.new_invoices.len(), listed);
+    assert_eq!(report.plan.new_invoices.first.len(), dun::import::reconcile::Listed::<()>::KEPT);
+    assert_eq!(count(&desk, "SELECT count(*) FROM invoice"), listed as i64);
+    assert_eq!(count(&desk, "SELECT count(*) FROM debtor"), ((2 * per_batch + 500).div_ceil(7)) as i64);
+    // The later row of N5 won, and the repeat was reported with the line of the first.
+    assert_eq!(count(&desk, "SELECT balance_cents FROM invoice WHERE number = 'N5'"), 400);
+    let repeat = report.plan.discrepancies.iter().find(|d| d.number == "N5").expect("the repeat is reported");
+    assert!(repeat.what.contains("also on line 7"), "{}", repeat.what);
+    // The first sample shows what was written: the later row.
+    let sample = report.plan.new_invoices.iter().find(|r| r.number == "N5").unwrap();
+    assert_eq!(sample.balance, Money(400));
+    assert_eq!(
+        count(
+            &desk,
+            "SELECT count(*) FROM invoice i JOIN debtor d ON d.id = i.debtor_id WHERE i.number = 'N999999' AND d.external_ref = 'K000003'"
+        ),
+        1
+    );
+    let again = desk.import_file("big.csv", csv.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
+    assert_eq!(again.plan.changes(), 0);
+    assert_eq!(again.plan.unchanged, listed);
+}
+
+#[test]
+fn the_backup_before_an_import_holds_the_book_as_it_was() {
+    // The import writes while it reads its file; the backup is taken at its end, of the book
+    // as it stood when it began.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let mut desk = Desk::open(&db, dun::clock::Clock::fixed(today()), dun::config::Config::default()).unwrap();
+    let first = eu_open_items(&[("C1", "Acme", "R1", "10,00")]);
+    desk.import_file("first.csv", first.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
+    let second = eu_open_items(&[("C1", "Acme", "R1", "4,00"), ("C2", "Brand New", "R2", "7,00")]);
+    let report = desk.import_file("second.csv", second.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
+    assert!(report.committed);
+    assert_eq!(count(&desk, "SELECT balance_cents FROM invoice WHERE number = 'R1'"), 400);
+    let backup = rusqlite::Connection::open(report.backup.expect("a backup was taken")).unwrap();
+    let was = |sql: &str| -> i64 { backup.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(was("SELECT balance_cents FROM invoice WHERE number = 'R1'"), 1000);
+    assert_eq!(was("SELECT count(*) FROM debtor"), 1);
+    assert_eq!(was("SELECT count(*) FROM import_batch"), 1);
+}

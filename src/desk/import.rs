@@ -3,19 +3,18 @@
 //! dropped in the ledger becomes a payment seen in the ledger, which keeps the
 //! matching promise or plan installment.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::payments::{apply_to_installments, settle_promises};
+use super::import_write::{Kept, Writing};
 use super::{Desk, DeskError, Result};
-use crate::domain::{ContactKind, ContactStatus, Money};
+use crate::domain::Money;
 use crate::import::profile::ProfileKind;
-use crate::import::reconcile::{self, BalanceChange};
-use crate::import::{ImportPlan, Issue, Parsed, Profile, RowClass, Severity, parse_bytes};
-use crate::store::{self, NewContactPoint, NewDebtor, NewEvent, NewPayment};
+use crate::import::reconcile::{self, NewCustomer, NewRow, Reconciler};
+use crate::import::{Existing, ImportPlan, Issue, Parsed, Profile, RowClass, RowSink, Severity, parse_bytes_into};
+use crate::store;
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -54,8 +53,14 @@ pub struct ImportReport {
 }
 
 impl Desk {
-    /// Read `bytes` (the content of `file`) and reconcile it; write it unless
-    /// `dry_run`, or unless it has rejected rows and `skip_invalid` is off.
+    /// Read `bytes` (the content of `file`) and reconcile it; write it unless `dry_run`, or
+    /// unless it has rejected rows and `skip_invalid` is off.
+    ///
+    /// The file is read on another thread and handed over in batches, each reconciled and
+    /// written while the next is read: no list of every row is held, so memory does not
+    /// grow with the file. All of it happens in one transaction, kept only if the whole
+    /// file says so (no rejected rows unless skipped, something changed, not an older
+    /// export); the automatic backup is then taken of the book as it was before.
     pub fn import_file(
         &mut self,
         file: &str,
@@ -63,14 +68,130 @@ impl Desk {
         profiles: &[Profile],
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
-        let started = std::time::Instant::now();
-        let phase = |what: &str| tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: {what}");
-        let (existing, parsed) = store::existing_for_import_while(&self.conn, || {
-            let parsed = parse_bytes(file, bytes, profiles, opts.format.as_deref());
-            (parsed, Sha256::digest(bytes))
+        let job = Job { file, bytes, profiles, opts, started: std::time::Instant::now() };
+        if opts.dry_run {
+            let _snapshot = store::read_snapshot(&self.conn)?;
+            return Ok(import_into(&self.conn, &self.clock, &self.config, &job, None)?.0);
+        }
+        let db = self.path.clone();
+        let as_it_was = match db.as_deref() {
+            Some(db) => Some((store::BookAsItWas::hold(db).map_err(|e| e.at(db))?, db)),
+            None => None,
+        };
+        let bulk = store::begin_bulk_write(&self.conn)?;
+        let imported =
+            self.write_or_discard(|conn, clock, config| import_into(conn, clock, config, &job, Some(as_it_was)));
+        store::end_bulk_write(&self.conn, bulk)?;
+        job.phase("committed");
+        imported
+    }
+}
+
+/// One import's inputs.
+struct Job<'a> {
+    file: &'a str,
+    bytes: &'a [u8],
+    profiles: &'a [Profile],
+    opts: &'a ImportOptions,
+    started: std::time::Instant,
+}
+
+impl Job<'_> {
+    fn phase(&self, what: &str) {
+        tracing::debug!(ms = self.started.elapsed().as_millis() as u64, "import: {what}");
+    }
+}
+
+/// What the reading thread hands the writer.
+enum Batch {
+    Expect(usize),
+    /// The new customers first named in a batch of the file, and its new rows.
+    Rows(Vec<NewCustomer>, Vec<NewRow>),
+}
+
+/// The reading thread's end of an import: each batch of rows is reconciled where it was
+/// read, so the writer (the slower of the two) only writes.
+struct Reading<'b> {
+    send: std::sync::mpsc::SyncSender<Batch>,
+    /// The book, once the writer has loaded it (None: it could not).
+    book: &'b std::sync::OnceLock<Option<Existing>>,
+    reconciler: Option<Reconciler<'b>>,
+    customers_sent: usize,
+}
+
+impl RowSink for Reading<'_> {
+    // A send fails only when the import has stopped (an error on the writing side): the
+    // rest of the file is then read for nothing, and the error is what is reported.
+    fn expect(&mut self, records: usize) {
+        let _ = self.send.send(Batch::Expect(records));
+    }
+    fn rows(&mut self, rows: Vec<crate::import::LedgerRow>) {
+        let book = self.book;
+        let reconciler = match &mut self.reconciler {
+            Some(r) => r,
+            None => match book.wait() {
+                Some(existing) => self.reconciler.insert(Reconciler::new(existing)),
+                None => return,
+            },
+        };
+        let new = reconciler.take(rows);
+        let customers = reconciler.new_debtors()[self.customers_sent..].to_vec();
+        self.customers_sent += customers.len();
+        let _ = self.send.send(Batch::Rows(customers, new));
+    }
+}
+
+/// Read, reconcile and (when `writing` is given: the book as it was, for the backup) write
+/// an import on `conn`. Returns the report and whether to keep what was written.
+fn import_into(
+    conn: &rusqlite::Connection,
+    clock: &crate::clock::Clock,
+    config: &crate::config::Config,
+    job: &Job<'_>,
+    writing: Option<Option<(store::BookAsItWas, &std::path::Path)>>,
+) -> Result<(ImportReport, bool)> {
+    let Job { file, bytes, profiles, opts, .. } = *job;
+    let book = std::sync::OnceLock::new();
+    std::thread::scope(|scope| {
+        // Two batches in flight at most: the reader waits for the writer, never the heap.
+        let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(2);
+        let reading = scope.spawn(|| {
+            let mut reading = Reading { send, book: &book, reconciler: None, customers_sent: 0 };
+            let parsed = parse_bytes_into(file, bytes, profiles, opts.format.as_deref(), &mut reading);
+            let Reading { reconciler, .. } = reading;
+            (parsed, Sha256::digest(bytes), reconciler)
         });
-        let (parsed, digest) = parsed;
-        let mut parsed = parsed.map_err(|e| match e {
+        // Loaded while the file's conventions are read; the reader waits for it.
+        let existing: &Existing = match store::existing_for_import(conn) {
+            Ok(found) => match book.get_or_init(|| Some(found)) {
+                Some(existing) => existing,
+                None => unreachable!("only this thread sets the book"),
+            },
+            Err(e) => {
+                book.get_or_init(|| None);
+                return Err(e.into());
+            }
+        };
+        job.phase("the book's invoices loaded");
+        let mut writer = match writing {
+            Some(_) => Some(Writing::begin(conn, clock.now())?),
+            None => None,
+        };
+        let mut waited = std::time::Duration::ZERO;
+        loop {
+            let asked = std::time::Instant::now();
+            let Ok(batch) = receive.recv() else { break };
+            waited += asked.elapsed();
+            match (batch, &mut writer) {
+                (Batch::Expect(rows), Some(w)) => w.expect(rows),
+                (Batch::Rows(customers, rows), Some(w)) => w.rows(conn, &customers, rows, &config.currency)?,
+                (_, None) => {}
+            }
+        }
+        let (parsed, digest, reconciler) = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        tracing::debug!(ms = waited.as_millis() as u64, "import: waited for the reader");
+        job.phase("read, reconciled and written");
+        let parsed = parsed.map_err(|e| match e {
             crate::import::ImportError::Detect {
                 source: crate::import::detect::DetectError::NoSuchFormat(_), ..
             } => DeskError::invalid("--format", e.to_string()),
@@ -81,30 +202,24 @@ impl Desk {
             .find(|p| p.name == parsed.format)
             .ok_or_else(|| DeskError::Import(format!("format {} is not loaded", parsed.format)))?;
         let sha256: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        let existing = existing?;
-        let facts = RowFacts::of(&parsed);
-        phase("read and parsed, beside the book's invoices loaded");
+        // A row that could not be read may be an invoice still open in the ledger: with any
+        // rejected, nothing is taken to have vanished (said in the warnings below).
+        let rejected = parsed.issues.iter().any(|i| i.severity == Severity::Error);
+        // Only what the same accounting product brought in can vanish from its report.
+        let source_of = |name: &str| profiles.iter().find(|p| p.name == name).map(|p| p.source.clone());
+        let same_source =
+            |name: &str| name == profile.name || source_of(name).is_some_and(|s| !s.is_empty() && s == profile.source);
+        let reconciler = reconciler.unwrap_or_else(|| Reconciler::new(existing));
+        let reconciled = reconciler.finish(profile.lists_all_open && !rejected, &same_source);
         let plan = match profile.kind {
-            ProfileKind::Invoices => {
-                // Only what the same accounting product brought in can vanish from its report.
-                let source_of = |name: &str| profiles.iter().find(|p| p.name == name).map(|p| p.source.clone());
-                let same_source = |name: &str| {
-                    name == profile.name || source_of(name).is_some_and(|s| !s.is_empty() && s == profile.source)
-                };
-                // A row that could not be read may be an invoice still open in the ledger: with
-                // any rejected, nothing is taken to have vanished (said in the warnings below).
-                let rejected = parsed.issues.iter().any(|i| i.severity == Severity::Error);
-                let rows = std::mem::take(&mut parsed.invoices);
-                reconcile::plan(rows, &existing, profile.lists_all_open && !rejected, &same_source)
-            }
+            ProfileKind::Invoices => reconciled.plan.clone(),
             ProfileKind::Contacts => {
-                let held = store::contact_keys(&self.conn)?;
-                reconcile::plan_contacts(&parsed.contacts, &existing, &held, store::contact_key)
+                let held = store::contact_keys(conn)?;
+                reconcile::plan_contacts(&parsed.contacts, existing, &held, store::contact_key)
             }
         };
-        phase("reconciled");
         let mut report = report_of(file, &sha256, &parsed, plan);
-        report.currency = self.config.currency.clone();
+        report.currency = config.currency.clone();
         if profile.lists_all_open && !report.rejected.is_empty() {
             report.warnings.push(Issue {
                 line: 0,
@@ -117,7 +232,7 @@ impl Desk {
         }
         // An older export than the last one of its kind would undo newer changes.
         let mut older = false;
-        if let (Some(newest), Some(previous)) = (facts.newest, store::last_newest_date(&self.conn, &parsed.format)?)
+        if let (Some(newest), Some(previous)) = (reconciled.newest, store::last_newest_date(conn, &parsed.format)?)
             && newest < previous
         {
             older = true;
@@ -135,8 +250,8 @@ impl Desk {
                 },
             );
         }
-        if opts.dry_run {
-            report.held_back = Some(if !report.rejected.is_empty() && !opts.skip_invalid {
+        report.held_back = if opts.dry_run {
+            Some(if !report.rejected.is_empty() && !opts.skip_invalid {
                 format!(
                     "dry run: nothing was written; as it stands the import would be refused: {} row(s) rejected \
                      (fix the file, or import the rest with --skip-invalid)",
@@ -144,43 +259,54 @@ impl Desk {
                 )
             } else {
                 "dry run: nothing was written".into()
-            });
-            return Ok(report);
-        }
-        if !report.rejected.is_empty() && !opts.skip_invalid {
-            report.held_back = Some(format!(
+            })
+        } else if !report.rejected.is_empty() && !opts.skip_invalid {
+            Some(format!(
                 "{} row(s) rejected: nothing was imported (fix the file, or import the rest with --skip-invalid)",
                 report.rejected.len()
-            ));
-            return Ok(report);
+            ))
+        } else if report.plan.changes() == 0 {
+            Some("nothing changed: the book already matches this file".into())
+        } else if older && !opts.force {
+            Some("nothing was imported: this export is older than the last one (import it anyway with --force)".into())
+        } else {
+            None
+        };
+        // Only a kept import needs the book as it was, for its backup.
+        let (Some(writer), Some(as_it_was), None) = (writer, writing, &report.held_back) else {
+            return Ok((report, false));
+        };
+        let kept = Kept {
+            file,
+            sha256: &sha256,
+            format: &parsed.format,
+            plan: &report.plan,
+            reconciled: &reconciled,
+            contacts: &parsed.contacts,
+            existing,
+            rows_read: parsed.count(RowClass::Detail) + parsed.count(RowClass::Skipped),
+            rejected: &report.rejected,
+            warnings: &report.warnings,
+        };
+        let batch = writer.keep(conn, clock, config, &kept)?;
+        job.phase("the rest of the plan written");
+        if let Some((book, db)) = as_it_was {
+            let at = book.back_up(db, "before-import", clock.now(), config.backups_to_keep).map_err(|e| e.at(db))?;
+            report.backup = Some(at.display().to_string());
+            job.phase("backed up");
+            // Let go of the old snapshot before the commit, whose checkpoint it would hold back.
+            drop(book);
         }
-        if report.plan.changes() == 0 {
-            report.held_back = Some("nothing changed: the book already matches this file".into());
-            return Ok(report);
-        }
-        if older && !opts.force {
-            report.held_back = Some(
-                "nothing was imported: this export is older than the last one (import it anyway with --force)".into(),
-            );
-            return Ok(report);
-        }
-        report.backup = self.safety_backup("before-import")?.map(|p| p.display().to_string());
-        phase("backed up");
-        let bulk = store::begin_bulk_write(&self.conn)?;
-        let written = self.write(|tx, clock, config| commit(tx, clock, config, &facts, &report));
-        store::end_bulk_write(&self.conn, bulk)?;
-        phase("committed");
-        let batch = written?;
         report.committed = true;
         report.batch_id = Some(batch);
-        Ok(report)
-    }
+        Ok((report, true))
+    })
 }
 
 fn report_of(file: &str, sha256: &str, parsed: &Parsed, plan: ImportPlan) -> ImportReport {
     let mut rows: HashMap<String, usize> = HashMap::new();
-    for (_, class) in &parsed.classes {
-        *rows.entry(class_name(*class).to_string()).or_default() += 1;
+    for (class, n) in parsed.classes.iter().filter(|(_, n)| *n > 0) {
+        rows.insert(class_name(class).to_string(), n);
     }
     ImportReport {
         file: file.to_string(),
@@ -307,39 +433,6 @@ impl ImportReport {
     }
 }
 
-/// What committing needs of a file's rows once the plan has taken them.
-struct RowFacts {
-    rows_read: usize,
-    rows_imported: usize,
-    /// The newest issue or due date among the rows: how recent the export is.
-    newest: Option<chrono::NaiveDate>,
-    /// Each customer as the rows name it (name, reference, currency of its first row), in
-    /// file order; the rows of one customer, when together, give one entry.
-    customers: Vec<(String, Option<String>, Option<String>)>,
-}
-
-impl RowFacts {
-    fn of(parsed: &Parsed) -> RowFacts {
-        let mut customers: Vec<(String, Option<String>, Option<String>)> = Vec::new();
-        let named = parsed
-            .invoices
-            .iter()
-            .map(|r| (&r.customer, &r.customer_ref, &r.currency))
-            .chain(parsed.contacts.iter().map(|c| (&c.customer, &c.customer_ref, &None)));
-        for (name, reference, currency) in named {
-            if customers.last().is_none_or(|(n, r, _)| n != name || r != reference) {
-                customers.push((name.clone(), reference.clone(), currency.clone()));
-            }
-        }
-        RowFacts {
-            rows_read: parsed.count(RowClass::Detail) + parsed.count(RowClass::Skipped),
-            rows_imported: parsed.invoices.len() + parsed.contacts.len(),
-            newest: parsed.invoices.iter().flat_map(|r| [r.issued, Some(r.due)]).flatten().max(),
-            customers,
-        }
-    }
-}
-
 pub fn class_name(c: RowClass) -> &'static str {
     match c {
         RowClass::Preamble => "preamble",
@@ -352,214 +445,6 @@ pub fn class_name(c: RowClass) -> &'static str {
         RowClass::Blank => "blank",
         RowClass::Skipped => "skipped",
     }
-}
-
-fn commit(
-    tx: &rusqlite::Connection,
-    clock: &crate::clock::Clock,
-    config: &crate::config::Config,
-    facts: &RowFacts,
-    report: &ImportReport,
-) -> Result<i64> {
-    let (now, actor, default_currency) = (clock.now(), config.collector.as_str(), config.currency.as_str());
-    let plan = &report.plan;
-    let batch = store::insert_import_batch(
-        tx,
-        &store::NewBatch {
-            file_name: &report.file,
-            sha256: &report.sha256,
-            profile: &report.format,
-            at: now,
-            rows_read: facts.rows_read,
-            rows_imported: facts.rows_imported,
-            rows_rejected: report.rejected.len(),
-            newest_date: facts.newest,
-        },
-    )?;
-    for issue in report.rejected.iter().chain(&report.warnings) {
-        let reason = match issue.severity {
-            Severity::Error => format!("rejected: {}", issue.reason),
-            Severity::Warning => format!("warning: {}", issue.reason),
-        };
-        store::insert_import_issue(tx, batch, issue.line, issue.column.as_deref(), &reason)?;
-    }
-    // Customers: find or create, and keep a newly given reference.
-    let mut existing = store::existing_debtors_for_import(tx)?;
-    // Keyed by name and reference, as the plan resolved each row (`Existing::debtor_for`): two
-    // rows with one name and different known references belong to different debtors, and a
-    // re-import must find each invoice and contact point where this commit put it.
-    let mut debtor_ids: HashMap<(String, Option<String>), i64> = HashMap::new();
-    for (name, reference, currency) in &facts.customers {
-        let (name, reference, currency) = (name.as_str(), reference.as_deref(), currency.as_deref());
-        let key = (name.to_lowercase(), reference.map(str::to_string));
-        if debtor_ids.contains_key(&key) {
-            continue;
-        }
-        let id = match existing.debtor_for(name, reference) {
-            Some(id) => {
-                if let Some(r) = reference
-                    && existing.refs.get(&id).is_some_and(|old| old.as_deref() != Some(r))
-                    && !existing.by_ref.contains_key(r)
-                {
-                    store::set_external_ref(tx, id, r, now)?;
-                }
-                id
-            }
-            None => {
-                let id = store::insert_debtor(
-                    tx,
-                    &NewDebtor {
-                        external_ref: reference.filter(|r| !existing.by_ref.contains_key(*r)).map(str::to_string),
-                        name: name.to_string(),
-                        kind: None,
-                        currency: currency.unwrap_or(default_currency).to_string(),
-                        ..Default::default()
-                    },
-                    now,
-                )?;
-                existing.by_name.insert(key.0.clone(), id);
-                if let Some(r) = reference {
-                    existing.by_ref.insert(r.to_string(), id);
-                }
-                id
-            }
-        };
-        debtor_ids.insert(key, id);
-    }
-    let mut previous: Option<(&str, Option<&str>, i64)> = None;
-    let mut order: Vec<(i64, usize)> = plan
-        .new_invoices
-        .iter()
-        .enumerate()
-        .filter_map(|(at, row)| {
-            let (name, reference) = (row.customer.as_str(), row.customer_ref.as_deref());
-            let debtor_id = match previous {
-                Some((n, r, id)) if n == name && r == reference => id,
-                _ => *debtor_ids.get(&(name.to_lowercase(), reference.map(str::to_string)))?,
-            };
-            previous = Some((name, reference, debtor_id));
-            Some((debtor_id, at))
-        })
-        .collect();
-    // In the order of the book's UNIQUE (debtor, kind, number) key: each insert into that
-    // index lands after the one before it instead of searching the tree.
-    let key = |&(debtor_id, at): &(i64, usize)| {
-        let row = &plan.new_invoices[at];
-        (debtor_id, store::item_kind_code(row.kind), row.number.as_str())
-    };
-    order.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
-    let rows = order.iter().map(|&(debtor_id, at)| {
-        let row = &plan.new_invoices[at];
-        store::ImportedInvoice {
-            debtor_id,
-            number: &row.number,
-            kind: row.kind,
-            job: row.job.as_deref(),
-            issued: row.issued,
-            due: row.due,
-            original: row.original.unwrap_or(row.balance),
-            balance: row.balance,
-            currency: row.currency.as_deref().unwrap_or(default_currency),
-            batch,
-        }
-    });
-    let started = std::time::Instant::now();
-    store::insert_imported_invoices(tx, rows, now)?;
-    tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: invoices written");
-    // Balances the ledger changed. A drop is money the ledger received.
-    let mut touched: BTreeSet<i64> = BTreeSet::new();
-    let changes =
-        plan.changed_balances.iter().map(|c| (c, false)).chain(plan.paid_in_ledger.iter().map(|c| (c, false)));
-    let changes = changes.chain(plan.vanished.iter().map(|c| (c, true)));
-    let ids: Vec<i64> =
-        plan.changed_balances.iter().chain(&plan.paid_in_ledger).chain(&plan.vanished).map(|c| c.invoice_id).collect();
-    let owners = store::debtor_of_invoices(tx, &ids)?;
-    for (change, vanished) in changes {
-        store::set_ledger_balance(tx, change.invoice_id, change.after, vanished, batch, now)?;
-        let drop = change.before - change.after;
-        if drop.is_positive() && change.before.is_positive() {
-            let debtor_id = owners[&change.invoice_id];
-            record_ledger_payment(tx, debtor_id, change, drop, batch, (now, clock.today()), default_currency)?;
-            touched.insert(debtor_id);
-        }
-    }
-    for debtor_id in &touched {
-        settle_promises(tx, *debtor_id, clock.today(), config.promise_grace_days)?;
-    }
-    let mut points_added: HashSet<(i64, ContactKind, String)> = HashSet::new();
-    for (i, (name, kind, value)) in plan.new_contact_points.iter().enumerate() {
-        let reference = plan.new_contact_refs.get(i).cloned().flatten();
-        let Some(&debtor_id) = debtor_ids.get(&(name.to_lowercase(), reference)) else { continue };
-        // Two rows (two references of one name) may bring the same point to one debtor.
-        if !points_added.insert((debtor_id, *kind, store::contact_key(*kind, value))) {
-            continue;
-        }
-        store::insert_contact_point(
-            tx,
-            &NewContactPoint {
-                debtor_id,
-                kind: *kind,
-                label: String::new(),
-                value: value.clone(),
-                status: ContactStatus::Unverified,
-                source: format!("import #{batch} ({})", report.format),
-                is_work: false,
-            },
-            now,
-        )?;
-    }
-    store::append_event(
-        tx,
-        &NewEvent {
-            at: now,
-            actor,
-            kind: "import-committed",
-            debtor_id: None,
-            entity: "import_batch",
-            entity_id: Some(batch),
-            before: None,
-            after: Some(json!({
-                "format": report.format,
-                "new_customers": plan.new_customers.len(),
-                "new_invoices": plan.new_invoices.len(),
-                "changed_balances": plan.changed_balances.len(),
-                "paid_in_ledger": plan.paid_in_ledger.len(),
-                "vanished": plan.vanished.len(),
-                "new_contact_points": plan.new_contact_points.len(),
-            })),
-        },
-    )?;
-    Ok(batch)
-}
-
-/// The ledger shows less owed: record it as a payment seen in the ledger, applied to
-/// that invoice, so promises and installments see the money.
-#[allow(clippy::too_many_arguments)]
-fn record_ledger_payment(
-    tx: &rusqlite::Connection,
-    debtor_id: i64,
-    change: &BalanceChange,
-    amount: Money,
-    batch: i64,
-    (now, today): (chrono::DateTime<chrono::Utc>, chrono::NaiveDate),
-    currency: &str,
-) -> Result<()> {
-    let payment_id = store::insert_payment(
-        tx,
-        &NewPayment {
-            debtor_id,
-            kind: "ledger".into(),
-            amount,
-            currency: currency.to_string(),
-            received_on: today,
-            method: "ledger".into(),
-            reference: format!("import #{batch}: {}", change.number),
-        },
-        now,
-    )?;
-    store::insert_allocation(tx, payment_id, change.invoice_id, amount)?;
-    apply_to_installments(tx, debtor_id, amount)?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -581,8 +466,11 @@ mod tests {
         let mut desk = Desk::in_memory(Clock::fixed("2026-11-22".parse().unwrap()), Config::default()).unwrap();
         let first = desk.import_file("open.csv", csv.as_bytes(), &profiles, &ImportOptions::default()).unwrap();
         assert!(first.committed);
-        assert_eq!(first.plan.new_invoices.len(), 2);
-        assert_eq!(first.plan.discrepancies.len(), 2, "each repeat is still reported");
+        // Customers 2 and 3 share a name, not an account: two debtors, each with its R2.
+        assert_eq!(first.plan.new_invoices.len(), 3);
+        assert_eq!(first.plan.discrepancies.len(), 1, "the repeat is still reported");
+        let debtors: i64 = desk.connection().query_row("SELECT count(*) FROM debtor", [], |r| r.get(0)).unwrap();
+        assert_eq!(debtors, 3);
         let balance: i64 = desk
             .connection()
             .query_row("SELECT balance_cents FROM invoice WHERE number = 'R1'", [], |r| r.get(0))

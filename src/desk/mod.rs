@@ -14,6 +14,7 @@ mod demo;
 mod demo_book;
 mod guard;
 mod import;
+mod import_write;
 mod invoice_terms;
 mod ladder;
 mod legal;
@@ -216,16 +217,6 @@ impl Desk {
         }
     }
 
-    /// An automatic backup before a risky write; none for an in-memory book.
-    fn safety_backup(&self, why: &str) -> Result<Option<std::path::PathBuf>> {
-        match self.path.as_deref() {
-            Some(db) => {
-                Ok(Some(store::automatic_backup(&self.conn, db, why, self.clock.now(), self.config.backups_to_keep)?))
-            }
-            None => Ok(None),
-        }
-    }
-
     /// A number that changes when another connection commits to the book.
     pub fn data_version(&self) -> Result<i64> {
         Ok(store::data_version(&self.conn)?)
@@ -258,23 +249,39 @@ impl Desk {
     /// A full disk, a read-only file or an I/O error comes back naming the book's file and
     /// saying what to do (`StoreError::at`).
     fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Connection, &Clock, &Config) -> Result<T>) -> Result<T> {
+        self.write_or_discard(|conn, clock, config| Ok((f(conn, clock, config)?, true)))
+    }
+
+    /// [`Desk::write`], for a write that learns only as it ends whether it should land:
+    /// `f` says so with its `bool`, and what it wrote is rolled back when it is false.
+    fn write_or_discard<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Connection, &Clock, &Config) -> Result<(T, bool)>,
+    ) -> Result<T> {
         self.write_in(f).map_err(|e| match (e, self.path.as_deref()) {
             (DeskError::Store(e), Some(path)) => DeskError::Store(e.at(path)),
             (e, _) => e,
         })
     }
 
-    fn write_in<T>(&mut self, f: impl FnOnce(&rusqlite::Connection, &Clock, &Config) -> Result<T>) -> Result<T> {
+    fn write_in<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Connection, &Clock, &Config) -> Result<(T, bool)>,
+    ) -> Result<T> {
         self.writes.set(self.writes.get() + 1);
         if self.in_batch {
             let sp = self.conn.savepoint()?;
-            let out = f(&sp, &self.clock, &self.config)?;
-            sp.commit()?;
+            let (out, keep) = f(&sp, &self.clock, &self.config)?;
+            if keep {
+                sp.commit()?;
+            }
             return Ok(out);
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx, &self.clock, &self.config)?;
-        tx.commit()?;
+        let (out, keep) = f(&tx, &self.clock, &self.config)?;
+        if keep {
+            tx.commit()?;
+        }
         Ok(out)
     }
 

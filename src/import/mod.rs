@@ -14,7 +14,7 @@ mod totals;
 use std::path::Path;
 
 pub use profile::{Profile, load_profiles};
-pub use read::{ContactRow, Issue, ItemKind, LedgerRow, Parsed, RowClass, Severity};
+pub use read::{ContactRow, Issue, ItemKind, LedgerRow, Parsed, RowClass, RowCounts, RowSink, Severity};
 pub use reconcile::{Existing, ExistingInvoice, ImportPlan};
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +48,17 @@ pub fn parse_bytes_splitting_from(
     forced: Option<&str>,
     split_from: usize,
 ) -> Result<Parsed, ImportError> {
+    parse_with(file, bytes, profiles, forced, split_from, None)
+}
+
+fn parse_with(
+    file: &str,
+    bytes: &[u8],
+    profiles: &[Profile],
+    forced: Option<&str>,
+    split_from: usize,
+    sink: Option<&mut dyn RowSink>,
+) -> Result<Parsed, ImportError> {
     let (text, encoding) = text::decode(bytes);
     if text.trim().is_empty() {
         return Err(ImportError::Empty { file: file.into() });
@@ -62,7 +73,20 @@ pub fn parse_bytes_splitting_from(
         .map_err(csv_error)?;
     let detected =
         detect::detect(&head, profiles, forced).map_err(|source| ImportError::Detect { file: file.into(), source })?;
-    read::read_splitting_from(&head, &text, &detected, encoding, delimiter, split_from).map_err(csv_error)
+    read::read_splitting_from(&head, &text, &detected, encoding, delimiter, split_from, sink).map_err(csv_error)
+}
+
+/// [`parse_bytes`], handing the receivables to `sink` in batches as they are read instead of
+/// collecting them in [`Parsed::invoices`] (which stays empty): what an import of a large
+/// file uses, so that its memory does not grow with the file.
+pub fn parse_bytes_into(
+    file: &str,
+    bytes: &[u8],
+    profiles: &[Profile],
+    forced: Option<&str>,
+    sink: &mut dyn RowSink,
+) -> Result<Parsed, ImportError> {
+    parse_with(file, bytes, profiles, forced, usize::MAX, Some(sink))
 }
 
 pub fn parse_file(path: &Path, profiles: &[Profile], forced: Option<&str>) -> Result<(Parsed, Vec<u8>), ImportError> {

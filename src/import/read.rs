@@ -55,6 +55,53 @@ pub enum ItemKind {
     UnappliedPayment,
 }
 
+/// How many rows of a file fell in each class.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RowCounts([usize; 9]);
+
+impl RowCounts {
+    pub const CLASSES: [RowClass; 9] = [
+        RowClass::Preamble,
+        RowClass::Header,
+        RowClass::Group,
+        RowClass::Detail,
+        RowClass::Subtotal,
+        RowClass::Total,
+        RowClass::Footer,
+        RowClass::Blank,
+        RowClass::Skipped,
+    ];
+
+    fn add(&mut self, class: RowClass) {
+        self.0[class as usize] += 1;
+    }
+
+    fn merge(&mut self, other: &RowCounts) {
+        self.0.iter_mut().zip(other.0).for_each(|(a, b)| *a += b);
+    }
+
+    pub fn get(&self, class: RowClass) -> usize {
+        self.0[class as usize]
+    }
+
+    /// (class, rows) for every class, in [`RowCounts::CLASSES`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (RowClass, usize)> + '_ {
+        Self::CLASSES.into_iter().map(|c| (c, self.get(c)))
+    }
+}
+
+/// Where the receivables of a large file go as they are read, so that no list of them all
+/// is ever held: the import reconciles and writes each batch while the next is read.
+pub trait RowSink {
+    /// About how many records follow the header (before any row is handed over).
+    fn expect(&mut self, records: usize);
+    /// The next receivables, in file order.
+    fn rows(&mut self, rows: Vec<LedgerRow>);
+}
+
+/// How many receivables a [`RowSink`] gets at a time.
+pub const ROWS_PER_BATCH: usize = 16_000;
+
 /// One receivable as the ledger states it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LedgerRow {
@@ -93,7 +140,8 @@ pub struct Parsed {
     pub date_order: Option<DateOrder>,
     pub date_note: String,
     pub decimal: &'static str,
-    pub classes: Vec<(usize, RowClass)>,
+    pub classes: RowCounts,
+    /// The receivables read, unless they were handed to a [`RowSink`] as they were read.
     pub invoices: Vec<LedgerRow>,
     pub contacts: Vec<ContactRow>,
     pub issues: Vec<Issue>,
@@ -105,7 +153,7 @@ impl Parsed {
         self.issues.iter().filter(|i| i.severity == Severity::Error)
     }
     pub fn count(&self, class: RowClass) -> usize {
-        self.classes.iter().filter(|(_, c)| *c == class).count()
+        self.classes.get(class)
     }
 }
 
@@ -185,14 +233,15 @@ pub fn read_splitting_from(
     encoding: Encoding,
     delimiter: u8,
     split_from: usize,
+    mut sink: Option<&mut dyn RowSink>,
 ) -> Result<Parsed, CsvError> {
     let records = head;
     let p = detected.profile;
     let cols = &detected.columns;
     let mut issues = Vec::new();
-    let mut classes: Vec<(usize, RowClass)> =
-        records[..detected.header].iter().map(|r| (r.line, RowClass::Preamble)).collect();
-    classes.push((records[detected.header].line, RowClass::Header));
+    let mut classes = RowCounts::default();
+    (0..detected.header).for_each(|_| classes.add(RowClass::Preamble));
+    classes.add(RowClass::Header);
     let header_cells: Vec<String> = records[detected.header].cells.iter().map(norm).collect();
     // Problems name a column as the file spells it, with its spreadsheet letter.
     let mut named = p.clone();
@@ -228,6 +277,9 @@ pub fn read_splitting_from(
         }
     }
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: conventions read");
+    if let Some(sink) = sink.as_deref_mut() {
+        sink.expect(counted);
+    }
     let decimal = p.decimal().or_else(|| decimal_votes.verdict()).unwrap_or(Decimal::Point);
     let has_dates = cols.contains_key("issued") || cols.contains_key("due");
     let (date_order, date_note) = match order_votes.verdict() {
@@ -254,34 +306,36 @@ pub fn read_splitting_from(
     let cx = RowContext { p, cols, header_cells: &header_cells, decimal, date_order };
     let so_far = Rows { classes, issues, last_line: records[detected.header].line, ..Rows::default() };
     // A flat export (a row per receivable, no groups) is read in two halves at once on a
-    // large file: each row stands alone, and the halves join in file order.
-    let halves = split.filter(|_| p.kind == ProfileKind::Invoices && !p.grouped && !p.lines_per_invoice);
+    // large file: each row stands alone, and the halves join in file order. Rows handed to
+    // a sink are read by one reader: the sink's own work runs beside it.
+    let halves =
+        split.filter(|_| sink.is_none() && p.kind == ProfileKind::Invoices && !p.grouped && !p.lines_per_invoice);
     let rows = match halves {
         None => {
             let mut rows = so_far;
-            read_rows(&mut body()?, None, &cx, &mut rows)?;
+            read_rows(&mut body()?, None, &cx, &mut rows, sink.as_deref_mut())?;
             rows
         }
         Some(middle) => std::thread::scope(|scope| {
             let later = scope.spawn(|| {
                 let mut rows = Rows { ahead: true, ..Rows::default() };
-                read_rows(&mut RecordReader::resume(text, delimiter, middle), None, &cx, &mut rows).map(|_| rows)
+                read_rows(&mut RecordReader::resume(text, delimiter, middle), None, &cx, &mut rows, None).map(|_| rows)
             });
             let mut rows = so_far;
             rows.invoices.reserve(counted);
-            let first = read_rows(&mut body()?, Some(middle.0), &cx, &mut rows);
+            let first = read_rows(&mut body()?, Some(middle.0), &cx, &mut rows, None);
             let later = later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             first?;
             if rows.ended {
                 // A footer in the first half: what follows is footer too, as one reader sees it.
-                read_rows(&mut RecordReader::resume(text, delimiter, middle), None, &cx, &mut rows)?;
+                read_rows(&mut RecordReader::resume(text, delimiter, middle), None, &cx, &mut rows, None)?;
                 return Ok::<_, CsvError>(rows);
             }
             Ok(rows.then(later?, &cx))
         })?,
     };
     let Rows { classes, mut issues, lines, mut invoices, contacts, groups, last_line, .. } = rows;
-    if !groups.is_empty() && p.grouped && classes.iter().any(|(_, c)| *c == RowClass::Subtotal) {
+    if !groups.is_empty() && p.grouped && classes.get(RowClass::Subtotal) > 0 {
         issues.push(Issue {
             line: last_line,
             column: None,
@@ -290,6 +344,9 @@ pub fn read_splitting_from(
         });
     }
     invoices.extend(gather(lines, p, &mut issues));
+    if let Some(sink) = sink {
+        sink.rows(std::mem::take(&mut invoices));
+    }
     Ok(Parsed {
         format: p.name.clone(),
         format_title: p.title.clone(),
@@ -312,7 +369,7 @@ pub fn read_splitting_from(
 /// What the rows of a file say, as far as they have been read.
 #[derive(Default)]
 struct Rows {
-    classes: Vec<(usize, RowClass)>,
+    classes: RowCounts,
     issues: Vec<Issue>,
     lines: Vec<Line>,
     invoices: Vec<LedgerRow>,
@@ -352,7 +409,7 @@ impl Rows {
             check_total(&r, cx.cols, cx.decimal, self.grand + partial, "the grand total", &mut later.issues);
         }
         later.issues.sort_by_key(|i| i.line);
-        self.classes.append(&mut later.classes);
+        self.classes.merge(&later.classes);
         self.issues.append(&mut later.issues);
         self.lines.append(&mut later.lines);
         self.invoices.append(&mut later.invoices);
@@ -367,11 +424,12 @@ impl Rows {
 }
 
 /// Read rows into `st` up to the record that starts at byte `until` (or the end).
-fn read_rows(
+fn read_rows<'s>(
     reader: &mut RecordReader<'_>,
     until: Option<usize>,
     cx: &RowContext<'_>,
     st: &mut Rows,
+    mut sink: Option<&mut (dyn RowSink + 's)>,
 ) -> Result<(), CsvError> {
     let RowContext { p, cols, header_cells, decimal, date_order } = *cx;
     while reader.advance()? {
@@ -383,27 +441,27 @@ fn read_rows(
         let c0 = r.cell(0).trim();
         let rest_blank = r.cells.iter().skip(1).all(|c| c.trim().is_empty());
         if r.is_blank() {
-            st.classes.push((r.line, RowClass::Blank));
+            st.classes.add(RowClass::Blank);
             continue;
         }
         if st.ended || is_footer(c0) {
-            st.classes.push((r.line, RowClass::Footer));
+            st.classes.add(RowClass::Footer);
             st.ended = true;
             continue;
         }
         if r.cells.len() == header_cells.len() && r.cells.iter().zip(header_cells).all(|(c, h)| norm_is(c, h)) {
-            st.classes.push((r.line, RowClass::Header)); // a repeated page header
+            st.classes.add(RowClass::Header); // a repeated page header
             continue;
         }
         if is_grand_total(r) {
-            st.classes.push((r.line, RowClass::Total));
+            st.classes.add(RowClass::Total);
             st.total(r, cx, "the grand total");
             st.ended = p.grouped;
             continue;
         }
         if p.grouped {
             if let Some(label) = subtotal_label(c0, &st.groups) {
-                st.classes.push((r.line, RowClass::Subtotal));
+                st.classes.add(RowClass::Subtotal);
                 let base = label.trim_end_matches(" with sub-customers").trim_end_matches(" with sub-items");
                 if let Some(pos) = st.groups.iter().rposition(|g| g == base) {
                     let sum = st.group_sums[pos..].iter().fold(Sums::default(), |a, b| a + *b);
@@ -417,7 +475,7 @@ fn read_rows(
                 continue;
             }
             if !c0.is_empty() && rest_blank {
-                st.classes.push((r.line, RowClass::Group));
+                st.classes.add(RowClass::Group);
                 st.groups.push(c0.to_string());
                 st.group_sums.push(Sums::default());
                 continue;
@@ -427,18 +485,18 @@ fn read_rows(
         if let Some(filter) = &p.row_filter {
             let value = cells.get(&filter.field).map(norm).unwrap_or_default();
             if !filter.keep.contains(&value) {
-                st.classes.push((r.line, RowClass::Skipped));
+                st.classes.add(RowClass::Skipped);
                 continue;
             }
         }
         match p.kind {
             ProfileKind::Contacts => match contact_row(&cells, p, r.line) {
                 Ok(c) => {
-                    st.classes.push((r.line, RowClass::Detail));
+                    st.classes.add(RowClass::Detail);
                     st.contacts.push(c);
                 }
                 Err(issue) => {
-                    st.classes.push((r.line, RowClass::Detail));
+                    st.classes.add(RowClass::Detail);
                     st.issues.push(issue);
                 }
             },
@@ -448,7 +506,7 @@ fn read_rows(
                     if p.customer_from_group && st.groups.len() > 1 { st.groups.last().cloned() } else { None };
                 match detail_line(&cells, p, r.line, decimal, date_order, customer_group, job_group) {
                     Ok(Some(line)) => {
-                        st.classes.push((r.line, RowClass::Detail));
+                        st.classes.add(RowClass::Detail);
                         let counted = Sums {
                             counted: line.balance.or(line.amount).unwrap_or(Money::ZERO),
                             amounts: line.amount.unwrap_or(Money::ZERO),
@@ -464,11 +522,14 @@ fn read_rows(
                             st.lines.push(line);
                         } else if let Some(row) = finish(line, &[], p, &mut st.issues) {
                             st.invoices.push(row);
+                            if let Some(sink) = sink.as_deref_mut().filter(|_| st.invoices.len() >= ROWS_PER_BATCH) {
+                                sink.rows(std::mem::replace(&mut st.invoices, Vec::with_capacity(ROWS_PER_BATCH)));
+                            }
                         }
                     }
-                    Ok(None) => st.classes.push((r.line, RowClass::Skipped)),
+                    Ok(None) => st.classes.add(RowClass::Skipped),
                     Err(issue) => {
-                        st.classes.push((r.line, RowClass::Detail));
+                        st.classes.add(RowClass::Detail);
                         st.issues.push(issue);
                     }
                 }

@@ -3,6 +3,7 @@
 //! in the ledger, vanished invoices, and the billing discrepancies worth a look.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -10,7 +11,6 @@ use serde::Serialize;
 use super::read::ContactRow;
 
 type FoldMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-type FoldSet<K> = HashSet<K, foldhash::fast::RandomState>;
 use super::read::{ItemKind, LedgerRow};
 use crate::domain::{ContactKind, Money};
 
@@ -43,8 +43,21 @@ pub struct Existing {
 }
 
 impl Existing {
+    /// The debtor a row names: by its customer reference, else by name. A row with a
+    /// reference never lands by name on a debtor that has another: two customers may share
+    /// a name (two Victor Thomases), never an account number.
     pub fn debtor_for(&self, row_name: &str, row_ref: Option<&str>) -> Option<i64> {
-        row_ref.and_then(|r| self.by_ref.get(r)).or_else(|| self.by_name.get(&row_name.to_lowercase())).copied()
+        self.debtor_named(&row_name.to_lowercase(), row_ref)
+    }
+
+    fn debtor_named(&self, lower_name: &str, row_ref: Option<&str>) -> Option<i64> {
+        let by_name = self.by_name.get(lower_name).copied();
+        match row_ref {
+            Some(r) => {
+                self.by_ref.get(r).copied().or(by_name.filter(|id| self.refs.get(id).is_none_or(Option::is_none)))
+            }
+            None => by_name,
+        }
     }
 }
 
@@ -65,12 +78,51 @@ pub struct Discrepancy {
     pub what: String,
 }
 
+/// A list of which a report shows the first few: a million new invoices are counted, not
+/// kept (`first` holds at most [`Listed::KEPT`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listed<T> {
+    pub total: usize,
+    pub first: Vec<T>,
+}
+
+impl<T> Default for Listed<T> {
+    fn default() -> Self {
+        Listed { total: 0, first: Vec::new() }
+    }
+}
+
+impl<T> Listed<T> {
+    pub const KEPT: usize = 100;
+
+    pub fn len(&self) -> usize {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.first.iter()
+    }
+
+    /// Count one more, keeping it (made by `item`) if there is room: its place in `first`.
+    fn count(&mut self, item: impl FnOnce() -> T) -> Option<usize> {
+        self.total += 1;
+        (self.first.len() < Self::KEPT).then(|| {
+            self.first.push(item());
+            self.first.len() - 1
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportPlan {
     pub new_customers: Vec<String>,
     /// (customer, what changed)
     pub changed_customers: Vec<(String, String)>,
-    pub new_invoices: Vec<LedgerRow>,
+    pub new_invoices: Listed<LedgerRow>,
     pub changed_balances: Vec<BalanceChange>,
     /// Open in the book, zero in the ledger.
     pub paid_in_ledger: Vec<BalanceChange>,
@@ -98,163 +150,329 @@ impl ImportPlan {
     }
 }
 
-/// Reconcile `rows` (one export) against the book. `same_source`: whether an invoice last
-/// seen by the named format comes from the same ledger as this export. `lists_all_open`: the export is an
-/// aging or open-items report, so an open imported invoice missing from it has vanished.
+/// The debtor a row belongs to: one the book holds, or the `n`th new one of this import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DebtorOf {
+    Book(i64),
+    New(usize),
+}
+
+/// A customer the book does not hold yet, as its first row names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCustomer {
+    pub name: String,
+    pub reference: Option<String>,
+    pub currency: Option<String>,
+}
+
+/// A receivable the book does not hold yet. A row the file repeats comes again (the later
+/// row wins): writing it must replace what the earlier one wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRow {
+    pub debtor: DebtorOf,
+    pub row: LedgerRow,
+    /// An earlier row of the file may have had this key (a 64-bit hash said so): it is to
+    /// replace what that row wrote.
+    pub repeats: bool,
+}
+
+/// What the file said of one of the book's invoices.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seen {
+    /// The first and the last row that listed it (0: none did).
+    first: u32,
+    last: u32,
+    balance: Money,
+}
+
+/// The first and last row of a new receivable, and its place among the kept examples.
+#[derive(Debug, Clone, Copy)]
+struct NewSeen {
+    first: u32,
+    last: u32,
+    kept: Option<u32>,
+}
+
+/// Reconciles an export against the book batch by batch, as the file is read: new
+/// customers and invoices come out at once (to be written), and what the file says of the
+/// book's own invoices is kept, one small entry per invoice, for [`Reconciler::finish`]
+/// (a later row of the file may still change it, and only the whole file says what vanished).
 ///
-/// Runs once per row of a file that may hold a million: keys borrow from the rows, a
-/// customer's lower-cased name is made once (rows of one customer come together), and the
-/// maps use a fast hasher (nothing here is keyed by untrusted input an attacker could shape
-/// against it: the file is the collector's own export).
-///
-/// Takes the rows: the new ones move into the plan rather than being copied.
+/// Runs once per row of a file that may hold a million: a row of the same customer as the
+/// row before resolves without a lookup, and the maps use a fast hasher (nothing here is
+/// keyed by untrusted input an attacker could shape against it: the file is the collector's
+/// own export). New receivables are remembered by a 64-bit hash of their key, only to report
+/// a repeat; the book's UNIQUE key, not this hash, decides what is written.
+pub struct Reconciler<'b> {
+    existing: &'b Existing,
+    index: FoldMap<(i64, ItemKind, &'b str), usize>,
+    seen: Vec<Seen>,
+    /// The row's spelling of the customer, for the book's invoices whose balance it changes.
+    spelled: FoldMap<usize, String>,
+    lowered: FoldMap<String, u32>,
+    new_debtors: Vec<NewCustomer>,
+    new_by_name: FoldMap<u32, usize>,
+    new_by_ref: FoldMap<String, usize>,
+    new_keys: FoldMap<u64, NewSeen>,
+    key_hasher: foldhash::quality::FixedState,
+    /// Book debtors without a reference that this file gives one.
+    linked: FoldMap<i64, String>,
+    /// (debtor, reference) for book debtors the file gives a new reference.
+    new_refs: Vec<(i64, String)>,
+    /// The customer of the row before: (spelling, reference, debtor).
+    previous: Option<(String, Option<String>, DebtorOf)>,
+    plan: ImportPlan,
+    rows: usize,
+    newest: Option<NaiveDate>,
+}
+
+/// What reconciling a whole file found: the plan, and what writing it needs beyond the rows.
+pub struct Reconciled {
+    pub plan: ImportPlan,
+    pub new_debtors: Vec<NewCustomer>,
+    pub new_refs: Vec<(i64, String)>,
+    /// Receivables read, and the newest issue or due date among them.
+    pub rows: usize,
+    pub newest: Option<NaiveDate>,
+}
+
+impl<'b> Reconciler<'b> {
+    pub fn new(existing: &'b Existing) -> Self {
+        Reconciler {
+            existing,
+            index: existing
+                .invoices
+                .iter()
+                .enumerate()
+                .map(|(at, i)| ((i.debtor_id, i.kind, i.number.as_str()), at))
+                .collect(),
+            seen: vec![Seen::default(); existing.invoices.len()],
+            spelled: FoldMap::default(),
+            lowered: FoldMap::default(),
+            new_debtors: Vec::new(),
+            new_by_name: FoldMap::default(),
+            new_by_ref: FoldMap::default(),
+            new_keys: FoldMap::default(),
+            key_hasher: foldhash::quality::FixedState::with_seed(0x6475_6e21),
+            linked: FoldMap::default(),
+            new_refs: Vec::new(),
+            previous: None,
+            plan: ImportPlan::default(),
+            rows: 0,
+            newest: None,
+        }
+    }
+
+    /// New customers so far, in the order their first rows came: [`DebtorOf::New`] indexes it.
+    pub fn new_debtors(&self) -> &[NewCustomer] {
+        &self.new_debtors
+    }
+
+    /// The next rows of the file: returns those that are new to the book.
+    pub fn take(&mut self, rows: Vec<LedgerRow>) -> Vec<NewRow> {
+        let mut new = Vec::new();
+        let existing = self.existing;
+        for row in rows {
+            self.rows += 1;
+            self.newest = self.newest.max(row.issued.max(Some(row.due)));
+            let line = row.line as u32;
+            let debtor = self.debtor_of(&row);
+            let at = match debtor {
+                DebtorOf::Book(id) => self.index.get(&(id, row.kind, row.number.as_str())).copied(),
+                DebtorOf::New(_) => None,
+            };
+            match at {
+                Some(at) => {
+                    let inv = &existing.invoices[at];
+                    let Seen { first, last, .. } = self.seen[at];
+                    if first != 0 {
+                        self.repeat(&row, first, last);
+                    }
+                    let seen = &mut self.seen[at];
+                    if seen.first == 0 {
+                        seen.first = line;
+                    }
+                    seen.last = line;
+                    seen.balance = row.balance;
+                    if row.balance == inv.balance {
+                        self.spelled.remove(&at);
+                    } else {
+                        self.spelled.insert(at, row.customer.clone());
+                    }
+                    discrepancies_of(&row, &mut self.plan.discrepancies);
+                }
+                None => {
+                    let key = self.key_hasher.hash_one((debtor, row.kind, row.number.as_str()));
+                    let earlier = self.new_keys.get(&key).copied();
+                    match earlier {
+                        Some(earlier) => {
+                            self.repeat(&row, earlier.first, earlier.last);
+                            if let Some(kept) = earlier.kept {
+                                self.plan.new_invoices.first[kept as usize] = row.clone();
+                            }
+                            self.new_keys.insert(key, NewSeen { last: line, ..earlier });
+                        }
+                        None => {
+                            let kept = self.plan.new_invoices.count(|| row.clone()).map(|at| at as u32);
+                            self.new_keys.insert(key, NewSeen { first: line, last: line, kept });
+                        }
+                    }
+                    discrepancies_of(&row, &mut self.plan.discrepancies);
+                    new.push(NewRow { debtor, row, repeats: earlier.is_some() });
+                }
+            }
+        }
+        new
+    }
+
+    /// `row` repeats the key of the rows on lines `first` (its first) and `last` (the one
+    /// it replaces): the later row wins, and nothing the replaced row said is reported.
+    fn repeat(&mut self, row: &LedgerRow, first: u32, last: u32) {
+        self.plan.discrepancies.retain(|d| d.line != last as usize || d.what.starts_with(DUPLICATE));
+        self.plan.discrepancies.push(Discrepancy {
+            line: row.line,
+            customer: row.customer.clone(),
+            number: row.number.clone(),
+            what: format!("{DUPLICATE} (also on line {first}); the later row wins"),
+        });
+    }
+
+    /// The debtor of `row`, as committing resolves it: by reference, then by name, among
+    /// the book's debtors and then the new ones; a new customer otherwise.
+    fn debtor_of(&mut self, row: &LedgerRow) -> DebtorOf {
+        let reference = row.customer_ref.as_deref();
+        if let Some((name, r, debtor)) = &self.previous
+            && *name == row.customer
+            && r.as_deref() == reference
+        {
+            return *debtor;
+        }
+        let existing = self.existing;
+        let lower = row.customer.to_lowercase();
+        // A book debtor without a reference that this file gave one is that reference's.
+        let in_book = existing.debtor_named(&lower, reference).filter(|id| match (reference, self.linked.get(id)) {
+            (Some(r), Some(linked)) => linked == r,
+            _ => true,
+        });
+        let name_id = match self.lowered.get(&lower) {
+            Some(&id) => id,
+            None => {
+                let id = self.lowered.len() as u32;
+                self.lowered.insert(lower, id);
+                id
+            }
+        };
+        let debtor = match in_book {
+            Some(id) => {
+                if let Some(new_ref) = reference
+                    && existing.refs.get(&id).is_some_and(|r| r.as_deref() != Some(new_ref))
+                    && !self.linked.contains_key(&id)
+                {
+                    self.plan
+                        .changed_customers
+                        .push((row.customer.clone(), format!("customer reference now {new_ref}")));
+                    self.new_refs.push((id, new_ref.to_string()));
+                    self.linked.insert(id, new_ref.to_string());
+                }
+                DebtorOf::Book(id)
+            }
+            None => {
+                // As in the book: by reference, else by name unless that customer has
+                // another reference.
+                let by_name = self.new_by_name.get(&name_id).copied();
+                let known = match reference {
+                    Some(r) => {
+                        self.new_by_ref.get(r).copied().or(by_name.filter(|&n| self.new_debtors[n].reference.is_none()))
+                    }
+                    None => by_name,
+                };
+                match known {
+                    Some(n) => DebtorOf::New(n),
+                    None => {
+                        let n = self.new_debtors.len();
+                        self.plan.new_customers.push(row.customer.clone());
+                        self.new_by_name.entry(name_id).or_insert(n);
+                        if let Some(r) = reference {
+                            self.new_by_ref.insert(r.to_string(), n);
+                        }
+                        self.new_debtors.push(NewCustomer {
+                            name: row.customer.clone(),
+                            reference: row.customer_ref.clone(),
+                            currency: row.currency.clone(),
+                        });
+                        DebtorOf::New(n)
+                    }
+                }
+            }
+        };
+        self.previous = Some((row.customer.clone(), row.customer_ref.clone(), debtor));
+        debtor
+    }
+
+    /// The whole file has been read. `lists_all_open`: the export is an aging or open-items
+    /// report, so an open imported invoice missing from it has vanished, if it was imported
+    /// from the same ledger (`same_source`, asked of the format that last saw it).
+    pub fn finish(mut self, lists_all_open: bool, same_source: &dyn Fn(&str) -> bool) -> Reconciled {
+        let existing = self.existing;
+        let mut ours_by_format: FoldMap<&str, bool> = FoldMap::default();
+        let mut changed: Vec<(u32, BalanceChange, bool)> = Vec::new();
+        for (at, (inv, seen)) in existing.invoices.iter().zip(&self.seen).enumerate() {
+            let change = |customer: String, after: Money| BalanceChange {
+                customer,
+                number: inv.number.clone(),
+                invoice_id: inv.id,
+                before: inv.balance,
+                after,
+            };
+            if seen.first != 0 {
+                if seen.balance == inv.balance {
+                    self.plan.unchanged += 1;
+                } else {
+                    let customer = self.spelled.remove(&at).unwrap_or_default();
+                    let paid = seen.balance == Money::ZERO && inv.open;
+                    changed.push((seen.last, change(customer, seen.balance), paid));
+                }
+                continue;
+            }
+            if !lists_all_open || !inv.open || inv.balance == Money::ZERO {
+                continue;
+            }
+            // Asked once per format, not once per invoice.
+            let ours =
+                inv.imported_by.as_deref().is_some_and(|f| *ours_by_format.entry(f).or_insert_with(|| same_source(f)));
+            if ours {
+                let customer = existing.names.get(&inv.debtor_id).cloned().unwrap_or_default();
+                self.plan.vanished.push(change(customer, Money::ZERO));
+            }
+        }
+        // In the file's order, as the collector reads it.
+        changed.sort_by_key(|(line, ..)| *line);
+        for (_, change, paid) in changed {
+            if paid { &mut self.plan.paid_in_ledger } else { &mut self.plan.changed_balances }.push(change);
+        }
+        self.plan.discrepancies.sort_by_key(|d| d.line);
+        Reconciled {
+            plan: self.plan,
+            new_debtors: self.new_debtors,
+            new_refs: self.new_refs,
+            rows: self.rows,
+            newest: self.newest,
+        }
+    }
+}
+
+const DUPLICATE: &str = "duplicate invoice number";
+
+/// Reconcile `rows` (one whole export) against the book: [`Reconciler`] in one batch.
 pub fn plan(
-    rows_owned: Vec<LedgerRow>,
+    rows: Vec<LedgerRow>,
     existing: &Existing,
     lists_all_open: bool,
     same_source: &dyn Fn(&str) -> bool,
 ) -> ImportPlan {
-    let mut plan = ImportPlan::default();
-    let mut new_rows: Vec<usize> = Vec::new();
-    let rows = &rows_owned;
-    let index: FoldMap<(i64, ItemKind, &str), usize> =
-        existing.invoices.iter().enumerate().map(|(at, i)| ((i.debtor_id, i.kind, i.number.as_str()), at)).collect();
-    // Which of the book's invoices the file lists, by their place in `existing.invoices`.
-    let mut seen_invoices = vec![false; existing.invoices.len()];
-    // Each distinct customer spelling, lower-cased once, as a small number.
-    let mut customer_of: FoldMap<&str, u32> = FoldMap::default();
-    let mut lowered: FoldMap<String, u32> = FoldMap::default();
-    let mut lower_names: Vec<String> = Vec::new();
-    let customers: Vec<u32> = rows
-        .iter()
-        .map(|row| {
-            *customer_of.entry(row.customer.as_str()).or_insert_with(|| {
-                let lower = row.customer.to_lowercase();
-                let next = lowered.len() as u32;
-                let id = *lowered.entry(lower.clone()).or_insert(next);
-                if id == next {
-                    lower_names.push(lower);
-                }
-                id
-            })
-        })
-        .collect();
-    // A row repeated in the file (same customer, kind and number): the later row wins, and
-    // the earlier one is passed over entirely (else a new invoice would be written twice,
-    // which the book's UNIQUE key refuses, and a re-import would see the earlier balance as
-    // a change). Per key: the first row's line and the last row's position; per row, whether
-    // a later row replaces it, and the first line of those that repeat one (few: a map).
-    let mut rows_of: FoldMap<(u32, ItemKind, &str), (usize, usize)> = FoldMap::default();
-    rows_of.reserve(rows.len());
-    let mut replaced = vec![false; rows.len()];
-    let mut repeats: FoldMap<usize, usize> = FoldMap::default();
-    for (i, row) in rows.iter().enumerate() {
-        let (first_line, last) = rows_of.entry((customers[i], row.kind, row.number.as_str())).or_insert((row.line, i));
-        if *last != i {
-            replaced[*last] = true;
-            repeats.insert(i, *first_line);
-            *last = i;
-        }
-    }
-    drop(rows_of);
-    let mut new_names: FoldSet<u32> = FoldSet::default();
-    let mut touched_debtors: FoldSet<i64> = FoldSet::default();
-    // The debtor of the row before, for the next row of the same customer and reference.
-    let mut resolved: Option<(u32, Option<&str>, Option<i64>)> = None;
-    for (i, row) in rows.iter().enumerate() {
-        let customer = customers[i];
-        if let Some(first_line) = repeats.get(&i) {
-            plan.discrepancies.push(Discrepancy {
-                line: row.line,
-                customer: row.customer.clone(),
-                number: row.number.clone(),
-                what: format!("duplicate invoice number (also on line {first_line}); the later row wins"),
-            });
-        }
-        if replaced[i] {
-            continue;
-        }
-        discrepancies_of(row, &mut plan.discrepancies);
-        let reference = row.customer_ref.as_deref();
-        let debtor = match resolved {
-            Some((c, r, d)) if c == customer && r == reference => d,
-            _ => {
-                let d = reference
-                    .and_then(|r| existing.by_ref.get(r))
-                    .or_else(|| existing.by_name.get(&lower_names[customer as usize]))
-                    .copied();
-                resolved = Some((customer, reference, d));
-                d
-            }
-        };
-        match debtor {
-            None => {
-                if new_names.insert(customer) {
-                    plan.new_customers.push(row.customer.clone());
-                }
-                new_rows.push(i);
-            }
-            Some(debtor_id) => {
-                if touched_debtors.insert(debtor_id)
-                    && let Some(new_ref) = &row.customer_ref
-                    && existing.refs.get(&debtor_id).is_some_and(|r| r.as_deref() != Some(new_ref.as_str()))
-                {
-                    plan.changed_customers.push((row.customer.clone(), format!("customer reference now {new_ref}")));
-                }
-                match index.get(&(debtor_id, row.kind, row.number.as_str())) {
-                    None => new_rows.push(i),
-                    Some(&at) => {
-                        seen_invoices[at] = true;
-                        let inv = &existing.invoices[at];
-                        // Most rows of a re-import are unchanged: no copies of their names.
-                        let change = || BalanceChange {
-                            customer: row.customer.clone(),
-                            number: row.number.clone(),
-                            invoice_id: inv.id,
-                            before: inv.balance,
-                            after: row.balance,
-                        };
-                        if inv.balance == row.balance {
-                            plan.unchanged += 1;
-                        } else if row.balance == Money::ZERO && inv.open {
-                            plan.paid_in_ledger.push(change());
-                        } else {
-                            plan.changed_balances.push(change());
-                        }
-                    }
-                }
-            }
-        }
-    }
-    if lists_all_open {
-        // Asked once per format, not once per invoice.
-        let mut ours_by_format: FoldMap<&str, bool> = FoldMap::default();
-        for (inv, seen) in existing.invoices.iter().zip(&seen_invoices) {
-            let ours =
-                inv.imported_by.as_deref().is_some_and(|f| *ours_by_format.entry(f).or_insert_with(|| same_source(f)));
-            if inv.open && ours && inv.balance != Money::ZERO && !seen {
-                plan.vanished.push(BalanceChange {
-                    customer: existing.names.get(&inv.debtor_id).cloned().unwrap_or_default(),
-                    number: inv.number.clone(),
-                    invoice_id: inv.id,
-                    before: inv.balance,
-                    after: Money::ZERO,
-                });
-            }
-        }
-    }
-    drop(customer_of);
-    // The new rows stay where they are in the file's own list, the others are dropped from
-    // it: a second list of a million rows would double the import's largest allocation.
-    let mut rows_owned = rows_owned;
-    let (mut new_rows, mut i) = (new_rows.into_iter().peekable(), 0);
-    rows_owned.retain(|_| {
-        let new = new_rows.next_if_eq(&i).is_some();
-        i += 1;
-        new
-    });
-    plan.new_invoices = rows_owned;
-    plan
+    let mut reconciler = Reconciler::new(existing);
+    reconciler.take(rows);
+    reconciler.finish(lists_all_open, same_source).plan
 }
 
 /// Reconcile a contacts export: new customers and contact points the book lacks.
@@ -393,7 +611,26 @@ mod tests {
         assert_eq!(plan.new_customers, vec!["Brand New Co".to_string()]);
         // The duplicate is reported, and only the later row is new (written once).
         assert_eq!(plan.new_invoices.iter().map(|r| r.line).collect::<Vec<_>>(), vec![5, 7]);
+        assert_eq!(plan.new_invoices.len(), 2);
         assert!(plan.discrepancies.iter().any(|d| d.what.contains("duplicate")));
+    }
+
+    #[test]
+    fn a_reference_goes_to_one_debtor_and_a_name_never_joins_two_references() {
+        // The book's Acme has no reference: the first the file gives it is its own, and a
+        // second Acme with another customer number is a new customer.
+        let row_ref = |line, reference: &str, number| LedgerRow {
+            customer_ref: Some(reference.into()),
+            ..row(line, "Acme", number, 100)
+        };
+        let book = book();
+        let mut reconciler = Reconciler::new(&book);
+        let new = reconciler.take(vec![row_ref(2, "A1", "1001"), row_ref(3, "A2", "9001"), row_ref(4, "A1", "9002")]);
+        assert_eq!(new.iter().map(|r| r.debtor).collect::<Vec<_>>(), vec![DebtorOf::New(0), DebtorOf::Book(1)]);
+        let done = reconciler.finish(false, &|_| true);
+        assert_eq!(done.new_refs, vec![(1, "A1".to_string())]);
+        assert_eq!(done.new_debtors[0].reference.as_deref(), Some("A2"));
+        assert_eq!(done.plan.changed_customers.len(), 1);
     }
 
     #[test]

@@ -31,6 +31,30 @@ pub fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
     })
 }
 
+/// The book as it stood when this was made: a read transaction on a connection of its
+/// own, which writes on other connections do not change until it is dropped. An import
+/// writes while it reads its file and only knows at the end whether it will keep what it
+/// wrote; the backup it then takes must hold the book as it was before it began.
+pub struct BookAsItWas(Connection);
+
+impl BookAsItWas {
+    pub fn hold(db: &Path) -> Result<BookAsItWas> {
+        let conn = Connection::open_with_flags(
+            db,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // A deferred BEGIN takes its snapshot at the first read.
+        conn.execute_batch("BEGIN")?;
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))?;
+        Ok(BookAsItWas(conn))
+    }
+
+    /// [`automatic_backup`] of the book as it was.
+    pub fn back_up(&self, db: &Path, why: &str, at: DateTime<Utc>, keep: usize) -> Result<PathBuf> {
+        automatic_backup(&self.0, db, why, at, keep)
+    }
+}
+
 /// The folder automatic backups go to: `backups/` beside the database.
 pub fn backup_dir(db: &Path) -> PathBuf {
     db.parent().unwrap_or(Path::new(".")).join("backups")

@@ -28,28 +28,6 @@ fn item_kind(code: &str) -> ItemKind {
 }
 
 /// Debtors and invoices as the reconciler sees them.
-/// [`existing_for_import`] while `work` (reading the file) runs: on a file database a
-/// second, read-only connection loads the book on another core (WAL lets it read beside
-/// this one); in memory, one after the other. A re-import of a million rows spends as long
-/// loading the book's invoices as reading the file.
-pub fn existing_for_import_while<T>(conn: &Connection, work: impl FnOnce() -> T) -> (Result<Existing>, T) {
-    let Some(path) = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from) else {
-        let done = work();
-        return (existing_for_import(conn), done);
-    };
-    std::thread::scope(|scope| {
-        let loading = scope.spawn(move || {
-            let reader = Connection::open_with_flags(
-                &path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            existing_for_import(&reader)
-        });
-        let done = work();
-        (loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), done)
-    })
-}
-
 pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
     let mut existing = existing_debtors_for_import(conn)?;
     let mut stmt = conn.prepare(
@@ -194,6 +172,27 @@ pub fn insert_import_batch(conn: &Connection, b: &NewBatch<'_>) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
+/// Fill in a batch inserted before its file was read to the end (its invoices name it).
+pub fn complete_import_batch(conn: &Connection, id: i64, b: &NewBatch<'_>) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE import_batch SET file_name = ?2, file_sha256 = ?3, profile = ?4, imported_at = ?5, rows_read = ?6,
+            rows_imported = ?7, rows_rejected = ?8, newest_date = ?9
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        b.file_name,
+        b.sha256,
+        b.profile,
+        instant(b.at),
+        b.rows_read as i64,
+        b.rows_imported as i64,
+        b.rows_rejected as i64,
+        b.newest_date.map(date),
+    ])?;
+    Ok(())
+}
+
 pub fn insert_import_issue(
     conn: &Connection,
     batch: i64,
@@ -215,87 +214,154 @@ pub struct ImportedInvoice<'a> {
     pub due: NaiveDate,
     pub original: Money,
     pub balance: Money,
-    pub currency: &'a str,
-    pub batch: i64,
+    /// None: the book's currency.
+    pub currency: Option<&'a str>,
 }
 
-/// Write an import's new invoices. A load that dwarfs the table drops the secondary
-/// indexes first and builds them again after, inside the same transaction: sorting a
-/// million keys once is several times cheaper than a million b-tree inserts per index.
-/// The statements are read back from the schema, so what is rebuilt is what was there.
-pub fn insert_imported_invoices<'a>(
-    conn: &Connection,
-    invoices: impl Iterator<Item = ImportedInvoice<'a>>,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    let held: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM invoice", [], |r| r.get(0))?;
-    // At most this many: the upper bound is enough to choose.
-    let coming = invoices.size_hint().1.unwrap_or(usize::MAX) as i64;
-    let rebuild = coming >= 10_000 && coming > held;
-    let mut indexes: Vec<(String, String)> = Vec::new();
-    if rebuild {
-        let mut stmt = conn.prepare(
-            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'invoice' AND sql IS NOT NULL",
-        )?;
-        indexes = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        for (name, _) in &indexes {
-            conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+/// Writes an import's new invoices as the file is read, inside the import's transaction.
+/// A load that dwarfs the table drops the secondary indexes first and builds them again in
+/// [`InvoiceWriter::finish`]: sorting a million keys once is several times cheaper than a
+/// million b-tree inserts per index. The statements are read back from the schema, so what
+/// is rebuilt is what was there.
+pub struct InvoiceWriter {
+    indexes: Vec<(String, String)>,
+    /// What every invoice of the import shares: bound once per statement.
+    shared: Shared,
+}
+
+struct Shared {
+    at: String,
+    currency: String,
+    batch: i64,
+}
+
+impl InvoiceWriter {
+    /// `expected`: about how many rows the file holds; `currency`: the book's, for invoices
+    /// that name none.
+    pub fn begin(
+        conn: &Connection,
+        expected: usize,
+        at: DateTime<Utc>,
+        currency: &str,
+        batch: i64,
+    ) -> Result<InvoiceWriter> {
+        let held: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM invoice", [], |r| r.get(0))?;
+        let mut indexes: Vec<(String, String)> = Vec::new();
+        if expected >= 10_000 && expected as i64 > held {
+            let mut stmt = conn.prepare(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'invoice' AND sql IS NOT NULL",
+            )?;
+            indexes = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+            for (name, _) in &indexes {
+                conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+            }
         }
+        Ok(InvoiceWriter { indexes, shared: Shared { at: instant(at), currency: currency.to_string(), batch } })
     }
-    let at = instant(at);
-    // Many rows per statement: each run of an INSERT pays for its setup (the CHECK lists
-    // become small lookup tables) once, not once per invoice.
-    let mut chunk: Vec<ImportedInvoice<'a>> = Vec::with_capacity(INVOICES_PER_INSERT);
-    let mut full = conn.prepare(&invoice_insert(INVOICES_PER_INSERT))?;
-    for invoice in invoices {
-        chunk.push(invoice);
-        if chunk.len() == INVOICES_PER_INSERT {
-            bind_invoices(&mut full, &chunk, &at)?;
+
+    /// Write `invoices`, best in the order of the book's UNIQUE (debtor, kind, number) key:
+    /// each insert into that index then lands after the one before it instead of searching
+    /// the tree. No two may share a key, nor any with one written before: see [`Self::replace`].
+    pub fn write(&mut self, conn: &Connection, invoices: &[ImportedInvoice<'_>]) -> Result<()> {
+        // Many rows per statement: each run of an INSERT pays for its setup once, not once
+        // per invoice.
+        let mut chunks = invoices.chunks_exact(INVOICES_PER_INSERT);
+        let mut full = conn.prepare_cached(&invoice_insert(INVOICES_PER_INSERT))?;
+        for chunk in &mut chunks {
+            bind_invoices(&mut full, chunk, &self.shared)?;
             full.raw_execute()?;
-            chunk.clear();
         }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut stmt = conn.prepare(&invoice_insert(rest.len()))?;
+            bind_invoices(&mut stmt, rest, &self.shared)?;
+            stmt.raw_execute()?;
+        }
+        Ok(())
     }
-    if !chunk.is_empty() {
-        let mut rest = conn.prepare(&invoice_insert(chunk.len()))?;
-        bind_invoices(&mut rest, &chunk, &at)?;
-        rest.raw_execute()?;
+
+    /// Write `invoice` over what this import wrote under its key (a row the file repeats:
+    /// the later row wins), or afresh if nothing was. Row by row: asking for a conflict on
+    /// every row doubled the cost of the plain insert.
+    pub fn replace(&mut self, conn: &Connection, invoice: &ImportedInvoice<'_>) -> Result<()> {
+        let mut stmt = conn.prepare_cached(&format!("{}{INVOICE_REPLACE}", invoice_insert(1)))?;
+        bind_invoices(&mut stmt, std::slice::from_ref(invoice), &self.shared)?;
+        stmt.raw_execute()?;
+        Ok(())
     }
-    let started = std::time::Instant::now();
-    for (_, sql) in &indexes {
-        conn.execute_batch(sql)?;
+
+    /// Build again the indexes [`InvoiceWriter::begin`] dropped.
+    pub fn finish(self, conn: &Connection) -> Result<()> {
+        let started = std::time::Instant::now();
+        for (_, sql) in &self.indexes {
+            conn.execute_batch(sql)?;
+        }
+        tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: indexes rebuilt");
+        Ok(())
     }
-    tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: indexes rebuilt");
-    Ok(())
 }
 
 const INVOICES_PER_INSERT: usize = 200;
-const INVOICE_COLUMNS: usize = 13;
+/// One invoice that replaces what an earlier row of the same import wrote under its key
+/// (or is written afresh: the caller's test for a repeat may err that way, never the other).
+const INVOICE_REPLACE: &str = "
+         ON CONFLICT (debtor_id, kind, number) DO UPDATE SET job = excluded.job, issued_on = excluded.issued_on,
+            due_on = excluded.due_on, original_cents = excluded.original_cents, balance_cents = excluded.balance_cents,
+            currency = excluded.currency, status = excluded.status, last_import_id = excluded.last_import_id,
+            updated_at = excluded.updated_at";
 
+/// Parameters of each row; ?1 to ?3 are [`Shared`]'s.
+const INVOICE_PARAMETERS: usize = 9;
+const SHARED_PARAMETERS: usize = 3;
+
+/// A many-row INSERT. Each bound text is a copy SQLite allocates, so what every row shares
+/// (the time, the batch, the book's currency) is bound once and named by every row, and the
+/// kind and status are spelt out by SQL from a number and the balance.
 fn invoice_insert(rows: usize) -> String {
-    let row = format!("({})", vec!["?"; INVOICE_COLUMNS].join(", "));
+    let row = |n: usize| {
+        let p = |i: usize| format!("?{}", SHARED_PARAMETERS + n * INVOICE_PARAMETERS + i);
+        format!(
+            "({}, {}, CASE {} WHEN 1 THEN 'credit-memo' WHEN 2 THEN 'unapplied-payment' ELSE 'invoice' END, {}, {}, {}, \
+             {}, {}, coalesce({}, ?2), CASE WHEN {} = 0 THEN 'paid' ELSE 'open' END, ?3, ?1, ?1)",
+            p(1),
+            p(2),
+            p(3),
+            p(4),
+            p(5),
+            p(6),
+            p(7),
+            p(8),
+            p(9),
+            p(8)
+        )
+    };
     format!(
         "INSERT INTO invoice (debtor_id, number, kind, job, issued_on, due_on, original_cents, balance_cents, currency,
             status, last_import_id, created_at, updated_at) VALUES {}",
-        vec![row; rows].join(", ")
+        (0..rows).map(row).collect::<Vec<_>>().join(", ")
     )
 }
 
-fn bind_invoices(stmt: &mut rusqlite::Statement<'_>, rows: &[ImportedInvoice<'_>], at: &str) -> Result<()> {
+fn bind_invoices(stmt: &mut rusqlite::Statement<'_>, rows: &[ImportedInvoice<'_>], shared: &Shared) -> Result<()> {
+    stmt.raw_bind_parameter(1, &shared.at)?;
+    stmt.raw_bind_parameter(2, &shared.currency)?;
+    stmt.raw_bind_parameter(3, shared.batch)?;
     for (n, i) in rows.iter().enumerate() {
-        let base = n * INVOICE_COLUMNS;
+        let base = SHARED_PARAMETERS + n * INVOICE_PARAMETERS;
+        let kind = match i.kind {
+            ItemKind::Invoice => 0,
+            ItemKind::CreditMemo => 1,
+            ItemKind::UnappliedPayment => 2,
+        };
         stmt.raw_bind_parameter(base + 1, i.debtor_id)?;
         stmt.raw_bind_parameter(base + 2, i.number)?;
-        stmt.raw_bind_parameter(base + 3, item_kind_code(i.kind))?;
+        stmt.raw_bind_parameter(base + 3, kind)?;
         stmt.raw_bind_parameter(base + 4, i.job)?;
         stmt.raw_bind_parameter(base + 5, i.issued.map(DateText::of))?;
         stmt.raw_bind_parameter(base + 6, DateText::of(i.due))?;
         stmt.raw_bind_parameter(base + 7, i.original.cents())?;
         stmt.raw_bind_parameter(base + 8, i.balance.cents())?;
-        stmt.raw_bind_parameter(base + 9, i.currency)?;
-        stmt.raw_bind_parameter(base + 10, if i.balance == Money::ZERO { "paid" } else { "open" })?;
-        stmt.raw_bind_parameter(base + 11, i.batch)?;
-        stmt.raw_bind_parameter(base + 12, at)?;
-        stmt.raw_bind_parameter(base + 13, at)?;
+        stmt.raw_bind_parameter(base + 9, i.currency.filter(|c| *c != shared.currency))?;
     }
     Ok(())
 }
