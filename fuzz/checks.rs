@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use dun::domain::{Money, parse_money};
 use dun::import::amount::{Decimal, detect_decimal, parse_amount};
 use dun::import::date::{DateOrder, order_evidence, parse_date};
-use dun::import::{Existing, Profile, load_profiles, parse_bytes_splitting_from};
+use dun::import::{Existing, Pieces, Profile, load_profiles, parse_bytes_in};
 
 fn profiles() -> &'static [Profile] {
     static PROFILES: OnceLock<Vec<Profile>> = OnceLock::new();
@@ -23,15 +23,15 @@ fn profiles() -> &'static [Profile] {
 /// detect the format, classify and parse every row, then reconcile against an empty book
 /// and against a book that already holds every row.
 pub fn import_parse(data: &[u8]) {
-    // Read in two halves at once (as a large flat file is), the input reads as one reader
+    // Read in pieces on two threads (as a large flat file is), the input reads as one reader
     // reads it: same rows, classes and issues, or the same error.
-    let one = parse_bytes_splitting_from("fuzz.csv", data, profiles(), None, usize::MAX);
-    let two = parse_bytes_splitting_from("fuzz.csv", data, profiles(), None, 0);
+    let one = parse_bytes_in("fuzz.csv", data, profiles(), None, Pieces(None));
+    let two = parse_bytes_in("fuzz.csv", data, profiles(), None, Pieces(Some(1)));
     match (&one, &two) {
         (Ok(a), Ok(b)) => assert_eq!(
             serde_json::to_value(a).unwrap(),
             serde_json::to_value(b).unwrap(),
-            "two halves read otherwise than one reader"
+            "pieces read otherwise than one reader"
         ),
         (a, b) => assert_eq!(a.as_ref().err().map(|e| e.to_string()), b.as_ref().err().map(|e| e.to_string())),
     }

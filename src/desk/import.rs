@@ -13,7 +13,9 @@ use super::{Desk, DeskError, Result};
 use crate::domain::Money;
 use crate::import::profile::ProfileKind;
 use crate::import::reconcile::{self, NewCustomer, NewRow, Reconciler};
-use crate::import::{Existing, ImportPlan, Issue, Parsed, Profile, RowClass, RowSink, Severity, parse_bytes_into};
+use crate::import::{
+    Existing, ImportPlan, Issue, Parsed, Pieces, Profile, RowClass, RowSink, Severity, parse_bytes_into,
+};
 use crate::store;
 
 #[derive(Debug, Clone, Default)]
@@ -113,8 +115,8 @@ enum Batch {
 /// read, so the writer (the slower of the two) only writes.
 struct Reading<'b> {
     send: std::sync::mpsc::SyncSender<Batch>,
-    /// The book, once the writer has loaded it (None: it could not).
-    book: &'b std::sync::OnceLock<Option<Existing>>,
+    /// The reconciler, once the writer has loaded the book and made it (None: it could not).
+    made: std::sync::mpsc::Receiver<Option<Reconciler<'b>>>,
     reconciler: Option<Reconciler<'b>>,
     customers_sent: usize,
 }
@@ -126,12 +128,11 @@ impl RowSink for Reading<'_> {
         let _ = self.send.send(Batch::Expect(records));
     }
     fn rows(&mut self, rows: Vec<crate::import::LedgerRow>) {
-        let book = self.book;
         let reconciler = match &mut self.reconciler {
             Some(r) => r,
-            None => match book.wait() {
-                Some(existing) => self.reconciler.insert(Reconciler::new(existing)),
-                None => return,
+            None => match self.made.recv() {
+                Ok(Some(made)) => self.reconciler.insert(made),
+                _ => return,
             },
         };
         let new = reconciler.take(rows);
@@ -152,26 +153,35 @@ fn import_into(
 ) -> Result<(ImportReport, bool)> {
     let Job { file, bytes, profiles, opts, .. } = *job;
     let book = std::sync::OnceLock::new();
+    // Reading a large flat file in pieces uses both cores; while most rows are new, the
+    // writer needs one of them (measured: an import into an empty book 15-25 % slower, a
+    // re-import of an unchanged file 30 % faster). So pieces only when the book already
+    // holds about as many invoices as the file has lines.
+    let lines = memchr::memchr_iter(b'\n', bytes).count();
+    let pieces = match store::invoices_held(conn)? >= lines / 2 {
+        true => Pieces::for_size(bytes.len()),
+        false => Pieces(None),
+    };
     std::thread::scope(|scope| {
         // Two batches in flight at most: the reader waits for the writer, never the heap.
         let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(2);
-        let reading = scope.spawn(|| {
-            let mut reading = Reading { send, book: &book, reconciler: None, customers_sent: 0 };
-            let parsed = parse_bytes_into(file, bytes, profiles, opts.format.as_deref(), &mut reading);
+        let (hand_over, made) = std::sync::mpsc::sync_channel(1);
+        let reading = scope.spawn(move || {
+            let mut reading = Reading { send, made, reconciler: None, customers_sent: 0 };
+            let parsed = parse_bytes_into(file, bytes, profiles, opts.format.as_deref(), pieces, &mut reading);
             let Reading { reconciler, .. } = reading;
             (parsed, Sha256::digest(bytes), reconciler)
         });
-        // Loaded while the file's conventions are read; the reader waits for it.
+        // Loaded, and the reconciler's index of it made, while the file's conventions are
+        // read; the reader waits for them.
         let existing: &Existing = match store::existing_for_import(conn) {
-            Ok(found) => match book.get_or_init(|| Some(found)) {
-                Some(existing) => existing,
-                None => unreachable!("only this thread sets the book"),
-            },
+            Ok(found) => book.get_or_init(|| found),
             Err(e) => {
-                book.get_or_init(|| None);
+                let _ = hand_over.send(None);
                 return Err(e.into());
             }
         };
+        let _ = hand_over.send(Some(Reconciler::new(existing)));
         job.phase("the book's invoices loaded");
         let mut writer = match writing {
             Some(_) => Some(Writing::begin(conn, clock.now())?),

@@ -14,7 +14,7 @@ mod totals;
 use std::path::Path;
 
 pub use profile::{Profile, load_profiles};
-pub use read::{ContactRow, Issue, ItemKind, LedgerRow, Parsed, RowClass, RowCounts, RowSink, Severity};
+pub use read::{ContactRow, Issue, ItemKind, LedgerRow, Parsed, Pieces, RowClass, RowCounts, RowSink, Severity};
 pub use reconcile::{Existing, ExistingInvoice, ImportPlan};
 
 #[derive(Debug, thiserror::Error)]
@@ -36,19 +36,19 @@ pub fn parse_bytes(
     profiles: &[Profile],
     forced: Option<&str>,
 ) -> Result<Parsed, ImportError> {
-    parse_bytes_splitting_from(file, bytes, profiles, forced, read::SPLIT_FROM)
+    parse_bytes_in(file, bytes, profiles, forced, read::Pieces::for_size(bytes.len()))
 }
 
-/// [`parse_bytes`], reading a flat file of `split_from` bytes or more in two halves at once
-/// (tests split small files, to prove the halves give what one reader gives).
-pub fn parse_bytes_splitting_from(
+/// [`parse_bytes`], reading a flat file in `pieces` (tests read small files in tiny pieces,
+/// to prove the pieces give what one reader gives).
+pub fn parse_bytes_in(
     file: &str,
     bytes: &[u8],
     profiles: &[Profile],
     forced: Option<&str>,
-    split_from: usize,
+    pieces: read::Pieces,
 ) -> Result<Parsed, ImportError> {
-    parse_with(file, bytes, profiles, forced, split_from, None)
+    parse_with(file, bytes, profiles, forced, pieces, None)
 }
 
 fn parse_with(
@@ -56,7 +56,7 @@ fn parse_with(
     bytes: &[u8],
     profiles: &[Profile],
     forced: Option<&str>,
-    split_from: usize,
+    pieces: read::Pieces,
     sink: Option<&mut dyn RowSink>,
 ) -> Result<Parsed, ImportError> {
     let (text, encoding) = text::decode(bytes);
@@ -73,7 +73,7 @@ fn parse_with(
         .map_err(csv_error)?;
     let detected =
         detect::detect(&head, profiles, forced).map_err(|source| ImportError::Detect { file: file.into(), source })?;
-    read::read_splitting_from(&head, &text, &detected, encoding, delimiter, split_from, sink).map_err(csv_error)
+    read::read_splitting_from(&head, &text, &detected, encoding, delimiter, pieces, sink).map_err(csv_error)
 }
 
 /// [`parse_bytes`], handing the receivables to `sink` in batches as they are read instead of
@@ -84,9 +84,10 @@ pub fn parse_bytes_into(
     bytes: &[u8],
     profiles: &[Profile],
     forced: Option<&str>,
+    pieces: read::Pieces,
     sink: &mut dyn RowSink,
 ) -> Result<Parsed, ImportError> {
-    parse_with(file, bytes, profiles, forced, usize::MAX, Some(sink))
+    parse_with(file, bytes, profiles, forced, pieces, Some(sink))
 }
 
 pub fn parse_file(path: &Path, profiles: &[Profile], forced: Option<&str>) -> Result<(Parsed, Vec<u8>), ImportError> {

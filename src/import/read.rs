@@ -219,20 +219,32 @@ struct Line {
     status: Option<String>,
 }
 
-/// A file this large (bytes) is read in two halves at once when its rows stand alone.
+/// A file this large (bytes) is read in pieces on two threads when its rows stand alone.
 pub(super) const SPLIT_FROM: usize = 4 << 20;
+
+/// How a file is read: in pieces of this many records on two threads at once (flat files
+/// only), or all by one reader (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pieces(pub Option<usize>);
+
+impl Pieces {
+    /// Pieces of [`ROWS_PER_BATCH`] records for a file of [`SPLIT_FROM`] bytes or more.
+    pub fn for_size(bytes: usize) -> Pieces {
+        Pieces((bytes >= SPLIT_FROM).then_some(ROWS_PER_BATCH))
+    }
+}
 
 /// Read the rows after the header. `head` holds the records up to and including the
 /// header (what detection looked at); the body is read from `text` twice, one record at a
 /// time: once for the file's conventions (decimal mark, date order), once for the rows,
-/// which a flat file of `split_from` bytes or more reads in two halves at once.
+/// which a flat file read in `pieces` reads on two threads at once.
 pub fn read_splitting_from(
     head: &[Record],
     text: &str,
     detected: &Detected<'_>,
     encoding: Encoding,
     delimiter: u8,
-    split_from: usize,
+    pieces: Pieces,
     mut sink: Option<&mut dyn RowSink>,
 ) -> Result<Parsed, CsvError> {
     let records = head;
@@ -265,15 +277,18 @@ pub fn read_splitting_from(
     let (mut decimal_votes, mut order_votes) = (DecimalVotes::default(), OrderVotes::default());
     let started = std::time::Instant::now();
     let mut reader = body()?;
-    // This pass also finds the file's middle record, where a second reader can start.
-    let (mut counted, mut split) = (0, None);
+    // A flat export (a row per receivable, no groups) can be read in pieces: each row stands
+    // alone. This pass also finds where each piece starts.
+    let flat = p.kind == ProfileKind::Invoices && !p.grouped && !p.lines_per_invoice;
+    let piece = pieces.0.filter(|_| flat).map(|n| n.max(1));
+    let (mut counted, mut starts) = (0, Vec::new());
     while reader.advance()? {
         let r = reader.record();
         amount_columns.iter().for_each(|i| decimal_votes.see(r.cell(*i)));
         date_columns.iter().for_each(|i| order_votes.see(r.cell(*i)));
         counted += 1;
-        if split.is_none() && text.len() >= split_from && reader.resume_point().0 >= text.len() / 2 {
-            split = Some(reader.resume_point());
+        if piece.is_some_and(|n| counted % n == 0) {
+            starts.push(reader.resume_point());
         }
     }
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: conventions read");
@@ -305,34 +320,16 @@ pub fn read_splitting_from(
 
     let cx = RowContext { p, cols, header_cells: &header_cells, decimal, date_order };
     let so_far = Rows { classes, issues, last_line: records[detected.header].line, ..Rows::default() };
-    // A flat export (a row per receivable, no groups) is read in two halves at once on a
-    // large file: each row stands alone, and the halves join in file order. Rows handed to
-    // a sink are read by one reader: the sink's own work runs beside it.
-    let halves =
-        split.filter(|_| sink.is_none() && p.kind == ProfileKind::Invoices && !p.grouped && !p.lines_per_invoice);
-    let rows = match halves {
-        None => {
-            let mut rows = so_far;
-            read_rows(&mut body()?, None, &cx, &mut rows, sink.as_deref_mut())?;
-            rows
-        }
-        Some(middle) => std::thread::scope(|scope| {
-            let later = scope.spawn(|| {
-                let mut rows = Rows { ahead: true, ..Rows::default() };
-                read_rows(&mut RecordReader::resume(text, delimiter, middle), None, &cx, &mut rows, None).map(|_| rows)
-            });
-            let mut rows = so_far;
-            rows.invoices.reserve(counted);
-            let first = read_rows(&mut body()?, Some(middle.0), &cx, &mut rows, None);
-            let later = later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            first?;
-            if rows.ended {
-                // A footer in the first half: what follows is footer too, as one reader sees it.
-                read_rows(&mut RecordReader::resume(text, delimiter, middle), None, &cx, &mut rows, None)?;
-                return Ok::<_, CsvError>(rows);
-            }
-            Ok(rows.then(later?, &cx))
-        })?,
+    let rows = if starts.is_empty() {
+        let mut rows = so_far;
+        read_rows(&mut body()?, None, &cx, &mut rows, sink.as_deref_mut())?;
+        rows
+    } else {
+        let piece = |k: usize| -> Result<(RecordReader<'_>, Option<usize>), CsvError> {
+            let reader = if k == 0 { body()? } else { RecordReader::resume(text, delimiter, starts[k - 1]) };
+            Ok((reader, starts.get(k).map(|s| s.0)))
+        };
+        in_pieces(starts.len() + 1, &piece, &cx, so_far, sink.as_deref_mut())?
     };
     let Rows { classes, mut issues, lines, mut invoices, contacts, groups, last_line, .. } = rows;
     if !groups.is_empty() && p.grouped && classes.get(RowClass::Subtotal) > 0 {
@@ -363,6 +360,57 @@ pub fn read_splitting_from(
         contacts,
         issues,
         caveat: p.caveat.clone(),
+    })
+}
+
+/// Read `count` pieces of a flat file on two threads, each piece alone (a later piece's
+/// grand total is checked once the pieces before are summed: `Rows::then`), and join them in
+/// file order: their receivables go to `sink` piece by piece, or into the rows. Each thread
+/// keeps at most one finished piece waiting, so memory stays that of a few pieces.
+fn in_pieces<'t, 's>(
+    count: usize,
+    piece: &(dyn Fn(usize) -> Result<(RecordReader<'t>, Option<usize>), CsvError> + Sync),
+    cx: &RowContext<'_>,
+    so_far: Rows,
+    mut sink: Option<&mut (dyn RowSink + 's)>,
+) -> Result<Rows, CsvError> {
+    std::thread::scope(|scope| {
+        let mut finished = Vec::new();
+        for first in 0..2 {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Result<Rows, CsvError>>(1);
+            finished.push(receive);
+            scope.spawn(move || {
+                for k in (first..count).step_by(2) {
+                    let mut rows = Rows { ahead: true, ..Rows::default() };
+                    let read =
+                        piece(k).and_then(|(mut reader, until)| read_rows(&mut reader, until, cx, &mut rows, None));
+                    // The other end is gone only when reading stopped at an error.
+                    if send.send(read.map(|_| rows)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        let mut rows = so_far;
+        for k in 0..count {
+            let read = finished[k % 2].recv().unwrap_or_else(|_| unreachable!("a reader thread ended early"));
+            let mut later = read?;
+            if rows.ended {
+                // A footer in an earlier piece: what follows is footer too, as one reader sees it.
+                let (mut reader, until) = piece(k)?;
+                read_rows(&mut reader, until, cx, &mut rows, None)?;
+                continue;
+            }
+            let invoices = match sink.as_deref_mut() {
+                Some(_) => std::mem::take(&mut later.invoices),
+                None => Vec::new(),
+            };
+            rows = rows.then(later, cx);
+            if let Some(sink) = sink.as_deref_mut().filter(|_| !invoices.is_empty()) {
+                sink.rows(invoices);
+            }
+        }
+        Ok(rows)
     })
 }
 

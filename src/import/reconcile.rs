@@ -294,10 +294,10 @@ impl<'b> Reconciler<'b> {
                     }
                     seen.last = line;
                     seen.balance = row.balance;
-                    if row.balance == inv.balance {
-                        self.spelled.remove(&at);
-                    } else {
+                    if row.balance != inv.balance {
                         self.spelled.insert(at, row.customer.clone());
+                    } else if first != 0 {
+                        self.spelled.remove(&at);
                     }
                     discrepancies_of(&row, &mut self.plan.discrepancies);
                 }

@@ -28,24 +28,73 @@ fn item_kind(code: &str) -> ItemKind {
 }
 
 /// Debtors and invoices as the reconciler sees them.
+/// The whole book as an import reconciles against it. On a file, the second half of the
+/// invoices (by id) is read on a connection of its own on another core, beside the first:
+/// a re-import of a million rows waits on this before it can reconcile a row. The caller's
+/// write transaction has written nothing yet, so both read the same book.
 pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
-    let mut existing = existing_debtors_for_import(conn)?;
-    let mut stmt = conn.prepare(
-        "SELECT i.id, i.debtor_id, i.number, i.kind, i.balance_cents, i.original_cents, i.due_on, i.status = 'open', b.profile
-         FROM invoice i LEFT JOIN import_batch b ON b.id = i.last_import_id",
-    )?;
+    let formats = import_formats(conn)?;
+    let top: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM invoice", [], |r| r.get(0))?;
+    let path = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
+    let (mut existing, mut invoices, later) = match path.filter(|_| top >= 100_000) {
+        None => (existing_debtors_for_import(conn)?, invoices_for_import(conn, &formats, 0..=top)?, Vec::new()),
+        Some(path) => std::thread::scope(|scope| -> Result<_> {
+            let later = scope.spawn(|| -> Result<Vec<ExistingInvoice>> {
+                let reader = Connection::open_with_flags(
+                    &path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                invoices_for_import(&reader, &formats, top / 2 + 1..=top)
+            });
+            let debtors = existing_debtors_for_import(conn)?;
+            let first = invoices_for_import(conn, &formats, 0..=top / 2)?;
+            let later = later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            Ok((debtors, first, later))
+        })?,
+    };
+    invoices.extend(later);
+    existing.invoices = invoices;
+    Ok(existing)
+}
+
+/// About how many invoices the book holds (the highest id: exact until one is deleted).
+pub fn invoices_held(conn: &Connection) -> Result<usize> {
+    Ok(conn.query_row("SELECT coalesce(max(id), 0) FROM invoice", [], |r| r.get::<_, i64>(0))? as usize)
+}
+
+/// Each import batch's format, shared: a book of a million invoices names a handful.
+fn import_formats(conn: &Connection) -> Result<HashMap<i64, std::sync::Arc<str>>> {
+    let mut stmt = conn.prepare("SELECT id, profile FROM import_batch")?;
     let mut rows = stmt.query([])?;
-    let mut formats: Vec<std::sync::Arc<str>> = Vec::new();
+    let mut shared: Vec<std::sync::Arc<str>> = Vec::new();
+    let mut out = HashMap::new();
     while let Some(r) = rows.next()? {
-        let format = r.get_ref(8)?.as_str_or_null().map_err(rusqlite::Error::from)?;
-        let imported_by = format.map(|f| match formats.iter().find(|known| &***known == f) {
+        let profile = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        let format = match shared.iter().find(|known| &***known == profile) {
             Some(known) => known.clone(),
             None => {
-                formats.push(f.into());
-                formats[formats.len() - 1].clone()
+                shared.push(profile.into());
+                shared[shared.len() - 1].clone()
             }
-        });
-        existing.invoices.push(ExistingInvoice {
+        };
+        out.insert(r.get::<_, i64>(0)?, format);
+    }
+    Ok(out)
+}
+
+fn invoices_for_import(
+    conn: &Connection,
+    formats: &HashMap<i64, std::sync::Arc<str>>,
+    ids: std::ops::RangeInclusive<i64>,
+) -> Result<Vec<ExistingInvoice>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, debtor_id, number, kind, balance_cents, original_cents, due_on, status = 'open', last_import_id
+         FROM invoice WHERE id BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = stmt.query([ids.start(), ids.end()])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(ExistingInvoice {
             id: r.get(0)?,
             debtor_id: r.get(1)?,
             number: r.get(2)?,
@@ -54,10 +103,10 @@ pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
             original: Money(r.get(5)?),
             due: parse_date_ref(r, 6)?,
             open: r.get(7)?,
-            imported_by,
+            imported_by: r.get::<_, Option<i64>>(8)?.and_then(|batch| formats.get(&batch).cloned()),
         });
     }
-    Ok(existing)
+    Ok(out)
 }
 
 /// The book's debtors as an import matches them (by name and by reference), without
