@@ -263,6 +263,9 @@ fn a_file_read_in_many_batches_imports_as_one() {
     let listed = 2 * per_batch + 500 + 1;
     assert_eq!(report.plan.new_invoices.len(), listed);
     assert_eq!(report.plan.new_invoices.first.len(), dun::import::reconcile::Listed::<()>::KEPT);
+    let said = report.describe();
+    assert!(said.contains(&format!("new invoices ({listed}):")), "{said}");
+    assert!(said.contains(&format!("… and {} more", listed - 50)), "{said}");
     assert_eq!(count(&desk, "SELECT count(*) FROM invoice"), listed as i64);
     assert_eq!(count(&desk, "SELECT count(*) FROM debtor"), ((2 * per_batch + 500).div_ceil(7)) as i64);
     // The later row of N5 won, and the repeat was reported with the line of the first.

@@ -372,7 +372,10 @@ impl ImportReport {
         let p = &r.plan;
         // The first 50 of each kind, and a count: only those 50 are formatted.
         fn section<I: ExactSizeIterator<Item = String>>(s: &mut String, title: &str, items: I) {
-            let n = items.len();
+            listed(s, title, items.len(), items)
+        }
+        // `n` of them, of which `items` are the first (a large import keeps only a few).
+        fn listed(s: &mut String, title: &str, n: usize, items: impl Iterator<Item = String>) {
             if n > 0 {
                 s.push_str(&format!("  {title} ({n}):\n"));
                 for item in items.take(50) {
@@ -385,9 +388,10 @@ impl ImportReport {
         }
         section(&mut s, "new customers", p.new_customers.iter().cloned());
         section(&mut s, "changed customers", p.changed_customers.iter().map(|(c, w)| format!("{c}: {w}")));
-        section(
+        listed(
             &mut s,
             "new invoices",
+            p.new_invoices.len(),
             p.new_invoices.iter().map(|i| {
                 let cur = i.currency.as_deref().unwrap_or(&r.currency);
                 match (i.kind, i.balance == Money::ZERO) {
