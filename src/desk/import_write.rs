@@ -30,22 +30,9 @@ pub(super) struct Writing {
 }
 
 impl Writing {
-    /// The batch's record comes first (each invoice names it), filled in by [`Writing::keep`];
-    /// until then it names no format, so it is never taken for the last import of one.
+    /// The batch's record comes first (each invoice names it), filled in by [`Writing::keep`].
     pub fn begin(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<Writing> {
-        let batch = store::insert_import_batch(
-            conn,
-            &store::NewBatch {
-                file_name: "",
-                sha256: "",
-                profile: "",
-                at: now,
-                rows_read: 0,
-                rows_imported: 0,
-                rows_rejected: 0,
-                newest_date: None,
-            },
-        )?;
+        let batch = store::begin_import_batch(conn, now)?;
         Ok(Writing { batch, now, new_ids: Vec::new(), invoices: None, expected: 0 })
     }
 

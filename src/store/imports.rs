@@ -202,22 +202,15 @@ pub struct NewBatch<'a> {
     pub newest_date: Option<NaiveDate>,
 }
 
-pub fn insert_import_batch(conn: &Connection, b: &NewBatch<'_>) -> Result<i64> {
+/// The record of an import about to be written, filled in by [`complete_import_batch`] once
+/// its file is read (its invoices name it first). Until then it names no file nor format, so
+/// it is never taken for the last import of one.
+pub fn begin_import_batch(conn: &Connection, at: DateTime<Utc>) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO import_batch (file_name, file_sha256, profile, imported_at, rows_read, rows_imported, rows_rejected,
-            newest_date, status)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'committed')",
+        "INSERT INTO import_batch (file_name, file_sha256, profile, imported_at, status)
+         VALUES ('', '', '', ?1, 'committed')",
     )?
-    .execute(params![
-        b.file_name,
-        b.sha256,
-        b.profile,
-        instant(b.at),
-        b.rows_read as i64,
-        b.rows_imported as i64,
-        b.rows_rejected as i64,
-        b.newest_date.map(date),
-    ])?;
+    .execute([instant(at)])?;
     Ok(conn.last_insert_rowid())
 }
 
