@@ -18,6 +18,9 @@ pub use pieces::{Pieces, SPLIT_FROM};
 
 #[path = "read_pieces.rs"]
 mod pieces;
+#[path = "row_counts.rs"]
+mod row_counts;
+pub use row_counts::RowCounts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -58,41 +61,6 @@ pub enum ItemKind {
     CreditMemo,
     /// A payment the ledger has not applied to an invoice (a negative line).
     UnappliedPayment,
-}
-
-/// How many rows of a file fell in each class.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct RowCounts([usize; 9]);
-
-impl RowCounts {
-    pub const CLASSES: [RowClass; 9] = [
-        RowClass::Preamble,
-        RowClass::Header,
-        RowClass::Group,
-        RowClass::Detail,
-        RowClass::Subtotal,
-        RowClass::Total,
-        RowClass::Footer,
-        RowClass::Blank,
-        RowClass::Skipped,
-    ];
-
-    fn add(&mut self, class: RowClass) {
-        self.0[class as usize] += 1;
-    }
-
-    fn merge(&mut self, other: &RowCounts) {
-        self.0.iter_mut().zip(other.0).for_each(|(a, b)| *a += b);
-    }
-
-    pub fn get(&self, class: RowClass) -> usize {
-        self.0[class as usize]
-    }
-
-    /// (class, rows) for every class, in [`RowCounts::CLASSES`] order.
-    pub fn iter(&self) -> impl Iterator<Item = (RowClass, usize)> + '_ {
-        Self::CLASSES.into_iter().map(|c| (c, self.get(c)))
-    }
 }
 
 /// Where the receivables of a large file go as they are read, so that no list of them all
