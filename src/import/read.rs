@@ -334,8 +334,8 @@ struct Rows {
     grand: Sums,
     ended: bool,
     last_line: usize,
-    /// Read ahead of the rows before it (the later half of a file read in two): a grand
-    /// total is checked once the rows before are summed, with what this half had by then.
+    /// Read ahead of the rows before it (a later piece of a file read in pieces): a grand
+    /// total is checked once the rows before are summed, with what this piece had by then.
     ahead: bool,
     totals_ahead: Vec<(Record, Sums)>,
 }
