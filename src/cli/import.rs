@@ -30,8 +30,7 @@ pub fn run(
     let mut failed = Vec::new();
     for path in files {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| Failure::failed(format!("{name}: cannot read: {e}")))?;
-        let report = desk.import_file(&name, &bytes, &profiles, opts)?;
+        let report = desk.import_path(path, &profiles, opts)?;
         if !report.committed && !report.rejected.is_empty() && !opts.dry_run && !opts.skip_invalid {
             failed.push(name.clone());
         }

@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::import_write::{Kept, Writing};
 use super::{Desk, DeskError, Result};
@@ -14,7 +13,8 @@ use crate::domain::Money;
 use crate::import::profile::ProfileKind;
 use crate::import::reconcile::{self, NewCustomer, NewRow, Reconciler};
 use crate::import::{
-    Existing, ImportPlan, Issue, Parsed, Pieces, Profile, RowClass, RowSink, Severity, parse_bytes_into,
+    Existing, ImportError, ImportPlan, Issue, Parsed, Pieces, Profile, RowClass, RowSink, Severity, Source,
+    parse_source,
 };
 use crate::store;
 
@@ -70,7 +70,30 @@ impl Desk {
         profiles: &[Profile],
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
-        let job = Job { file, bytes, profiles, opts, started: std::time::Instant::now() };
+        self.import_source(file, &Source::Bytes(bytes), profiles, opts)
+    }
+
+    /// [`Desk::import_file`] of the file at `path`, read a window at a time: the file is
+    /// never held whole.
+    pub fn import_path(
+        &mut self,
+        path: &std::path::Path,
+        profiles: &[Profile],
+        opts: &ImportOptions,
+    ) -> Result<ImportReport> {
+        let file = path.display().to_string();
+        let source = Source::open(path).map_err(|e| DeskError::Import(format!("{file}: cannot read: {e}")))?;
+        self.import_source(&file, &source, profiles, opts)
+    }
+
+    fn import_source(
+        &mut self,
+        file: &str,
+        source: &Source<'_>,
+        profiles: &[Profile],
+        opts: &ImportOptions,
+    ) -> Result<ImportReport> {
+        let job = Job { file, source, profiles, opts, started: std::time::Instant::now() };
         if opts.dry_run {
             let _snapshot = store::read_snapshot(&self.conn)?;
             return Ok(import_into(&self.conn, &self.clock, &self.config, &job, None)?.0);
@@ -92,7 +115,7 @@ impl Desk {
 /// One import's inputs.
 struct Job<'a> {
     file: &'a str,
-    bytes: &'a [u8],
+    source: &'a Source<'a>,
     profiles: &'a [Profile],
     opts: &'a ImportOptions,
     started: std::time::Instant,
@@ -119,19 +142,25 @@ struct Reading<'b> {
     made: std::sync::mpsc::Receiver<Option<Reconciler<'b>>>,
     reconciler: Option<Reconciler<'b>>,
     customers_sent: usize,
+    /// Records the file has, as its first pass counted them.
+    expected: usize,
 }
 
 impl RowSink for Reading<'_> {
     // A send fails only when the import has stopped (an error on the writing side): the
     // rest of the file is then read for nothing, and the error is what is reported.
     fn expect(&mut self, records: usize) {
+        self.expected = records;
         let _ = self.send.send(Batch::Expect(records));
     }
     fn rows(&mut self, rows: Vec<crate::import::LedgerRow>) {
         let reconciler = match &mut self.reconciler {
             Some(r) => r,
             None => match self.made.recv() {
-                Ok(Some(made)) => self.reconciler.insert(made),
+                Ok(Some(mut made)) => {
+                    made.expect(self.expected);
+                    self.reconciler.insert(made)
+                }
                 _ => return,
             },
         };
@@ -151,26 +180,38 @@ fn import_into(
     job: &Job<'_>,
     writing: Option<Option<(store::BookAsItWas, &std::path::Path)>>,
 ) -> Result<(ImportReport, bool)> {
-    let Job { file, bytes, profiles, opts, .. } = *job;
+    let Job { file, source, profiles, opts, .. } = *job;
     let book = std::sync::OnceLock::new();
     // Reading a large flat file in pieces uses both cores; while most rows are new, the
     // writer needs one of them (measured: an import into an empty book 15-25 % slower, a
     // re-import of an unchanged file 30 % faster). So pieces only when the book already
     // holds about as many invoices as the file has lines.
-    let lines = memchr::memchr_iter(b'\n', bytes).count();
-    let pieces = match store::invoices_held(conn)? >= lines / 2 {
-        true => Pieces::for_size(bytes.len()),
-        false => Pieces(None),
-    };
+    let held = store::invoices_held(conn)?;
     std::thread::scope(|scope| {
         // Two batches in flight at most: the reader waits for the writer, never the heap.
         let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(2);
         let (hand_over, made) = std::sync::mpsc::sync_channel(1);
         let reading = scope.spawn(move || {
-            let mut reading = Reading { send, made, reconciler: None, customers_sent: 0 };
-            let parsed = parse_bytes_into(file, bytes, profiles, opts.format.as_deref(), pieces, &mut reading);
+            let mut reading = Reading { send, made, reconciler: None, customers_sent: 0, expected: 0 };
+            let parsed =
+                source.survey().map_err(|e| ImportError::Read { file: file.into(), source: e }).and_then(|survey| {
+                    let pieces = match held >= survey.lines / 2 {
+                        true => Pieces::for_size(source.len()),
+                        false => Pieces(None),
+                    };
+                    let parsed = parse_source(
+                        file,
+                        source,
+                        &survey,
+                        profiles,
+                        opts.format.as_deref(),
+                        pieces,
+                        Some(&mut reading),
+                    );
+                    parsed.map(|p| (p, survey.sha256))
+                });
             let Reading { reconciler, .. } = reading;
-            (parsed, Sha256::digest(bytes), reconciler)
+            (parsed, reconciler)
         });
         // Loaded, and the reconciler's index of it made, while the file's conventions are
         // read; the reader waits for them.
@@ -198,10 +239,10 @@ fn import_into(
                 (_, None) => {}
             }
         }
-        let (parsed, digest, reconciler) = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (parsed, reconciler) = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         tracing::debug!(ms = waited.as_millis() as u64, "import: waited for the reader");
         job.phase("read, reconciled and written");
-        let parsed = parsed.map_err(|e| match e {
+        let (parsed, sha256) = parsed.map_err(|e| match e {
             crate::import::ImportError::Detect {
                 source: crate::import::detect::DetectError::NoSuchFormat(_), ..
             } => DeskError::invalid("--format", e.to_string()),
@@ -211,7 +252,6 @@ fn import_into(
             .iter()
             .find(|p| p.name == parsed.format)
             .ok_or_else(|| DeskError::Import(format!("format {} is not loaded", parsed.format)))?;
-        let sha256: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         // A row that could not be read may be an invoice still open in the ledger: with any
         // rejected, nothing is taken to have vanished (said in the warnings below).
         let rejected = parsed.issues.iter().any(|i| i.severity == Severity::Error);

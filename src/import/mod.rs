@@ -8,6 +8,7 @@ pub mod detect;
 pub mod profile;
 pub mod read;
 pub mod reconcile;
+pub mod source;
 pub mod text;
 mod totals;
 
@@ -16,6 +17,7 @@ use std::path::Path;
 pub use profile::{Profile, load_profiles};
 pub use read::{ContactRow, Issue, ItemKind, LedgerRow, Parsed, Pieces, RowClass, RowCounts, RowSink, Severity};
 pub use reconcile::{Existing, ExistingInvoice, ImportPlan};
+pub use source::{Source, Survey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -48,46 +50,41 @@ pub fn parse_bytes_in(
     forced: Option<&str>,
     pieces: read::Pieces,
 ) -> Result<Parsed, ImportError> {
-    parse_with(file, bytes, profiles, forced, pieces, None)
+    let source = Source::Bytes(bytes);
+    let survey = source.survey().map_err(|source| ImportError::Read { file: file.into(), source })?;
+    parse_source(file, &source, &survey, profiles, forced, pieces, None)
 }
 
-fn parse_with(
+/// Read and parse an export from `source` (`survey`: what [`Source::survey`] found of it),
+/// reading a flat file in `pieces`. With a `sink`, the receivables go to it in batches as
+/// they are read instead of into [`Parsed::invoices`] (which stays empty): what an import of
+/// a large file uses, so that its memory does not grow with the file.
+pub fn parse_source(
     file: &str,
-    bytes: &[u8],
+    source: &Source<'_>,
+    survey: &Survey,
     profiles: &[Profile],
     forced: Option<&str>,
     pieces: read::Pieces,
     sink: Option<&mut dyn RowSink>,
 ) -> Result<Parsed, ImportError> {
-    let (text, encoding) = text::decode(bytes);
-    if text.trim().is_empty() {
+    let (text, encoding) =
+        source::Text::of(source, survey).map_err(|source| ImportError::Read { file: file.into(), source })?;
+    let csv_error = |e: text::CsvError| ImportError::Csv { file: file.into(), reason: e.to_string() };
+    let top = text.top().map_err(csv_error)?;
+    if top.trim().is_empty() && text.len() == top.len() {
         return Err(ImportError::Empty { file: file.into() });
     }
-    let delimiter = text::sniff_delimiter(&text);
-    let csv_error = |e: text::CsvError| ImportError::Csv { file: file.into(), reason: e.to_string() };
+    let delimiter = text::sniff_delimiter(&top);
     // Only the top of the file is held (where the header is looked for); the rows are read
-    // one at a time.
-    let head: Vec<text::Record> = text::RecordReader::new(&text, delimiter)
+    // one window at a time.
+    let head: Vec<text::Record> = text::RecordReader::new(&top, delimiter)
         .take(detect::HEADER_SEARCH)
         .collect::<Result<_, _>>()
         .map_err(csv_error)?;
     let detected =
         detect::detect(&head, profiles, forced).map_err(|source| ImportError::Detect { file: file.into(), source })?;
     read::read_splitting_from(&head, &text, &detected, encoding, delimiter, pieces, sink).map_err(csv_error)
-}
-
-/// [`parse_bytes`], handing the receivables to `sink` in batches as they are read instead of
-/// collecting them in [`Parsed::invoices`] (which stays empty): what an import of a large
-/// file uses, so that its memory does not grow with the file.
-pub fn parse_bytes_into(
-    file: &str,
-    bytes: &[u8],
-    profiles: &[Profile],
-    forced: Option<&str>,
-    pieces: read::Pieces,
-    sink: &mut dyn RowSink,
-) -> Result<Parsed, ImportError> {
-    parse_with(file, bytes, profiles, forced, pieces, Some(sink))
 }
 
 pub fn parse_file(path: &Path, profiles: &[Profile], forced: Option<&str>) -> Result<(Parsed, Vec<u8>), ImportError> {

@@ -10,7 +10,8 @@ use super::amount::{Decimal, DecimalVotes, parse_amount};
 use super::date::{DateOrder, OrderEvidence, OrderVotes, parse_date};
 use super::detect::{ColumnMap, Detected};
 use super::profile::{Profile, ProfileKind, norm, norm_is};
-use super::text::{CsvError, Encoding, Record, RecordReader};
+use super::source::{Text, each_record};
+use super::text::{CsvError, Encoding, Record, RecordReader, ResumePoint};
 use super::totals::{Sums, check_total};
 use crate::domain::Money;
 use pieces::in_pieces;
@@ -194,11 +195,12 @@ struct Line {
 
 /// Read the rows after the header. `head` holds the records up to and including the
 /// header (what detection looked at); the body is read from `text` twice, one record at a
-/// time: once for the file's conventions (decimal mark, date order), once for the rows,
-/// which a flat file read in `pieces` reads on two threads at once.
+/// time: once for the file's conventions (decimal mark, date order), a window at a time,
+/// once for the rows, a span of whole records at a time (of `pieces` records, or
+/// [`ROWS_PER_BATCH`]), which a flat file read in `pieces` reads on two threads at once.
 pub fn read_splitting_from(
     head: &[Record],
-    text: &str,
+    text: &Text<'_>,
     detected: &Detected<'_>,
     encoding: Encoding,
     delimiter: u8,
@@ -220,35 +222,29 @@ pub fn read_splitting_from(
         named.columns.insert(field.clone(), vec![format!("{text} ({})", column_letter(*idx))]);
     }
     let p = &named;
-    // A reader past the header.
-    let body = || -> Result<RecordReader<'_>, CsvError> {
-        let mut reader = RecordReader::new(text, delimiter);
-        for _ in 0..=detected.header {
-            reader.advance()?;
-        }
-        Ok(reader)
-    };
-
     // Decide the file's number and date conventions from all its cells first.
     let columns_of = |fields: [&str; 2]| fields.into_iter().filter_map(|f| cols.get(f).copied()).collect::<Vec<_>>();
     let (amount_columns, date_columns) = (columns_of(["amount", "balance"]), columns_of(["issued", "due"]));
     let (mut decimal_votes, mut order_votes) = (DecimalVotes::default(), OrderVotes::default());
     let started = std::time::Instant::now();
-    let mut reader = body()?;
     // A flat export (a row per receivable, no groups) can be read in pieces: each row stands
-    // alone. This pass also finds where each piece starts.
+    // alone. This pass also finds where each span of records starts.
     let flat = p.kind == ProfileKind::Invoices && !p.grouped && !p.lines_per_invoice;
-    let piece = pieces.0.filter(|_| flat).map(|n| n.max(1));
-    let (mut counted, mut starts) = (0, Vec::new());
-    while reader.advance()? {
+    let span = pieces.0.unwrap_or(ROWS_PER_BATCH).max(1);
+    let (mut seen, mut counted, mut starts) = (0, 0, Vec::<ResumePoint>::new());
+    each_record(text, delimiter, (0, 0), |reader| {
+        seen += 1;
+        if seen <= detected.header + 1 {
+            return;
+        }
         let r = reader.record();
         amount_columns.iter().for_each(|i| decimal_votes.see(r.cell(*i)));
         date_columns.iter().for_each(|i| order_votes.see(r.cell(*i)));
-        counted += 1;
-        if piece.is_some_and(|n| counted % n == 0) {
+        if counted % span == 0 {
             starts.push(reader.resume_point());
         }
-    }
+        counted += 1;
+    })?;
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: conventions read");
     if let Some(sink) = sink.as_deref_mut() {
         sink.expect(counted);
@@ -278,16 +274,19 @@ pub fn read_splitting_from(
 
     let cx = RowContext { p, cols, header_cells: &header_cells, decimal, date_order };
     let so_far = Rows { classes, issues, last_line: records[detected.header].line, ..Rows::default() };
-    let rows = if starts.is_empty() {
-        let mut rows = so_far;
-        read_rows(&mut body()?, None, &cx, &mut rows, sink.as_deref_mut())?;
-        rows
+    // Span k: its text and where it starts.
+    let span_of = |k: usize| -> Result<Span<'_>, CsvError> {
+        let end = starts.get(k + 1).map_or(text.len(), |s| s.0);
+        Ok(Span { text: text.span(starts[k].0, end)?, from: starts[k], delimiter })
+    };
+    let rows = if flat && pieces.0.is_some() && starts.len() > 1 {
+        in_pieces(starts.len(), &span_of, &cx, so_far, sink.as_deref_mut())?
     } else {
-        let piece = |k: usize| -> Result<(RecordReader<'_>, Option<usize>), CsvError> {
-            let reader = if k == 0 { body()? } else { RecordReader::resume(text, delimiter, starts[k - 1]) };
-            Ok((reader, starts.get(k).map(|s| s.0)))
-        };
-        in_pieces(starts.len() + 1, &piece, &cx, so_far, sink.as_deref_mut())?
+        let mut rows = so_far;
+        for k in 0..starts.len() {
+            read_rows(&mut span_of(k)?.reader(), &cx, &mut rows, sink.as_deref_mut())?;
+        }
+        rows
     };
     let Rows { classes, mut issues, lines, mut invoices, contacts, groups, last_line, .. } = rows;
     if !groups.is_empty() && p.grouped && classes.get(RowClass::Subtotal) > 0 {
@@ -340,6 +339,19 @@ struct Rows {
     totals_ahead: Vec<(Record, Sums)>,
 }
 
+/// A run of whole records of a file.
+struct Span<'t> {
+    text: std::borrow::Cow<'t, str>,
+    from: ResumePoint,
+    delimiter: u8,
+}
+
+impl Span<'_> {
+    fn reader(&self) -> RecordReader<'_> {
+        RecordReader::resume_in(&self.text, self.delimiter, self.from)
+    }
+}
+
 /// What reading a row needs to know of its file.
 struct RowContext<'a> {
     p: &'a Profile,
@@ -378,19 +390,15 @@ impl Rows {
     }
 }
 
-/// Read rows into `st` up to the record that starts at byte `until` (or the end).
+/// Read the rows of `reader` into `st`.
 fn read_rows<'s>(
     reader: &mut RecordReader<'_>,
-    until: Option<usize>,
     cx: &RowContext<'_>,
     st: &mut Rows,
     mut sink: Option<&mut (dyn RowSink + 's)>,
 ) -> Result<(), CsvError> {
     let RowContext { p, cols, header_cells, decimal, date_order } = *cx;
     while reader.advance()? {
-        if until.is_some_and(|at| reader.resume_point().0 >= at) {
-            break;
-        }
         let r = reader.record();
         st.last_line = r.line;
         let c0 = r.cell(0).trim();

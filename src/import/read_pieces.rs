@@ -1,6 +1,6 @@
 //! Reading a large flat file in pieces on two threads, joined in file order.
 
-use super::{CsvError, ROWS_PER_BATCH, RecordReader, RowContext, RowSink, Rows, read_rows};
+use super::{CsvError, ROWS_PER_BATCH, RowContext, RowSink, Rows, Span, read_rows};
 
 /// A file this large (bytes) is read in pieces on two threads when its rows stand alone.
 pub const SPLIT_FROM: usize = 4 << 20;
@@ -17,13 +17,13 @@ impl Pieces {
     }
 }
 
-/// Read `count` pieces of a flat file on two threads, each piece alone (a later piece's
+/// Read the `count` spans of a flat file on two threads, each span alone (a later piece's
 /// grand total is checked once the pieces before are summed: `Rows::then`), and join them in
 /// file order: their receivables go to `sink` piece by piece, or into the rows. Each thread
 /// keeps at most one finished piece waiting, so memory stays that of a few pieces.
 pub(super) fn in_pieces<'t, 's>(
     count: usize,
-    piece: &(dyn Fn(usize) -> Result<(RecordReader<'t>, Option<usize>), CsvError> + Sync),
+    piece: &(dyn Fn(usize) -> Result<Span<'t>, CsvError> + Sync),
     cx: &RowContext<'_>,
     so_far: Rows,
     mut sink: Option<&mut (dyn RowSink + 's)>,
@@ -36,8 +36,7 @@ pub(super) fn in_pieces<'t, 's>(
             scope.spawn(move || {
                 for k in (first..count).step_by(2) {
                     let mut rows = Rows { ahead: true, ..Rows::default() };
-                    let read =
-                        piece(k).and_then(|(mut reader, until)| read_rows(&mut reader, until, cx, &mut rows, None));
+                    let read = piece(k).and_then(|span| read_rows(&mut span.reader(), cx, &mut rows, None));
                     // The other end is gone only when reading stopped at an error.
                     if send.send(read.map(|_| rows)).is_err() {
                         break;
@@ -51,8 +50,7 @@ pub(super) fn in_pieces<'t, 's>(
             let mut later = read?;
             if rows.ended {
                 // A footer in an earlier piece: what follows is footer too, as one reader sees it.
-                let (mut reader, until) = piece(k)?;
-                read_rows(&mut reader, until, cx, &mut rows, None)?;
+                read_rows(&mut piece(k)?.reader(), cx, &mut rows, None)?;
                 continue;
             }
             let invoices = match sink.as_deref_mut() {

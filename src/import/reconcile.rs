@@ -185,14 +185,6 @@ struct Seen {
     balance: Money,
 }
 
-/// The first and last row of a new receivable, and its place among the kept examples.
-#[derive(Debug, Clone, Copy)]
-struct NewSeen {
-    first: u32,
-    last: u32,
-    kept: Option<u32>,
-}
-
 /// Reconciles an export against the book batch by batch, as the file is read: new
 /// customers and invoices come out at once (to be written), and what the file says of the
 /// book's own invoices is kept, one small entry per invoice, for [`Reconciler::finish`]
@@ -213,7 +205,11 @@ pub struct Reconciler<'b> {
     new_debtors: Vec<NewCustomer>,
     new_by_name: FoldMap<u32, usize>,
     new_by_ref: FoldMap<String, usize>,
-    new_keys: FoldMap<u64, NewSeen>,
+    /// The first row of each new receivable, by key hash: one small entry a row (the last
+    /// row and the place among the kept examples are kept apart, for the few that have one).
+    new_keys: FoldMap<u64, u32>,
+    new_repeated: FoldMap<u64, u32>,
+    new_kept: FoldMap<u64, u32>,
     key_hasher: foldhash::quality::FixedState,
     /// Book debtors without a reference that this file gives one.
     linked: FoldMap<i64, String>,
@@ -253,6 +249,8 @@ impl<'b> Reconciler<'b> {
             new_by_name: FoldMap::default(),
             new_by_ref: FoldMap::default(),
             new_keys: FoldMap::default(),
+            new_repeated: FoldMap::default(),
+            new_kept: FoldMap::default(),
             key_hasher: foldhash::quality::FixedState::with_seed(0x6475_6e21),
             linked: FoldMap::default(),
             new_refs: Vec::new(),
@@ -261,6 +259,12 @@ impl<'b> Reconciler<'b> {
             rows: 0,
             newest: None,
         }
+    }
+
+    /// The file has about `rows` receivables: room for those new to the book is made at
+    /// once (growing a million-entry map copies it, and holds both copies for a moment).
+    pub fn expect(&mut self, rows: usize) {
+        self.new_keys.reserve(rows.saturating_sub(self.existing.invoices.len()));
     }
 
     /// New customers so far, in the order their first rows came: [`DebtorOf::New`] indexes it.
@@ -303,22 +307,24 @@ impl<'b> Reconciler<'b> {
                 }
                 None => {
                     let key = self.key_hasher.hash_one((debtor, row.kind, row.number.as_str()));
-                    let earlier = self.new_keys.get(&key).copied();
-                    match earlier {
-                        Some(earlier) => {
-                            self.repeat(&row, earlier.first, earlier.last);
-                            if let Some(kept) = earlier.kept {
+                    let first = self.new_keys.get(&key).copied();
+                    match first {
+                        Some(first) => {
+                            let last = self.new_repeated.insert(key, line).unwrap_or(first);
+                            self.repeat(&row, first, last);
+                            if let Some(&kept) = self.new_kept.get(&key) {
                                 self.plan.new_invoices.first[kept as usize] = row.clone();
                             }
-                            self.new_keys.insert(key, NewSeen { last: line, ..earlier });
                         }
                         None => {
-                            let kept = self.plan.new_invoices.count(|| row.clone()).map(|at| at as u32);
-                            self.new_keys.insert(key, NewSeen { first: line, last: line, kept });
+                            if let Some(at) = self.plan.new_invoices.count(|| row.clone()) {
+                                self.new_kept.insert(key, at as u32);
+                            }
+                            self.new_keys.insert(key, line);
                         }
                     }
                     discrepancies_of(&row, &mut self.plan.discrepancies);
-                    new.push(NewRow { debtor, row, repeats: earlier.is_some() });
+                    new.push(NewRow { debtor, row, repeats: first.is_some() });
                 }
             }
         }

@@ -103,8 +103,14 @@ impl<'t> RecordReader<'t> {
 
     /// A reader from a point an earlier reader passed (a record's first byte, where the
     /// CSV state machine starts afresh), numbering lines as that reader did.
-    pub fn resume(text: &'t str, delimiter: u8, (at, lines_before): ResumePoint) -> RecordReader<'t> {
-        let text = &text[at..];
+    pub fn resume(text: &'t str, delimiter: u8, point: ResumePoint) -> RecordReader<'t> {
+        RecordReader::resume_in(&text[point.0..], delimiter, point)
+    }
+
+    /// A reader of `part`, the text of a file from `at` on (a window, a span), numbering
+    /// lines and places as a reader of the whole file would.
+    pub fn resume_in(part: &'t str, delimiter: u8, (at, lines_before): ResumePoint) -> RecordReader<'t> {
+        let text = part;
         RecordReader {
             reader: csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -117,6 +123,18 @@ impl<'t> RecordReader<'t> {
             counted_to: 0,
             lines_before,
         }
+    }
+
+    /// The bytes of its text read so far: where the record after the current one starts.
+    pub fn consumed(&self) -> usize {
+        self.reader.position().byte() as usize
+    }
+
+    /// The end of its text, as a place to resume from.
+    pub fn end_point(&self) -> ResumePoint {
+        let text = self.text.as_bytes();
+        let rest = &text[self.counted_to.min(text.len())..];
+        (self.base + text.len(), self.lines_before + memchr::memchr_iter(b'\n', rest).count())
     }
 
     /// Where the current record starts, for [`RecordReader::resume`].

@@ -321,30 +321,30 @@ pub fn handle(
             .map(Response::DemoLoaded)
             .map_err(text),
         Request::ImportPreview { path, format } => {
-            let bytes = read_export(&path)?;
             let opts = ImportOptions { format, dry_run: true, skip_invalid: false, force: false };
-            desk.import_file(&path, &bytes, profiles, &opts).map(|r| Response::ImportPreview(Box::new(r))).map_err(text)
+            desk.import_path(&export_path(&path), profiles, &opts)
+                .map(|r| Response::ImportPreview(Box::new(r)))
+                .map_err(text)
         }
         Request::ImportCommit { path, format, sha256, skip_invalid } => {
-            let bytes = read_export(&path)?;
             // The collector saw the preview, older-export warning included, and said yes.
             let opts = ImportOptions { format, dry_run: false, skip_invalid, force: true };
-            let preview = desk.import_file(&path, &bytes, profiles, &ImportOptions { dry_run: true, ..opts.clone() });
-            if preview.as_ref().is_ok_and(|p| p.sha256 != sha256) {
+            let expanded = export_path(&path);
+            let now = crate::import::Source::open(&expanded).and_then(|s| s.survey());
+            if now.as_ref().is_ok_and(|s| s.sha256 != sha256) {
                 return Err(format!("{path} changed since the preview; nothing was imported. Preview it again."));
             }
-            desk.import_file(&path, &bytes, profiles, &opts).map(|r| Response::Imported(Box::new(r))).map_err(text)
+            desk.import_path(&expanded, profiles, &opts).map(|r| Response::Imported(Box::new(r))).map_err(text)
         }
     }
 }
 
 /// A path as typed: `~/` means the home directory.
-fn read_export(path: &str) -> Result<Vec<u8>, String> {
-    let expanded = match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+fn export_path(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
         _ => std::path::PathBuf::from(path),
-    };
-    std::fs::read(&expanded).map_err(|e| format!("{path}: cannot read: {e}"))
+    }
 }
 
 /// Start the store thread. It stops when the request sender is dropped, after

@@ -1,0 +1,302 @@
+//! Where an export's text comes from: bytes already in memory (a test, the fuzz corpus),
+//! or a file read a window at a time, so that importing a large file never holds it whole.
+//!
+//! A file is surveyed once first (its SHA-256, its lines, whether it is UTF-8) and then read
+//! by windows: the conventions pass walks it window by window ([`each_record`]), and the
+//! rows are read span by span, each span a run of whole records found by that walk.
+
+use std::borrow::Cow;
+use std::io::{Read, Seek, SeekFrom};
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
+
+use super::text::{CsvError, Encoding, RecordReader, ResumePoint, decode};
+
+/// Bytes read at a time (a survey, a window of the conventions pass). A record longer than
+/// this is read in a window grown to hold it.
+pub const WINDOW: usize = 8 << 20;
+
+/// An export's bytes.
+pub enum Source<'a> {
+    Bytes(&'a [u8]),
+    File { file: Mutex<std::fs::File>, len: u64 },
+}
+
+/// What one pass over a whole source found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Survey {
+    pub sha256: String,
+    pub lines: usize,
+    pub utf8: bool,
+}
+
+impl<'a> Source<'a> {
+    pub fn open(path: &std::path::Path) -> std::io::Result<Source<'static>> {
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        Ok(Source::File { file: Mutex::new(file), len })
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Source::Bytes(b) => b.len(),
+            Source::File { len, .. } => *len as usize,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes from `at`, up to `len` of them (fewer at the end).
+    pub fn read(&self, at: usize, len: usize) -> std::io::Result<Cow<'a, [u8]>> {
+        match self {
+            Source::Bytes(b) => Ok(Cow::Borrowed(&b[at.min(b.len())..(at.saturating_add(len)).min(b.len())])),
+            Source::File { file, len: size, .. } => {
+                let len = len.min((*size as usize).saturating_sub(at));
+                let mut buf = vec![0; len];
+                let mut file = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                file.seek(SeekFrom::Start(at as u64))?;
+                file.read_exact(&mut buf)?;
+                Ok(Cow::Owned(buf))
+            }
+        }
+    }
+
+    /// One pass over every byte: the hash that names the file in the import log, its lines,
+    /// and whether all of it is UTF-8 (what decides that it can be read by windows).
+    pub fn survey(&self) -> std::io::Result<Survey> {
+        let (mut hash, mut lines, mut utf8) = (Sha256::new(), 0, true);
+        // The bytes of a character a window cut, carried to the next.
+        let mut carry: Vec<u8> = Vec::new();
+        let mut at = 0;
+        while at < self.len() {
+            let window = self.read(at, WINDOW)?;
+            at += window.len();
+            hash.update(&window);
+            lines += memchr::memchr_iter(b'\n', &window).count();
+            if utf8 {
+                let bytes: Cow<'_, [u8]> = match carry.is_empty() {
+                    true => Cow::Borrowed(&window),
+                    false => Cow::Owned([carry.as_slice(), &window].concat()),
+                };
+                carry.clear();
+                match std::str::from_utf8(&bytes) {
+                    Ok(_) => {}
+                    Err(e) if e.error_len().is_none() => carry.extend_from_slice(&bytes[e.valid_up_to()..]),
+                    Err(_) => utf8 = false,
+                }
+            }
+        }
+        let sha256 = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Ok(Survey { sha256, lines, utf8: utf8 && carry.is_empty() })
+    }
+}
+
+/// The text of an export: whole (bytes in memory, or a file in an encoding converted as a
+/// whole), or a UTF-8 file read by windows.
+pub enum Text<'a> {
+    Whole(Cow<'a, str>),
+    Windows { source: &'a Source<'a>, skip: usize },
+}
+
+impl<'a> Text<'a> {
+    /// The text of `source`, as `survey` found it. A file that is not UTF-8 (Windows-1252,
+    /// UTF-16) is read and converted whole: those are Excel's small exports, and a
+    /// character's bytes could not be told apart by window.
+    pub fn of(source: &'a Source<'a>, survey: &Survey) -> std::io::Result<(Text<'a>, Encoding)> {
+        if let Source::Bytes(bytes) = source {
+            let (text, encoding) = decode(bytes);
+            return Ok((Text::Whole(text), encoding));
+        }
+        if survey.utf8 {
+            let bom = source.read(0, 3)?.as_ref() == [0xEF, 0xBB, 0xBF];
+            let encoding = if bom { Encoding::Utf8Bom } else { Encoding::Utf8 };
+            return Ok((Text::Windows { source, skip: if bom { 3 } else { 0 } }, encoding));
+        }
+        let whole = source.read(0, source.len())?;
+        let (text, encoding) = decode(&whole);
+        Ok((Text::Whole(Cow::Owned(text.into_owned())), encoding))
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            Text::Whole(t) => t.len(),
+            Text::Windows { source, skip } => source.len() - skip,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The text from `at` up to `end`, both on a character's first byte (record starts).
+    pub fn span(&self, at: usize, end: usize) -> Result<Cow<'_, str>, CsvError> {
+        match self {
+            Text::Whole(t) => Ok(Cow::Borrowed(&t[at..end])),
+            Text::Windows { .. } => {
+                let (text, _) = self.window(at, end - at)?;
+                Ok(text)
+            }
+        }
+    }
+
+    /// Up to `len` bytes of text from `at` (cut back to a character's end) and whether it
+    /// reaches the end of the text.
+    pub fn window(&self, at: usize, len: usize) -> Result<(Cow<'_, str>, bool), CsvError> {
+        match self {
+            Text::Whole(t) => {
+                let mut end = at.saturating_add(len).min(t.len());
+                while !t.is_char_boundary(end) {
+                    end -= 1;
+                }
+                Ok((Cow::Borrowed(&t[at..end]), end == t.len()))
+            }
+            Text::Windows { source, skip } => {
+                let changed =
+                    |what: String| CsvError { line: 0, reason: format!("the file changed while it was read ({what})") };
+                let bytes = source.read(skip + at, len).map_err(|e| changed(e.to_string()))?.into_owned();
+                let whole = at + bytes.len() >= self.len();
+                let text = match String::from_utf8(bytes) {
+                    Ok(text) => text,
+                    Err(e) if e.utf8_error().error_len().is_none() && !whole => {
+                        let valid = e.utf8_error().valid_up_to();
+                        let mut bytes = e.into_bytes();
+                        bytes.truncate(valid);
+                        String::from_utf8(bytes).map_err(|e| changed(e.to_string()))?
+                    }
+                    Err(e) => return Err(changed(e.to_string())),
+                };
+                Ok((Cow::Owned(text), whole))
+            }
+        }
+    }
+
+    /// The first window: where the header and the delimiter are looked for.
+    pub fn top(&self) -> Result<Cow<'_, str>, CsvError> {
+        Ok(self.window(0, WINDOW)?.0)
+    }
+}
+
+/// Walk the records of `text` from `from`, a window at a time: `each` sees every record
+/// (the reader's `record()` and `resume_point()`). A record a window's end may have cut is
+/// read again at the start of the next window.
+pub fn each_record(
+    text: &Text<'_>,
+    delimiter: u8,
+    from: ResumePoint,
+    each: impl FnMut(&RecordReader<'_>),
+) -> Result<(), CsvError> {
+    walk(text, delimiter, from, WINDOW, each)
+}
+
+/// [`each_record`] with windows of `size` bytes (tests use tiny ones).
+fn walk(
+    text: &Text<'_>,
+    delimiter: u8,
+    from: ResumePoint,
+    size: usize,
+    mut each: impl FnMut(&RecordReader<'_>),
+) -> Result<(), CsvError> {
+    let (mut at, mut window) = (from, size);
+    loop {
+        let (chunk, last) = text.window(at.0, window)?;
+        let mut reader = RecordReader::resume_in(&chunk, delimiter, at);
+        let before = at;
+        loop {
+            if !reader.advance()? {
+                if last {
+                    return Ok(());
+                }
+                at = reader.end_point();
+                break;
+            }
+            if !last && reader.consumed() >= chunk.len() {
+                at = reader.resume_point();
+                break;
+            }
+            each(&reader);
+        }
+        // Not one whole record in the window: a larger one.
+        window = if at == before { window * 2 } else { size };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::text::Record;
+
+    /// Quoted newlines, doubled quotes, CRLF, blank lines, characters of two to four bytes,
+    /// and no newline at the end.
+    const TRICKY: &str =
+        "Kunde;Betrag\r\n\"Müller\nGmbH\";1.234,56\r\n\r\n\"Ä\"\"ö\";€ 12\n\n𝄞;3\nx;\"a;b\"\n;\nlast;9";
+
+    fn whole(text: &str) -> Vec<(Record, ResumePoint)> {
+        let mut reader = RecordReader::new(text, b';');
+        let mut all = Vec::new();
+        while reader.advance().unwrap() {
+            all.push((reader.record().clone(), reader.resume_point()));
+        }
+        all
+    }
+
+    #[test]
+    fn a_file_walked_in_windows_of_any_size_reads_as_one_reader_reads_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        std::fs::write(&path, format!("\u{feff}{TRICKY}")).unwrap();
+        let source = Source::open(&path).unwrap();
+        let survey = source.survey().unwrap();
+        assert!(survey.utf8);
+        assert_eq!(survey.lines, TRICKY.matches('\n').count());
+        let (text, encoding) = Text::of(&source, &survey).unwrap();
+        assert_eq!(encoding, Encoding::Utf8Bom);
+        let expected = whole(TRICKY);
+        for size in 1..=TRICKY.len() + 1 {
+            let mut walked = Vec::new();
+            walk(&text, b';', (0, 0), size, |r| walked.push((r.record().clone(), r.resume_point()))).unwrap();
+            // Where a record starts may be told a byte apart (after a CR or before its LF):
+            // either is a place to read it from.
+            let records = |all: &[(Record, ResumePoint)]| all.iter().map(|r| r.0.clone()).collect::<Vec<_>>();
+            assert_eq!(records(&walked), records(&expected), "windows of {size} bytes");
+            // Each record's span, read alone from the file, reads that record.
+            for (k, (record, from)) in walked.iter().enumerate() {
+                let end = walked.get(k + 1).map_or(text.len(), |next| next.1.0);
+                let span = text.span(from.0, end).unwrap();
+                let mut reader = RecordReader::resume_in(&span, b';', *from);
+                assert!(reader.advance().unwrap());
+                assert_eq!(reader.record(), record);
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_is_read_whole_and_converted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        std::fs::write(&path, b"Kunde;Betrag\nM\xfcller;\x80 12\n").unwrap();
+        let source = Source::open(&path).unwrap();
+        let survey = source.survey().unwrap();
+        assert!(!survey.utf8);
+        let (text, encoding) = Text::of(&source, &survey).unwrap();
+        assert_eq!(encoding, Encoding::Windows1252);
+        assert_eq!(text.top().unwrap(), "Kunde;Betrag\nMüller;€ 12\n");
+    }
+
+    #[test]
+    fn a_survey_finds_a_character_cut_by_its_windows_and_hashes_the_bytes() {
+        let text = "é".repeat(WINDOW / 2 + 1);
+        let survey = Source::Bytes(text.as_bytes()).survey().unwrap();
+        assert!(survey.utf8);
+        assert_eq!(
+            survey.sha256,
+            Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>()
+        );
+        let mut cut = text.into_bytes();
+        cut.pop();
+        assert!(!Source::Bytes(&cut).survey().unwrap().utf8);
+    }
+}
