@@ -3,6 +3,7 @@
 //! is written). The desk's `import_file` commits a plan in one transaction.
 
 pub mod amount;
+mod book_index;
 pub mod date;
 pub mod detect;
 pub mod profile;

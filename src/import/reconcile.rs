@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::read::ContactRow;
 
 type FoldMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+use super::book_index::{BookIndex, Run};
 use super::read::{ItemKind, LedgerRow};
 use crate::domain::{ContactKind, Money};
 
@@ -197,7 +198,9 @@ struct Seen {
 /// a repeat; the book's UNIQUE key, not this hash, decides what is written.
 pub struct Reconciler<'b> {
     existing: &'b Existing,
-    index: FoldMap<(i64, ItemKind, &'b str), usize>,
+    book: BookIndex,
+    /// The run of the book debtor of the row before (a customer's rows come together).
+    run: Option<(i64, Run)>,
     seen: Vec<Seen>,
     /// The row's spelling of the customer, for the book's invoices whose balance it changes.
     spelled: FoldMap<usize, String>,
@@ -236,12 +239,8 @@ impl<'b> Reconciler<'b> {
     pub fn new(existing: &'b Existing) -> Self {
         Reconciler {
             existing,
-            index: existing
-                .invoices
-                .iter()
-                .enumerate()
-                .map(|(at, i)| ((i.debtor_id, i.kind, i.number.as_str()), at))
-                .collect(),
+            book: BookIndex::new(&existing.invoices),
+            run: None,
             seen: vec![Seen::default(); existing.invoices.len()],
             spelled: FoldMap::default(),
             lowered: FoldMap::default(),
@@ -282,7 +281,13 @@ impl<'b> Reconciler<'b> {
             let line = row.line as u32;
             let debtor = self.debtor_of(&row);
             let at = match debtor {
-                DebtorOf::Book(id) => self.index.get(&(id, row.kind, row.number.as_str())).copied(),
+                DebtorOf::Book(id) => {
+                    let run = match self.run {
+                        Some((of, run)) if of == id => run,
+                        _ => self.run.insert((id, self.book.of(id))).1,
+                    };
+                    self.book.find(&existing.invoices, run, row.kind, &row.number)
+                }
                 DebtorOf::New(_) => None,
             };
             match at {
