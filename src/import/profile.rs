@@ -245,7 +245,19 @@ pub fn load_profiles(user_dir: Option<&Path>) -> Result<Vec<Profile>, ProfileErr
 
 /// Header normalisation for matching: trimmed, lower-case, no leading `*`, one space.
 pub fn norm(cell: &str) -> String {
-    cell.trim().trim_start_matches('*').split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    // Built in one buffer: asked of every row's type and status. Word by word is the same as
+    // lowercasing the joined text (the one context rule, Greek final sigma, stops at spaces).
+    let mut out = String::with_capacity(cell.len());
+    for (i, word) in cell.trim().trim_start_matches('*').split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        match word.is_ascii() {
+            true => out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char)),
+            false => out.push_str(&word.to_lowercase()),
+        }
+    }
+    out
 }
 
 /// `norm(cell) == normed`, without building `norm(cell)`: asked of every row (is it a
@@ -278,6 +290,16 @@ mod tests {
         }
         assert!(norm_is("", ""));
         assert!(norm_is("ÄRGER", &norm("ärger")));
+    }
+
+    #[test]
+    fn norm_lowercases_the_joined_words() {
+        let joined = |cell: &str| {
+            cell.trim().trim_start_matches('*').split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+        };
+        for cell in [" *Due  Date ", "INVOICE", "Crédit  MEMO", "ΟΔΟΣ ΣΊΣΥΦΟΣ", "ΣΑ Σ", "\tİstanbul\n", "", "*"] {
+            assert_eq!(norm(cell), joined(cell), "{cell:?}");
+        }
     }
 
     #[test]
