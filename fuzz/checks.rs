@@ -12,11 +12,26 @@ use chrono::NaiveDate;
 use dun::domain::{Money, parse_money};
 use dun::import::amount::{Decimal, detect_decimal, parse_amount};
 use dun::import::date::{DateOrder, order_evidence, parse_date};
-use dun::import::{Existing, Pieces, Profile, load_profiles, parse_bytes_in};
+use dun::import::{Existing, Pieces, Profile, Source, load_profiles, parse_bytes_in, parse_source};
 
 fn profiles() -> &'static [Profile] {
     static PROFILES: OnceLock<Vec<Profile>> = OnceLock::new();
     PROFILES.get_or_init(|| load_profiles(None).expect("the built-in profiles load"))
+}
+
+/// The file at `path` reads from disk (by windows and spans, as `dun import` reads it) as its
+/// bytes read in memory: same rows, classes and issues, or the same error.
+pub fn import_parse_from_file(path: &std::path::Path) {
+    let bytes = std::fs::read(path).unwrap();
+    let in_memory = parse_bytes_in("fuzz.csv", &bytes, profiles(), None, Pieces(Some(1)));
+    let source = Source::open(path).unwrap();
+    let survey = source.survey().unwrap();
+    let from_disk = parse_source("fuzz.csv", &source, &survey, profiles(), None, Pieces(Some(1)), None);
+    let json = |p: &Result<dun::import::Parsed, dun::import::ImportError>| match p {
+        Ok(p) => serde_json::to_value(p).unwrap(),
+        Err(e) => serde_json::Value::String(e.to_string()),
+    };
+    assert_eq!(json(&in_memory), json(&from_disk), "{} reads otherwise from disk", path.display());
 }
 
 /// The CSV reader and the import parse path: decode, sniff the delimiter, split records,

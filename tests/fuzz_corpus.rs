@@ -12,6 +12,15 @@ mod checks;
 /// fuzz/corpus/<target> (minimised with `cargo fuzz cmin`) and fuzz/regressions/<target>
 /// (each input that once crashed, kept under a name that says what it was).
 fn replay(target: &str, check: fn(&[u8])) {
+    for input in &inputs(target) {
+        let bytes = std::fs::read(input).unwrap();
+        let outcome = std::panic::catch_unwind(|| check(&bytes));
+        assert!(outcome.is_ok(), "{} panics {target}", input.display());
+    }
+}
+
+/// The corpus and the regressions of a target, in name order.
+fn inputs(target: &str) -> Vec<std::path::PathBuf> {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     let corpus = fuzz.join("corpus").join(target);
     let mut inputs: Vec<_> = std::fs::read_dir(&corpus)
@@ -23,16 +32,21 @@ fn replay(target: &str, check: fn(&[u8])) {
         inputs.extend(entries.map(|e| e.unwrap().path()));
     }
     inputs.sort();
-    for input in &inputs {
-        let bytes = std::fs::read(input).unwrap();
-        let outcome = std::panic::catch_unwind(|| check(&bytes));
-        assert!(outcome.is_ok(), "{} panics {target}", input.display());
-    }
+    inputs
 }
 
 #[test]
 fn the_import_corpus_parses_without_a_panic() {
     replay("import_parse", checks::import_parse);
+}
+
+/// `dun import` reads a file from disk by windows and spans, never whole: every input reads
+/// from its file as it reads from its bytes in memory.
+#[test]
+fn the_import_corpus_reads_from_its_files_as_from_its_bytes() {
+    for input in &inputs("import_parse") {
+        checks::import_parse_from_file(input);
+    }
 }
 
 #[test]

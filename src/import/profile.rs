@@ -297,7 +297,8 @@ mod tests {
         let joined = |cell: &str| {
             cell.trim().trim_start_matches('*').split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
         };
-        for cell in [" *Due  Date ", "INVOICE", "Crédit  MEMO", "ΟΔΟΣ ΣΊΣΥΦΟΣ", "ΣΑ Σ", "\tİstanbul\n", "", "*"] {
+        for cell in [" *Due  Date ", "INVOICE", "Crédit  MEMO", "ΟΔΟΣ ΣΊΣΥΦΟΣ", "ΣΑ Σ", "\tİstanbul\n", "", "*"]
+        {
             assert_eq!(norm(cell), joined(cell), "{cell:?}");
         }
     }
