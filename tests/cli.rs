@@ -171,6 +171,18 @@ fn import_dry_run_then_commit_then_again() {
     assert_eq!(book.json(&["worklist", "--json"]).as_array().unwrap().len(), 3);
 }
 
+/// A pipe cannot be read by windows twice over: what it gives is held and read as a whole.
+#[cfg(unix)]
+#[test]
+fn an_export_piped_in_imports() {
+    let book = Book::new();
+    book.dun(&["import", "/dev/stdin"])
+        .write_stdin(std::fs::read(fixture("qbo_ar_aging_detail.csv")).unwrap())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("new invoices (7)").and(predicate::str::contains("imported as batch #1")));
+}
+
 #[test]
 fn import_refuses_unknown_files_and_files_with_rejects() {
     let book = Book::new();

@@ -20,7 +20,13 @@ pub const WINDOW: usize = 8 << 20;
 /// An export's bytes.
 pub enum Source<'a> {
     Bytes(&'a [u8]),
-    File { file: Mutex<std::fs::File>, len: u64 },
+    /// What a pipe gave (`dun import <(…)`, `/dev/stdin`): it cannot be read twice, so it is
+    /// held.
+    Piped(Vec<u8>),
+    File {
+        file: Mutex<std::fs::File>,
+        len: u64,
+    },
 }
 
 /// What one pass over a whole source found.
@@ -33,15 +39,29 @@ pub struct Survey {
 
 impl<'a> Source<'a> {
     pub fn open(path: &std::path::Path) -> std::io::Result<Source<'static>> {
-        let file = std::fs::File::open(path)?;
-        let len = file.metadata()?.len();
-        Ok(Source::File { file: Mutex::new(file), len })
+        let mut file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
+        if !meta.is_file() {
+            let mut held = Vec::new();
+            file.read_to_end(&mut held)?;
+            return Ok(Source::Piped(held));
+        }
+        Ok(Source::File { file: Mutex::new(file), len: meta.len() })
+    }
+
+    /// The bytes, when they are in memory.
+    fn held(&self) -> Option<&[u8]> {
+        match self {
+            Source::Bytes(b) => Some(b),
+            Source::Piped(b) => Some(b),
+            Source::File { .. } => None,
+        }
     }
 
     pub fn len(&self) -> usize {
         match self {
-            Source::Bytes(b) => b.len(),
             Source::File { len, .. } => *len as usize,
+            _ => self.held().map_or(0, <[u8]>::len),
         }
     }
 
@@ -50,9 +70,12 @@ impl<'a> Source<'a> {
     }
 
     /// The bytes from `at`, up to `len` of them (fewer at the end).
-    pub fn read(&self, at: usize, len: usize) -> std::io::Result<Cow<'a, [u8]>> {
+    pub fn read(&self, at: usize, len: usize) -> std::io::Result<Cow<'_, [u8]>> {
         match self {
-            Source::Bytes(b) => Ok(Cow::Borrowed(&b[at.min(b.len())..(at.saturating_add(len)).min(b.len())])),
+            Source::Bytes(_) | Source::Piped(_) => {
+                let b = self.held().unwrap_or_default();
+                Ok(Cow::Borrowed(&b[at.min(b.len())..at.saturating_add(len).min(b.len())]))
+            }
             Source::File { file, len: size, .. } => {
                 let len = len.min((*size as usize).saturating_sub(at));
                 let mut buf = vec![0; len];
@@ -106,7 +129,7 @@ impl<'a> Text<'a> {
     /// UTF-16) is read and converted whole: those are Excel's small exports, and a
     /// character's bytes could not be told apart by window.
     pub fn of(source: &'a Source<'a>, survey: &Survey) -> std::io::Result<(Text<'a>, Encoding)> {
-        if let Source::Bytes(bytes) = source {
+        if let Some(bytes) = source.held() {
             let (text, encoding) = decode(bytes);
             return Ok((Text::Whole(text), encoding));
         }
