@@ -148,6 +148,23 @@ fn import_from_the_welcome_screen_after_a_preview() {
 }
 
 #[test]
+fn a_file_changed_after_its_preview_is_not_imported() {
+    let mut h = Harness::new(0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("aging.csv");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/qbo_ar_aging_detail.csv");
+    std::fs::copy(fixture, &file).unwrap();
+    h.keys(&format!("i{}<Enter>", file.display()));
+    assert!(matches!(h.app.overlay, Some(Overlay::ImportReview { .. })), "{:?}", h.app.status);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("2,450.00", "2,540.00")).unwrap();
+    h.keys("y");
+    let said = format!("{:?} {:?}", h.app.status, h.app.overlay);
+    assert!(said.contains("changed since the preview"), "{said}");
+    assert_eq!(h.desk.worklist().unwrap().len(), 0, "nothing was imported");
+}
+
+#[test]
 fn an_import_preview_can_be_cancelled_and_a_missing_file_is_said() {
     let mut h = Harness::new(20);
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/qbo_open_invoices.csv");
