@@ -82,7 +82,8 @@ impl Desk {
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
         let file = path.display().to_string();
-        let source = Source::open(path).map_err(|e| DeskError::Import(format!("{file}: cannot read: {e}")))?;
+        let source = Source::open(path)
+            .map_err(|source| DeskError::Import(ImportError::Read { file: file.clone(), source }.to_string()))?;
         self.import_source(&file, &source, profiles, opts)
     }
 
@@ -171,6 +172,27 @@ impl RowSink for Reading<'_> {
     }
 }
 
+/// The reading thread's work: survey the file, then read it into `reading`. Returns what
+/// was read and the file's SHA-256.
+fn read_file(
+    job: &Job<'_>,
+    held: usize,
+    reading: &mut Reading<'_>,
+) -> std::result::Result<(Parsed, String), ImportError> {
+    let Job { file, source, profiles, opts, .. } = *job;
+    let survey = source.survey().map_err(|e| ImportError::Read { file: file.into(), source: e })?;
+    // Reading a large flat file in pieces uses both cores; while most rows are new, the
+    // writer needs one of them (measured: an import into an empty book 15-25 % slower, a
+    // re-import of an unchanged file 30 % faster). So pieces only when the book already
+    // holds about as many invoices as the file has lines.
+    let pieces = match held >= survey.lines / 2 {
+        true => Pieces::for_size(source.len()),
+        false => Pieces(None),
+    };
+    let parsed = parse_source(file, source, &survey, profiles, opts.format.as_deref(), pieces, Some(reading))?;
+    Ok((parsed, survey.sha256))
+}
+
 /// Read, reconcile and (when `writing` is given: the book as it was, for the backup) write
 /// an import on `conn`. Returns the report and whether to keep what was written.
 fn import_into(
@@ -180,12 +202,8 @@ fn import_into(
     job: &Job<'_>,
     writing: Option<Option<(store::BookAsItWas, &std::path::Path)>>,
 ) -> Result<(ImportReport, bool)> {
-    let Job { file, source, profiles, opts, .. } = *job;
+    let Job { file, profiles, opts, .. } = *job;
     let book = std::sync::OnceLock::new();
-    // Reading a large flat file in pieces uses both cores; while most rows are new, the
-    // writer needs one of them (measured: an import into an empty book 15-25 % slower, a
-    // re-import of an unchanged file 30 % faster). So pieces only when the book already
-    // holds about as many invoices as the file has lines.
     let held = store::invoices_held(conn)?;
     std::thread::scope(|scope| {
         // Two batches in flight at most: the reader waits for the writer, never the heap.
@@ -193,23 +211,7 @@ fn import_into(
         let (hand_over, made) = std::sync::mpsc::sync_channel(1);
         let reading = scope.spawn(move || {
             let mut reading = Reading { send, made, reconciler: None, customers_sent: 0, expected: 0 };
-            let parsed =
-                source.survey().map_err(|e| ImportError::Read { file: file.into(), source: e }).and_then(|survey| {
-                    let pieces = match held >= survey.lines / 2 {
-                        true => Pieces::for_size(source.len()),
-                        false => Pieces(None),
-                    };
-                    let parsed = parse_source(
-                        file,
-                        source,
-                        &survey,
-                        profiles,
-                        opts.format.as_deref(),
-                        pieces,
-                        Some(&mut reading),
-                    );
-                    parsed.map(|p| (p, survey.sha256))
-                });
+            let parsed = read_file(job, held, &mut reading);
             let Reading { reconciler, .. } = reading;
             (parsed, reconciler)
         });
