@@ -29,19 +29,25 @@ pub fn parse_amount(cell: &str, decimal: Decimal) -> Result<Option<Money>, Amoun
         return Ok(None);
     }
     let invalid = || AmountError::Invalid(raw.to_string());
-    let mut s: String = raw.chars().filter(|c| !matches!(c, '\u{a0}' | '\u{202f}' | ' ' | '\'')).collect();
+    // Most cells have nothing to strip: they are read where they are.
+    let spaced = |c: char| matches!(c, '\u{a0}' | '\u{202f}' | ' ' | '\'');
+    let cleaned: std::borrow::Cow<'_, str> = match raw.contains(spaced) {
+        true => raw.chars().filter(|c| !spaced(*c)).collect::<String>().into(),
+        false => raw.into(),
+    };
+    let mut s: &str = &cleaned;
     let mut negative = false;
     if s.starts_with('(') && s.ends_with(')') {
         negative = true;
-        s = s[1..s.len() - 1].to_string();
+        s = &s[1..s.len() - 1];
     }
     if let Some(rest) = s.strip_suffix('-') {
         negative = !negative;
-        s = rest.to_string();
+        s = rest;
     }
     if let Some(rest) = s.strip_prefix('-') {
         negative = !negative;
-        s = rest.to_string();
+        s = rest;
     }
     // Currency marks before or after the digits: $ € £ ₹ A$ US$ USD EUR …
     let s = s.trim_start_matches(|c: char| c.is_alphabetic() || matches!(c, '$' | '€' | '£' | '₹' | '¥'));
@@ -76,9 +82,12 @@ pub fn parse_amount(cell: &str, decimal: Decimal) -> Result<Option<Money>, Amoun
     if frac.len() > 2 {
         return Err(AmountError::TooPrecise(raw.to_string()));
     }
-    let digits: String = whole.chars().filter(|c| *c != group).collect();
-    let units: i64 =
-        if digits.is_empty() { 0 } else { digits.parse().map_err(|_| AmountError::TooLarge(raw.to_string()))? };
+    // `whole` holds only digits and group marks (checked above).
+    let too_large = || AmountError::TooLarge(raw.to_string());
+    let mut units: i64 = 0;
+    for digit in whole.bytes().filter(|b| char::from(*b) != group) {
+        units = units.checked_mul(10).and_then(|u| u.checked_add(i64::from(digit - b'0'))).ok_or_else(too_large)?;
+    }
     let mut cents: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| invalid())? };
     if frac.len() == 1 {
         cents *= 10;
@@ -88,7 +97,7 @@ pub fn parse_amount(cell: &str, decimal: Decimal) -> Result<Option<Money>, Amoun
         .checked_mul(100)
         .and_then(|u| u.checked_add(cents))
         .filter(|c| *c <= Money::MAX.cents())
-        .ok_or_else(|| AmountError::TooLarge(raw.to_string()))?;
+        .ok_or_else(too_large)?;
     Ok(Some(Money(if negative { -total } else { total })))
 }
 

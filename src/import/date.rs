@@ -36,8 +36,13 @@ fn month_name(s: &str) -> Option<u32> {
 
 /// Split a date cell into its three numeric parts, if it is of the d/m/y family.
 fn parts(s: &str) -> Option<(u32, u32, i32, usize)> {
-    let p: Vec<&str> = s.split(['/', '.', '-']).collect();
-    if p.len() != 3 || p.iter().any(|x| x.is_empty() || !x.chars().all(|c| c.is_ascii_digit())) {
+    // Asked of every date cell of a file, twice: no allocation.
+    let mut split = s.split(['/', '.', '-']);
+    let mut p = [""; 3];
+    for part in &mut p {
+        *part = split.next()?;
+    }
+    if split.next().is_some() || p.iter().any(|x| x.is_empty() || !x.bytes().all(|c| c.is_ascii_digit())) {
         return None;
     }
     let year_len = p[2].len();
@@ -69,8 +74,14 @@ fn parse_any_year(cell: &str, order: DateOrder) -> Result<Option<NaiveDate>, Dat
         return NaiveDate::parse_from_str(head, "%Y-%m-%d").map(Some).map_err(|_| invalid());
     }
     // 12 Jan 2026, 12-Jan-2026, Jan 12, 2026
-    let words: Vec<&str> = s.split([' ', '-', ',']).filter(|w| !w.is_empty()).collect();
-    if words.len() == 3 {
+    let (mut words, mut count) = ([""; 3], 0);
+    for word in s.split([' ', '-', ',']).filter(|w| !w.is_empty()) {
+        if let Some(slot) = words.get_mut(count) {
+            *slot = word;
+        }
+        count += 1;
+    }
+    if count == 3 {
         let date = if let Some(m) = month_name(words[1]).filter(|_| words[0].chars().all(|c| c.is_ascii_digit())) {
             let y: i32 = words[2].parse().map_err(|_| invalid())?;
             NaiveDate::from_ymd_opt(full_year(y, words[2].len()), m, words[0].parse().map_err(|_| invalid())?)

@@ -169,11 +169,48 @@ fn subtotal_label<'a>(c0: &'a str, open_groups: &[String]) -> Option<&'a str> {
 struct Cells<'a> {
     record: &'a Record,
     columns: &'a ColumnMap,
+    fields: &'a Fields,
 }
 
 impl<'a> Cells<'a> {
     fn get(&self, field: &str) -> Option<&'a str> {
-        self.columns.get(field).map(|i| self.record.cell(*i).trim()).filter(|s| !s.is_empty())
+        self.at(self.columns.get(field).copied())
+    }
+    fn at(&self, column: Option<usize>) -> Option<&'a str> {
+        column.map(|i| self.record.cell(i).trim()).filter(|s| !s.is_empty())
+    }
+}
+
+/// The column of each field a receivable is read from, found once per file: every row asks
+/// for ten of them, and a lookup by name compares strings.
+struct Fields {
+    status: Option<usize>,
+    kind: Option<usize>,
+    amount: Option<usize>,
+    balance: Option<usize>,
+    customer: Option<usize>,
+    customer_ref: Option<usize>,
+    number: Option<usize>,
+    issued: Option<usize>,
+    due: Option<usize>,
+    currency: Option<usize>,
+}
+
+impl Fields {
+    fn of(columns: &ColumnMap) -> Fields {
+        let at = |field: &str| columns.get(field).copied();
+        Fields {
+            status: at("status"),
+            kind: at("type"),
+            amount: at("amount"),
+            balance: at("balance"),
+            customer: at("customer"),
+            customer_ref: at("customer_ref"),
+            number: at("number"),
+            issued: at("issued"),
+            due: at("due"),
+            currency: at("currency"),
+        }
     }
 }
 
@@ -272,7 +309,8 @@ pub fn read_splitting_from(
         }
     };
 
-    let cx = RowContext { p, cols, header_cells: &header_cells, decimal, date_order };
+    let fields = Fields::of(cols);
+    let cx = RowContext { p, cols, fields: &fields, header_cells: &header_cells, decimal, date_order };
     let so_far = Rows { classes, issues, last_line: records[detected.header].line, ..Rows::default() };
     // Span k: its text and where it starts.
     let span_of = |k: usize| -> Result<Span<'_>, CsvError> {
@@ -356,6 +394,7 @@ impl Span<'_> {
 struct RowContext<'a> {
     p: &'a Profile,
     cols: &'a ColumnMap,
+    fields: &'a Fields,
     header_cells: &'a [String],
     decimal: Decimal,
     date_order: Option<DateOrder>,
@@ -397,7 +436,7 @@ fn read_rows<'s>(
     st: &mut Rows,
     mut sink: Option<&mut (dyn RowSink + 's)>,
 ) -> Result<(), CsvError> {
-    let RowContext { p, cols, header_cells, decimal, date_order } = *cx;
+    let RowContext { p, cols, fields, header_cells, decimal, date_order } = *cx;
     while reader.advance()? {
         let r = reader.record();
         st.last_line = r.line;
@@ -444,7 +483,7 @@ fn read_rows<'s>(
                 continue;
             }
         }
-        let cells = Cells { record: r, columns: cols };
+        let cells = Cells { record: r, columns: cols, fields };
         if let Some(filter) = &p.row_filter {
             let value = cells.get(&filter.field).map(norm).unwrap_or_default();
             if !filter.keep.contains(&value) {
@@ -550,11 +589,12 @@ fn detail_line(
     customer_group: Option<String>,
     job_group: Option<String>,
 ) -> Result<Option<Line>, Issue> {
-    let status = c.get("status").map(norm);
+    let f = c.fields;
+    let status = c.at(f.status).map(norm);
     if status.as_ref().is_some_and(|s| p.statuses.skip.contains(s)) {
         return Ok(None);
     }
-    let kind = match c.get("type").map(norm) {
+    let kind = match c.at(f.kind).map(norm) {
         Some(t) if p.types.invoice.contains(&t) => Some(ItemKind::Invoice),
         Some(t) if p.types.credit.contains(&t) => Some(ItemKind::CreditMemo),
         Some(t) if p.types.payment.contains(&t) => Some(ItemKind::UnappliedPayment),
@@ -564,14 +604,14 @@ fn detail_line(
         }
         _ => None,
     };
-    let amount_of = |field: &str| -> Result<Option<Money>, Issue> {
-        match c.get(field) {
+    let amount_of = |field: &str, column: Option<usize>| -> Result<Option<Money>, Issue> {
+        match c.at(column) {
             None => Ok(None),
             Some(v) => parse_amount(v, decimal).map_err(|e| error(line, Some(column_name(p, field)), e.to_string())),
         }
     };
-    let date_of = |field: &str| -> Result<Option<NaiveDate>, Issue> {
-        match (c.get(field), order) {
+    let date_of = |field: &str, column: Option<usize>| -> Result<Option<NaiveDate>, Issue> {
+        match (c.at(column), order) {
             (None, _) => Ok(None),
             (Some(v), Some(o)) => parse_date(v, o).map_err(|e| error(line, Some(column_name(p, field)), e.to_string())),
             (Some(v), None) => parse_date(v, DateOrder::Ymd)
@@ -588,8 +628,8 @@ fn detail_line(
                 }),
         }
     };
-    let mut amount = amount_of("amount")?;
-    let mut balance = amount_of("balance")?;
+    let mut amount = amount_of("amount", f.amount)?;
+    let mut balance = amount_of("balance", f.balance)?;
     let kind = kind.unwrap_or(if balance.or(amount).is_some_and(Money::is_negative) {
         ItemKind::CreditMemo
     } else {
@@ -600,7 +640,7 @@ fn detail_line(
         amount = amount.map(negative);
         balance = balance.map(negative);
     }
-    let (customer, mut job) = match (c.get("customer"), customer_group) {
+    let (customer, mut job) = match (c.at(f.customer), customer_group) {
         (Some(n), _) => split_customer(n, p.subcustomers),
         (None, Some(g)) => split_customer(&g, p.subcustomers),
         (None, None) => return Err(error(line, Some(column_name(p, "customer")), "no customer on this row")),
@@ -608,20 +648,20 @@ fn detail_line(
     if job.is_none() {
         job = job_group;
     }
-    let issued = date_of("issued")?;
-    let due = date_of("due")?;
+    let issued = date_of("issued", f.issued)?;
+    let due = date_of("due", f.due)?;
     Ok(Some(Line {
         line,
         customer,
-        customer_ref: c.get("customer_ref").map(str::to_string),
+        customer_ref: c.at(f.customer_ref).map(str::to_string),
         job,
         kind,
-        number: c.get("number").map(str::to_string),
+        number: c.at(f.number).map(str::to_string),
         issued,
         due,
         amount,
         balance,
-        currency: c.get("currency").map(|s| s.to_uppercase()).or_else(|| p.currency.clone()),
+        currency: c.at(f.currency).map(|s| s.to_uppercase()).or_else(|| p.currency.clone()),
         status,
     }))
 }
