@@ -242,6 +242,13 @@ fn two_customers_who_share_a_name_stay_two_debtors() {
     assert_eq!(again.plan.changes(), 0, "{:?}", again.plan);
 }
 
+/// Every index of the book, with its definition.
+fn indexes(desk: &Desk) -> Vec<(String, Option<String>)> {
+    let mut stmt =
+        desk.connection().prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+}
+
 #[test]
 fn a_file_read_in_many_batches_imports_as_one() {
     // More rows than the reader hands over at once: a customer straddles each batch edge, one
@@ -258,8 +265,12 @@ fn a_file_read_in_many_batches_imports_as_one() {
         rows.iter().map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.as_str())).collect();
     let csv = eu_open_items(&table);
     let mut desk = demo_desk(0);
+    let schema = indexes(&desk);
     let report = desk.import_file("big.csv", csv.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
     assert!(report.committed, "{:?}", report.held_back);
+    // A load this large into an empty book drops the indexes of the tables it fills and
+    // builds them again at its end: the book has every index its schema has.
+    assert_eq!(indexes(&desk), schema);
     let listed = 2 * per_batch + 500 + 1;
     assert_eq!(report.plan.new_invoices.len(), listed);
     assert_eq!(report.plan.new_invoices.first.len(), dun::import::reconcile::Listed::<()>::KEPT);

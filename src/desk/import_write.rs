@@ -36,8 +36,8 @@ impl Writing {
         Ok(Writing { batch, now, new_ids: Vec::new(), invoices: None, expected: 0 })
     }
 
-    /// About how many rows the file holds: a large load into a small table drops the
-    /// invoice indexes and builds them once at the end.
+    /// About how many rows the file holds: a large load into a small book drops the
+    /// indexes of the tables it fills and builds them once at the end.
     pub fn expect(&mut self, rows: usize) {
         self.expected = rows;
     }
@@ -53,6 +53,16 @@ impl Writing {
         rows: Vec<NewRow>,
         default_currency: &str,
     ) -> Result<()> {
+        let invoices = match &mut self.invoices {
+            Some(writer) => writer,
+            None => self.invoices.insert(store::InvoiceWriter::begin(
+                conn,
+                self.expected,
+                self.now,
+                default_currency,
+                self.batch,
+            )?),
+        };
         for customer in customers {
             let id = store::insert_debtor(
                 conn,
@@ -67,16 +77,6 @@ impl Writing {
             )?;
             self.new_ids.push(id);
         }
-        let invoices = match &mut self.invoices {
-            Some(writer) => writer,
-            None => self.invoices.insert(store::InvoiceWriter::begin(
-                conn,
-                self.expected,
-                self.now,
-                default_currency,
-                self.batch,
-            )?),
-        };
         let debtor_id = |d: DebtorOf| match d {
             DebtorOf::Book(id) => id,
             DebtorOf::New(n) => self.new_ids[n],

@@ -261,10 +261,11 @@ pub struct ImportedInvoice<'a> {
 }
 
 /// Writes an import's new invoices as the file is read, inside the import's transaction.
-/// A load that dwarfs the table drops the secondary indexes first and builds them again in
+/// A load that dwarfs the book's invoices drops the secondary indexes of the tables it fills
+/// (invoice, and debtor: such a file names mostly new customers) and builds them again in
 /// [`InvoiceWriter::finish`]: sorting a million keys once is several times cheaper than a
 /// million b-tree inserts per index. The statements are read back from the schema, so what
-/// is rebuilt is what was there.
+/// is rebuilt is what was there. UNIQUE keys stay: they decide what is written.
 pub struct InvoiceWriter {
     indexes: Vec<(String, String)>,
     /// What every invoice of the import shares: bound once per statement.
@@ -291,7 +292,8 @@ impl InvoiceWriter {
         let mut indexes: Vec<(String, String)> = Vec::new();
         if expected >= 10_000 && expected as i64 > held {
             let mut stmt = conn.prepare(
-                "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'invoice' AND sql IS NOT NULL",
+                "SELECT name, sql FROM sqlite_schema
+                 WHERE type = 'index' AND tbl_name IN ('invoice', 'debtor') AND sql IS NOT NULL",
             )?;
             indexes = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
             for (name, _) in &indexes {
