@@ -4,6 +4,7 @@
 
 pub mod amount;
 mod book_index;
+mod cells;
 pub mod date;
 pub mod detect;
 pub mod profile;

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::amount::{Decimal, DecimalVotes, parse_amount};
+use super::cells::{Cells, Fields};
 use super::date::{DateOrder, OrderEvidence, OrderVotes, parse_date};
 use super::detect::{ColumnMap, Detected};
 use super::profile::{Profile, ProfileKind, norm, norm_is};
@@ -164,54 +165,6 @@ fn subtotal_label<'a>(c0: &'a str, open_groups: &[String]) -> Option<&'a str> {
         c0.strip_prefix("Total for ").or_else(|| c0.strip_prefix("Total - ")).or_else(|| c0.strip_prefix("Total "))?;
     let base = rest.trim_end_matches(" with sub-customers").trim_end_matches(" with sub-items");
     open_groups.iter().any(|g| g == base).then_some(rest)
-}
-
-struct Cells<'a> {
-    record: &'a Record,
-    columns: &'a ColumnMap,
-    fields: &'a Fields,
-}
-
-impl<'a> Cells<'a> {
-    fn get(&self, field: &str) -> Option<&'a str> {
-        self.at(self.columns.get(field).copied())
-    }
-    fn at(&self, column: Option<usize>) -> Option<&'a str> {
-        column.map(|i| self.record.cell(i).trim()).filter(|s| !s.is_empty())
-    }
-}
-
-/// The column of each field a receivable is read from, found once per file: every row asks
-/// for ten of them, and a lookup by name compares strings.
-struct Fields {
-    status: Option<usize>,
-    kind: Option<usize>,
-    amount: Option<usize>,
-    balance: Option<usize>,
-    customer: Option<usize>,
-    customer_ref: Option<usize>,
-    number: Option<usize>,
-    issued: Option<usize>,
-    due: Option<usize>,
-    currency: Option<usize>,
-}
-
-impl Fields {
-    fn of(columns: &ColumnMap) -> Fields {
-        let at = |field: &str| columns.get(field).copied();
-        Fields {
-            status: at("status"),
-            kind: at("type"),
-            amount: at("amount"),
-            balance: at("balance"),
-            customer: at("customer"),
-            customer_ref: at("customer_ref"),
-            number: at("number"),
-            issued: at("issued"),
-            due: at("due"),
-            currency: at("currency"),
-        }
-    }
 }
 
 /// A detail row before lines are gathered into invoices.
