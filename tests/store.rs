@@ -110,3 +110,26 @@ fn the_event_log_is_append_only() {
     conn.execute("UPDATE event SET kind = 'forged'", []).unwrap();
     assert_eq!(store::verify_event_chain(&conn).unwrap(), Some(1), "an edited event breaks the chain");
 }
+
+#[test]
+fn opening_a_book_another_program_holds_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let conn = store::open(&path).unwrap();
+    // As another program holds it: the book in rollback-journal mode (as `sqlite3` may
+    // leave it), the whole file locked while that program commits.
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.execute_batch("BEGIN EXCLUSIVE; CREATE TABLE held(what TEXT); INSERT INTO held VALUES ('yes');").unwrap();
+    let opener = {
+        let path = path.clone();
+        std::thread::spawn(move || store::open(&path))
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    conn.execute_batch("COMMIT").unwrap();
+    let opened = opener.join().unwrap().expect("the open waited for the lock instead of calling the book damaged");
+    let held: String = opened.query_row("SELECT what FROM held", [], |r| r.get(0)).unwrap();
+    assert_eq!(held, "yes");
+    // The book is back in WAL mode: the open set it once the other had let go.
+    let mode: String = opened.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+}

@@ -4,6 +4,7 @@
 mod activity;
 mod agenda;
 mod backup;
+mod bulk_write;
 mod codec;
 mod debtors;
 mod events;
@@ -27,6 +28,7 @@ mod worklist;
 pub use activity::*;
 pub use agenda::*;
 pub use backup::*;
+pub use bulk_write::*;
 pub use debtors::*;
 pub use events::*;
 pub use guard::*;
@@ -88,6 +90,11 @@ pub enum StoreError {
          before it is intact. Check the disk, then run `dun check`."
     )]
     Io { path: PathBuf, reason: String },
+    #[error(
+        "{path} is busy: another program held it locked for longer than dun waits ({} s). Nothing was \
+         changed; try again in a moment.", BUSY_TIMEOUT.as_secs()
+    )]
+    Busy { path: PathBuf },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -105,6 +112,7 @@ impl StoreError {
                 Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
                 Some(ErrorCode::CannotOpen) => StoreError::CannotOpen { path, reason: e.to_string() },
                 Some(ErrorCode::SystemIoFailure) => StoreError::Io { path, reason: e.to_string() },
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path },
                 _ => StoreError::Sql(e),
             },
             StoreError::Create { source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
@@ -119,6 +127,9 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How long a connection waits for another's lock before it gives up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Open (creating if needed) the database at `path`, ready for use. An older schema is
 /// migrated without a backup first: the desk opens through [`open_backing_up`].
@@ -163,6 +174,10 @@ fn open_with_flags(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, fl
         actionable => actionable,
     };
     let mut conn = Connection::open_with_flags(path, flags).map_err(damaged)?;
+    // Another program may hold the whole file for a moment (a book in rollback-journal
+    // mode, while it commits): wait for it from the first read on, and if it holds on,
+    // say the book is busy, not damaged.
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     // Read the version before any pragma writes, so a newer file is left byte-for-byte as it was.
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(damaged)?;
     if found > supported {
@@ -173,7 +188,6 @@ fn open_with_flags(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, fl
     if conn.is_readonly(rusqlite::MAIN_DB).map_err(damaged)? {
         return Err(StoreError::ReadOnly { path: path.to_path_buf() });
     }
-    conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL").map_err(damaged)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -325,6 +339,8 @@ mod open_tests {
         assert!(cant.starts_with("cannot open /books/ours.db"), "{cant}");
         let io = fail(rusqlite::ffi::SQLITE_IOERR).at(path).to_string();
         assert!(io.contains("the disk reported an error") && io.contains("dun check"), "{io}");
+        let busy = fail(rusqlite::ffi::SQLITE_BUSY).at(path).to_string();
+        assert!(busy.starts_with("/books/ours.db is busy") && busy.contains("Nothing was changed"), "{busy}");
         let other = fail(rusqlite::ffi::SQLITE_CONSTRAINT).at(path);
         assert!(matches!(other, StoreError::Sql(_)));
         let disk = StoreError::Create {
