@@ -255,6 +255,25 @@ fn a_bad_cell_is_reported_with_line_and_column() {
 }
 
 #[test]
+fn a_currency_that_is_not_a_code_is_reported_with_line_and_column() {
+    // The book keeps three-letter codes; before, such a row failed the whole import with
+    // a database error that named no line.
+    let profiles = load_profiles(None).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/zoho_invoices.csv"))
+        .unwrap()
+        .replacen(",USD,", ",Euro,", 1);
+    let p = dun::import::parse_bytes("x.csv", text.as_bytes(), &profiles, None).unwrap();
+    let errs: Vec<_> = p.issues.iter().filter(|i| i.severity == Severity::Error).collect();
+    assert_eq!(errs.len(), 1, "{:?}", p.issues);
+    assert_eq!((errs[0].line, errs[0].column.as_deref()), (2, Some("Currency Code (O)")));
+    assert!(errs[0].reason.contains("'Euro' is not a currency code"), "{}", errs[0].reason);
+    let fine =
+        dun::import::parse_bytes("x.csv", text.replacen(",Euro,", ",eur,", 1).as_bytes(), &profiles, None).unwrap();
+    assert!(fine.issues.iter().all(|i| i.severity != Severity::Error), "{:?}", fine.issues);
+    assert!(fine.invoices.iter().any(|i| i.currency.as_deref() == Some("EUR")));
+}
+
+#[test]
 fn qbo_uk_ageing_reads_day_first() {
     let p = parse("qbo_uk_ageing_detail.csv");
     assert_eq!(p.format, "qbo-ar-ageing-detail-uk", "{}", dump(&p));

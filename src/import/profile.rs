@@ -195,6 +195,9 @@ impl Profile {
         if let Some(d) = p.decimal.as_deref().filter(|d| !matches!(*d, "point" | "comma")) {
             return Err(invalid(format!("decimal = '{d}': use \"point\" or \"comma\"")));
         }
+        if let Some(c) = p.currency.as_deref().filter(|c| c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase())) {
+            return Err(invalid(format!("currency = '{c}': use an ISO code like USD")));
+        }
         let needed: &[&str] = match p.kind {
             ProfileKind::Invoices => &["customer", "number"],
             ProfileKind::Contacts => &["customer"],
@@ -321,5 +324,8 @@ mod tests {
         let text = "name = \"x\"\ntitle = \"X\"\nkind = \"invoices\"\n[detect]\nall = [\"a\"]\n[columns]\ncustomer = [\"a\"]\nnumber = [\"b\"]\nfoo = [\"c\"]\n";
         let err = Profile::parse(text, "x.toml").unwrap_err().to_string();
         assert!(err.contains("unknown field 'foo'"), "{err}");
+        let text = "name = \"x\"\ntitle = \"X\"\nkind = \"invoices\"\ncurrency = \"Euro\"\n[detect]\nall = [\"a\"]\n[columns]\ncustomer = [\"a\"]\nnumber = [\"b\"]\n";
+        let err = Profile::parse(text, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("currency = 'Euro': use an ISO code like USD"), "{err}");
     }
 }

@@ -502,6 +502,11 @@ fn order_name(o: DateOrder) -> &'static str {
     }
 }
 
+/// An ISO 4217 code as the book keeps it: three letters, upper case.
+fn currency_code(cell: &str) -> Option<String> {
+    (cell.len() == 3 && cell.bytes().all(|b| b.is_ascii_alphabetic())).then(|| cell.to_ascii_uppercase())
+}
+
 fn error(line: usize, column: Option<&str>, reason: impl Into<String>) -> Issue {
     Issue { line, column: column.map(str::to_string), severity: Severity::Error, reason: reason.into() }
 }
@@ -603,6 +608,16 @@ fn detail_line(
     }
     let issued = date_of("issued", f.issued)?;
     let due = date_of("due", f.due)?;
+    let currency = match c.at(f.currency) {
+        Some(code) => Some(currency_code(code).ok_or_else(|| {
+            error(
+                line,
+                Some(column_name(p, "currency")),
+                format!("'{code}' is not a currency code (three letters, as USD or EUR)"),
+            )
+        })?),
+        None => p.currency.clone(),
+    };
     Ok(Some(Line {
         line,
         customer,
@@ -614,7 +629,7 @@ fn detail_line(
         due,
         amount,
         balance,
-        currency: c.at(f.currency).map(|s| s.to_uppercase()).or_else(|| p.currency.clone()),
+        currency,
         status,
     }))
 }
