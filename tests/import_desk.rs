@@ -317,3 +317,54 @@ fn the_backup_before_an_import_holds_the_book_as_it_was() {
     assert_eq!(was("SELECT count(*) FROM debtor"), 1);
     assert_eq!(was("SELECT count(*) FROM import_batch"), 1);
 }
+
+#[test]
+fn a_file_larger_than_the_book_is_backed_up_before_and_leaves_the_book_in_wal_mode() {
+    // Such an import holds the book alone with a rollback journal: its backup is copied
+    // before it writes, and filed only if it is kept.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let mut desk = Desk::open(&db, dun::clock::Clock::fixed(today()), dun::config::Config::default()).unwrap();
+    let first = eu_open_items(&[("C1", "Acme", "R1", "10,00")]);
+    desk.import_file("first.csv", first.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
+    let numbers: Vec<(String, String)> = (0..20_000).map(|i| (format!("K{:05}", i / 4), format!("N{i:06}"))).collect();
+    let mut rows: Vec<(&str, &str, &str, &str)> =
+        numbers.iter().map(|(customer, number)| (customer.as_str(), "Customer", number.as_str(), "3,00")).collect();
+    rows.push(("C1", "Acme", "R1", "4,00"));
+    let large = eu_open_items(&rows);
+    assert!(large.len() as u64 > store::book_bytes(desk.connection()).unwrap());
+    let backups = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path().join("backups"))
+            .map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let before = backups();
+
+    // Refused (a row it cannot read): nothing written, no backup filed, no copy left behind.
+    let refused = large.replace("N000007;15.01.2026;14.02.2026;3,00", "N000007;15.01.2026;14.02.2026;three");
+    let report = desk.import_file("large.csv", refused.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
+    assert!(!report.committed && report.backup.is_none(), "{:?}", report.held_back);
+    assert_eq!(backups(), before);
+    assert_eq!(count(&desk, "SELECT count(*) FROM invoice"), 1);
+
+    let report = desk.import_file("large.csv", large.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
+    assert!(report.committed, "{:?}", report.held_back);
+    assert_eq!(count(&desk, "SELECT count(*) FROM invoice"), 20_001);
+    assert_eq!(count(&desk, "SELECT balance_cents FROM invoice WHERE number = 'R1'"), 400);
+    let filed = report.backup.expect("a backup was taken");
+    let after = backups();
+    assert_eq!(after.len(), before.len() + 1, "{after:?}");
+    assert!(after.iter().all(|name| !name.starts_with('.')), "no copy in progress is left: {after:?}");
+    let backup = rusqlite::Connection::open(&filed).unwrap();
+    let was = |sql: &str| -> i64 { backup.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(was("SELECT count(*) FROM invoice"), 1);
+    assert_eq!(was("SELECT balance_cents FROM invoice WHERE number = 'R1'"), 1000);
+
+    let mode: String = desk.connection().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    let check: String = desk.connection().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    assert_eq!(indexes(&desk), indexes(&demo_desk(0)));
+}

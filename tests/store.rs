@@ -112,12 +112,44 @@ fn the_event_log_is_append_only() {
 }
 
 #[test]
-fn opening_a_book_another_program_holds_waits_for_it() {
+fn a_bulk_write_takes_a_rollback_journal_only_when_it_holds_the_book_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("book.db");
     let conn = store::open(&path).unwrap();
-    // As another program holds it: the book in rollback-journal mode (as `sqlite3` may
-    // leave it), the whole file locked while that program commits.
+    let mode = || -> String { conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap() };
+    let pragma = |name: &str| -> i64 { conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).unwrap() };
+
+    // Another reader has the book open (a desk in another terminal): the write stays in WAL.
+    let other = store::open(&path).unwrap();
+    let bulk = store::begin_bulk_write(&conn, true).unwrap();
+    assert_eq!(bulk.journal, store::Journal::Wal);
+    assert_eq!(mode(), "wal");
+    store::end_bulk_write(&conn, bulk).unwrap();
+    drop(other);
+
+    // Alone, but no larger than the book: WAL too.
+    let bulk = store::begin_bulk_write(&conn, false).unwrap();
+    assert_eq!(bulk.journal, store::Journal::Wal);
+    store::end_bulk_write(&conn, bulk).unwrap();
+
+    // Alone and larger: a rollback journal, synced in full, then all as it was.
+    let bulk = store::begin_bulk_write(&conn, true).unwrap();
+    assert_eq!(bulk.journal, store::Journal::Rollback);
+    assert_eq!(mode(), "delete");
+    assert_eq!(pragma("synchronous"), 2, "FULL");
+    assert_eq!((pragma("foreign_keys"), pragma("ignore_check_constraints")), (0, 1));
+    store::end_bulk_write(&conn, bulk).unwrap();
+    assert_eq!(mode(), "wal");
+    assert_eq!(pragma("synchronous"), 1, "NORMAL");
+    assert_eq!((pragma("foreign_keys"), pragma("ignore_check_constraints")), (1, 0));
+}
+
+#[test]
+fn opening_a_book_a_large_import_holds_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let conn = store::open(&path).unwrap();
+    // As a large import commits: a rollback journal, and the whole file locked.
     conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
     conn.execute_batch("BEGIN EXCLUSIVE; CREATE TABLE held(what TEXT); INSERT INTO held VALUES ('yes');").unwrap();
     let opener = {
@@ -129,7 +161,46 @@ fn opening_a_book_another_program_holds_waits_for_it() {
     let opened = opener.join().unwrap().expect("the open waited for the lock instead of calling the book damaged");
     let held: String = opened.query_row("SELECT what FROM held", [], |r| r.get(0)).unwrap();
     assert_eq!(held, "yes");
-    // The book is back in WAL mode: the open set it once the other had let go.
+    // The book is back in WAL mode: the open set it once the import had let go.
     let mode: String = opened.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_bulk_write_cut_off_by_a_crash_is_rolled_back_at_the_next_open() {
+    // What a kill leaves on disk mid-import: the book with pages already spilled into it,
+    // and the rollback journal that holds what they were. Copying both files then is the
+    // crash, made on purpose.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let conn = store::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE ledger(n INTEGER, text TEXT); INSERT INTO ledger VALUES (1, 'before');").unwrap();
+    let bulk = store::begin_bulk_write(&conn, true).unwrap();
+    assert_eq!(bulk.journal, store::Journal::Rollback);
+    let size = || fs::metadata(&path).unwrap().len();
+    let before = size();
+    // A small cache, so that the write spills into the book before it commits.
+    conn.pragma_update(None, "cache_size", 10).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    conn.execute_batch("UPDATE ledger SET text = 'after'").unwrap();
+    for n in 0..20 {
+        conn.execute("INSERT INTO ledger SELECT ?1, zeroblob(4000) FROM (SELECT 1 UNION ALL SELECT 2)", [n]).unwrap();
+    }
+    let crashed = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("book.db-journal");
+    assert!(journal.exists() && size() > before, "the write spilled into the book, journalled");
+    fs::copy(&path, crashed.path().join("book.db")).unwrap();
+    fs::copy(&journal, crashed.path().join("book.db-journal")).unwrap();
+    conn.execute_batch("ROLLBACK").unwrap();
+    store::end_bulk_write(&conn, bulk).unwrap();
+
+    let reopened = store::open(&crashed.path().join("book.db")).unwrap();
+    let check: String = reopened.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    let rows: (i64, String) =
+        reopened.query_row("SELECT count(*), max(text) FROM ledger", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!(rows, (1, "before".to_string()));
+    let mode: String = reopened.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    assert!(!crashed.path().join("book.db-journal").exists(), "the journal was played back and removed");
 }

@@ -100,13 +100,25 @@ impl Desk {
             return Ok(import_into(&self.conn, &self.clock, &self.config, &job, None)?.0);
         }
         let db = self.path.clone();
+        // A file larger than the book it goes into is written with a rollback journal when
+        // nothing else has the book open: each new page is then written once, not twice.
+        let larger = db.is_some() && source.len() as u64 > store::book_bytes(&self.conn)?;
+        let bulk = store::begin_bulk_write(&self.conn, larger)?;
         let as_it_was = match db.as_deref() {
-            Some(db) => Some((store::BookAsItWas::hold(db).map_err(|e| e.at(db))?, db)),
-            None => None,
+            Some(db) => match bulk.journal {
+                store::Journal::Wal => store::BookAsItWas::hold(db),
+                store::Journal::Rollback => store::BookAsItWas::copy(&self.conn, db),
+            }
+            .map(|book| Some((book, db)))
+            .map_err(|e| e.at(db)),
+            None => Ok(None),
         };
-        let bulk = store::begin_bulk_write(&self.conn)?;
-        let imported =
-            self.write_or_discard(|conn, clock, config| import_into(conn, clock, config, &job, Some(as_it_was)));
+        let imported = match as_it_was {
+            Ok(as_it_was) => {
+                self.write_or_discard(|conn, clock, config| import_into(conn, clock, config, &job, Some(as_it_was)))
+            }
+            Err(e) => Err(e.into()),
+        };
         store::end_bulk_write(&self.conn, bulk)?;
         job.phase("committed");
         imported
@@ -343,11 +355,11 @@ fn import_into(
         let batch = writer.keep(conn, clock, config, &kept)?;
         job.phase("the rest of the plan written");
         if let Some((book, db)) = as_it_was {
+            // Filed (and the old snapshot let go) before the commit, whose checkpoint the
+            // snapshot would hold back.
             let at = book.back_up(db, "before-import", clock.now(), config.backups_to_keep).map_err(|e| e.at(db))?;
             report.backup = Some(at.display().to_string());
             job.phase("backed up");
-            // Let go of the old snapshot before the commit, whose checkpoint it would hold back.
-            drop(book);
         }
         report.committed = true;
         report.batch_id = Some(batch);

@@ -31,11 +31,27 @@ pub fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
     })
 }
 
-/// The book as it stood when this was made: a read transaction on a connection of its
-/// own, which writes on other connections do not change until it is dropped. An import
-/// writes while it reads its file and only knows at the end whether it will keep what it
-/// wrote; the backup it then takes must hold the book as it was before it began.
-pub struct BookAsItWas(Connection);
+/// The book as it stood before an import began, for the backup the import takes if it is
+/// kept. An import writes while it reads its file and only knows at the end whether it
+/// will keep what it wrote.
+pub enum BookAsItWas {
+    /// A read transaction on a connection of its own, which writes on other connections do
+    /// not change until it is dropped: the backup is copied from it at the end.
+    Held(Connection),
+    /// A copy made before the import began, for a book written with a rollback journal
+    /// (where a reader held open would stop the import's writes): filed at the end.
+    Copied(PendingCopy),
+}
+
+/// A copy of the book in the backup folder, under a name that rotation does not count,
+/// removed unless it is filed.
+pub struct PendingCopy(PathBuf);
+
+impl Drop for PendingCopy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
 
 impl BookAsItWas {
     pub fn hold(db: &Path) -> Result<BookAsItWas> {
@@ -46,13 +62,34 @@ impl BookAsItWas {
         // A deferred BEGIN takes its snapshot at the first read.
         conn.execute_batch("BEGIN")?;
         conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))?;
-        Ok(BookAsItWas(conn))
+        Ok(BookAsItWas::Held(conn))
     }
 
-    /// [`automatic_backup`] of the book as it was.
-    pub fn back_up(&self, db: &Path, why: &str, at: DateTime<Utc>, keep: usize) -> Result<PathBuf> {
-        automatic_backup(&self.0, db, why, at, keep)
+    /// Copy the book `conn` has open, now. Only a connection that holds the book alone
+    /// copies it this way, so one name serves (a copy left by a killed import is replaced).
+    pub fn copy(conn: &Connection, db: &Path) -> Result<BookAsItWas> {
+        let pending = backup_dir(db).join(format!(".{}-copy-in-progress.db", stem(db)));
+        let _ = std::fs::remove_file(&pending);
+        backup_to(conn, &pending)?;
+        Ok(BookAsItWas::Copied(PendingCopy(pending)))
     }
+
+    /// The [`automatic_backup`] of the book as it was.
+    pub fn back_up(self, db: &Path, why: &str, at: DateTime<Utc>, keep: usize) -> Result<PathBuf> {
+        match self {
+            BookAsItWas::Held(conn) => automatic_backup(&conn, db, why, at, keep),
+            BookAsItWas::Copied(copy) => {
+                let dest = backup_name(db, why, at);
+                std::fs::rename(&copy.0, &dest).map_err(|source| StoreError::Create { path: dest.clone(), source })?;
+                keep_newest(db, keep);
+                Ok(dest)
+            }
+        }
+    }
+}
+
+fn stem(db: &Path) -> &str {
+    db.file_stem().and_then(|s| s.to_str()).unwrap_or("dun")
 }
 
 /// The folder automatic backups go to: `backups/` beside the database.
@@ -62,16 +99,29 @@ pub fn backup_dir(db: &Path) -> PathBuf {
 
 /// Take an automatic backup named for `why`, keeping only the newest `keep` of them.
 pub fn automatic_backup(conn: &Connection, db: &Path, why: &str, at: DateTime<Utc>, keep: usize) -> Result<PathBuf> {
+    let dest = backup_name(db, why, at);
+    backup_to(conn, &dest)?;
+    keep_newest(db, keep);
+    Ok(dest)
+}
+
+/// `backups/<stem>-<time>-<why>.db`, numbered if one of that name is already there.
+fn backup_name(db: &Path, why: &str, at: DateTime<Utc>) -> PathBuf {
     let dir = backup_dir(db);
-    let stem = db.file_stem().and_then(|s| s.to_str()).unwrap_or("dun");
+    let stem = stem(db);
     let mut dest = dir.join(format!("{stem}-{}-{why}.db", at.format("%Y%m%d-%H%M%S")));
     let mut n = 1;
     while dest.exists() {
         n += 1;
         dest = dir.join(format!("{stem}-{}-{why}-{n}.db", at.format("%Y%m%d-%H%M%S")));
     }
-    backup_to(conn, &dest)?;
-    let mut taken: Vec<PathBuf> = std::fs::read_dir(&dir)
+    dest
+}
+
+/// Remove all but the newest `keep` automatic backups of the book (one at least stays).
+fn keep_newest(db: &Path, keep: usize) {
+    let stem = stem(db);
+    let mut taken: Vec<PathBuf> = std::fs::read_dir(backup_dir(db))
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     taken.retain(|p| {
@@ -81,7 +131,6 @@ pub fn automatic_backup(conn: &Connection, db: &Path, why: &str, at: DateTime<Ut
     for old in taken.iter().take(taken.len().saturating_sub(keep.max(1))) {
         let _ = std::fs::remove_file(old);
     }
-    Ok(dest)
 }
 
 /// Replace the database at `db` with the backup at `source`, after checking the backup

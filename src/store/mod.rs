@@ -129,7 +129,7 @@ impl StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// How long a connection waits for another's lock before it gives up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Open (creating if needed) the database at `path`, ready for use. An older schema is
 /// migrated without a backup first: the desk opens through [`open_backing_up`].
@@ -174,8 +174,8 @@ fn open_with_flags(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, fl
         actionable => actionable,
     };
     let mut conn = Connection::open_with_flags(path, flags).map_err(damaged)?;
-    // Another program may hold the whole file for a moment (a book in rollback-journal
-    // mode, while it commits): wait for it from the first read on, and if it holds on,
+    // A large import may hold the whole file for a moment (it writes with a rollback
+    // journal, see bulk_write.rs): wait for it from the first read on, and if it holds on,
     // say the book is busy, not damaged.
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // Read the version before any pragma writes, so a newer file is left byte-for-byte as it was.
@@ -188,7 +188,16 @@ fn open_with_flags(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, fl
     if conn.is_readonly(rusqlite::MAIN_DB).map_err(damaged)? {
         return Err(StoreError::ReadOnly { path: path.to_path_buf() });
     }
-    conn.pragma_update(None, "journal_mode", "WAL").map_err(damaged)?;
+    // Every book is kept in WAL mode, but for a large import that holds it alone for a
+    // while with a rollback journal (bulk_write.rs). That import sets WAL again when it
+    // ends, so this open does not wait for it, and reads as the import's lock allows.
+    conn.busy_timeout(Duration::ZERO)?;
+    let wal = conn.pragma_update(None, "journal_mode", "WAL");
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    match wal {
+        Err(e) if !is_busy(&e) => return Err(damaged(e)),
+        _ => {}
+    }
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     if let Some(policy) = backup.filter(|_| (1..supported).contains(&found)) {
