@@ -18,20 +18,20 @@ use crate::import::{ContactRow, Existing, ImportPlan, Issue, Severity};
 use crate::store::{self, NewContactPoint, NewDebtor, NewEvent, NewPayment};
 
 /// An import being written.
-pub(super) struct Writing {
+pub(super) struct Writing<'c> {
     batch: i64,
     now: DateTime<Utc>,
     /// The book id of each new customer, by its place in [`Reconciler::new_debtors`].
     ///
     /// [`Reconciler::new_debtors`]: crate::import::reconcile::Reconciler::new_debtors
     new_ids: Vec<i64>,
-    invoices: Option<store::InvoiceWriter>,
+    invoices: Option<store::InvoiceWriter<'c>>,
     expected: usize,
 }
 
-impl Writing {
+impl<'c> Writing<'c> {
     /// The batch's record comes first (each invoice names it), filled in by [`Writing::keep`].
-    pub fn begin(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<Writing> {
+    pub fn begin(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<Writing<'c>> {
         let batch = store::begin_import_batch(conn, now)?;
         Ok(Writing { batch, now, new_ids: Vec::new(), invoices: None, expected: 0 })
     }
@@ -48,7 +48,7 @@ impl Writing {
     /// [`Reconciler::new_debtors`]: crate::import::reconcile::Reconciler::new_debtors
     pub fn rows(
         &mut self,
-        conn: &rusqlite::Connection,
+        conn: &'c rusqlite::Connection,
         customers: &[NewCustomer],
         rows: Vec<NewRow>,
         default_currency: &str,

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
+use super::borrowed_insert::{BorrowedInsert, Param};
 use super::codec::{DateText, date, instant, parse_date_ref};
 use crate::domain::{ContactKind, Money};
 use crate::import::{Existing, ExistingInvoice, ItemKind};
@@ -239,8 +240,11 @@ pub struct ImportedInvoice<'a> {
 /// [`InvoiceWriter::finish`]: sorting a million keys once is several times cheaper than a
 /// million b-tree inserts per index. The statements are read back from the schema, so what
 /// is rebuilt is what was there. UNIQUE keys stay: they decide what is written.
-pub struct InvoiceWriter {
+pub struct InvoiceWriter<'c> {
     indexes: Vec<(String, String)>,
+    /// The INSERTs of [`INSERT_SIZES`] rows, each prepared when first needed (a 200-row
+    /// statement takes milliseconds to prepare).
+    inserts: [Option<BorrowedInsert<'c>>; INSERT_SIZES.len()],
     /// What every invoice of the import shares: bound once per statement.
     shared: Shared,
 }
@@ -251,7 +255,7 @@ struct Shared {
     batch: i64,
 }
 
-impl InvoiceWriter {
+impl<'c> InvoiceWriter<'c> {
     /// `expected`: about how many rows the file holds; `currency`: the book's, for invoices
     /// that name none.
     pub fn begin(
@@ -260,7 +264,7 @@ impl InvoiceWriter {
         at: DateTime<Utc>,
         currency: &str,
         batch: i64,
-    ) -> Result<InvoiceWriter> {
+    ) -> Result<InvoiceWriter<'c>> {
         let held: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM invoice", [], |r| r.get(0))?;
         let mut indexes: Vec<(String, String)> = Vec::new();
         if expected >= 10_000 && expected as i64 > held {
@@ -273,26 +277,35 @@ impl InvoiceWriter {
                 conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
             }
         }
-        Ok(InvoiceWriter { indexes, shared: Shared { at: instant(at), currency: currency.to_string(), batch } })
+        Ok(InvoiceWriter {
+            indexes,
+            inserts: Default::default(),
+            shared: Shared { at: instant(at), currency: currency.to_string(), batch },
+        })
     }
 
     /// Write `invoices`, best in the order of the book's UNIQUE (debtor, kind, number) key:
     /// each insert into that index then lands after the one before it instead of searching
     /// the tree. No two may share a key, nor any with one written before: see [`Self::replace`].
-    pub fn write(&mut self, conn: &Connection, invoices: &[ImportedInvoice<'_>]) -> Result<()> {
+    pub fn write(&mut self, conn: &'c Connection, invoices: &[ImportedInvoice<'_>]) -> Result<()> {
         // Many rows per statement: each run of an INSERT pays for its setup once, not once
-        // per invoice.
-        let mut chunks = invoices.chunks_exact(INVOICES_PER_INSERT);
-        let mut full = conn.prepare_cached(&invoice_insert(INVOICES_PER_INSERT))?;
-        for chunk in &mut chunks {
-            bind_invoices(&mut full, chunk, &self.shared)?;
-            full.raw_execute()?;
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut stmt = conn.prepare(&invoice_insert(rest.len()))?;
-            bind_invoices(&mut stmt, rest, &self.shared)?;
-            stmt.raw_execute()?;
+        // per invoice. The texts are bound in place, the dates spelt out first.
+        let dates: Vec<(Option<DateText>, DateText)> =
+            invoices.iter().map(|i| (i.issued.map(DateText::of), DateText::of(i.due))).collect();
+        let mut params = Vec::with_capacity(SHARED_PARAMETERS + INSERT_SIZES[0] * INVOICE_PARAMETERS);
+        let mut at = 0;
+        while at < invoices.len() {
+            // The largest statement that fits what is left; the last size is 1.
+            let size = INSERT_SIZES.iter().position(|&n| n <= invoices.len() - at).unwrap_or(INSERT_SIZES.len() - 1);
+            let rows = at..at + INSERT_SIZES[size];
+            params.clear();
+            params_of(&mut params, &invoices[rows.clone()], &dates[rows.clone()], &self.shared);
+            let insert = match &mut self.inserts[size] {
+                Some(insert) => insert,
+                slot => slot.insert(BorrowedInsert::prepare(conn, &invoice_insert(INSERT_SIZES[size]))?),
+            };
+            insert.execute(&params)?;
+            at = rows.end;
         }
         Ok(())
     }
@@ -302,7 +315,16 @@ impl InvoiceWriter {
     /// every row doubled the cost of the plain insert.
     pub fn replace(&mut self, conn: &Connection, invoice: &ImportedInvoice<'_>) -> Result<()> {
         let mut stmt = conn.prepare_cached(&format!("{}{INVOICE_REPLACE}", invoice_insert(1)))?;
-        bind_invoices(&mut stmt, std::slice::from_ref(invoice), &self.shared)?;
+        let dates = [(invoice.issued.map(DateText::of), DateText::of(invoice.due))];
+        let mut params = Vec::with_capacity(SHARED_PARAMETERS + INVOICE_PARAMETERS);
+        params_of(&mut params, std::slice::from_ref(invoice), &dates, &self.shared);
+        for (at, param) in params.iter().enumerate() {
+            match *param {
+                Param::Int(n) => stmt.raw_bind_parameter(at + 1, n)?,
+                Param::Text(text) => stmt.raw_bind_parameter(at + 1, text)?,
+                Param::Null => stmt.raw_bind_parameter(at + 1, rusqlite::types::Null)?,
+            }
+        }
         stmt.raw_execute()?;
         Ok(())
     }
@@ -318,7 +340,9 @@ impl InvoiceWriter {
     }
 }
 
-const INVOICES_PER_INSERT: usize = 200;
+/// Rows per INSERT, largest first: a batch is written 200 rows at a time and its rest in
+/// the smaller sizes, so that four statements serve every batch.
+const INSERT_SIZES: [usize; 4] = [200, 50, 10, 1];
 /// One invoice that replaces what an earlier row of the same import wrote under its key
 /// (or is written afresh: the caller's test for a repeat may err that way, never the other).
 const INVOICE_REPLACE: &str = "
@@ -359,28 +383,33 @@ fn invoice_insert(rows: usize) -> String {
     )
 }
 
-fn bind_invoices(stmt: &mut rusqlite::Statement<'_>, rows: &[ImportedInvoice<'_>], shared: &Shared) -> Result<()> {
-    stmt.raw_bind_parameter(1, &shared.at)?;
-    stmt.raw_bind_parameter(2, &shared.currency)?;
-    stmt.raw_bind_parameter(3, shared.batch)?;
-    for (n, i) in rows.iter().enumerate() {
-        let base = SHARED_PARAMETERS + n * INVOICE_PARAMETERS;
+/// The parameters of a many-row INSERT of `rows`, whose dates (issued, due) are `dates`.
+fn params_of<'a>(
+    params: &mut Vec<Param<'a>>,
+    rows: &'a [ImportedInvoice<'_>],
+    dates: &'a [(Option<DateText>, DateText)],
+    shared: &'a Shared,
+) {
+    params.extend([Param::Text(&shared.at), Param::Text(&shared.currency), Param::Int(shared.batch)]);
+    for (i, (issued, due)) in rows.iter().zip(dates) {
         let kind = match i.kind {
             ItemKind::Invoice => 0,
             ItemKind::CreditMemo => 1,
             ItemKind::UnappliedPayment => 2,
         };
-        stmt.raw_bind_parameter(base + 1, i.debtor_id)?;
-        stmt.raw_bind_parameter(base + 2, i.number)?;
-        stmt.raw_bind_parameter(base + 3, kind)?;
-        stmt.raw_bind_parameter(base + 4, i.job)?;
-        stmt.raw_bind_parameter(base + 5, i.issued.map(DateText::of))?;
-        stmt.raw_bind_parameter(base + 6, DateText::of(i.due))?;
-        stmt.raw_bind_parameter(base + 7, i.original.cents())?;
-        stmt.raw_bind_parameter(base + 8, i.balance.cents())?;
-        stmt.raw_bind_parameter(base + 9, i.currency.filter(|c| *c != shared.currency))?;
+        let text = |t: Option<&'a str>| t.map_or(Param::Null, Param::Text);
+        params.extend([
+            Param::Int(i.debtor_id),
+            Param::Text(i.number),
+            Param::Int(kind),
+            text(i.job),
+            text(issued.as_ref().map(DateText::as_str)),
+            Param::Text(due.as_str()),
+            Param::Int(i.original.cents()),
+            Param::Int(i.balance.cents()),
+            text(i.currency.filter(|c| *c != shared.currency)),
+        ]);
     }
-    Ok(())
 }
 
 /// Set an invoice's balance as the ledger states it; `closed` when it vanished from

@@ -4,6 +4,7 @@
 mod activity;
 mod agenda;
 mod backup;
+mod borrowed_insert;
 mod bulk_write;
 mod codec;
 mod debtors;
