@@ -204,3 +204,53 @@ fn a_bulk_write_cut_off_by_a_crash_is_rolled_back_at_the_next_open() {
     assert_eq!(mode, "wal");
     assert!(!crashed.path().join("book.db-journal").exists(), "the journal was played back and removed");
 }
+
+#[test]
+fn an_item_kinds_rank_is_its_codes_place_in_text_order() {
+    // The writer sorts a batch by rank to insert in the UNIQUE key's order, which compares
+    // the stored code as text.
+    use dun::import::ItemKind;
+    let kinds = [ItemKind::Invoice, ItemKind::CreditMemo, ItemKind::UnappliedPayment];
+    for a in kinds {
+        for b in kinds {
+            let by_rank = store::item_kind_rank(a).cmp(&store::item_kind_rank(b));
+            assert_eq!(by_rank, store::item_kind_code(a).cmp(store::item_kind_code(b)), "{a:?} {b:?}");
+        }
+    }
+}
+
+#[test]
+fn new_debtors_written_many_to_a_statement_get_the_ids_of_their_rows() {
+    let conn = store::open_in_memory().unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00Z").unwrap().to_utc();
+    conn.execute_batch(
+        "INSERT INTO debtor (id, name, kind, created_at, updated_at) VALUES (41, 'Held', 'person', 'x', 'x')",
+    )
+    .unwrap();
+    let mut writer = store::ImportWriter::begin(&conn, 0, at, "USD", 1).unwrap();
+    // 263 = 200 + 50 + 10 + 1 + 1 + 1: every statement size, the one-row one thrice.
+    let names: Vec<String> = (0..263).map(|i| format!("Customer {i}")).collect();
+    let refs: Vec<String> = (0..263).map(|i| format!("R{i}")).collect();
+    let debtors: Vec<store::ImportedDebtor<'_>> = names
+        .iter()
+        .zip(&refs)
+        .enumerate()
+        .map(|(i, (name, r))| store::ImportedDebtor {
+            external_ref: (i % 3 != 0).then_some(r.as_str()),
+            name,
+            currency: if i == 7 { "EUR" } else { "USD" },
+        })
+        .collect();
+    let mut ids = vec![41];
+    writer.write_debtors(&conn, &debtors, &mut ids).unwrap();
+    assert_eq!(ids.len(), 264);
+    for (d, id) in debtors.iter().zip(&ids[1..]) {
+        let (name, r, currency, kind): (String, Option<String>, String, String) = conn
+            .query_row("SELECT name, external_ref, currency, kind FROM debtor WHERE id = ?1", [id], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
+            .unwrap();
+        assert_eq!((name.as_str(), r.as_deref(), currency.as_str()), (d.name, d.external_ref, d.currency));
+        assert_eq!(kind, "business");
+    }
+}

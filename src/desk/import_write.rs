@@ -25,7 +25,7 @@ pub(super) struct Writing<'c> {
     ///
     /// [`Reconciler::new_debtors`]: crate::import::reconcile::Reconciler::new_debtors
     new_ids: Vec<i64>,
-    invoices: Option<store::InvoiceWriter<'c>>,
+    invoices: Option<store::ImportWriter<'c>>,
     expected: usize,
 }
 
@@ -55,7 +55,7 @@ impl<'c> Writing<'c> {
     ) -> Result<()> {
         let invoices = match &mut self.invoices {
             Some(writer) => writer,
-            None => self.invoices.insert(store::InvoiceWriter::begin(
+            None => self.invoices.insert(store::ImportWriter::begin(
                 conn,
                 self.expected,
                 self.now,
@@ -63,31 +63,22 @@ impl<'c> Writing<'c> {
                 self.batch,
             )?),
         };
-        for customer in customers {
-            let id = store::insert_debtor(
-                conn,
-                &NewDebtor {
-                    external_ref: customer.reference.clone(),
-                    name: customer.name.clone(),
-                    kind: None,
-                    currency: customer.currency.as_deref().unwrap_or(default_currency).to_string(),
-                    ..Default::default()
-                },
-                self.now,
-            )?;
-            self.new_ids.push(id);
-        }
+        let debtors: Vec<store::ImportedDebtor<'_>> = customers
+            .iter()
+            .map(|c| store::ImportedDebtor {
+                external_ref: c.reference.as_deref(),
+                name: &c.name,
+                currency: c.currency.as_deref().unwrap_or(default_currency),
+            })
+            .collect();
+        invoices.write_debtors(conn, &debtors, &mut self.new_ids)?;
         let debtor_id = |d: DebtorOf| match d {
             DebtorOf::Book(id) => id,
             DebtorOf::New(n) => self.new_ids[n],
         };
         let mut fresh: Vec<store::ImportedInvoice<'_>> =
             rows.iter().filter(|r| !r.repeats).map(|r| imported(r, debtor_id(r.debtor))).collect();
-        fresh.sort_unstable_by(|a, b| {
-            (a.debtor_id.cmp(&b.debtor_id))
-                .then_with(|| store::item_kind_code(a.kind).cmp(store::item_kind_code(b.kind)))
-                .then_with(|| a.number.cmp(b.number))
-        });
+        fresh.sort_unstable_by_key(|i| (i.debtor_id, store::item_kind_rank(i.kind), i.number));
         invoices.write(conn, &fresh)?;
         // After the rows they repeat, in file order: the last one wins.
         for repeat in rows.iter().filter(|r| r.repeats) {

@@ -7,8 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
-use super::borrowed_insert::{BorrowedInsert, Param};
-use super::codec::{DateText, date, instant, parse_date_ref};
+use super::codec::{date, instant, parse_date_ref};
 use crate::domain::{ContactKind, Money};
 use crate::import::{Existing, ExistingInvoice, ItemKind};
 
@@ -17,6 +16,16 @@ pub fn item_kind_code(kind: ItemKind) -> &'static str {
         ItemKind::Invoice => "invoice",
         ItemKind::CreditMemo => "credit-memo",
         ItemKind::UnappliedPayment => "unapplied-payment",
+    }
+}
+
+/// Where `kind` sorts in the book's UNIQUE (debtor, kind, number) key, whose kind is
+/// compared as text: "credit-memo" < "invoice" < "unapplied-payment".
+pub fn item_kind_rank(kind: ItemKind) -> u8 {
+    match kind {
+        ItemKind::CreditMemo => 0,
+        ItemKind::Invoice => 1,
+        ItemKind::UnappliedPayment => 2,
     }
 }
 
@@ -219,197 +228,6 @@ pub fn insert_import_issue(
     conn.prepare_cached("INSERT INTO import_issue (batch_id, line, column_name, reason) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![batch, line as i64, column, reason])?;
     Ok(())
-}
-
-pub struct ImportedInvoice<'a> {
-    pub debtor_id: i64,
-    pub number: &'a str,
-    pub kind: ItemKind,
-    pub job: Option<&'a str>,
-    pub issued: Option<NaiveDate>,
-    pub due: NaiveDate,
-    pub original: Money,
-    pub balance: Money,
-    /// None: the book's currency.
-    pub currency: Option<&'a str>,
-}
-
-/// Writes an import's new invoices as the file is read, inside the import's transaction.
-/// A load that dwarfs the book's invoices drops the secondary indexes of the tables it fills
-/// (invoice, and debtor: such a file names mostly new customers) and builds them again in
-/// [`InvoiceWriter::finish`]: sorting a million keys once is several times cheaper than a
-/// million b-tree inserts per index. The statements are read back from the schema, so what
-/// is rebuilt is what was there. UNIQUE keys stay: they decide what is written.
-pub struct InvoiceWriter<'c> {
-    indexes: Vec<(String, String)>,
-    /// The INSERTs of [`INSERT_SIZES`] rows, each prepared when first needed (a 200-row
-    /// statement takes milliseconds to prepare).
-    inserts: [Option<BorrowedInsert<'c>>; INSERT_SIZES.len()],
-    /// What every invoice of the import shares: bound once per statement.
-    shared: Shared,
-}
-
-struct Shared {
-    at: String,
-    currency: String,
-    batch: i64,
-}
-
-impl<'c> InvoiceWriter<'c> {
-    /// `expected`: about how many rows the file holds; `currency`: the book's, for invoices
-    /// that name none.
-    pub fn begin(
-        conn: &Connection,
-        expected: usize,
-        at: DateTime<Utc>,
-        currency: &str,
-        batch: i64,
-    ) -> Result<InvoiceWriter<'c>> {
-        let held: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM invoice", [], |r| r.get(0))?;
-        let mut indexes: Vec<(String, String)> = Vec::new();
-        if expected >= 10_000 && expected as i64 > held {
-            let mut stmt = conn.prepare(
-                "SELECT name, sql FROM sqlite_schema
-                 WHERE type = 'index' AND tbl_name IN ('invoice', 'debtor') AND sql IS NOT NULL",
-            )?;
-            indexes = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-            for (name, _) in &indexes {
-                conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-            }
-        }
-        Ok(InvoiceWriter {
-            indexes,
-            inserts: Default::default(),
-            shared: Shared { at: instant(at), currency: currency.to_string(), batch },
-        })
-    }
-
-    /// Write `invoices`, best in the order of the book's UNIQUE (debtor, kind, number) key:
-    /// each insert into that index then lands after the one before it instead of searching
-    /// the tree. No two may share a key, nor any with one written before: see [`Self::replace`].
-    pub fn write(&mut self, conn: &'c Connection, invoices: &[ImportedInvoice<'_>]) -> Result<()> {
-        // Many rows per statement: each run of an INSERT pays for its setup once, not once
-        // per invoice. The texts are bound in place, the dates spelt out first.
-        let dates: Vec<(Option<DateText>, DateText)> =
-            invoices.iter().map(|i| (i.issued.map(DateText::of), DateText::of(i.due))).collect();
-        let mut params = Vec::with_capacity(SHARED_PARAMETERS + INSERT_SIZES[0] * INVOICE_PARAMETERS);
-        let mut at = 0;
-        while at < invoices.len() {
-            // The largest statement that fits what is left; the last size is 1.
-            let size = INSERT_SIZES.iter().position(|&n| n <= invoices.len() - at).unwrap_or(INSERT_SIZES.len() - 1);
-            let rows = at..at + INSERT_SIZES[size];
-            params.clear();
-            params_of(&mut params, &invoices[rows.clone()], &dates[rows.clone()], &self.shared);
-            let insert = match &mut self.inserts[size] {
-                Some(insert) => insert,
-                slot => slot.insert(BorrowedInsert::prepare(conn, &invoice_insert(INSERT_SIZES[size]))?),
-            };
-            insert.execute(&params)?;
-            at = rows.end;
-        }
-        Ok(())
-    }
-
-    /// Write `invoice` over what this import wrote under its key (a row the file repeats:
-    /// the later row wins), or afresh if nothing was. Row by row: asking for a conflict on
-    /// every row doubled the cost of the plain insert.
-    pub fn replace(&mut self, conn: &Connection, invoice: &ImportedInvoice<'_>) -> Result<()> {
-        let mut stmt = conn.prepare_cached(&format!("{}{INVOICE_REPLACE}", invoice_insert(1)))?;
-        let dates = [(invoice.issued.map(DateText::of), DateText::of(invoice.due))];
-        let mut params = Vec::with_capacity(SHARED_PARAMETERS + INVOICE_PARAMETERS);
-        params_of(&mut params, std::slice::from_ref(invoice), &dates, &self.shared);
-        for (at, param) in params.iter().enumerate() {
-            match *param {
-                Param::Int(n) => stmt.raw_bind_parameter(at + 1, n)?,
-                Param::Text(text) => stmt.raw_bind_parameter(at + 1, text)?,
-                Param::Null => stmt.raw_bind_parameter(at + 1, rusqlite::types::Null)?,
-            }
-        }
-        stmt.raw_execute()?;
-        Ok(())
-    }
-
-    /// Build again the indexes [`InvoiceWriter::begin`] dropped.
-    pub fn finish(self, conn: &Connection) -> Result<()> {
-        let started = std::time::Instant::now();
-        for (_, sql) in &self.indexes {
-            conn.execute_batch(sql)?;
-        }
-        tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: indexes rebuilt");
-        Ok(())
-    }
-}
-
-/// Rows per INSERT, largest first: a batch is written 200 rows at a time and its rest in
-/// the smaller sizes, so that four statements serve every batch.
-const INSERT_SIZES: [usize; 4] = [200, 50, 10, 1];
-/// One invoice that replaces what an earlier row of the same import wrote under its key
-/// (or is written afresh: the caller's test for a repeat may err that way, never the other).
-const INVOICE_REPLACE: &str = "
-         ON CONFLICT (debtor_id, kind, number) DO UPDATE SET job = excluded.job, issued_on = excluded.issued_on,
-            due_on = excluded.due_on, original_cents = excluded.original_cents, balance_cents = excluded.balance_cents,
-            currency = excluded.currency, status = excluded.status, last_import_id = excluded.last_import_id,
-            updated_at = excluded.updated_at";
-
-/// Parameters of each row; ?1 to ?3 are [`Shared`]'s.
-const INVOICE_PARAMETERS: usize = 9;
-const SHARED_PARAMETERS: usize = 3;
-
-/// A many-row INSERT. Each bound text is a copy SQLite allocates, so what every row shares
-/// (the time, the batch, the book's currency) is bound once and named by every row, and the
-/// kind and status are spelt out by SQL from a number and the balance.
-fn invoice_insert(rows: usize) -> String {
-    let row = |n: usize| {
-        let p = |i: usize| format!("?{}", SHARED_PARAMETERS + n * INVOICE_PARAMETERS + i);
-        format!(
-            "({}, {}, CASE {} WHEN 1 THEN 'credit-memo' WHEN 2 THEN 'unapplied-payment' ELSE 'invoice' END, {}, {}, {}, \
-             {}, {}, coalesce({}, ?2), CASE WHEN {} = 0 THEN 'paid' ELSE 'open' END, ?3, ?1, ?1)",
-            p(1),
-            p(2),
-            p(3),
-            p(4),
-            p(5),
-            p(6),
-            p(7),
-            p(8),
-            p(9),
-            p(8)
-        )
-    };
-    format!(
-        "INSERT INTO invoice (debtor_id, number, kind, job, issued_on, due_on, original_cents, balance_cents, currency,
-            status, last_import_id, created_at, updated_at) VALUES {}",
-        (0..rows).map(row).collect::<Vec<_>>().join(", ")
-    )
-}
-
-/// The parameters of a many-row INSERT of `rows`, whose dates (issued, due) are `dates`.
-fn params_of<'a>(
-    params: &mut Vec<Param<'a>>,
-    rows: &'a [ImportedInvoice<'_>],
-    dates: &'a [(Option<DateText>, DateText)],
-    shared: &'a Shared,
-) {
-    params.extend([Param::Text(&shared.at), Param::Text(&shared.currency), Param::Int(shared.batch)]);
-    for (i, (issued, due)) in rows.iter().zip(dates) {
-        let kind = match i.kind {
-            ItemKind::Invoice => 0,
-            ItemKind::CreditMemo => 1,
-            ItemKind::UnappliedPayment => 2,
-        };
-        let text = |t: Option<&'a str>| t.map_or(Param::Null, Param::Text);
-        params.extend([
-            Param::Int(i.debtor_id),
-            Param::Text(i.number),
-            Param::Int(kind),
-            text(i.job),
-            text(issued.as_ref().map(DateText::as_str)),
-            Param::Text(due.as_str()),
-            Param::Int(i.original.cents()),
-            Param::Int(i.balance.cents()),
-            text(i.currency.filter(|c| *c != shared.currency)),
-        ]);
-    }
 }
 
 /// Set an invoice's balance as the ledger states it; `closed` when it vanished from
