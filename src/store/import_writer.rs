@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use super::Result;
 use super::borrowed_insert::{BorrowedInsert, Param};
 use super::codec::{DateText, instant};
+use super::imports::item_kind_code;
 use crate::domain::Money;
 use crate::import::ItemKind;
 
@@ -201,30 +202,19 @@ fn debtor_insert(rows: usize) -> String {
     )
 }
 
-/// Parameters of each row; ?1 to ?3 are [`Shared`]'s.
-const INVOICE_PARAMETERS: usize = 9;
-const SHARED_PARAMETERS: usize = 3;
+/// Parameters of each row; ?1 (the time) and ?2 (the batch) are [`Shared`]'s.
+const INVOICE_PARAMETERS: usize = 10;
+const SHARED_PARAMETERS: usize = 2;
 
-/// A many-row INSERT. Each bound text is a copy SQLite allocates, so what every row shares
-/// (the time, the batch, the book's currency) is bound once and named by every row, and the
-/// kind and status are spelt out by SQL from a number and the balance.
+/// A many-row INSERT. What every row shares (the time, the batch) is bound once and named
+/// by every row; the rest is bound as it will be stored, so that SQLite only copies it.
 fn invoice_insert(rows: usize) -> String {
     let row = |n: usize| {
-        let p = |i: usize| format!("?{}", SHARED_PARAMETERS + n * INVOICE_PARAMETERS + i);
-        format!(
-            "({}, {}, CASE {} WHEN 1 THEN 'credit-memo' WHEN 2 THEN 'unapplied-payment' ELSE 'invoice' END, {}, {}, {}, \
-             {}, {}, coalesce({}, ?2), CASE WHEN {} = 0 THEN 'paid' ELSE 'open' END, ?3, ?1, ?1)",
-            p(1),
-            p(2),
-            p(3),
-            p(4),
-            p(5),
-            p(6),
-            p(7),
-            p(8),
-            p(9),
-            p(8)
-        )
+        let p = (1..=INVOICE_PARAMETERS)
+            .map(|i| format!("?{}", SHARED_PARAMETERS + n * INVOICE_PARAMETERS + i))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("({p}, ?2, ?1, ?1)")
     };
     format!(
         "INSERT INTO invoice (debtor_id, number, kind, job, issued_on, due_on, original_cents, balance_cents, currency,
@@ -240,24 +230,20 @@ fn params_of<'a>(
     dates: &'a [(Option<DateText>, DateText)],
     shared: &'a Shared,
 ) {
-    params.extend([Param::Text(&shared.at), Param::Text(&shared.currency), Param::Int(shared.batch)]);
+    params.extend([Param::Text(&shared.at), Param::Int(shared.batch)]);
     for (i, (issued, due)) in rows.iter().zip(dates) {
-        let kind = match i.kind {
-            ItemKind::Invoice => 0,
-            ItemKind::CreditMemo => 1,
-            ItemKind::UnappliedPayment => 2,
-        };
         let text = |t: Option<&'a str>| t.map_or(Param::Null, Param::Text);
         params.extend([
             Param::Int(i.debtor_id),
             Param::Text(i.number),
-            Param::Int(kind),
+            Param::Text(item_kind_code(i.kind)),
             text(i.job),
             text(issued.as_ref().map(DateText::as_str)),
             Param::Text(due.as_str()),
             Param::Int(i.original.cents()),
             Param::Int(i.balance.cents()),
-            text(i.currency.filter(|c| *c != shared.currency)),
+            Param::Text(i.currency.unwrap_or(&shared.currency)),
+            Param::Text(if i.balance == Money::ZERO { "paid" } else { "open" }),
         ]);
     }
 }
