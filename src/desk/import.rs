@@ -193,6 +193,7 @@ fn read_file(
 ) -> std::result::Result<(Parsed, String), ImportError> {
     let Job { file, source, profiles, opts, .. } = *job;
     let survey = source.survey().map_err(|e| ImportError::Read { file: file.into(), source: e })?;
+    job.phase("surveyed");
     // Reading a large flat file in pieces uses both cores; while most rows are new, the
     // writer needs one of them (measured: an import into an empty book 15-25 % slower, a
     // re-import of an unchanged file 30 % faster). So pieces only when the book already
