@@ -130,6 +130,12 @@ impl DecimalVotes {
         }
     }
 
+    /// Count `other`'s votes too.
+    pub fn add(&mut self, other: &DecimalVotes) {
+        self.point += other.point;
+        self.comma += other.comma;
+    }
+
     pub fn verdict(&self) -> Option<Decimal> {
         match (self.point, self.comma) {
             (0, 0) => None,

@@ -149,6 +149,12 @@ impl OrderVotes {
         }
     }
 
+    /// Count `other`'s votes too.
+    pub fn add(&mut self, other: &OrderVotes) {
+        self.dmy |= other.dmy;
+        self.mdy |= other.mdy;
+    }
+
     pub fn verdict(&self) -> OrderEvidence {
         match (self.dmy, self.mdy) {
             (true, true) => OrderEvidence::Contradictory,

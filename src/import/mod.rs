@@ -11,6 +11,7 @@ pub mod profile;
 pub mod read;
 pub mod reconcile;
 pub mod source;
+mod tally;
 pub mod text;
 mod totals;
 

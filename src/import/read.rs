@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::amount::{Decimal, DecimalVotes, parse_amount};
+use super::amount::{Decimal, parse_amount};
 use super::cells::{Cells, Fields};
-use super::date::{DateOrder, OrderEvidence, OrderVotes, parse_date};
+use super::date::{DateOrder, OrderEvidence, parse_date};
 use super::detect::{ColumnMap, Detected};
 use super::profile::{Profile, ProfileKind, norm, norm_is};
-use super::source::{Text, each_record};
+use super::source::Text;
+use super::tally::{Pass, Tally};
 use super::text::{CsvError, Encoding, Record, RecordReader, ResumePoint};
 use super::totals::{Sums, check_total};
 use crate::domain::Money;
@@ -215,26 +216,13 @@ pub fn read_splitting_from(
     // Decide the file's number and date conventions from all its cells first.
     let columns_of = |fields: [&str; 2]| fields.into_iter().filter_map(|f| cols.get(f).copied()).collect::<Vec<_>>();
     let (amount_columns, date_columns) = (columns_of(["amount", "balance"]), columns_of(["issued", "due"]));
-    let (mut decimal_votes, mut order_votes) = (DecimalVotes::default(), OrderVotes::default());
     let started = std::time::Instant::now();
     // A flat export (a row per receivable, no groups) can be read in pieces: each row stands
     // alone. This pass also finds where each span of records starts.
     let flat = p.kind == ProfileKind::Invoices && !p.grouped && !p.lines_per_invoice;
     let span = pieces.0.unwrap_or(ROWS_PER_BATCH).max(1);
-    let (mut seen, mut counted, mut starts) = (0, 0, Vec::<ResumePoint>::new());
-    each_record(text, delimiter, (0, 0), |reader| {
-        seen += 1;
-        if seen <= detected.header + 1 {
-            return;
-        }
-        let r = reader.record();
-        amount_columns.iter().for_each(|i| decimal_votes.see(r.cell(*i)));
-        date_columns.iter().for_each(|i| order_votes.see(r.cell(*i)));
-        if counted % span == 0 {
-            starts.push(reader.resume_point());
-        }
-        counted += 1;
-    })?;
+    let pass = Pass { skip: detected.header + 1, amount_columns: &amount_columns, date_columns: &date_columns, span };
+    let Tally { decimal: decimal_votes, order: order_votes, counted, starts } = pass.walk(text, delimiter)?;
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: conventions read");
     if let Some(sink) = sink.as_deref_mut() {
         sink.expect(counted);

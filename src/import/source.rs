@@ -210,18 +210,54 @@ pub fn each_record(
     text: &Text<'_>,
     delimiter: u8,
     from: ResumePoint,
-    each: impl FnMut(&RecordReader<'_>),
+    mut each: impl FnMut(&RecordReader<'_>),
+) -> Result<(), CsvError> {
+    walk(text, delimiter, from, WINDOW, |r| {
+        each(r);
+        true
+    })
+}
+
+/// [`each_record`] for as long as `each` says to go on.
+pub fn each_record_while(
+    text: &Text<'_>,
+    delimiter: u8,
+    from: ResumePoint,
+    each: impl FnMut(&RecordReader<'_>) -> bool,
 ) -> Result<(), CsvError> {
     walk(text, delimiter, from, WINDOW, each)
 }
 
-/// [`each_record`] with windows of `size` bytes (tests use tiny ones).
+/// Where the first line that starts after byte `at` begins (just past a newline, which
+/// is never inside a character), if one does before the end.
+pub fn line_start_after(text: &Text<'_>, at: usize) -> Result<Option<usize>, CsvError> {
+    let start = match text {
+        Text::Whole(t) => memchr::memchr(b'\n', t.as_bytes().get(at..).unwrap_or_default()).map(|i| at + i + 1),
+        Text::Windows { source, skip } => {
+            let (mut from, mut found) = (at, None);
+            while found.is_none() && from < text.len() {
+                let bytes = source
+                    .read(skip + from, 64 << 10)
+                    .map_err(|e| CsvError { line: 0, reason: format!("the file changed while it was read ({e})") })?;
+                if bytes.is_empty() {
+                    break;
+                }
+                found = memchr::memchr(b'\n', &bytes).map(|i| from + i + 1);
+                from += bytes.len();
+            }
+            found
+        }
+    };
+    Ok(start.filter(|&s| s < text.len()))
+}
+
+/// [`each_record_while`] with windows of `size` bytes (tests use tiny ones).
 fn walk(
     text: &Text<'_>,
     delimiter: u8,
     from: ResumePoint,
     size: usize,
-    mut each: impl FnMut(&RecordReader<'_>),
+    mut each: impl FnMut(&RecordReader<'_>) -> bool,
 ) -> Result<(), CsvError> {
     let (mut at, mut window) = (from, size);
     loop {
@@ -240,7 +276,9 @@ fn walk(
                 at = reader.resume_point();
                 break;
             }
-            each(&reader);
+            if !each(&reader) {
+                return Ok(());
+            }
         }
         // Not one whole record in the window: a larger one.
         window = if at == before { window * 2 } else { size };
@@ -280,7 +318,11 @@ mod tests {
         let expected = whole(TRICKY);
         for size in 1..=TRICKY.len() + 1 {
             let mut walked = Vec::new();
-            walk(&text, b';', (0, 0), size, |r| walked.push((r.record().clone(), r.resume_point()))).unwrap();
+            walk(&text, b';', (0, 0), size, |r| {
+                walked.push((r.record().clone(), r.resume_point()));
+                true
+            })
+            .unwrap();
             // Where a record starts may be told a byte apart (after a CR or before its LF):
             // either is a place to read it from.
             let records = |all: &[(Record, ResumePoint)]| all.iter().map(|r| r.0.clone()).collect::<Vec<_>>();

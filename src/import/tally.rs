@@ -1,0 +1,197 @@
+//! The first pass over an export's rows: the votes for its decimal mark and its day/month
+//! order, how many records it has, and where each span of records starts (for reading in
+//! pieces). The pass must end before the first row is parsed, and meanwhile the import's
+//! writing thread has nothing to do: a large file is walked from both ends at once.
+
+use super::amount::DecimalVotes;
+use super::date::OrderVotes;
+use super::source::{Text, each_record, each_record_while, line_start_after};
+use super::text::{CsvError, RecordReader, ResumePoint};
+
+/// Files from this size on are walked by two threads.
+const TWO_THREADS_FROM: usize = 2 << 20;
+
+/// What the pass found.
+#[derive(Debug, Default)]
+pub(super) struct Tally {
+    pub decimal: DecimalVotes,
+    pub order: OrderVotes,
+    /// Records after the header.
+    pub counted: usize,
+    /// Where every `span`-th record after the header starts (runs of at most `span`).
+    pub starts: Vec<ResumePoint>,
+}
+
+/// What to look at in each record.
+pub(super) struct Pass<'a> {
+    /// Records up to and including the header, skipped.
+    pub skip: usize,
+    pub amount_columns: &'a [usize],
+    pub date_columns: &'a [usize],
+    pub span: usize,
+}
+
+impl Pass<'_> {
+    fn see(&self, tally: &mut Tally, reader: &RecordReader<'_>) {
+        let r = reader.record();
+        self.amount_columns.iter().for_each(|i| tally.decimal.see(r.cell(*i)));
+        self.date_columns.iter().for_each(|i| tally.order.see(r.cell(*i)));
+        if tally.counted.is_multiple_of(self.span) {
+            tally.starts.push(reader.resume_point());
+        }
+        tally.counted += 1;
+    }
+
+    /// Walk `text`. A large file's second half is walked by another thread from the first
+    /// line start past its middle, a guess: a quoted cell may hold newlines. The guess is
+    /// kept only if the first half's walk reaches a record that starts exactly there (from
+    /// a common record start, two walks read alike); else this thread walks on alone.
+    pub fn walk(&self, text: &Text<'_>, delimiter: u8) -> Result<Tally, CsvError> {
+        self.walk_split_from(text, delimiter, TWO_THREADS_FROM)
+    }
+
+    /// [`Pass::walk`], splitting files of `two_threads_from` bytes or more (tests split
+    /// small ones).
+    fn walk_split_from(&self, text: &Text<'_>, delimiter: u8, two_threads_from: usize) -> Result<Tally, CsvError> {
+        let split = match text.len() >= two_threads_from {
+            true => line_start_after(text, text.len() / 2)?,
+            false => None,
+        };
+        let Some(split) = split else {
+            return self.walk_from(text, delimiter, None).map(|(tally, _)| tally);
+        };
+        std::thread::scope(|scope| {
+            let second = scope.spawn(move || {
+                let mut tally = Tally::default();
+                each_record(text, delimiter, (split, 0), |reader| self.see(&mut tally, reader)).map(|()| tally)
+            });
+            let (mut tally, met) = self.walk_from(text, delimiter, Some(split))?;
+            let second = second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            if let Some(lines_before) = met {
+                let second = second?;
+                tally.decimal.add(&second.decimal);
+                tally.order.add(&second.order);
+                // The second half's spans start afresh at the split: the span before it is
+                // shorter, which reading in pieces allows.
+                tally.starts.extend(second.starts.into_iter().map(|(at, lines)| (at, lines + lines_before)));
+                tally.counted += second.counted;
+            }
+            Ok(tally)
+        })
+    }
+
+    /// Walk from the start, stopping at a record that starts at `split` (returning the lines
+    /// before it), or to the end.
+    fn walk_from(
+        &self,
+        text: &Text<'_>,
+        delimiter: u8,
+        mut split: Option<usize>,
+    ) -> Result<(Tally, Option<usize>), CsvError> {
+        let (mut tally, mut seen, mut met) = (Tally::default(), 0, None);
+        each_record_while(text, delimiter, (0, 0), |reader| {
+            seen += 1;
+            if let Some(at) = split {
+                let (start, lines_before) = reader.resume_point();
+                if start == at && seen > self.skip {
+                    met = Some(lines_before);
+                    return false;
+                }
+                if start > at {
+                    // The guess fell inside a record: walk on alone.
+                    split = None;
+                }
+            }
+            if seen > self.skip {
+                self.see(&mut tally, reader);
+            }
+            true
+        })?;
+        Ok((tally, met))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::source::Source;
+
+    fn export(rows: usize, quoted_lines_at: Option<usize>) -> String {
+        let mut text = String::from("Report\nKunde;Betrag;Datum\n");
+        for i in 0..rows {
+            let name = match quoted_lines_at {
+                // A cell of many lines, around the middle of the file.
+                Some(at) if at == i => format!("\"{}\"", vec!["Müller GmbH"; 400].join("\n")),
+                _ => format!("K{i}"),
+            };
+            let date = if i == rows - 1 { "31.01.2026" } else { "05.01.2026" };
+            text.push_str(&format!("{name};{},{:02};{date}\n", i, i % 100));
+        }
+        text
+    }
+
+    fn pass() -> Pass<'static> {
+        Pass { skip: 2, amount_columns: &[1], date_columns: &[2], span: 7 }
+    }
+
+    /// The tally of one thread walking alone, and of the split walk, over `text` held whole
+    /// and read from a file by windows.
+    fn both_ways(text: &str) -> Vec<(Tally, Tally)> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        std::fs::write(&path, text).unwrap();
+        let source = Source::open(&path).unwrap();
+        let survey = source.survey().unwrap();
+        let (windows, _) = Text::of(&source, &survey).unwrap();
+        let whole = Text::Whole(text.into());
+        [whole, windows]
+            .iter()
+            .map(|t| {
+                (pass().walk_split_from(t, b';', usize::MAX).unwrap(), pass().walk_split_from(t, b';', 0).unwrap())
+            })
+            .collect()
+    }
+
+    fn agree(alone: &Tally, split: &Tally, text: &str) {
+        assert_eq!(split.counted, alone.counted);
+        assert_eq!(split.decimal.verdict(), alone.decimal.verdict());
+        assert_eq!(format!("{:?}", split.order), format!("{:?}", alone.order));
+        // Every start is a record's, in order, with its line; runs are at most a span long.
+        let record_starts: Vec<(usize, usize)> = {
+            let mut reader = RecordReader::new(text, b';');
+            let mut all = Vec::new();
+            while reader.advance().unwrap() {
+                all.push(reader.resume_point());
+            }
+            all
+        };
+        assert!(split.starts.iter().all(|s| record_starts.contains(s)), "{:?}", split.starts);
+        assert!(split.starts.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(split.starts.first(), alone.starts.first());
+        let index = |s: &ResumePoint| record_starts.iter().position(|r| r == s).unwrap();
+        assert!(split.starts.windows(2).all(|w| index(&w[1]) - index(&w[0]) <= 7));
+    }
+
+    #[test]
+    fn a_file_walked_from_both_ends_tallies_as_one_walk() {
+        let text = export(500, None);
+        for (alone, split) in both_ways(&text) {
+            agree(&alone, &split, &text);
+            assert_eq!(alone.counted, 500);
+            // The split was kept: the second half's spans start afresh at it.
+            assert_ne!(split.starts, alone.starts);
+        }
+    }
+
+    #[test]
+    fn a_split_that_falls_inside_a_quoted_cell_is_dropped() {
+        let text = export(60, Some(30));
+        let middle = text.len() / 2;
+        let quoted = text.find('"').unwrap()..text.rfind('"').unwrap();
+        assert!(quoted.contains(&middle), "the middle is inside the quoted cell");
+        for (alone, split) in both_ways(&text) {
+            agree(&alone, &split, &text);
+            assert_eq!(split.starts, alone.starts, "walked by one thread");
+        }
+    }
+}
