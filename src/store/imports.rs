@@ -47,17 +47,20 @@ pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
     let top: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM invoice", [], |r| r.get(0))?;
     let path = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
     let (mut existing, mut invoices, later) = match path.filter(|_| top >= 100_000) {
-        None => (existing_debtors_for_import(conn)?, invoices_for_import(conn, &formats, 0..=top)?, Vec::new()),
+        None => (existing_debtors_for_import(conn)?, invoices_for_import(conn, &formats, 0..=top, 0)?, Vec::new()),
         Some(path) => std::thread::scope(|scope| -> Result<_> {
             let later = scope.spawn(|| -> Result<Vec<ExistingInvoice>> {
                 let reader = Connection::open_with_flags(
                     &path,
                     rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )?;
-                invoices_for_import(&reader, &formats, top / 2 + 1..=top)
+                // Formats of its own: two threads counting references to the same ones
+                // would contend for them on every invoice.
+                invoices_for_import(&reader, &import_formats(&reader)?, top / 2 + 1..=top, 0)
             });
             let debtors = existing_debtors_for_import(conn)?;
-            let first = invoices_for_import(conn, &formats, 0..=top / 2)?;
+            // With room for the later half too, which is appended to it.
+            let first = invoices_for_import(conn, &formats, 0..=top / 2, (top - top / 2) as usize)?;
             let later = later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
             Ok((debtors, first, later))
         })?,
@@ -96,13 +99,16 @@ fn invoices_for_import(
     conn: &Connection,
     formats: &HashMap<i64, std::sync::Arc<str>>,
     ids: std::ops::RangeInclusive<i64>,
+    room_after: usize,
 ) -> Result<Vec<ExistingInvoice>> {
     let mut stmt = conn.prepare(
         "SELECT id, debtor_id, number, kind, balance_cents, original_cents, due_on, status = 'open', last_import_id
          FROM invoice WHERE id BETWEEN ?1 AND ?2",
     )?;
     let mut rows = stmt.query([ids.start(), ids.end()])?;
-    let mut out = Vec::new();
+    // Room for every id at once (ids are dense until invoices are deleted): growing a
+    // million-entry list copies it again and again.
+    let mut out = Vec::with_capacity((ids.end() - ids.start() + 1).clamp(0, 1 << 24) as usize + room_after);
     while let Some(r) = rows.next()? {
         out.push(ExistingInvoice {
             id: r.get(0)?,
