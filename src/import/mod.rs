@@ -7,6 +7,7 @@ mod book_index;
 mod cells;
 pub mod date;
 pub mod detect;
+mod first_lines;
 pub mod profile;
 pub mod read;
 pub mod reconcile;

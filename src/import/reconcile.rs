@@ -12,6 +12,7 @@ use super::read::ContactRow;
 
 type FoldMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use super::book_index::{BookIndex, Run};
+use super::first_lines::FirstLines;
 use super::read::{ItemKind, LedgerRow};
 use crate::domain::{ContactKind, Money};
 
@@ -210,7 +211,7 @@ pub struct Reconciler<'b> {
     new_by_ref: FoldMap<String, usize>,
     /// The first row of each new receivable, by key hash: one small entry a row (the last
     /// row and the place among the kept examples are kept apart, for the few that have one).
-    new_keys: FoldMap<u64, u32>,
+    new_keys: FirstLines,
     new_repeated: FoldMap<u64, u32>,
     new_kept: FoldMap<u64, u32>,
     key_hasher: foldhash::quality::FixedState,
@@ -247,7 +248,7 @@ impl<'b> Reconciler<'b> {
             new_debtors: Vec::new(),
             new_by_name: FoldMap::default(),
             new_by_ref: FoldMap::default(),
-            new_keys: FoldMap::default(),
+            new_keys: FirstLines::default(),
             new_repeated: FoldMap::default(),
             new_kept: FoldMap::default(),
             key_hasher: foldhash::quality::FixedState::with_seed(0x6475_6e21),
@@ -312,7 +313,7 @@ impl<'b> Reconciler<'b> {
                 }
                 None => {
                     let key = self.key_hasher.hash_one((debtor, row.kind, row.number.as_str()));
-                    let first = self.new_keys.get(&key).copied();
+                    let first = self.new_keys.get(key);
                     match first {
                         Some(first) => {
                             let last = self.new_repeated.insert(key, line).unwrap_or(first);
