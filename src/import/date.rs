@@ -36,17 +36,24 @@ fn month_name(s: &str) -> Option<u32> {
 
 /// Split a date cell into its three numeric parts, if it is of the d/m/y family.
 fn parts(s: &str) -> Option<(u32, u32, i32, usize)> {
-    // Asked of every date cell of a file, twice: no allocation.
-    let mut split = s.split(['/', '.', '-']);
-    let mut p = [""; 3];
-    for part in &mut p {
-        *part = split.next()?;
+    // Asked of every date cell of a file, twice: one walk over the bytes, no allocation.
+    // A part is one or more digits (any number of leading zeros); a value too large for
+    // its type is no date.
+    let (mut values, mut lens, mut part) = ([0u64; 3], [0usize; 3], 0);
+    for b in s.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                values[part] = values[part].saturating_mul(10).saturating_add(u64::from(b - b'0'));
+                lens[part] += 1;
+            }
+            b'/' | b'.' | b'-' if lens[part] > 0 && part < 2 => part += 1,
+            _ => return None,
+        }
     }
-    if split.next().is_some() || p.iter().any(|x| x.is_empty() || !x.bytes().all(|c| c.is_ascii_digit())) {
+    if part < 2 || lens[2] == 0 {
         return None;
     }
-    let year_len = p[2].len();
-    Some((p[0].parse().ok()?, p[1].parse().ok()?, p[2].parse().ok()?, year_len))
+    Some((u32::try_from(values[0]).ok()?, u32::try_from(values[1]).ok()?, i32::try_from(values[2]).ok()?, lens[2]))
 }
 
 fn full_year(y: i32, len: usize) -> i32 {
@@ -73,13 +80,16 @@ fn parse_any_year(cell: &str, order: DateOrder) -> Result<Option<NaiveDate>, Dat
         let head = s.get(..10).ok_or_else(invalid)?;
         return NaiveDate::parse_from_str(head, "%Y-%m-%d").map(Some).map_err(|_| invalid());
     }
-    // 12 Jan 2026, 12-Jan-2026, Jan 12, 2026
+    // 12 Jan 2026, 12-Jan-2026, Jan 12, 2026: only a cell with letters names a month.
     let (mut words, mut count) = ([""; 3], 0);
-    for word in s.split([' ', '-', ',']).filter(|w| !w.is_empty()) {
-        if let Some(slot) = words.get_mut(count) {
-            *slot = word;
+    let named = s.bytes().any(|b| b.is_ascii_alphabetic());
+    if named {
+        for word in s.split([' ', '-', ',']).filter(|w| !w.is_empty()) {
+            if let Some(slot) = words.get_mut(count) {
+                *slot = word;
+            }
+            count += 1;
         }
-        count += 1;
     }
     if count == 3 {
         let date = if let Some(m) = month_name(words[1]).filter(|_| words[0].chars().all(|c| c.is_ascii_digit())) {
@@ -168,6 +178,45 @@ impl OrderVotes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `parts` as it was first written, by splitting: the one-walk version must agree.
+    fn parts_by_split(s: &str) -> Option<(u32, u32, i32, usize)> {
+        let p: Vec<&str> = s.split(['/', '.', '-']).collect();
+        if p.len() != 3 || p.iter().any(|x| x.is_empty() || !x.bytes().all(|c| c.is_ascii_digit())) {
+            return None;
+        }
+        Some((p[0].parse().ok()?, p[1].parse().ok()?, p[2].parse().ok()?, p[2].len()))
+    }
+
+    proptest! {
+        #[test]
+        fn parts_agree_with_splitting(s in "[0-9./ a-z-]{0,14}|0{0,12}[0-9]{1,11}[./-][0-9]{1,3}[./-][0-9]{1,11}") {
+            prop_assert_eq!(parts(&s), parts_by_split(&s));
+        }
+    }
+
+    #[test]
+    fn parts_agree_with_splitting_on_the_edges() {
+        for s in [
+            "15.01.2026",
+            "1/9/26",
+            "4294967295.1.2",
+            "4294967296.1.2",
+            "1.1.2147483648",
+            "000000000000000000001.2.3",
+            "1..2",
+            ".1.2",
+            "1.2.",
+            "1.2.3.4",
+            "1-2/3",
+            "",
+            "１.2.3",
+            "12.3.4x",
+        ] {
+            assert_eq!(parts(s), parts_by_split(s), "{s:?}");
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
