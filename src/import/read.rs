@@ -221,7 +221,13 @@ pub fn read_splitting_from(
     // alone. This pass also finds where each span of records starts.
     let flat = p.kind == ProfileKind::Invoices && !p.grouped && !p.lines_per_invoice;
     let span = pieces.0.unwrap_or(ROWS_PER_BATCH).max(1);
-    let pass = Pass { skip: detected.header + 1, amount_columns: &amount_columns, date_columns: &date_columns, span };
+    let pass = Pass {
+        skip: detected.header + 1,
+        amount_columns: &amount_columns,
+        date_columns: &date_columns,
+        span,
+        two_threads: pieces.0.is_none(),
+    };
     let Tally { decimal: decimal_votes, order: order_votes, counted, starts } = pass.walk(text, delimiter)?;
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: conventions read");
     if let Some(sink) = sink.as_deref_mut() {

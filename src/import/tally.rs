@@ -29,6 +29,9 @@ pub(super) struct Pass<'a> {
     pub amount_columns: &'a [usize],
     pub date_columns: &'a [usize],
     pub span: usize,
+    /// Whether a second thread may walk half the file: not when the rows will be read in
+    /// pieces (a re-import), whose other threads load the book meanwhile.
+    pub two_threads: bool,
 }
 
 impl Pass<'_> {
@@ -47,7 +50,7 @@ impl Pass<'_> {
     /// kept only if the first half's walk reaches a record that starts exactly there (from
     /// a common record start, two walks read alike); else this thread walks on alone.
     pub fn walk(&self, text: &Text<'_>, delimiter: u8) -> Result<Tally, CsvError> {
-        self.walk_split_from(text, delimiter, TWO_THREADS_FROM)
+        self.walk_split_from(text, delimiter, if self.two_threads { TWO_THREADS_FROM } else { usize::MAX })
     }
 
     /// [`Pass::walk`], splitting files of `two_threads_from` bytes or more (tests split
@@ -131,7 +134,7 @@ mod tests {
     }
 
     fn pass() -> Pass<'static> {
-        Pass { skip: 2, amount_columns: &[1], date_columns: &[2], span: 7 }
+        Pass { skip: 2, amount_columns: &[1], date_columns: &[2], span: 7, two_threads: true }
     }
 
     /// The tally of one thread walking alone, and of the split walk, over `text` held whole
