@@ -67,7 +67,7 @@ pub fn import_parse(data: &[u8]) {
         book.invoices.push(dun::import::ExistingInvoice {
             id,
             debtor_id: debtor,
-            number: row.number.clone(),
+            number: row.number.as_str().into(),
             kind: row.kind,
             balance: row.balance,
             original: row.original.unwrap_or(row.balance),

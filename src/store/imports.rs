@@ -113,7 +113,7 @@ fn invoices_for_import(
         out.push(ExistingInvoice {
             id: r.get(0)?,
             debtor_id: r.get(1)?,
-            number: r.get(2)?,
+            number: r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?.into(),
             kind: item_kind(r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?),
             balance: Money(r.get(4)?),
             original: Money(r.get(5)?),
