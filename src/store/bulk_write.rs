@@ -26,7 +26,7 @@ pub struct BulkWrite {
     pub journal: Journal,
 }
 
-/// The book's size on disk (its pages; a WAL not yet checkpointed is not counted).
+/// The book's size, in pages as this connection sees it (what its WAL holds included).
 pub fn book_bytes(conn: &Connection) -> Result<u64> {
     let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
     let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;

@@ -31,7 +31,8 @@ pub struct ImportedInvoice<'a> {
     pub currency: Option<&'a str>,
 }
 
-/// Writes an import's new invoices as the file is read, inside the import's transaction.
+/// Writes an import's new customers and invoices as the file is read, inside the import's
+/// transaction.
 /// A load that dwarfs the book's invoices drops the secondary indexes of the tables it fills
 /// (invoice, and debtor: such a file names mostly new customers) and builds them again in
 /// [`ImportWriter::finish`]: sorting a million keys once is several times cheaper than a
