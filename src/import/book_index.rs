@@ -63,26 +63,38 @@ impl BookIndex {
     /// A debtor's run of invoices (empty: none in the book).
     pub fn of(&self, debtor_id: i64) -> Run {
         let (start, len) = self.groups.get(&debtor_id).copied().unwrap_or((0, 0));
-        Run { start, len }
+        Run { start, len, next: 0 }
     }
 
     /// The position of the book's invoice (kind, number) in `run`, if the book has it.
-    pub fn find(&self, invoices: &[ExistingInvoice], run: Run, kind: ItemKind, number: &str) -> Option<usize> {
+    /// The one after the invoice found last in the run is tried first: an export often
+    /// lists a customer's invoices by number, the order the book wrote them in, and then
+    /// each is found in one comparison (measured: the reconciler's instructions -18% on a
+    /// re-import of 100k rows listed so; unchanged when they are listed by date and the
+    /// numbers are not in date order, as in the demo book's export).
+    pub fn find(&self, invoices: &[ExistingInvoice], run: &mut Run, kind: ItemKind, number: &str) -> Option<usize> {
         let slice = &self.order[run.start as usize..(run.start + run.len) as usize];
         let wanted = (kind, number);
-        if slice.len() >= SORTED_FROM {
-            let found = slice.binary_search_by(|at| key(&invoices[*at as usize]).cmp(&wanted)).ok()?;
-            return Some(slice[found] as usize);
-        }
-        slice.iter().map(|at| *at as usize).find(|at| key(&invoices[*at]) == wanted)
+        let is_wanted = |i: usize| key(&invoices[slice[i] as usize]) == wanted;
+        let found = match run.next as usize {
+            next if next < slice.len() && is_wanted(next) => Some(next),
+            _ if slice.len() >= SORTED_FROM => {
+                slice.binary_search_by(|at| key(&invoices[*at as usize]).cmp(&wanted)).ok()
+            }
+            _ => (0..slice.len()).find(|&i| is_wanted(i)),
+        }?;
+        run.next = found as u32 + 1;
+        Some(slice[found] as usize)
     }
 }
 
-/// A debtor's invoices: where they start in the index, and how many.
+/// A debtor's invoices: where they start in the index, and how many; and where to look
+/// first for the next one asked.
 #[derive(Debug, Clone, Copy)]
 pub struct Run {
     start: u32,
     len: u32,
+    next: u32,
 }
 
 fn key(inv: &ExistingInvoice) -> (ItemKind, &str) {
@@ -122,12 +134,26 @@ mod tests {
         invoices.push(invoice(9, ItemKind::UnappliedPayment, "P1"));
         let index = BookIndex::new(&invoices);
         for (at, inv) in invoices.iter().enumerate() {
-            let run = index.of(inv.debtor_id);
-            assert_eq!(index.find(&invoices, run, inv.kind, &inv.number), Some(at), "{}", inv.number);
-            let other = index.of(inv.debtor_id + 1);
-            assert_eq!(index.find(&invoices, other, inv.kind, &inv.number), None);
+            let mut run = index.of(inv.debtor_id);
+            assert_eq!(index.find(&invoices, &mut run, inv.kind, &inv.number), Some(at), "{}", inv.number);
+            let mut other = index.of(inv.debtor_id + 1);
+            assert_eq!(index.find(&invoices, &mut other, inv.kind, &inv.number), None);
         }
-        assert_eq!(index.find(&invoices, index.of(7), ItemKind::CreditMemo, "INV-5"), None);
-        assert_eq!(index.find(&invoices, index.of(3), ItemKind::Invoice, "A5"), None);
+        assert_eq!(index.find(&invoices, &mut index.of(7), ItemKind::CreditMemo, "INV-5"), None);
+        // One run kept across the lookups, as the reconciler keeps it while a customer's rows
+        // go on: in the book's order, backwards, and every other one, each is found.
+        for debtor in [3, 7, 9] {
+            let mine: Vec<usize> = (0..invoices.len()).filter(|&at| invoices[at].debtor_id == debtor).collect();
+            let orders =
+                [mine.clone(), mine.iter().rev().copied().collect(), mine.iter().step_by(2).copied().collect()];
+            for order in orders {
+                let mut run = index.of(debtor);
+                for &at in &order {
+                    let inv = &invoices[at];
+                    assert_eq!(index.find(&invoices, &mut run, inv.kind, &inv.number), Some(at), "{}", inv.number);
+                }
+            }
+        }
+        assert_eq!(index.find(&invoices, &mut index.of(3), ItemKind::Invoice, "A5"), None);
     }
 }

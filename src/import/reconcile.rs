@@ -285,9 +285,9 @@ impl<'b> Reconciler<'b> {
             let debtor = self.debtor_of(&row);
             let at = match debtor {
                 DebtorOf::Book(id) => {
-                    let run = match self.run {
-                        Some((of, run)) if of == id => run,
-                        _ => self.run.insert((id, self.book.of(id))).1,
+                    let run = match &mut self.run {
+                        Some((of, run)) if *of == id => run,
+                        slot => &mut slot.insert((id, self.book.of(id))).1,
                     };
                     self.book.find(&existing.invoices, run, row.kind, &row.number)
                 }
