@@ -70,34 +70,44 @@ impl Pass<'_> {
             });
             let (mut tally, met) = self.walk_from(text, delimiter, Some(split))?;
             let second = second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            if let Some(lines_before) = met {
+            if let Some((start, lines_before)) = met {
                 let second = second?;
+                // Lines before the split: one more than before the record if that starts at
+                // the split's `\n`.
+                let offset = lines_before + usize::from(start + 1 == split);
                 tally.decimal.add(&second.decimal);
                 tally.order.add(&second.order);
                 // The second half's spans start afresh at the split: the span before it is
-                // shorter, which reading in pieces allows.
-                tally.starts.extend(second.starts.into_iter().map(|(at, lines)| (at, lines + lines_before)));
+                // shorter, which reading in pieces allows. Its first record is placed where
+                // the first walk found it.
+                let first = tally.starts.len();
+                tally.starts.extend(second.starts.into_iter().map(|(at, lines)| (at, lines + offset)));
+                if let Some(placed) = tally.starts.get_mut(first) {
+                    *placed = (start, lines_before);
+                }
                 tally.counted += second.counted;
             }
             Ok(tally)
         })
     }
 
-    /// Walk from the start, stopping at a record that starts at `split` (returning the lines
-    /// before it), or to the end.
+    /// Walk from the start, stopping at a record that starts at `split` (returning where it
+    /// starts and the lines before it), or to the end.
     fn walk_from(
         &self,
         text: &Text<'_>,
         delimiter: u8,
         mut split: Option<usize>,
-    ) -> Result<(Tally, Option<usize>), CsvError> {
+    ) -> Result<(Tally, Option<ResumePoint>), CsvError> {
         let (mut tally, mut seen, mut met) = (Tally::default(), 0, None);
         each_record_while(text, delimiter, (0, 0), |reader| {
             seen += 1;
             if let Some(at) = split {
                 let (start, lines_before) = reader.resume_point();
-                if start == at && seen > self.skip {
-                    met = Some(lines_before);
+                // After a CRLF the reader places the next record at its `\n`, the byte
+                // before the split (which is just past a `\n`): the same record.
+                if (start == at || start + 1 == at) && seen > self.skip {
+                    met = Some((start, lines_before));
                     return false;
                 }
                 if start > at {
@@ -183,6 +193,15 @@ mod tests {
             assert_eq!(alone.counted, 500);
             // The split was kept: the second half's spans start afresh at it.
             assert_ne!(split.starts, alone.starts);
+        }
+    }
+
+    #[test]
+    fn a_file_with_crlf_lines_is_walked_from_both_ends_too() {
+        let text = export(500, None).replace('\n', "\r\n");
+        for (alone, split) in both_ways(&text) {
+            agree(&alone, &split, &text);
+            assert_ne!(split.starts, alone.starts, "the split was kept");
         }
     }
 
