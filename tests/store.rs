@@ -254,3 +254,48 @@ fn new_debtors_written_many_to_a_statement_get_the_ids_of_their_rows() {
         assert_eq!(kind, "business");
     }
 }
+
+#[test]
+fn a_book_left_out_of_wal_is_written_as_it_is_while_someone_reads_it() {
+    // A dun opened during a large import could not set WAL and left the book in
+    // rollback-journal mode; someone is reading it now. The next bulk write cannot put WAL
+    // back, so it writes with the rollback journal (and its import copies the backup first
+    // rather than holding a read open, which would stop it).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let conn = store::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    let reader = rusqlite::Connection::open(&path).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let _: i64 = reader.query_row("SELECT count(*) FROM debtor", [], |r| r.get(0)).unwrap();
+    let bulk = store::begin_bulk_write(&conn, false).unwrap();
+    assert_eq!(bulk.journal, store::Journal::Rollback);
+    let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+    assert_eq!(synchronous, 2, "FULL, as a rollback journal needs");
+    reader.execute_batch("COMMIT").unwrap();
+    store::end_bulk_write(&conn, bulk).unwrap();
+    assert_eq!(store::journal_mode(&conn).unwrap(), "wal", "put back once the reader let go");
+
+    // Left out of WAL with no one holding it: WAL is set again before anything is decided.
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    let bulk = store::begin_bulk_write(&conn, false).unwrap();
+    assert_eq!(bulk.journal, store::Journal::Wal);
+    assert_eq!(store::journal_mode(&conn).unwrap(), "wal");
+    store::end_bulk_write(&conn, bulk).unwrap();
+}
+
+#[test]
+fn a_bulk_write_that_cannot_begin_leaves_the_connection_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("book.db")).unwrap();
+    let pragma = |name: &str| -> i64 { conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).unwrap() };
+    let before = (pragma("cache_size"), pragma("temp_store"), pragma("ignore_check_constraints"));
+    // Inside a transaction the journal cannot leave WAL: SQLite says so, begin fails, and
+    // what it had set is put back.
+    conn.execute_batch("BEGIN; SELECT count(*) FROM debtor;").unwrap();
+    let err = store::begin_bulk_write(&conn, true).err().expect("no journal switch inside a transaction");
+    assert!(err.to_string().contains("transaction"), "{err}");
+    assert_eq!((pragma("cache_size"), pragma("temp_store"), pragma("ignore_check_constraints")), before);
+    conn.execute_batch("COMMIT").unwrap();
+    assert_eq!(store::journal_mode(&conn).unwrap(), "wal");
+}

@@ -102,6 +102,8 @@ impl Desk {
         let db = self.path.clone();
         // A file larger than the book it goes into is written with a rollback journal when
         // nothing else has the book open: each new page is then written once, not twice.
+        // With a rollback journal (however it came), a read held open would stop the
+        // writer: the backup is copied first instead.
         let larger = db.is_some() && source.len() as u64 > store::book_bytes(&self.conn)?;
         let bulk = store::begin_bulk_write(&self.conn, larger)?;
         let as_it_was = match db.as_deref() {
@@ -119,9 +121,18 @@ impl Desk {
             }
             Err(e) => Err(e.into()),
         };
-        store::end_bulk_write(&self.conn, bulk)?;
+        let restored = store::end_bulk_write(&self.conn, bulk);
         job.phase("committed");
-        imported
+        match (imported, restored) {
+            // What the import did stands: its settings not put back are the connection's
+            // alone, and it is said in the log.
+            (Ok(report), Err(e)) => {
+                tracing::warn!(error = %e, "the bulk write's settings were not all put back");
+                Ok(report)
+            }
+            (imported, Ok(())) => imported,
+            (Err(e), _) => Err(e),
+        }
     }
 }
 

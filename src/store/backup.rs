@@ -65,10 +65,10 @@ impl BookAsItWas {
         Ok(BookAsItWas::Held(conn))
     }
 
-    /// Copy the book `conn` has open, now. Only a connection that holds the book alone
-    /// copies it this way, so one name serves (a copy left by a killed import is replaced).
+    /// Copy the book `conn` has open, now, under a name of this process's own (a copy left
+    /// by a killed import of the same process id is replaced).
     pub fn copy(conn: &Connection, db: &Path) -> Result<BookAsItWas> {
-        let pending = backup_dir(db).join(format!(".{}-copy-in-progress.db", stem(db)));
+        let pending = backup_dir(db).join(format!(".{}-copy-in-progress-{}.db", stem(db), std::process::id()));
         let _ = std::fs::remove_file(&pending);
         backup_to(conn, &pending)?;
         Ok(BookAsItWas::Copied(PendingCopy(pending)))

@@ -14,9 +14,11 @@ pub enum Journal {
     /// page is written twice (into the log, then into the book at the checkpoint).
     Wal,
     /// A rollback journal, as `sqlite3 .import` writes: a page new to the file is written
-    /// once, and only the pages the write changes are copied aside first. Others cannot
-    /// read while it commits (nor once its cache spills), so it is taken only when no one
-    /// else has the book open.
+    /// once, and only the pages the write changes are copied aside first. A reader holding
+    /// the book stops the writer once its cache spills, so nothing may hold a read open
+    /// across the write (the import copies its backup first). Taken for a large write when
+    /// no one else has the book open; or found, when a book was left out of WAL (a dun
+    /// opened during such an import) and someone holds it so that WAL cannot be set again.
     Rollback,
 }
 
@@ -47,6 +49,22 @@ pub fn book_bytes(conn: &Connection) -> Result<u64> {
 /// [`end_bulk_write`] puts it all back.
 pub fn begin_bulk_write(conn: &Connection, larger: bool) -> Result<BulkWrite> {
     let cache_size = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    let mut bulk = BulkWrite { cache_size, journal: Journal::Wal };
+    match settle(conn, larger) {
+        Ok(journal) => {
+            bulk.journal = journal;
+            tracing::debug!(?journal, "bulk write begun");
+            Ok(bulk)
+        }
+        Err(e) => {
+            // Nothing is left half-set on the connection.
+            let _ = end_bulk_write(conn, bulk);
+            Err(e)
+        }
+    }
+}
+
+fn settle(conn: &Connection, larger: bool) -> Result<Journal> {
     conn.pragma_update(None, "cache_size", -16 * 1024)?;
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     // Each many-row INSERT keeps a statement journal of the pages it changes, so that a
@@ -54,38 +72,64 @@ pub fn begin_bulk_write(conn: &Connection, larger: bool) -> Result<BulkWrite> {
     // as large as the book (a tenth of the import's time). In memory it is a few pages.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "ignore_check_constraints", "ON")?;
-    let journal = if larger && take_rollback_journal(conn)? { Journal::Rollback } else { Journal::Wal };
-    tracing::debug!(?journal, "bulk write begun");
-    Ok(BulkWrite { cache_size, journal })
+    let mode = journal_mode(conn)?;
+    if mode == "memory" {
+        // A book in memory: no file, no journal to choose.
+        return Ok(Journal::Wal);
+    }
+    // A book left out of WAL is put back first: only from WAL does the switch below tell
+    // whether anyone else has the book open.
+    if mode != "wal" && !back_in_wal_at_once(conn)? {
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        return Ok(Journal::Rollback);
+    }
+    if larger && set_journal_mode(conn, "delete")? {
+        // NORMAL is safe with a WAL; a rollback journal needs every sync to survive a
+        // power cut.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        return Ok(Journal::Rollback);
+    }
+    Ok(Journal::Wal)
 }
 
-/// Leave WAL for a rollback journal. SQLite refuses at once, without waiting, while
-/// another connection has the book open (each holds a lock on the file for as long): the
-/// write then stays in WAL, and whoever else is reading goes on reading.
-fn take_rollback_journal(conn: &Connection) -> Result<bool> {
-    match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)) {
-        Ok(mode) if mode.eq_ignore_ascii_case("delete") => {
-            // NORMAL is safe with a WAL; a rollback journal needs every sync to survive a
-            // power cut.
-            conn.pragma_update(None, "synchronous", "FULL")?;
-            Ok(true)
-        }
-        // An in-memory book has no file to journal.
-        Ok(_) => Ok(false),
+/// Set WAL without waiting: whoever holds the book now will still hold it in a moment.
+fn back_in_wal_at_once(conn: &Connection) -> Result<bool> {
+    conn.busy_timeout(Duration::ZERO)?;
+    let set = set_journal_mode(conn, "wal");
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    set
+}
+
+/// The connection's journal mode, lower-case ("memory" for a book in memory).
+pub fn journal_mode(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))?.to_ascii_lowercase())
+}
+
+/// Switch the journal to `mode`; `false` if someone else's hold on the book refused it
+/// (SQLite refuses leaving WAL at once, without waiting, while another connection has the
+/// book open) or the book has no file.
+fn set_journal_mode(conn: &Connection, mode: &str) -> Result<bool> {
+    match conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get::<_, String>(0)) {
+        Ok(now) => Ok(now.eq_ignore_ascii_case(mode)),
         Err(e) if is_busy(&e) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }
 
+/// Put back what [`begin_bulk_write`] set, all of it even if one fails (the first failure
+/// is returned).
 pub fn end_bulk_write(conn: &Connection, bulk: BulkWrite) -> Result<()> {
-    let keys = conn.pragma_update(None, "foreign_keys", "ON");
-    conn.pragma_update(None, "cache_size", bulk.cache_size)?;
-    conn.pragma_update(None, "temp_store", "DEFAULT")?;
-    conn.pragma_update(None, "ignore_check_constraints", "OFF")?;
+    let results = [
+        conn.pragma_update(None, "foreign_keys", "ON"),
+        conn.pragma_update(None, "ignore_check_constraints", "OFF"),
+        conn.pragma_update(None, "cache_size", bulk.cache_size),
+        conn.pragma_update(None, "temp_store", "DEFAULT"),
+    ];
     if bulk.journal == Journal::Rollback {
         back_to_wal(conn);
     }
-    Ok(keys?)
+    results.into_iter().collect::<rusqlite::Result<Vec<()>>>()?;
+    Ok(())
 }
 
 /// Put the book back in WAL mode. Someone who opened it meanwhile and is reading it right

@@ -202,7 +202,9 @@ fn open_with_flags(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, fl
         _ => {}
     }
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // NORMAL is safe in WAL mode; a book left in rollback-journal mode needs every sync.
+    let synchronous = if journal_mode(&conn)? == "wal" { "NORMAL" } else { "FULL" };
+    conn.pragma_update(None, "synchronous", synchronous)?;
     if let Some(policy) = backup.filter(|_| (1..supported).contains(&found)) {
         let why = format!("before-migration-v{found}-to-v{supported}");
         automatic_backup(&conn, path, &why, policy.at, policy.keep).map_err(|e| StoreError::Migration {
