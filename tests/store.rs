@@ -299,3 +299,26 @@ fn a_bulk_write_that_cannot_begin_leaves_the_connection_as_it_was() {
     conn.execute_batch("COMMIT").unwrap();
     assert_eq!(store::journal_mode(&conn).unwrap(), "wal");
 }
+
+#[test]
+fn a_copy_a_killed_import_left_is_removed_a_day_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let conn = store::open(&path).unwrap();
+    let backups = dir.path().join("backups");
+    fs::create_dir_all(&backups).unwrap();
+    let stale = backups.join(".book-copy-in-progress-4242.db");
+    let live = backups.join(".book-copy-in-progress-4343.db");
+    for file in [&stale, &live] {
+        fs::write(file, "a copy").unwrap();
+    }
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(48 * 3600);
+    fs::File::options().write(true).open(&stale).unwrap().set_modified(two_days_ago).unwrap();
+    let copy = store::BookAsItWas::copy(&conn, &path).unwrap();
+    assert!(!stale.exists(), "left by an import killed two days ago");
+    assert!(live.exists(), "another import's, still running");
+    drop(copy);
+    let left: Vec<String> =
+        fs::read_dir(&backups).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(left, [".book-copy-in-progress-4343.db"], "this import's own copy went with it");
+}

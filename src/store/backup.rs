@@ -70,6 +70,7 @@ impl BookAsItWas {
     pub fn copy(conn: &Connection, db: &Path) -> Result<BookAsItWas> {
         let pending = backup_dir(db).join(format!(".{}-copy-in-progress-{}.db", stem(db), std::process::id()));
         let _ = std::fs::remove_file(&pending);
+        remove_stale_copies(db);
         backup_to(conn, &pending)?;
         Ok(BookAsItWas::Copied(PendingCopy(pending)))
     }
@@ -84,6 +85,21 @@ impl BookAsItWas {
                 keep_newest(db, keep);
                 Ok(dest)
             }
+        }
+    }
+}
+
+/// Copies a killed import left behind hold the debtors' data like any backup: those of a
+/// day ago or more are removed (no import runs that long; a live one's copy is younger).
+fn remove_stale_copies(db: &Path) {
+    let prefix = format!(".{}-copy-in-progress-", stem(db));
+    let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 3600);
+    let Ok(entries) = std::fs::read_dir(backup_dir(db)) else { return };
+    for entry in entries.flatten() {
+        let stale = entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".db"))
+            && entry.metadata().and_then(|m| m.modified()).is_ok_and(|at| at < day_ago);
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }
