@@ -94,19 +94,10 @@ impl<'c> ImportWriter<'c> {
         let dates: Vec<(Option<DateText>, DateText)> =
             invoices.iter().map(|i| (i.issued.map(DateText::of), DateText::of(i.due))).collect();
         let mut params = Vec::with_capacity(SHARED_PARAMETERS + INSERT_SIZES[0] * INVOICE_PARAMETERS);
-        let mut at = 0;
-        while at < invoices.len() {
-            // The largest statement that fits what is left; the last size is 1.
-            let size = INSERT_SIZES.iter().position(|&n| n <= invoices.len() - at).unwrap_or(INSERT_SIZES.len() - 1);
-            let rows = at..at + INSERT_SIZES[size];
+        for (size, rows) in runs(invoices.len()) {
             params.clear();
-            params_of(&mut params, &invoices[rows.clone()], &dates[rows.clone()], &self.shared);
-            let insert = match &mut self.inserts[size] {
-                Some(insert) => insert,
-                slot => slot.insert(BorrowedInsert::prepare(conn, &invoice_insert(INSERT_SIZES[size]))?),
-            };
-            insert.execute(&params)?;
-            at = rows.end;
+            params_of(&mut params, &invoices[rows.clone()], &dates[rows], &self.shared);
+            statement(&mut self.inserts, size, conn, invoice_insert)?.execute(&params)?;
         }
         Ok(())
     }
@@ -119,10 +110,8 @@ impl<'c> ImportWriter<'c> {
         ids: &mut Vec<i64>,
     ) -> Result<()> {
         let mut params = Vec::with_capacity(1 + INSERT_SIZES[0] * DEBTOR_PARAMETERS);
-        let mut at = 0;
-        while at < debtors.len() {
-            let size = INSERT_SIZES.iter().position(|&n| n <= debtors.len() - at).unwrap_or(INSERT_SIZES.len() - 1);
-            let rows = &debtors[at..at + INSERT_SIZES[size]];
+        for (size, rows) in runs(debtors.len()) {
+            let rows = &debtors[rows];
             params.clear();
             params.push(Param::Text(&self.shared.at));
             for d in rows {
@@ -132,17 +121,12 @@ impl<'c> ImportWriter<'c> {
                     Param::Text(d.currency),
                 ]);
             }
-            let insert = match &mut self.debtor_inserts[size] {
-                Some(insert) => insert,
-                slot => slot.insert(BorrowedInsert::prepare(conn, &debtor_insert(rows.len()))?),
-            };
-            insert.execute(&params)?;
+            statement(&mut self.debtor_inserts, size, conn, debtor_insert)?.execute(&params)?;
             // Each row was given the next id after the largest (SQLite's rowid rule: no id
             // is named, and none is near the largest possible), so the rows' ids run up to
             // the last one in order.
             let last = conn.last_insert_rowid();
             ids.extend(last + 1 - rows.len() as i64..=last);
-            at += rows.len();
         }
         Ok(())
     }
@@ -187,6 +171,34 @@ const INVOICE_REPLACE: &str = "
             due_on = excluded.due_on, original_cents = excluded.original_cents, balance_cents = excluded.balance_cents,
             currency = excluded.currency, status = excluded.status, last_import_id = excluded.last_import_id,
             updated_at = excluded.updated_at";
+
+/// The runs `len` rows are written in, as (place in [`INSERT_SIZES`], rows): each time the
+/// largest statement that fits what is left (the last size is 1).
+fn runs(len: usize) -> impl Iterator<Item = (usize, std::ops::Range<usize>)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        (at < len).then(|| {
+            let size = INSERT_SIZES.iter().position(|&n| n <= len - at).unwrap_or(INSERT_SIZES.len() - 1);
+            let rows = at..at + INSERT_SIZES[size];
+            at = rows.end;
+            (size, rows)
+        })
+    })
+}
+
+/// The statement of the `size`-th of [`INSERT_SIZES`] rows among `slots`, prepared from
+/// `sql` the first time it is asked for.
+fn statement<'s, 'c>(
+    slots: &'s mut [Option<BorrowedInsert<'c>>],
+    size: usize,
+    conn: &'c Connection,
+    sql: fn(usize) -> String,
+) -> Result<&'s mut BorrowedInsert<'c>> {
+    Ok(match &mut slots[size] {
+        Some(insert) => insert,
+        slot => slot.insert(BorrowedInsert::prepare(conn, &sql(INSERT_SIZES[size]))?),
+    })
+}
 
 /// Parameters of each debtor row, after ?1 (the time).
 const DEBTOR_PARAMETERS: usize = 3;
@@ -246,5 +258,22 @@ fn params_of<'a>(
             Param::Text(i.currency.unwrap_or(&shared.currency)),
             Param::Text(if i.balance == Money::ZERO { "paid" } else { "open" }),
         ]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_written_in_the_largest_runs_that_fit_and_cover_them_all() {
+        for len in [0, 1, 9, 200, 263, 16_000, 16_011] {
+            let runs: Vec<(usize, std::ops::Range<usize>)> = runs(len).collect();
+            assert_eq!(runs.iter().map(|(_, r)| r.len()).sum::<usize>(), len);
+            assert!(runs.windows(2).all(|w| w[0].1.end == w[1].1.start && w[0].0 <= w[1].0));
+            assert!(runs.iter().all(|(size, rows)| rows.len() == INSERT_SIZES[*size]));
+        }
+        let sizes: Vec<usize> = runs(263).map(|(_, r)| r.len()).collect();
+        assert_eq!(sizes, [200, 50, 10, 1, 1, 1]);
     }
 }
