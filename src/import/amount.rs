@@ -24,6 +24,52 @@ pub enum AmountError {
 
 /// Parse a cell. `Ok(None)` for a blank cell (or a lone `-`, Sage's "nothing here").
 pub fn parse_amount(cell: &str, decimal: Decimal) -> Result<Option<Money>, AmountError> {
+    let point = match decimal {
+        Decimal::Point => b'.',
+        Decimal::Comma => b',',
+    };
+    match plain_cents(cell.as_bytes(), point) {
+        Some(cents) => Ok(Some(Money(cents))),
+        None => parse_any_amount(cell, decimal),
+    }
+}
+
+/// The cents of the usual cell, `-1234.5` or `1234,56`: a digit first and last, at most
+/// one decimal mark and two decimals, a minus in front, nothing else. Any other cell
+/// (groups, brackets, symbols, spaces, blanks, errors) is left to [`parse_any_amount`],
+/// which reads these alike but at a tenth of the speed: a million-row export has two
+/// million amounts.
+fn plain_cents(cell: &[u8], point: u8) -> Option<i64> {
+    let (negative, digits) = match cell {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, cell),
+    };
+    // 15 digits: the largest fits an i64 of cents with room to spare.
+    if !(1..=15).contains(&digits.len()) || !digits[0].is_ascii_digit() || !digits[digits.len() - 1].is_ascii_digit() {
+        return None;
+    }
+    let (mut units, mut cents, mut decimals) = (0i64, 0i64, None::<u32>);
+    for &b in digits {
+        match (b, decimals) {
+            (b'0'..=b'9', None) => units = units * 10 + i64::from(b - b'0'),
+            (b'0'..=b'9', Some(n)) if n < 2 => {
+                cents = cents * 10 + i64::from(b - b'0');
+                decimals = Some(n + 1);
+            }
+            (b, None) if b == point => decimals = Some(0),
+            _ => return None,
+        }
+    }
+    if decimals == Some(1) {
+        cents *= 10;
+    }
+    let total = units * 100 + cents;
+    (total <= Money::MAX.cents()).then_some(if negative { -total } else { total })
+}
+
+/// Any amount an export may hold: groups, brackets or a trailing minus for negatives,
+/// currency symbols and codes, spaces.
+fn parse_any_amount(cell: &str, decimal: Decimal) -> Result<Option<Money>, AmountError> {
     let raw = cell.trim();
     if raw.is_empty() || raw == "-" || raw == "–" {
         return Ok(None);
@@ -155,6 +201,28 @@ mod tests {
     }
     fn eu(s: &str) -> Option<i64> {
         parse_amount(s, Decimal::Comma).unwrap().map(|m| m.cents())
+    }
+
+    proptest! {
+        /// The quick reading of the usual cell is the full reading's.
+        #[test]
+        fn a_plain_amount_reads_as_any_amount_does(cell in "-?[0-9]{0,17}([.,][0-9]{0,3})?[.,]?", comma in any::<bool>()) {
+            let (decimal, point) = if comma { (Decimal::Comma, b',') } else { (Decimal::Point, b'.') };
+            if let Some(cents) = plain_cents(cell.as_bytes(), point) {
+                prop_assert_eq!(parse_any_amount(&cell, decimal), Ok(Some(Money(cents))));
+            }
+        }
+    }
+
+    #[test]
+    fn the_usual_cells_are_read_quickly() {
+        for (cell, cents) in [("1234.5", 123_450), ("-0.07", -7), ("42", 4200), ("10000000000", Money::MAX.cents())] {
+            assert_eq!(plain_cents(cell.as_bytes(), b'.'), Some(cents), "{cell}");
+        }
+        assert_eq!(plain_cents(b"1234,56", b','), Some(123_456));
+        for cell in ["", "-", ".5", "5.", "1,234.50", "1.234", " 5", "(5)", "5-", "$5", "10000000000.01"] {
+            assert_eq!(plain_cents(cell.as_bytes(), b'.'), None, "{cell}");
+        }
     }
 
     #[test]

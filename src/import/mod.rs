@@ -11,6 +11,7 @@ mod first_lines;
 pub mod profile;
 pub mod read;
 pub mod reconcile;
+mod records;
 pub mod source;
 mod tally;
 pub mod text;

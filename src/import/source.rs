@@ -228,27 +228,37 @@ pub fn each_record_while(
     walk(text, delimiter, from, WINDOW, each)
 }
 
-/// Where the first line that starts after byte `at` begins (just past a newline, which
-/// is never inside a character), if one does before the end.
-pub fn line_start_after(text: &Text<'_>, at: usize) -> Result<Option<usize>, CsvError> {
-    let start = match text {
-        Text::Whole(t) => memchr::memchr(b'\n', t.as_bytes().get(at..).unwrap_or_default()).map(|i| at + i + 1),
-        Text::Windows { source, skip } => {
-            let (mut from, mut found) = (at, None);
-            while found.is_none() && from < text.len() {
-                let bytes = source
-                    .read(skip + from, 64 << 10)
-                    .map_err(|e| CsvError { line: 0, reason: format!("the file changed while it was read ({e})") })?;
-                if bytes.is_empty() {
-                    break;
-                }
-                found = memchr::memchr(b'\n', &bytes).map(|i| from + i + 1);
-                from += bytes.len();
-            }
-            found
+/// Where a reader would place the first record after byte `at` if no quoted cell spans
+/// it: past the next newline and any blank lines (a newline is never inside a character).
+pub fn record_start_after(text: &Text<'_>, at: usize) -> Result<Option<usize>, CsvError> {
+    let (mut from, mut past_newline) = (at, false);
+    while from < text.len() {
+        let bytes: Cow<'_, [u8]> = match text {
+            Text::Whole(t) => Cow::Borrowed(&t.as_bytes()[from..]),
+            Text::Windows { source, skip } => source
+                .read(skip + from, 64 << 10)
+                .map_err(|e| CsvError { line: 0, reason: format!("the file changed while it was read ({e})") })?,
+        };
+        if bytes.is_empty() {
+            break;
         }
-    };
-    Ok(start.filter(|&s| s < text.len()))
+        let mut rest = &bytes[..];
+        if !past_newline {
+            let Some(i) = memchr::memchr(b'\n', rest) else {
+                from += bytes.len();
+                continue;
+            };
+            past_newline = true;
+            rest = &rest[i + 1..];
+        }
+        let blank = rest.iter().take_while(|b| matches!(b, b'\n' | b'\r')).count();
+        let start = from + (bytes.len() - rest.len()) + blank;
+        if blank < rest.len() {
+            return Ok(Some(start));
+        }
+        from = start;
+    }
+    Ok(None)
 }
 
 /// [`each_record_while`] with windows of `size` bytes (tests use tiny ones).

@@ -5,7 +5,7 @@
 
 use super::amount::DecimalVotes;
 use super::date::OrderVotes;
-use super::source::{Text, each_record, each_record_while, line_start_after};
+use super::source::{Text, each_record, each_record_while, record_start_after};
 use super::text::{CsvError, RecordReader, ResumePoint};
 
 /// Files from this size on are walked by two threads.
@@ -46,7 +46,7 @@ impl Pass<'_> {
     }
 
     /// Walk `text`. A large file's second half is walked by another thread from the first
-    /// line start past its middle, a guess: a quoted cell may hold newlines. The guess is
+    /// record start past its middle (after a newline and any blank lines), a guess: a quoted cell may hold newlines. The guess is
     /// kept only if the first half's walk reaches a record that starts exactly there (from
     /// a common record start, two walks read alike); else this thread walks on alone.
     pub fn walk(&self, text: &Text<'_>, delimiter: u8) -> Result<Tally, CsvError> {
@@ -57,7 +57,7 @@ impl Pass<'_> {
     /// small ones).
     fn walk_split_from(&self, text: &Text<'_>, delimiter: u8, two_threads_from: usize) -> Result<Tally, CsvError> {
         let split = match text.len() >= two_threads_from {
-            true => line_start_after(text, text.len() / 2)?,
+            true => record_start_after(text, text.len() / 2)?,
             false => None,
         };
         let Some(split) = split else {
@@ -72,19 +72,12 @@ impl Pass<'_> {
             let second = second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             if let Some((start, lines_before)) = met {
                 let second = second?;
-                // Lines before the split: one more than before the record if that starts at
-                // the split's `\n`.
-                let offset = lines_before + usize::from(start + 1 == split);
+                debug_assert_eq!(start, split);
                 tally.decimal.add(&second.decimal);
                 tally.order.add(&second.order);
-                // The second half's spans start afresh at the split: the span before it is
-                // shorter, which reading in pieces allows. Its first record is placed where
-                // the first walk found it.
-                let first = tally.starts.len();
-                tally.starts.extend(second.starts.into_iter().map(|(at, lines)| (at, lines + offset)));
-                if let Some(placed) = tally.starts.get_mut(first) {
-                    *placed = (start, lines_before);
-                }
+                // The second half's spans start afresh at the split (the span before it is
+                // shorter, which reading in pieces allows), its lines counted from there.
+                tally.starts.extend(second.starts.into_iter().map(|(at, lines)| (at, lines + lines_before)));
                 tally.counted += second.counted;
             }
             Ok(tally)
@@ -104,9 +97,7 @@ impl Pass<'_> {
             seen += 1;
             if let Some(at) = split {
                 let (start, lines_before) = reader.resume_point();
-                // After a CRLF the reader places the next record at its `\n`, the byte
-                // before the split (which is just past a `\n`): the same record.
-                if (start == at || start + 1 == at) && seen > self.skip {
+                if start == at && seen > self.skip {
                     met = Some((start, lines_before));
                     return false;
                 }
@@ -199,6 +190,15 @@ mod tests {
     #[test]
     fn a_file_with_crlf_lines_is_walked_from_both_ends_too() {
         let text = export(500, None).replace('\n', "\r\n");
+        for (alone, split) in both_ways(&text) {
+            agree(&alone, &split, &text);
+            assert_ne!(split.starts, alone.starts, "the split was kept");
+        }
+    }
+
+    #[test]
+    fn a_split_among_blank_lines_is_kept() {
+        let text = export(500, None).replace('\n', "\r\n\r\n");
         for (alone, split) in both_ways(&text) {
             agree(&alone, &split, &text);
             assert_ne!(split.starts, alone.starts, "the split was kept");

@@ -5,6 +5,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+pub use super::records::{Cells, RecordReader, ResumePoint};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     Utf8,
@@ -57,7 +59,7 @@ pub struct Record {
     pub line: usize,
     /// One buffer per row, not one allocation per cell: a million-row export is seven
     /// million cells.
-    pub cells: csv::StringRecord,
+    pub cells: Cells,
 }
 
 impl Record {
@@ -79,113 +81,6 @@ pub struct CsvError {
 /// Split text into records with a real CSV state machine (quoted newlines, doubled quotes).
 pub fn records(text: &str, delimiter: u8) -> Result<Vec<Record>, CsvError> {
     RecordReader::new(text, delimiter).collect()
-}
-
-/// The records of a text one at a time, each with the physical line it starts on: an
-/// import reads a large file this way, twice, and never holds its rows.
-pub struct RecordReader<'t> {
-    reader: csv::Reader<&'t [u8]>,
-    /// The text from where this reader started (`base` bytes into the file's).
-    text: &'t str,
-    base: usize,
-    current: Record,
-    counted_to: usize,
-    lines_before: usize,
-}
-
-/// Where a record starts: its byte in the file's text and the newlines before it.
-pub type ResumePoint = (usize, usize);
-
-impl<'t> RecordReader<'t> {
-    pub fn new(text: &'t str, delimiter: u8) -> RecordReader<'t> {
-        RecordReader::resume(text, delimiter, (0, 0))
-    }
-
-    /// A reader from a point an earlier reader passed (a record's first byte, where the
-    /// CSV state machine starts afresh), numbering lines as that reader did.
-    pub fn resume(text: &'t str, delimiter: u8, point: ResumePoint) -> RecordReader<'t> {
-        RecordReader::resume_in(&text[point.0..], delimiter, point)
-    }
-
-    /// A reader of `part`, the text of a file from `at` on (a window, a span), numbering
-    /// lines and places as a reader of the whole file would.
-    pub fn resume_in(part: &'t str, delimiter: u8, (at, lines_before): ResumePoint) -> RecordReader<'t> {
-        let text = part;
-        RecordReader {
-            reader: csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .delimiter(delimiter)
-                .from_reader(text.as_bytes()),
-            text,
-            base: at,
-            current: Record { line: 0, cells: csv::StringRecord::new() },
-            counted_to: 0,
-            lines_before,
-        }
-    }
-
-    /// The bytes of its text read so far: where the record after the current one starts.
-    pub fn consumed(&self) -> usize {
-        self.reader.position().byte() as usize
-    }
-
-    /// The end of its text, as a place to resume from.
-    pub fn end_point(&self) -> ResumePoint {
-        let text = self.text.as_bytes();
-        let rest = &text[self.counted_to.min(text.len())..];
-        (self.base + text.len(), self.lines_before + memchr::memchr_iter(b'\n', rest).count())
-    }
-
-    /// Where the current record starts, for [`RecordReader::resume`].
-    pub fn resume_point(&self) -> ResumePoint {
-        (self.base + self.counted_to, self.lines_before)
-    }
-
-    /// Move to the next record (false at the end); `record()` is then that record. The
-    /// one record's buffers are reused: reading a file allocates nothing per row.
-    pub fn advance(&mut self) -> Result<bool, CsvError> {
-        let more = self
-            .reader
-            .read_record(&mut self.current.cells)
-            .map_err(|e| CsvError { line: e.position().map_or(0, |p| p.line() as usize), reason: e.to_string() })?;
-        if !more {
-            return Ok(false);
-        }
-        let text = self.text.as_bytes();
-        // The csv crate's own line count lags; count newlines up to the record's first byte,
-        // then step over blank lines it skipped.
-        let start = self.current.cells.position().map_or(0, |p| p.byte() as usize).clamp(self.counted_to, text.len());
-        self.lines_before += memchr::memchr_iter(b'\n', &text[self.counted_to..start]).count();
-        self.counted_to = start;
-        let mut line = self.lines_before + 1;
-        for b in &text[start..] {
-            match b {
-                b'\n' => line += 1,
-                b'\r' => {}
-                _ => break,
-            }
-        }
-        self.current.line = line;
-        Ok(true)
-    }
-
-    pub fn record(&self) -> &Record {
-        &self.current
-    }
-}
-
-/// Records to keep (the top of a file, tests): each one a copy sized to its row.
-impl Iterator for RecordReader<'_> {
-    type Item = Result<Record, CsvError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match self.advance() {
-            Ok(true) => Some(Ok(self.current.clone())),
-            Ok(false) => None,
-            Err(e) => Some(Err(e)),
-        }
-    }
 }
 
 /// The delimiter whose split gives the most rows of one consistent width (> 1 column)
