@@ -30,18 +30,7 @@ pub struct BorrowedInsert<'c> {
 
 impl<'c> BorrowedInsert<'c> {
     pub fn prepare(conn: &'c Connection, sql: &str) -> Result<BorrowedInsert<'c>> {
-        // SAFETY: the handle is the connection's, used only while `conn` is borrowed and
-        // on its thread (a `Connection` is not `Sync`, and neither is this).
-        let db = unsafe { conn.handle() };
-        let mut stmt = std::ptr::null_mut();
-        let len = c_int::try_from(sql.len()).map_err(|_| rusqlite::Error::InvalidQuery)?;
-        // SAFETY: `sql` is valid for `len` bytes; SQLite copies what it keeps.
-        let rc = unsafe { ffi::sqlite3_prepare_v2(db, sql.as_ptr().cast(), len, &mut stmt, std::ptr::null_mut()) };
-        if rc != ffi::SQLITE_OK || stmt.is_null() {
-            // SAFETY: finalizing a null statement is a no-op.
-            unsafe { ffi::sqlite3_finalize(stmt) };
-            return Err(failure(db, rc).into());
-        }
+        let (db, stmt) = prepare_raw(conn, sql)?;
         // SAFETY: `stmt` was just prepared.
         let parameters = unsafe { ffi::sqlite3_bind_parameter_count(stmt) } as usize;
         Ok(BorrowedInsert { db, stmt, parameters, _conn: PhantomData })
@@ -100,8 +89,25 @@ impl Drop for BorrowedInsert<'_> {
     }
 }
 
+/// Prepare `sql` on `conn`'s own handle: the statement must be finalized, and used only
+/// while `conn` is borrowed and on its thread (a `Connection` is not `Sync`).
+pub(super) fn prepare_raw(conn: &Connection, sql: &str) -> Result<(*mut ffi::sqlite3, *mut ffi::sqlite3_stmt)> {
+    // SAFETY: the handle is the connection's, used only while `conn` is borrowed.
+    let db = unsafe { conn.handle() };
+    let mut stmt = std::ptr::null_mut();
+    let len = c_int::try_from(sql.len()).map_err(|_| rusqlite::Error::InvalidQuery)?;
+    // SAFETY: `sql` is valid for `len` bytes; SQLite copies what it keeps.
+    let rc = unsafe { ffi::sqlite3_prepare_v2(db, sql.as_ptr().cast(), len, &mut stmt, std::ptr::null_mut()) };
+    if rc != ffi::SQLITE_OK || stmt.is_null() {
+        // SAFETY: finalizing a null statement is a no-op.
+        unsafe { ffi::sqlite3_finalize(stmt) };
+        return Err(failure(db, rc).into());
+    }
+    Ok((db, stmt))
+}
+
 /// SQLite's error, with its extended code (a full disk is told apart by it) and message.
-fn failure(db: *mut ffi::sqlite3, rc: c_int) -> rusqlite::Error {
+pub(super) fn failure(db: *mut ffi::sqlite3, rc: c_int) -> rusqlite::Error {
     // SAFETY: `db` is an open connection; its message is copied out at once.
     let (code, message) = unsafe {
         let code = ffi::sqlite3_extended_errcode(db);

@@ -95,7 +95,11 @@ pub fn get_code<T>(row: &rusqlite::Row<'_>, idx: usize, parse: impl Fn(&str) -> 
 
 /// Fast path for hot scans: read a `YYYY-MM-DD` column without allocating.
 pub fn parse_date_ref(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
-    let s = row.get_ref(idx)?.as_str()?;
+    parse_date_text(row.get_ref(idx)?.as_str()?, idx)
+}
+
+/// Column `idx`'s `YYYY-MM-DD` text as a date, or what is wrong with it.
+pub fn parse_date_text(s: &str, idx: usize) -> rusqlite::Result<NaiveDate> {
     parse_iso_date(s).ok_or_else(|| conversion(idx, BadCode(s.to_string())))
 }
 

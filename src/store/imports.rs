@@ -7,7 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
-use super::codec::{date, instant, parse_date_ref};
+use super::borrowed_scan::BorrowedScan;
+use super::codec::{date, instant, parse_date_text};
 use crate::domain::{ContactKind, Money};
 use crate::import::{Existing, ExistingInvoice, ItemKind};
 
@@ -101,25 +102,33 @@ fn invoices_for_import(
     ids: std::ops::RangeInclusive<i64>,
     room_after: usize,
 ) -> Result<Vec<ExistingInvoice>> {
-    let mut stmt = conn.prepare(
+    let mut scan = BorrowedScan::query(
+        conn,
         "SELECT id, debtor_id, number, kind, balance_cents, original_cents, due_on, status = 'open', last_import_id
          FROM invoice WHERE id BETWEEN ?1 AND ?2",
+        &[*ids.start(), *ids.end()],
     )?;
-    let mut rows = stmt.query([ids.start(), ids.end()])?;
     // Room for every id at once (ids are dense until invoices are deleted): growing a
     // million-entry list copies it again and again.
     let mut out = Vec::with_capacity((ids.end() - ids.start() + 1).clamp(0, 1 << 24) as usize + room_after);
-    while let Some(r) = rows.next()? {
+    // Invoices come in runs of one import: its format is looked up once a run.
+    let mut format: Option<(i64, Option<std::sync::Arc<str>>)> = None;
+    while let Some(r) = scan.next()? {
+        let imported_by = match (r.int_or_null(8)?, &format) {
+            (None, _) => None,
+            (Some(batch), Some((last, known))) if batch == *last => known.clone(),
+            (Some(batch), _) => format.insert((batch, formats.get(&batch).cloned())).1.clone(),
+        };
         out.push(ExistingInvoice {
-            id: r.get(0)?,
-            debtor_id: r.get(1)?,
-            number: r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?.into(),
-            kind: item_kind(r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?),
-            balance: Money(r.get(4)?),
-            original: Money(r.get(5)?),
-            due: parse_date_ref(r, 6)?,
-            open: r.get(7)?,
-            imported_by: r.get::<_, Option<i64>>(8)?.and_then(|batch| formats.get(&batch).cloned()),
+            id: r.int(0)?,
+            debtor_id: r.int(1)?,
+            number: r.text(2)?.into(),
+            kind: item_kind(r.text(3)?),
+            balance: Money(r.int(4)?),
+            original: Money(r.int(5)?),
+            due: parse_date_text(r.text(6)?, 6)?,
+            open: r.int(7)? != 0,
+            imported_by,
         });
     }
     Ok(out)

@@ -5,6 +5,7 @@ mod activity;
 mod agenda;
 mod backup;
 mod borrowed_insert;
+mod borrowed_scan;
 mod bulk_write;
 mod codec;
 mod debtors;
