@@ -34,7 +34,7 @@ fn dump(p: &Parsed) -> String {
 }
 
 fn balances(p: &Parsed) -> Vec<(String, String, i64)> {
-    p.invoices.iter().map(|r| (r.customer.clone(), r.number.clone(), r.balance.cents())).collect()
+    p.invoices.iter().map(|r| (r.customer.to_string(), r.number.to_string(), r.balance.cents())).collect()
 }
 
 fn errors(p: &Parsed) -> usize {

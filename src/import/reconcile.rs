@@ -2,6 +2,7 @@
 //! new and changed customers, new invoices, changed balances, invoices paid or closed
 //! in the ledger, vanished invoices, and the billing discrepancies worth a look.
 
+use compact_str::CompactString;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 
@@ -164,9 +165,9 @@ pub enum DebtorOf {
 /// A customer the book does not hold yet, as its first row names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCustomer {
-    pub name: String,
-    pub reference: Option<String>,
-    pub currency: Option<String>,
+    pub name: CompactString,
+    pub reference: Option<CompactString>,
+    pub currency: Option<CompactString>,
 }
 
 /// A receivable the book does not hold yet. A row the file repeats comes again (the later
@@ -206,8 +207,8 @@ pub struct Reconciler<'b> {
     run: Option<(i64, Run)>,
     seen: Vec<Seen>,
     /// The row's spelling of the customer, for the book's invoices whose balance it changes.
-    spelled: FoldMap<usize, String>,
-    lowered: FoldMap<String, u32>,
+    spelled: FoldMap<usize, CompactString>,
+    lowered: FoldMap<CompactString, u32>,
     new_debtors: Vec<NewCustomer>,
     new_by_name: FoldMap<u32, usize>,
     new_by_ref: FoldMap<String, usize>,
@@ -222,7 +223,7 @@ pub struct Reconciler<'b> {
     /// (debtor, reference) for book debtors the file gives a new reference.
     new_refs: Vec<(i64, String)>,
     /// The customer of the row before: (spelling, reference, debtor).
-    previous: Option<(String, Option<String>, DebtorOf)>,
+    previous: Option<(CompactString, Option<CompactString>, DebtorOf)>,
     plan: ImportPlan,
     rows: usize,
     newest: Option<NaiveDate>,
@@ -345,8 +346,8 @@ impl<'b> Reconciler<'b> {
         self.plan.discrepancies.retain(|d| d.line != last as usize || d.what.starts_with(DUPLICATE));
         self.plan.discrepancies.push(Discrepancy {
             line: row.line,
-            customer: row.customer.clone(),
-            number: row.number.clone(),
+            customer: row.customer.to_string(),
+            number: row.number.to_string(),
             what: format!("{DUPLICATE} (also on line {first}); the later row wins"),
         });
     }
@@ -384,7 +385,7 @@ impl<'b> Reconciler<'b> {
                 {
                     self.plan
                         .changed_customers
-                        .push((row.customer.clone(), format!("customer reference now {new_ref}")));
+                        .push((row.customer.to_string(), format!("customer reference now {new_ref}")));
                     self.new_refs.push((id, new_ref.to_string()));
                     self.linked.insert(id, new_ref.to_string());
                 }
@@ -404,7 +405,7 @@ impl<'b> Reconciler<'b> {
                     Some(n) => DebtorOf::New(n),
                     None => {
                         let n = self.new_debtors.len();
-                        self.plan.new_customers.push(row.customer.clone());
+                        self.plan.new_customers.push(row.customer.to_string());
                         self.new_by_name.entry(name_id).or_insert(n);
                         if let Some(r) = reference {
                             self.new_by_ref.insert(r.to_string(), n);
@@ -442,7 +443,7 @@ impl<'b> Reconciler<'b> {
                 if seen.balance == inv.balance {
                     self.plan.unchanged += 1;
                 } else {
-                    let customer = self.spelled.remove(&at).unwrap_or_default();
+                    let customer = self.spelled.remove(&at).unwrap_or_default().into();
                     let paid = seen.balance == Money::ZERO && inv.open;
                     changed.push((seen.last, change(customer, seen.balance), paid));
                 }
@@ -527,7 +528,12 @@ pub fn plan_contacts(
 
 fn discrepancies_of(row: &LedgerRow, out: &mut Vec<Discrepancy>) {
     let mut note = |what: String| {
-        out.push(Discrepancy { line: row.line, customer: row.customer.clone(), number: row.number.clone(), what })
+        out.push(Discrepancy {
+            line: row.line,
+            customer: row.customer.to_string(),
+            number: row.number.to_string(),
+            what,
+        })
     };
     if let Some(original) = row.original
         && row.kind == ItemKind::Invoice
