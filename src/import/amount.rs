@@ -166,8 +166,9 @@ pub struct DecimalVotes {
 
 impl DecimalVotes {
     pub fn see(&mut self, cell: &str) {
-        let digits_after = |i: usize| cell[i + 1..].chars().take_while(|c| c.is_ascii_digit()).count();
-        if let Some(i) = cell.rfind(['.', ',']) {
+        // Asked of every amount cell of a file: bytes, as a mark and digits are ASCII.
+        let digits_after = |i: usize| cell.as_bytes()[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if let Some(i) = memchr::memrchr2(b'.', b',', cell.as_bytes()) {
             let after = digits_after(i);
             let tail_ok = cell[i + 1 + after..].chars().all(|c| matches!(c, ')' | '-' | ' ') || c.is_alphabetic());
             if (1..=2).contains(&after) && tail_ok {

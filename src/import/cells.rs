@@ -1,7 +1,7 @@
 //! The cells of a row, by the field they hold.
 
 use super::detect::ColumnMap;
-use super::text::Record;
+use super::text::{Record, trim_cell};
 
 pub(super) struct Cells<'a> {
     pub record: &'a Record,
@@ -14,7 +14,7 @@ impl<'a> Cells<'a> {
         self.at(self.columns.get(field).copied())
     }
     pub fn at(&self, column: Option<usize>) -> Option<&'a str> {
-        column.map(|i| self.record.cell(i).trim()).filter(|s| !s.is_empty())
+        column.map(|i| trim_cell(self.record.cell(i))).filter(|s| !s.is_empty())
     }
 }
 
