@@ -115,11 +115,14 @@ impl Desk {
             .map_err(|e| e.at(db)),
             None => Ok(None),
         };
-        let imported = match as_it_was {
-            Ok(as_it_was) => {
+        let imported = match (as_it_was, db.as_deref().filter(|_| larger)) {
+            (Ok(as_it_was), Some(db)) => store::flushing_meanwhile(db, || {
+                self.write_or_discard(|conn, clock, config| import_into(conn, clock, config, &job, Some(as_it_was)))
+            }),
+            (Ok(as_it_was), None) => {
                 self.write_or_discard(|conn, clock, config| import_into(conn, clock, config, &job, Some(as_it_was)))
             }
-            Err(e) => Err(e.into()),
+            (Err(e), _) => Err(e.into()),
         };
         let restored = store::end_bulk_write(&self.conn, bulk);
         job.phase("committed");

@@ -150,3 +150,48 @@ fn back_to_wal(conn: &Connection) {
 pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
+
+/// Run `write` (a large write into the book at `db`, committed when it returns) while
+/// another thread asks the system, every quarter of a second, to put the book's written
+/// pages on disk. A large import otherwise leaves them all in memory until its commit,
+/// whose sync then waited half a second for a hundred and fifty megabytes; flushed as they
+/// come, they reach the disk while the import goes on writing. What is on disk is never
+/// less safe for it: SQLite syncs its journal before it writes a page the journal covers,
+/// and a crash before the commit rolls back whatever reached the file.
+pub fn flushing_meanwhile<T>(db: &std::path::Path, write: impl FnOnce() -> T) -> T {
+    let Ok(book) = std::fs::File::open(db) else { return write() };
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(FLUSH_EVERY) {
+                // A failure here is the commit's to meet and report: this is only ahead of it.
+                let _ = book.sync_data();
+            }
+        });
+        let written = write();
+        drop(stop);
+        written
+    })
+}
+
+const FLUSH_EVERY: Duration = Duration::from_millis(250);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_flushed_meanwhile_returns_what_it_returned_and_the_flusher_stops_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("book.db");
+        std::fs::write(&db, b"pages").unwrap();
+        // A flusher that did not stop with the write would hold this test for ever.
+        assert_eq!(flushing_meanwhile(&db, || 42), 42);
+        let slow = flushing_meanwhile(&db, || {
+            std::thread::sleep(FLUSH_EVERY * 2);
+            "written"
+        });
+        assert_eq!(slow, "written");
+        assert_eq!(flushing_meanwhile(&dir.path().join("none.db"), || 7), 7, "no book file: written all the same");
+    }
+}
