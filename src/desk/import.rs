@@ -198,8 +198,8 @@ impl RowSink for Reading<'_> {
     }
 }
 
-/// The reading thread's work: survey the file, then read it into `reading`. Returns what
-/// was read and the file's SHA-256.
+/// The reading thread's work: survey the file, then read it into `reading` while another
+/// thread hashes it. Returns what was read and the file's SHA-256.
 fn read_file(
     job: &Job<'_>,
     held: usize,
@@ -216,8 +216,12 @@ fn read_file(
         true => Pieces::for_size(source.len()),
         false => Pieces(None),
     };
-    let parsed = parse_source(file, source, &survey, profiles, opts.format.as_deref(), pieces, Some(reading))?;
-    Ok((parsed, survey.sha256))
+    std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| source.sha256());
+        let parsed = parse_source(file, source, &survey, profiles, opts.format.as_deref(), pieces, Some(reading));
+        let sha256 = hashing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok((parsed?, sha256.map_err(|e| ImportError::Read { file: file.into(), source: e })?))
+    })
 }
 
 /// Read, reconcile and (when `writing` is given: the book as it was, for the backup) write

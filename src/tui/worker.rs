@@ -330,8 +330,8 @@ pub fn handle(
             // The collector saw the preview, older-export warning included, and said yes.
             let opts = ImportOptions { format, dry_run: false, skip_invalid, force: true };
             let expanded = export_path(&path);
-            let now = crate::import::Source::open(&expanded).and_then(|s| s.survey());
-            if now.as_ref().is_ok_and(|s| s.sha256 != sha256) {
+            let now = crate::import::Source::open(&expanded).and_then(|s| s.sha256());
+            if now.as_ref().is_ok_and(|now| *now != sha256) {
                 return Err(format!("{path} changed since the preview; nothing was imported. Preview it again."));
             }
             desk.import_path(&expanded, profiles, &opts).map(|r| Response::Imported(Box::new(r))).map_err(text)
