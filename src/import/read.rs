@@ -219,7 +219,12 @@ pub fn read_splitting_from(
     let p = &named;
     // Decide the file's number and date conventions from all its cells first.
     let columns_of = |fields: [&str; 2]| fields.into_iter().filter_map(|f| cols.get(f).copied()).collect::<Vec<_>>();
-    let (amount_columns, date_columns) = (columns_of(["amount", "balance"]), columns_of(["issued", "due"]));
+    // A profile that names its decimal mark needs no votes for it (two cells a row fewer).
+    let amount_columns = match p.decimal() {
+        Some(_) => Vec::new(),
+        None => columns_of(["amount", "balance"]),
+    };
+    let date_columns = columns_of(["issued", "due"]);
     let started = std::time::Instant::now();
     // A flat export (a row per receivable, no groups) can be read in pieces: each row stands
     // alone. This pass also finds where each span of records starts.
