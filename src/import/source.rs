@@ -120,7 +120,8 @@ impl<'a> Source<'a> {
         let mut hash = Sha256::new();
         let mut at = 0;
         while at < self.len() {
-            let window = self.read(at, WINDOW)?;
+            // Small reads: this buffer is held beside the reader's windows.
+            let window = self.read(at, 1 << 20)?;
             at += window.len();
             hash.update(&window);
         }
