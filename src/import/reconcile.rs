@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::read::ContactRow;
 
-type FoldMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type FoldMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use super::book_index::{BookIndex, Run};
 use super::first_lines::FirstLines;
 use super::read::{ItemKind, LedgerRow};
@@ -38,12 +38,13 @@ pub struct ExistingInvoice {
 /// What the book holds that an import is reconciled against.
 #[derive(Debug, Clone, Default)]
 pub struct Existing {
-    /// Lower-cased name → debtor id; reference → debtor id.
-    pub by_name: HashMap<String, i64>,
-    pub by_ref: HashMap<String, i64>,
-    pub refs: HashMap<i64, Option<String>>,
+    /// Lower-cased name → debtor id; reference → debtor id. (A fast hash: a book of 100k
+    /// debtors fills these four maps before a re-import can reconcile a row.)
+    pub by_name: FoldMap<String, i64>,
+    pub by_ref: FoldMap<String, i64>,
+    pub refs: FoldMap<i64, Option<String>>,
     /// Debtor id → name as the book spells it.
-    pub names: HashMap<i64, String>,
+    pub names: FoldMap<i64, String>,
     pub invoices: Vec<ExistingInvoice>,
 }
 
@@ -592,10 +593,10 @@ mod tests {
             imported_by: Some("qbo-ar-aging-detail".into()),
         };
         Existing {
-            by_name: [("acme".to_string(), 1)].into(),
-            by_ref: HashMap::new(),
-            refs: [(1, None)].into(),
-            names: [(1, "Acme".to_string())].into(),
+            by_name: [("acme".to_string(), 1)].into_iter().collect(),
+            by_ref: FoldMap::default(),
+            refs: [(1, None)].into_iter().collect(),
+            names: [(1, "Acme".to_string())].into_iter().collect(),
             invoices: vec![inv(10, "1001", 1000), inv(11, "1002", 800), inv(12, "1003", 500), inv(13, "1004", 200)],
         }
     }

@@ -108,6 +108,16 @@ impl ScannedRow<'_> {
         }
     }
 
+    /// Column `i` as text, `None` for NULL.
+    pub fn text_or_null(&self, i: usize) -> rusqlite::Result<Option<&str>> {
+        let at = self.column(i)?;
+        // SAFETY: `at` is a column of the current row.
+        match unsafe { ffi::sqlite3_column_type(self.stmt, at) } {
+            ffi::SQLITE_NULL => Ok(None),
+            _ => self.text(i).map(Some),
+        }
+    }
+
     /// Column `i` as text, borrowed until the next step. Meant for a STRICT table's TEXT
     /// columns: a number is read as SQLite spells it; only NULL is refused.
     pub fn text(&self, i: usize) -> rusqlite::Result<&str> {
@@ -165,6 +175,7 @@ mod tests {
         let mut scan = BorrowedScan::query(&conn, "SELECT s, m FROM t WHERE n = ?1", &[1]).unwrap();
         let row = scan.next().unwrap().unwrap();
         assert_eq!((row.text(0).unwrap(), row.int_or_null(1).unwrap()), ("é-one", None));
+        assert_eq!((row.text_or_null(0).unwrap(), row.text_or_null(1).unwrap()), (Some("é-one"), None));
         // NULL is neither an integer nor a text.
         assert!(matches!(row.int(1), Err(rusqlite::Error::InvalidColumnType(1, _, rusqlite::types::Type::Null))));
         assert!(matches!(row.text(1), Err(rusqlite::Error::InvalidColumnType(1, _, rusqlite::types::Type::Null))));

@@ -138,20 +138,18 @@ fn invoices_for_import(
 /// its invoices: what committing a plan needs.
 pub fn existing_debtors_for_import(conn: &Connection) -> Result<Existing> {
     let mut existing = Existing::default();
-    let mut stmt = conn.prepare("SELECT id, name, external_ref FROM debtor")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let name: String = r.get(1)?;
-        let reference: Option<String> = r.get(2)?;
+    let mut scan = BorrowedScan::query(conn, "SELECT id, name, external_ref FROM debtor", &[])?;
+    while let Some(r) = scan.next()? {
+        let id = r.int(0)?;
+        let name = r.text(1)?;
+        let reference = r.text_or_null(2)?;
         existing.by_name.entry(name.to_lowercase()).or_insert(id);
-        if let Some(reference) = &reference {
-            existing.by_ref.insert(reference.clone(), id);
+        if let Some(reference) = reference {
+            existing.by_ref.insert(reference.to_string(), id);
         }
-        existing.refs.insert(id, reference);
-        existing.names.insert(id, name);
+        existing.refs.insert(id, reference.map(str::to_string));
+        existing.names.insert(id, name.to_string());
     }
-    drop(rows);
     Ok(existing)
 }
 
