@@ -115,7 +115,8 @@ impl Desk {
             .map_err(|e| e.at(db)),
             None => Ok(None),
         };
-        let imported = match (as_it_was, db.as_deref().filter(|_| larger)) {
+        let rollback = bulk.journal == store::Journal::Rollback;
+        let imported = match (as_it_was, db.as_deref().filter(|_| rollback)) {
             (Ok(as_it_was), Some(db)) => store::flushing_meanwhile(db, || {
                 self.write_or_discard(|conn, clock, config| import_into(conn, clock, config, &job, Some(as_it_was)))
             }),

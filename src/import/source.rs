@@ -1,9 +1,10 @@
 //! Where an export's text comes from: bytes already in memory (a test, the fuzz corpus),
 //! or a file read a window at a time, so that importing a large file never holds it whole.
 //!
-//! A file is surveyed once first (its SHA-256, its lines, whether it is UTF-8) and then read
-//! by windows: the conventions pass walks it window by window ([`each_record`]), and the
-//! rows are read span by span, each span a run of whole records found by that walk.
+//! A file is surveyed once first (its lines, whether it is UTF-8; its SHA-256 is taken
+//! apart, while the rows are read) and then read by windows: the conventions pass walks
+//! it window by window ([`each_record`]), and the rows are read span by span, each span a
+//! run of whole records found by that walk.
 
 use std::borrow::Cow;
 use std::io::{Read, Seek, SeekFrom};

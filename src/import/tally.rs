@@ -46,9 +46,10 @@ impl Pass<'_> {
     }
 
     /// Walk `text`. A large file's second half is walked by another thread from the first
-    /// record start past its middle (after a newline and any blank lines), a guess: a quoted cell may hold newlines. The guess is
-    /// kept only if the first half's walk reaches a record that starts exactly there (from
-    /// a common record start, two walks read alike); else this thread walks on alone.
+    /// record start past its middle (after a newline and any blank lines), a guess: a
+    /// quoted cell may hold newlines. The guess is kept only if the first half's walk
+    /// reaches a record that starts exactly there (from a common record start, two walks
+    /// read alike); else this thread walks on alone.
     pub fn walk(&self, text: &Text<'_>, delimiter: u8) -> Result<Tally, CsvError> {
         self.walk_split_from(text, delimiter, if self.two_threads { TWO_THREADS_FROM } else { usize::MAX })
     }

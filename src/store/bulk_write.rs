@@ -151,20 +151,23 @@ pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
-/// Run `write` (a large write into the book at `db`, committed when it returns) while
-/// another thread asks the system, every quarter of a second, to put the book's written
-/// pages on disk. A large import otherwise leaves them all in memory until its commit,
-/// whose sync then waited half a second for a hundred and fifty megabytes; flushed as they
-/// come, they reach the disk while the import goes on writing. What is on disk is never
-/// less safe for it: SQLite syncs its journal before it writes a page the journal covers,
-/// and a crash before the commit rolls back whatever reached the file.
+/// Run `write` (a large write into the book at `db` with a rollback journal, committed
+/// when it returns) while another thread asks the system, every quarter of a second, to put
+/// the book's written pages on disk. A large import otherwise leaves them all in memory
+/// until its commit, whose sync then waited half a second for a hundred and fifty
+/// megabytes; flushed as they come, they reach the disk while the import goes on writing
+/// (measured on Linux only, and only done there). What is on disk is never less safe for it:
+/// SQLite syncs its journal before it writes a page the journal covers, and a crash before
+/// the commit rolls back whatever reached the file. (In WAL mode the book is not written
+/// during the transaction: nothing to flush.)
 pub fn flushing_meanwhile<T>(db: &std::path::Path, write: impl FnOnce() -> T) -> T {
-    let Ok(book) = std::fs::File::open(db) else { return write() };
+    let Some(book) = flushing_handle(db) else { return write() };
     let (stop, stopped) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|scope| {
         scope.spawn(move || {
             while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(FLUSH_EVERY) {
-                // A failure here is the commit's to meet and report: this is only ahead of it.
+                // A failure here is the commit's to meet and report (Linux tells every
+                // handle of a file about a failed write-back): this is only ahead of it.
                 let _ = book.sync_data();
             }
         });
@@ -175,6 +178,29 @@ pub fn flushing_meanwhile<T>(db: &std::path::Path, write: impl FnOnce() -> T) ->
 }
 
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
+
+/// A handle on the book for flushing it, kept open until the process ends. SQLite's locks
+/// on a file are the process's (POSIX `fcntl` locks): closing any handle on the book drops
+/// them all, whatever connection took them. So a handle opened here is never closed: one
+/// per book file, reused by every later import of the process.
+#[cfg(target_os = "linux")]
+fn flushing_handle(db: &std::path::Path) -> Option<&'static std::fs::File> {
+    use std::os::unix::fs::MetadataExt;
+    static HANDLES: std::sync::Mutex<Vec<(u64, u64, &'static std::fs::File)>> = std::sync::Mutex::new(Vec::new());
+    let meta = std::fs::metadata(db).ok()?;
+    let mut handles = HANDLES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((.., file)) = handles.iter().find(|(dev, ino, _)| (*dev, *ino) == (meta.dev(), meta.ino())) {
+        return Some(file);
+    }
+    let file: &'static std::fs::File = Box::leak(Box::new(std::fs::File::open(db).ok()?));
+    handles.push((meta.dev(), meta.ino(), file));
+    Some(file)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn flushing_handle(_db: &std::path::Path) -> Option<&'static std::fs::File> {
+    None
+}
 
 #[cfg(test)]
 mod tests {
@@ -193,5 +219,8 @@ mod tests {
         });
         assert_eq!(slow, "written");
         assert_eq!(flushing_meanwhile(&dir.path().join("none.db"), || 7), 7, "no book file: written all the same");
+        // One handle per book file, kept: closing one would drop the process's locks on it.
+        #[cfg(target_os = "linux")]
+        assert!(std::ptr::eq(flushing_handle(&db).unwrap(), flushing_handle(&db).unwrap()));
     }
 }
