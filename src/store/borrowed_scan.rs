@@ -53,7 +53,8 @@ impl<'c> BorrowedScan<'c> {
         Ok(scan)
     }
 
-    /// The next row, or `None` after the last.
+    /// The next row, or `None` after the last (asked again after that, SQLite runs the
+    /// query again from its first row).
     pub fn next(&mut self) -> Result<Option<ScannedRow<'_>>> {
         // SAFETY: the statement is prepared and bound; the row handed out borrows `self`
         // mutably, so no row outlives this step.
