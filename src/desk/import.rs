@@ -115,15 +115,14 @@ impl Desk {
             .map_err(|e| e.at(db)),
             None => Ok(None),
         };
-        let rollback = bulk.journal == store::Journal::Rollback;
-        let imported = match (as_it_was, db.as_deref().filter(|_| rollback)) {
-            (Ok(as_it_was), Some(db)) => store::flushing_meanwhile(db, || {
+        // With a rollback journal the book's pages are written as the import goes: they are
+        // flushed meanwhile (in WAL nothing reaches the book before the commit).
+        let flushed = db.as_deref().filter(|_| bulk.journal == store::Journal::Rollback);
+        let imported = match as_it_was {
+            Ok(as_it_was) => store::flushing_meanwhile(flushed, || {
                 self.write_or_discard(|conn, clock, config| import_into(conn, clock, config, &job, Some(as_it_was)))
             }),
-            (Ok(as_it_was), None) => {
-                self.write_or_discard(|conn, clock, config| import_into(conn, clock, config, &job, Some(as_it_was)))
-            }
-            (Err(e), _) => Err(e.into()),
+            Err(e) => Err(e.into()),
         };
         let restored = store::end_bulk_write(&self.conn, bulk);
         job.phase("committed");

@@ -160,8 +160,9 @@ pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
 /// SQLite syncs its journal before it writes a page the journal covers, and a crash before
 /// the commit rolls back whatever reached the file. (In WAL mode the book is not written
 /// during the transaction: nothing to flush.)
-pub fn flushing_meanwhile<T>(db: &std::path::Path, write: impl FnOnce() -> T) -> T {
-    let Some(book) = flushing_handle(db) else { return write() };
+/// With no book (`None`, or one that cannot be opened), `write` just runs.
+pub fn flushing_meanwhile<T>(db: Option<&std::path::Path>, write: impl FnOnce() -> T) -> T {
+    let Some(book) = db.and_then(flushing_handle) else { return write() };
     let (stop, stopped) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|scope| {
         scope.spawn(move || {
@@ -212,13 +213,18 @@ mod tests {
         let db = dir.path().join("book.db");
         std::fs::write(&db, b"pages").unwrap();
         // A flusher that did not stop with the write would hold this test for ever.
-        assert_eq!(flushing_meanwhile(&db, || 42), 42);
-        let slow = flushing_meanwhile(&db, || {
+        assert_eq!(flushing_meanwhile(Some(&db), || 42), 42);
+        let slow = flushing_meanwhile(Some(&db), || {
             std::thread::sleep(FLUSH_EVERY * 2);
             "written"
         });
         assert_eq!(slow, "written");
-        assert_eq!(flushing_meanwhile(&dir.path().join("none.db"), || 7), 7, "no book file: written all the same");
+        assert_eq!(
+            flushing_meanwhile(Some(&dir.path().join("none.db")), || 7),
+            7,
+            "no book file: written all the same"
+        );
+        assert_eq!(flushing_meanwhile(None, || 8), 8, "no book to flush: written all the same");
         // One handle per book file, kept: closing one would drop the process's locks on it.
         #[cfg(target_os = "linux")]
         assert!(std::ptr::eq(flushing_handle(&db).unwrap(), flushing_handle(&db).unwrap()));
