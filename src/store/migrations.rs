@@ -8,6 +8,7 @@ pub(crate) const STEPS: &[&str] = &[
     include_str!("../../assets/migrations/0002_undo.sql"),
     include_str!("../../assets/migrations/0003_extensions.sql"),
     include_str!("../../assets/migrations/0004_invoice_checks.sql"),
+    include_str!("../../assets/migrations/0005_no_debtor_name_index.sql"),
 ];
 
 /// The schema version this dun writes (SQLite `user_version`).
