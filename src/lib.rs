@@ -9,6 +9,7 @@ pub mod config;
 pub mod desk;
 pub mod domain;
 pub mod import;
+pub mod let_go;
 pub mod logging;
 pub mod mailer;
 pub mod paths;

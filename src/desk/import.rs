@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::import_write::{Kept, Writing};
+use super::import_write::{Kept, Writing, key_order};
 use super::{Desk, DeskError, Result};
 use crate::domain::Money;
 use crate::import::profile::ProfileKind;
@@ -157,8 +157,9 @@ impl Job<'_> {
 /// What the reading thread hands the writer.
 enum Batch {
     Expect(usize),
-    /// The new customers first named in a batch of the file, and its new rows.
-    Rows(Vec<NewCustomer>, Vec<NewRow>),
+    /// The new customers first named in a batch of the file, its new rows, and the order
+    /// to write them in ([`key_order`]).
+    Rows(Vec<NewCustomer>, Vec<NewRow>, Vec<u32>),
 }
 
 /// The reading thread's end of an import: each batch of rows is reconciled where it was
@@ -194,7 +195,9 @@ impl RowSink for Reading<'_> {
         let new = reconciler.take(rows);
         let customers = reconciler.new_debtors()[self.customers_sent..].to_vec();
         self.customers_sent += customers.len();
-        let _ = self.send.send(Batch::Rows(customers, new));
+        // Sorted here, while the writer (the slower of the two) writes the batch before.
+        let order = key_order(&new);
+        let _ = self.send.send(Batch::Rows(customers, new, order));
     }
 }
 
@@ -236,7 +239,7 @@ fn import_into(
     let Job { file, profiles, opts, .. } = *job;
     let book = std::sync::OnceLock::new();
     let held = store::invoices_held(conn)?;
-    std::thread::scope(|scope| {
+    let outcome = std::thread::scope(|scope| {
         // Two batches in flight at most: the reader waits for the writer, never the heap.
         let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(2);
         let (hand_over, made) = std::sync::mpsc::sync_channel(1);
@@ -268,7 +271,9 @@ fn import_into(
             waited += asked.elapsed();
             match (batch, &mut writer) {
                 (Batch::Expect(rows), Some(w)) => w.expect(rows),
-                (Batch::Rows(customers, rows), Some(w)) => w.rows(conn, &customers, rows, &config.currency)?,
+                (Batch::Rows(customers, rows, order), Some(w)) => {
+                    w.rows(conn, &customers, &rows, &order, &config.currency)?
+                }
                 (_, None) => {}
             }
         }
@@ -293,9 +298,9 @@ fn import_into(
         let same_source =
             |name: &str| name == profile.name || source_of(name).is_some_and(|s| !s.is_empty() && s == profile.source);
         let reconciler = reconciler.unwrap_or_else(|| Reconciler::new(existing));
-        let reconciled = reconciler.finish(profile.lists_all_open && !rejected, &same_source);
+        let mut reconciled = reconciler.finish(profile.lists_all_open && !rejected, &same_source);
         let plan = match profile.kind {
-            ProfileKind::Invoices => reconciled.plan.clone(),
+            ProfileKind::Invoices => std::mem::take(&mut reconciled.plan),
             ProfileKind::Contacts => {
                 let held = store::contact_keys(conn)?;
                 reconcile::plan_contacts(&parsed.contacts, existing, &held, store::contact_key)
@@ -357,6 +362,7 @@ fn import_into(
         };
         // Only a kept import needs the book as it was, for its backup.
         let (Some(writer), Some(as_it_was), None) = (writer, writing, &report.held_back) else {
+            crate::let_go::let_go(reconciled);
             return Ok((report, false));
         };
         let kept = Kept {
@@ -372,6 +378,7 @@ fn import_into(
             warnings: &report.warnings,
         };
         let batch = writer.keep(conn, clock, config, &kept)?;
+        crate::let_go::let_go(reconciled);
         job.phase("the rest of the plan written");
         if let Some((book, db)) = as_it_was {
             // Filed (and the old snapshot let go) before the commit, whose checkpoint the
@@ -383,7 +390,12 @@ fn import_into(
         report.committed = true;
         report.batch_id = Some(batch);
         Ok((report, true))
-    })
+    });
+    // The book as the import saw it: a million invoices for a large one, freed elsewhere.
+    if let Some(book) = book.into_inner() {
+        crate::let_go::let_go(book);
+    }
+    outcome
 }
 
 fn report_of(file: &str, sha256: &str, parsed: &Parsed, plan: ImportPlan) -> ImportReport {

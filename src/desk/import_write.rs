@@ -43,14 +43,16 @@ impl<'c> Writing<'c> {
     }
 
     /// Write one batch of the file: the new customers it names first (the next of
-    /// [`Reconciler::new_debtors`]), then its new invoices.
+    /// [`Reconciler::new_debtors`]), then its new invoices, those of `rows` that repeat
+    /// none before in `order` ([`key_order`]), then those that do.
     ///
     /// [`Reconciler::new_debtors`]: crate::import::reconcile::Reconciler::new_debtors
     pub fn rows(
         &mut self,
         conn: &'c rusqlite::Connection,
         customers: &[NewCustomer],
-        rows: Vec<NewRow>,
+        rows: &[NewRow],
+        order: &[u32],
         default_currency: &str,
     ) -> Result<()> {
         let invoices = match &mut self.invoices {
@@ -76,9 +78,13 @@ impl<'c> Writing<'c> {
             DebtorOf::Book(id) => id,
             DebtorOf::New(n) => self.new_ids[n],
         };
-        let mut fresh: Vec<store::ImportedInvoice<'_>> =
-            rows.iter().filter(|r| !r.repeats).map(|r| imported(r, debtor_id(r.debtor))).collect();
-        fresh.sort_unstable_by_key(|i| (i.debtor_id, store::item_kind_rank(i.kind), i.number));
+        let fresh: Vec<store::ImportedInvoice<'_>> = order
+            .iter()
+            .map(|&at| {
+                let r = &rows[at as usize];
+                imported(r, debtor_id(r.debtor))
+            })
+            .collect();
         invoices.write(conn, &fresh)?;
         // After the rows they repeat, in file order: the last one wins.
         for repeat in rows.iter().filter(|r| r.repeats) {
@@ -144,6 +150,19 @@ impl<'c> Writing<'c> {
         )?;
         Ok(batch)
     }
+}
+
+/// The places of `rows` that repeat no row before them, in the order of the book's
+/// UNIQUE (debtor, kind, number) key: each insert into that index then lands after the one
+/// before it instead of searching the tree ([`store::ImportWriter::write`]). A new debtor
+/// sorts after the book's, as its id will.
+pub(super) fn key_order(rows: &[NewRow]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..rows.len() as u32).filter(|&at| !rows[at as usize].repeats).collect();
+    order.sort_unstable_by_key(|&at| {
+        let r = &rows[at as usize];
+        (r.debtor, store::item_kind_rank(r.row.kind), r.row.number.as_str())
+    });
+    order
 }
 
 fn imported(r: &NewRow, debtor_id: i64) -> store::ImportedInvoice<'_> {

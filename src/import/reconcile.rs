@@ -157,7 +157,9 @@ impl ImportPlan {
 }
 
 /// The debtor a row belongs to: one the book holds, or the `n`th new one of this import.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Ordered as their ids will be: the new ones are written in turn after the book's, each
+/// given the next id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DebtorOf {
     Book(i64),
     New(usize),
@@ -467,13 +469,23 @@ impl<'b> Reconciler<'b> {
             if paid { &mut self.plan.paid_in_ledger } else { &mut self.plan.changed_balances }.push(change);
         }
         self.plan.discrepancies.sort_by_key(|d| d.line);
-        Reconciled {
-            plan: self.plan,
-            new_debtors: self.new_debtors,
-            new_refs: self.new_refs,
-            rows: self.rows,
-            newest: self.newest,
-        }
+        let Reconciler {
+            plan,
+            new_debtors,
+            new_refs,
+            rows,
+            newest,
+            book,
+            seen,
+            spelled,
+            lowered,
+            new_by_ref,
+            new_keys,
+            ..
+        } = self;
+        // An entry a row or a customer each, a million for a large file: freed elsewhere.
+        crate::let_go::let_go((book, seen, spelled, lowered, new_by_ref, new_keys));
+        Reconciled { plan, new_debtors, new_refs, rows, newest }
     }
 }
 
