@@ -62,8 +62,8 @@ pub fn import_parse(data: &[u8]) {
     let mut book = Existing::default();
     for (i, row) in parsed.invoices.iter().enumerate() {
         let id = i as i64 + 1;
-        let debtor = *book.by_name.entry(row.customer.to_lowercase().into()).or_insert(id);
-        book.names.entry(debtor).or_insert_with(|| row.customer.to_string());
+        let debtor = *book.by_name.entry(row.customer.to_lowercase()).or_insert(id);
+        book.names.entry(debtor).or_insert_with(|| row.customer.clone());
         book.invoices.push(dun::import::ExistingInvoice {
             id,
             debtor_id: debtor,

@@ -257,8 +257,8 @@ fn contact_points(
                 {
                     store::set_external_ref(conn, id, r, now)?;
                     // Now that reference's: another reference never finds it by name.
-                    existing.refs.insert(id, Some(r.to_string()));
-                    existing.by_ref.insert(r.to_string(), id);
+                    existing.refs.insert(id, Some(r.into()));
+                    existing.by_ref.insert(r.into(), id);
                 }
                 id
             }
@@ -274,12 +274,12 @@ fn contact_points(
                     },
                     now,
                 )?;
-                existing.by_name.entry(key.0.clone()).or_insert(id);
+                existing.by_name.entry(key.0.as_str().into()).or_insert(id);
                 let kept_ref = reference.filter(|r| !existing.by_ref.contains_key(*r));
                 if let Some(r) = kept_ref {
-                    existing.by_ref.insert(r.to_string(), id);
+                    existing.by_ref.insert(r.into(), id);
                 }
-                existing.refs.insert(id, kept_ref.map(str::to_string));
+                existing.refs.insert(id, kept_ref.map(Into::into));
                 id
             }
         };

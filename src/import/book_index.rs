@@ -28,12 +28,22 @@ impl BookIndex {
         let mut groups: FoldMap<i64, (u32, u32)> = FoldMap::default();
         let mut group_of = Vec::with_capacity(invoices.len());
         let mut sizes: Vec<u32> = Vec::new();
+        // The book lists a debtor's invoices together, mostly (an import writes them so):
+        // the group is looked up once a run, not once an invoice.
+        let mut last: Option<(i64, u32)> = None;
         for inv in invoices {
-            let next = sizes.len() as u32;
-            let g = groups.entry(inv.debtor_id).or_insert((next, 0)).0;
-            if g == next {
-                sizes.push(0);
-            }
+            let g = match last {
+                Some((debtor, g)) if debtor == inv.debtor_id => g,
+                _ => {
+                    let next = sizes.len() as u32;
+                    let g = groups.entry(inv.debtor_id).or_insert((next, 0)).0;
+                    if g == next {
+                        sizes.push(0);
+                    }
+                    last = Some((inv.debtor_id, g));
+                    g
+                }
+            };
             sizes[g as usize] += 1;
             group_of.push(g);
         }

@@ -40,11 +40,12 @@ pub struct ExistingInvoice {
 pub struct Existing {
     /// Lower-cased name → debtor id; reference → debtor id. (A fast hash: a book of 100k
     /// debtors fills these four maps before a re-import can reconcile a row.)
-    pub by_name: FoldMap<String, i64>,
-    pub by_ref: FoldMap<String, i64>,
-    pub refs: FoldMap<i64, Option<String>>,
+    /// Held in place up to 24 bytes, as the invoices' numbers are.
+    pub by_name: FoldMap<CompactString, i64>,
+    pub by_ref: FoldMap<CompactString, i64>,
+    pub refs: FoldMap<i64, Option<CompactString>>,
     /// Debtor id → name as the book spells it.
-    pub names: FoldMap<i64, String>,
+    pub names: FoldMap<i64, CompactString>,
     pub invoices: Vec<ExistingInvoice>,
 }
 
@@ -459,7 +460,7 @@ impl<'b> Reconciler<'b> {
             let ours =
                 inv.imported_by.as_deref().is_some_and(|f| *ours_by_format.entry(f).or_insert_with(|| same_source(f)));
             if ours {
-                let customer = existing.names.get(&inv.debtor_id).cloned().unwrap_or_default();
+                let customer = existing.names.get(&inv.debtor_id).map(|n| n.to_string()).unwrap_or_default();
                 self.plan.vanished.push(change(customer, Money::ZERO));
             }
         }
@@ -605,10 +606,10 @@ mod tests {
             imported_by: Some("qbo-ar-aging-detail".into()),
         };
         Existing {
-            by_name: [("acme".to_string(), 1)].into_iter().collect(),
+            by_name: [("acme".into(), 1)].into_iter().collect(),
             by_ref: FoldMap::default(),
             refs: [(1, None)].into_iter().collect(),
-            names: [(1, "Acme".to_string())].into_iter().collect(),
+            names: [(1, "Acme".into())].into_iter().collect(),
             invoices: vec![inv(10, "1001", 1000), inv(11, "1002", 800), inv(12, "1003", 500), inv(13, "1004", 200)],
         }
     }
