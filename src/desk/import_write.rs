@@ -155,14 +155,21 @@ impl<'c> Writing<'c> {
 /// The places of `rows` that repeat no row before them, in the order of the book's
 /// UNIQUE (debtor, kind, number) key: each insert into that index then lands after the one
 /// before it instead of searching the tree ([`store::ImportWriter::write`]). A new debtor
-/// sorts after the book's, as its id will.
+/// sorts after the book's, and after the new ones before it, as its id will (each is
+/// written in turn, given the next id).
 pub(super) fn key_order(rows: &[NewRow]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..rows.len() as u32).filter(|&at| !rows[at as usize].repeats).collect();
-    order.sort_unstable_by_key(|&at| {
-        let r = &rows[at as usize];
-        (r.debtor, store::item_kind_rank(r.row.kind), r.row.number.as_str())
-    });
-    order
+    // The keys sorted side by side, each with its place: comparing them through the places
+    // reached into the rows at random, and cost half as much again.
+    let debtor = |d: DebtorOf| match d {
+        DebtorOf::Book(id) => id as u64,
+        DebtorOf::New(n) => 1 << 63 | n as u64,
+    };
+    let mut keys: Vec<(u64, u8, &str, u32)> = (rows.iter().enumerate())
+        .filter(|(_, r)| !r.repeats)
+        .map(|(at, r)| (debtor(r.debtor), store::item_kind_rank(r.row.kind), r.row.number.as_str(), at as u32))
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(.., at)| at).collect()
 }
 
 fn imported(r: &NewRow, debtor_id: i64) -> store::ImportedInvoice<'_> {

@@ -158,9 +158,7 @@ impl ImportPlan {
 }
 
 /// The debtor a row belongs to: one the book holds, or the `n`th new one of this import.
-/// Ordered as their ids will be: the new ones are written in turn after the book's, each
-/// given the next id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DebtorOf {
     Book(i64),
     New(usize),
