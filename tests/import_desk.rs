@@ -368,3 +368,25 @@ fn a_file_larger_than_the_book_is_backed_up_before_and_leaves_the_book_in_wal_mo
     assert_eq!(check, "ok");
     assert_eq!(indexes(&desk), indexes(&demo_desk(0)));
 }
+
+/// Read on its format's word (day first), a file whose dates are month first is written,
+/// found out, rolled back and read again: the book holds its rows once, with their dates
+/// read month first.
+#[test]
+fn a_file_whose_dates_disprove_its_format_is_imported_in_their_order() {
+    let mut desk = demo_desk(0);
+    let text = "Kundennummer;Kunde;Rechnungsnummer;Rechnungsdatum;Fällig am;Betrag;Offen\n\
+                10001;Acme GmbH;RE-1;01.15.2026;02.14.2026;100,00;100,00\n\
+                10002;Beta AG;RE-2;02.03.2026;03.05.2026;50,00;50,00\n";
+    let report = desk.import_file("mdy.csv", text.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
+    assert!(report.committed, "{report:?}");
+    assert_eq!(report.dates, "month/day/year (proven by the file's dates)");
+    assert_eq!(count(&desk, "SELECT count(*) FROM import_batch"), 1);
+    assert_eq!(count(&desk, "SELECT count(*) FROM invoice"), 2);
+    assert_eq!(count(&desk, "SELECT count(*) FROM debtor"), 2);
+    let issued: String = desk
+        .connection()
+        .query_row("SELECT issued_on || ' ' || due_on FROM invoice WHERE number = 'RE-2'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(issued, "2026-02-03 2026-03-05");
+}

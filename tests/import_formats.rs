@@ -313,7 +313,8 @@ fn qbd_open_invoices_with_excel_serial_dates() {
 /// A large flat file is read in pieces on two threads; the pieces must give exactly what one
 /// reader gives: the same rows, classes, issues (lines and columns) and totals checks, and
 /// so must the pieces read from the file on disk a span at a time and handed to a sink as
-/// they are read (as an import reads).
+/// they are read (as an import reads), whether the sink takes rows on the word of a format
+/// that names its conventions or only after the first pass.
 fn read_both_ways(file: &str, bytes: &[u8]) -> (serde_json::Value, serde_json::Value) {
     let profiles = load_profiles(None).unwrap();
     let one = dun::import::parse_bytes_in(file, bytes, &profiles, None, Pieces(None));
@@ -322,8 +323,8 @@ fn read_both_ways(file: &str, bytes: &[u8]) -> (serde_json::Value, serde_json::V
         Ok(p) => serde_json::to_value(&p).unwrap(),
         Err(e) => serde_json::Value::String(e.to_string()),
     };
-    let sunk = {
-        let mut sink = Collect(Vec::new());
+    let sunk = |on_trust: bool| {
+        let mut sink = Collect { rows: Vec::new(), on_trust, disproved: false };
         let parsed = {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("export.csv");
@@ -332,22 +333,40 @@ fn read_both_ways(file: &str, bytes: &[u8]) -> (serde_json::Value, serde_json::V
             let survey = source.survey().unwrap();
             dun::import::parse_source(file, &source, &survey, &profiles, None, Pieces(Some(3)), Some(&mut sink))
         };
+        assert!(!sink.disproved || parsed.is_err());
         parsed.map(|mut p| {
-            p.invoices = sink.0;
+            p.invoices = sink.rows;
             p
         })
     };
-    let (one, two, sunk) = (json(one), json(two), json(sunk));
+    let (one, two) = (json(one), json(two));
+    let (sunk, trusting) = (json(sunk(false)), sunk(true));
     assert_eq!(one, sunk, "{file}: the pieces handed to a sink are not what one reader reads");
+    // On the format's word, the read stands, or fails as disproved (the caller reads again).
+    match trusting {
+        Err(e) if e.to_string().contains(dun::import::read::DISPROVED) => {}
+        trusting => assert_eq!(one, json(trusting), "{file}: read on its format's word"),
+    }
     (one, two)
 }
 
-struct Collect(Vec<dun::import::LedgerRow>);
+/// Keeps what it is handed.
+struct Collect {
+    rows: Vec<dun::import::LedgerRow>,
+    on_trust: bool,
+    disproved: bool,
+}
 
 impl dun::import::RowSink for Collect {
     fn expect(&mut self, _records: usize) {}
     fn rows(&mut self, rows: Vec<dun::import::LedgerRow>) {
-        self.0.extend(rows);
+        self.rows.extend(rows);
+    }
+    fn on_trust(&self) -> bool {
+        self.on_trust
+    }
+    fn disproved(&mut self) {
+        self.disproved = true;
     }
 }
 
@@ -398,6 +417,48 @@ fn a_flat_file_with_quirks_at_its_piece_edges_reads_the_same_in_pieces() {
     let footer_early = format!("{header}{}Cash Basis Monday, March 2, 2026\n{}", row(1).repeat(3), body);
     let (one, two) = read_both_ways("flat.csv", footer_early.as_bytes());
     assert_eq!(one, two);
+
+    // Without its quoted row the file is read on its format's word (its newlines placing
+    // the pieces): the same again.
+    let quoteless: String =
+        text.lines().filter(|l| !l.contains('"') && !l.starts_with("zweite")).map(|l| format!("{l}\n")).collect();
+    assert!(!quoteless.contains('"'));
+    let (one, two) = read_both_ways("flat.csv", quoteless.as_bytes());
+    assert_eq!(one, two);
+    assert_eq!(one["date_note"], "day/month/year (proven by the file's dates)");
+}
+
+/// A file whose dates are month first, in a format that writes them day first: read on the
+/// format's word, its dates disprove it, and it is read again with its votes first.
+#[test]
+fn dates_that_disprove_their_formats_order_are_read_in_theirs() {
+    let profiles = load_profiles(None).unwrap();
+    let text = "Kundennummer;Kunde;Rechnungsnummer;Rechnungsdatum;Fällig am;Betrag;Offen\n\
+                10001;Acme GmbH;RE-1;01.15.2026;02.14.2026;100,00;100,00\n\
+                10002;Beta AG;RE-2;02.03.2026;03.05.2026;50,00;50,00\n";
+    let p = dun::import::parse_bytes("mdy.csv", text.as_bytes(), &profiles, None).unwrap();
+    assert_eq!(p.format, "eu-open-items");
+    assert_eq!(p.date_note, "month/day/year (proven by the file's dates)");
+    assert!(p.issues.is_empty(), "{:?}", p.issues);
+    let beta = p.invoices.iter().find(|r| r.number == "RE-2").unwrap();
+    assert_eq!((beta.issued, beta.due), (Some("2026-02-03".parse().unwrap()), "2026-03-05".parse().unwrap()));
+
+    // A sink that took rows on the format's word is told, and the read fails.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mdy.csv");
+    std::fs::write(&path, text).unwrap();
+    let source = dun::import::Source::open(&path).unwrap();
+    let survey = source.survey().unwrap();
+    let mut sink = Collect { rows: Vec::new(), on_trust: true, disproved: false };
+    let read = dun::import::parse_source("mdy.csv", &source, &survey, &profiles, None, Pieces(None), Some(&mut sink));
+    assert!(read.unwrap_err().to_string().contains(dun::import::read::DISPROVED));
+    assert!(sink.disproved);
+
+    // Dates that contradict each other: refused as before, whichever way it is read.
+    let mixed = text.replace("02.03.2026;03.05.2026", "13.03.2026;03.05.2026");
+    let p = dun::import::parse_bytes("mixed.csv", mixed.as_bytes(), &profiles, None).unwrap();
+    assert!(p.date_note.starts_with("contradictory"), "{}", p.date_note);
+    assert!(p.issues.iter().any(|i| i.reason == "the file mixes day-first and month-first dates"), "{:?}", p.issues);
 }
 
 /// A total row is checked on each column it prints: the open balance, and the amount beside it.

@@ -94,10 +94,24 @@ impl Desk {
         profiles: &[Profile],
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
-        let job = Job { file, source, profiles, opts, started: std::time::Instant::now() };
+        let mut job = Job { file, source, profiles, opts, started: std::time::Instant::now(), on_trust: true };
+        if let Some(report) = self.import_as(&job)? {
+            return Ok(report);
+        }
+        // Read on its format's word, the file's dates proved another day/month order: what
+        // was read is gone with its transaction, and the file is read again, votes first.
+        tracing::debug!("import: the file's dates disproved its format's order; read again");
+        job.on_trust = false;
+        self.import_as(&job)?.ok_or_else(|| DeskError::Import(crate::import::read::DISPROVED.into()))
+    }
+
+    /// [`Desk::import_source`] once, as `job` says: None if the file disproved its
+    /// format's conventions, read on their word (nothing is then kept).
+    fn import_as(&mut self, job: &Job<'_>) -> Result<Option<ImportReport>> {
+        let (source, opts) = (job.source, job.opts);
         if opts.dry_run {
             let _snapshot = store::read_snapshot(&self.conn)?;
-            return Ok(import_into(&self.conn, &self.clock, &self.config, &job, None)?.0);
+            return Ok(import_into(&self.conn, &self.clock, &self.config, job, None)?.0);
         }
         let db = self.path.clone();
         // A file larger than the book it goes into is written with a rollback journal when
@@ -120,7 +134,7 @@ impl Desk {
         let flushed = db.as_deref().filter(|_| bulk.journal == store::Journal::Rollback);
         let imported = match as_it_was {
             Ok(as_it_was) => store::flushing_meanwhile(flushed, || {
-                self.write_or_discard(|conn, clock, config| import_into(conn, clock, config, &job, Some(as_it_was)))
+                self.write_or_discard(|conn, clock, config| import_into(conn, clock, config, job, Some(as_it_was)))
             }),
             Err(e) => Err(e.into()),
         };
@@ -146,6 +160,8 @@ struct Job<'a> {
     profiles: &'a [Profile],
     opts: &'a ImportOptions,
     started: std::time::Instant,
+    /// Rows may be read on the word of a format that names its conventions.
+    on_trust: bool,
 }
 
 impl Job<'_> {
@@ -172,6 +188,11 @@ struct Reading<'b> {
     customers_sent: usize,
     /// Records the file has, as its first pass counted them.
     expected: usize,
+    /// Read on the word of a format that names its conventions ([`RowSink::on_trust`]).
+    on_trust: bool,
+    /// The file's dates disproved its format's order: what was written is to be thrown
+    /// away, and the file read again with its votes first.
+    disproved: bool,
 }
 
 impl RowSink for Reading<'_> {
@@ -198,6 +219,12 @@ impl RowSink for Reading<'_> {
         // Sorted here, while the writer (the slower of the two) writes the batch before.
         let order = key_order(&new);
         let _ = self.send.send(Batch::Rows(customers, new, order));
+    }
+    fn on_trust(&self) -> bool {
+        self.on_trust
+    }
+    fn disproved(&mut self) {
+        self.disproved = true;
     }
 }
 
@@ -228,14 +255,15 @@ fn read_file(
 }
 
 /// Read, reconcile and (when `writing` is given: the book as it was, for the backup) write
-/// an import on `conn`. Returns the report and whether to keep what was written.
+/// an import on `conn`. Returns the report (None: the file disproved its format's
+/// conventions, and is to be read again) and whether to keep what was written.
 fn import_into(
     conn: &rusqlite::Connection,
     clock: &crate::clock::Clock,
     config: &crate::config::Config,
     job: &Job<'_>,
     writing: Option<Option<(store::BookAsItWas, &std::path::Path)>>,
-) -> Result<(ImportReport, bool)> {
+) -> Result<(Option<ImportReport>, bool)> {
     let Job { file, profiles, opts, .. } = *job;
     let book = std::sync::OnceLock::new();
     let held = store::invoices_held(conn)?;
@@ -244,10 +272,18 @@ fn import_into(
         let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(2);
         let (hand_over, made) = std::sync::mpsc::sync_channel(1);
         let reading = scope.spawn(move || {
-            let mut reading = Reading { send, made, reconciler: None, customers_sent: 0, expected: 0 };
+            let mut reading = Reading {
+                send,
+                made,
+                reconciler: None,
+                customers_sent: 0,
+                expected: 0,
+                on_trust: job.on_trust,
+                disproved: false,
+            };
             let parsed = read_file(job, held, &mut reading);
-            let Reading { reconciler, .. } = reading;
-            (parsed, reconciler)
+            let Reading { reconciler, disproved, .. } = reading;
+            (parsed, reconciler, disproved)
         });
         // Loaded, and the reconciler's index of it made, while the file's conventions are
         // read; the reader waits for them.
@@ -277,9 +313,12 @@ fn import_into(
                 (_, None) => {}
             }
         }
-        let (parsed, reconciler) = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (parsed, reconciler, disproved) = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         tracing::debug!(ms = waited.as_millis() as u64, "import: waited for the reader");
         job.phase("read, reconciled and written");
+        if disproved {
+            return Ok((None, false));
+        }
         let (parsed, sha256) = parsed.map_err(|e| match e {
             crate::import::ImportError::Detect {
                 source: crate::import::detect::DetectError::NoSuchFormat(_), ..
@@ -363,7 +402,7 @@ fn import_into(
         // Only a kept import needs the book as it was, for its backup.
         let (Some(writer), Some(as_it_was), None) = (writer, writing, &report.held_back) else {
             crate::let_go::let_go(reconciled);
-            return Ok((report, false));
+            return Ok((Some(report), false));
         };
         let kept = Kept {
             file,
@@ -389,7 +428,7 @@ fn import_into(
         }
         report.committed = true;
         report.batch_id = Some(batch);
-        Ok((report, true))
+        Ok((Some(report), true))
     });
     // The book as the import saw it: a million invoices for a large one, freed elsewhere.
     if let Some(book) = book.into_inner() {

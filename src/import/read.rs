@@ -1,15 +1,13 @@
 //! Reading one export into ledger rows: every row classified, every value parsed
 //! exactly, every problem reported with its line and column. Pure: no store access.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use compact_str::CompactString;
 use serde::Serialize;
 
-use super::amount::{Decimal, parse_amount};
+use super::amount::Decimal;
 use super::cells::{Cells, Fields};
-use super::date::{DateOrder, OrderEvidence, parse_date};
+use super::date::{DateOrder, OrderVotes};
 use super::detect::{ColumnMap, Detected};
 use super::profile::{Profile, ProfileKind, norm, norm_is};
 use super::source::Text;
@@ -20,10 +18,16 @@ use crate::domain::Money;
 use pieces::in_pieces;
 pub use pieces::{Pieces, SPLIT_FROM};
 
+#[path = "conventions.rs"]
+mod conventions;
 #[path = "read_pieces.rs"]
 mod pieces;
+#[path = "read_row.rs"]
+mod row;
 #[path = "row_counts.rs"]
 mod row_counts;
+pub use conventions::DISPROVED;
+use row::{column_letter, contact_row, detail_line, finish, gather};
 pub use row_counts::RowCounts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -74,6 +78,15 @@ pub trait RowSink {
     fn expect(&mut self, records: usize);
     /// The next receivables, in file order.
     fn rows(&mut self, rows: Vec<LedgerRow>);
+    /// Whether rows may come before the file's day/month order is proven: read on the word
+    /// of a format that names its conventions, with no first pass over the file. Should the
+    /// file's dates then disprove the format's order, [`RowSink::disproved`] is called and
+    /// the read fails with [`DISPROVED`]: what was handed over is to be thrown away, and the
+    /// file read again by a sink that answers no.
+    fn on_trust(&self) -> bool {
+        false
+    }
+    fn disproved(&mut self) {}
 }
 
 /// How many receivables a [`RowSink`] gets at a time.
@@ -193,6 +206,9 @@ struct Line {
 /// time: once for the file's conventions (decimal mark, date order), a window at a time,
 /// once for the rows, a span of whole records at a time (of `pieces` records, or
 /// [`ROWS_PER_BATCH`]), which a flat file read in `pieces` reads on two threads at once.
+/// A file without quotes whose format names its conventions is read once, on the format's
+/// word, when there is no `sink` or it agrees ([`RowSink::on_trust`]); its newlines alone
+/// are looked for first, to count and place its records.
 pub fn read_splitting_from(
     head: &[Record],
     text: &Text<'_>,
@@ -202,6 +218,34 @@ pub fn read_splitting_from(
     pieces: Pieces,
     mut sink: Option<&mut dyn RowSink>,
 ) -> Result<Parsed, CsvError> {
+    let on_trust = sink.as_deref().is_none_or(|s| s.on_trust());
+    if let Some(parsed) = read_on(head, text, detected, encoding, delimiter, pieces, sink.as_deref_mut(), on_trust)? {
+        return Ok(parsed);
+    }
+    let disproved = || CsvError { line: 0, reason: DISPROVED.into() };
+    match sink {
+        Some(sink) => {
+            sink.disproved();
+            Err(disproved())
+        }
+        // Nothing was handed over: read again, the votes first.
+        None => read_on(head, text, detected, encoding, delimiter, pieces, None, false)?.ok_or_else(disproved),
+    }
+}
+
+/// [`read_splitting_from`], on the format's word if `on_trust`: None if the file's dates
+/// then disprove it.
+#[allow(clippy::too_many_arguments)]
+fn read_on<'s>(
+    head: &[Record],
+    text: &Text<'_>,
+    detected: &Detected<'_>,
+    encoding: Encoding,
+    delimiter: u8,
+    pieces: Pieces,
+    mut sink: Option<&mut (dyn RowSink + 's)>,
+    on_trust: bool,
+) -> Result<Option<Parsed>, CsvError> {
     let records = head;
     let p = detected.profile;
     let cols = &detected.columns;
@@ -237,36 +281,37 @@ pub fn read_splitting_from(
         span,
         two_threads: pieces.0.is_none(),
     };
-    let Tally { decimal: decimal_votes, order: order_votes, counted, starts } = pass.walk(text, delimiter)?;
+    let has_dates = !date_columns.is_empty();
+    let lined = match on_trust && conventions::named_by_format(p, has_dates) {
+        true => pass.lines(text, delimiter)?,
+        false => None,
+    };
+    // Read on the format's word: the dates vote as the rows are read, to be checked after.
+    let checking = lined.is_some();
+    let Tally { decimal: decimal_votes, order: order_votes, counted, starts } = match lined {
+        Some(tally) => tally,
+        None => pass.walk(text, delimiter)?,
+    };
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: conventions read");
     if let Some(sink) = sink.as_deref_mut() {
         sink.expect(counted);
     }
     let decimal = p.decimal().or_else(|| decimal_votes.verdict()).unwrap_or(Decimal::Point);
-    let has_dates = cols.contains_key("issued") || cols.contains_key("due");
-    let (date_order, date_note) = match order_votes.verdict() {
-        _ if !has_dates => (p.date_order, "none in this file".into()),
-        OrderEvidence::Proven(o) => (Some(o), format!("{} (proven by the file's dates)", order_name(o))),
-        OrderEvidence::Ambiguous => match p.date_order {
-            Some(o) => {
-                let whose = if p.source.is_empty() { format!("the {} profile", p.name) } else { p.source.clone() };
-                (Some(o), format!("{} ({whose}'s order; no date in the file says otherwise)", order_name(o)))
-            }
-            None => (None, "not decided: every date reads both ways and the format has no known order".into()),
-        },
-        OrderEvidence::Contradictory => {
-            issues.push(Issue {
-                line: records[detected.header].line,
-                column: None,
-                severity: Severity::Error,
-                reason: "the file mixes day-first and month-first dates".into(),
-            });
-            (None, "contradictory: the file mixes day-first and month-first dates".into())
-        }
-    };
+    // Checking, no vote is in yet: this is the format's order, its note written once read.
+    let decided = conventions::decide(&order_votes, has_dates, p);
+    let (date_order, mut date_note) = (decided.order, decided.note);
+    if decided.contradictory {
+        issues.push(Issue {
+            line: records[detected.header].line,
+            column: None,
+            severity: Severity::Error,
+            reason: "the file mixes day-first and month-first dates".into(),
+        });
+    }
 
     let fields = Fields::of(cols);
-    let cx = RowContext { p, cols, fields: &fields, header_cells: &header_cells, decimal, date_order };
+    let votes_on: &[usize] = if checking { &date_columns } else { &[] };
+    let cx = RowContext { p, cols, fields: &fields, header_cells: &header_cells, decimal, date_order, votes_on };
     let so_far = Rows { classes, issues, last_line: records[detected.header].line, ..Rows::default() };
     // Span k: its text and where it starts.
     let span_of = |k: usize| -> Result<Span<'_>, CsvError> {
@@ -282,6 +327,13 @@ pub fn read_splitting_from(
         }
         rows
     };
+    if checking {
+        let read = conventions::decide(&rows.order, has_dates, p);
+        if read.contradictory || read.order != date_order {
+            return Ok(None);
+        }
+        date_note = read.note;
+    }
     let Rows { classes, mut issues, lines, mut invoices, contacts, groups, last_line, .. } = rows;
     if !groups.is_empty() && p.grouped && classes.get(RowClass::Subtotal) > 0 {
         issues.push(Issue {
@@ -295,7 +347,7 @@ pub fn read_splitting_from(
     if let Some(sink) = sink {
         sink.rows(std::mem::take(&mut invoices));
     }
-    Ok(Parsed {
+    Ok(Some(Parsed {
         format: p.name.clone(),
         format_title: p.title.clone(),
         encoding: encoding.to_string(),
@@ -311,7 +363,7 @@ pub fn read_splitting_from(
         contacts,
         issues,
         caveat: p.caveat.clone(),
-    })
+    }))
 }
 
 /// What the rows of a file say, as far as they have been read.
@@ -331,6 +383,8 @@ struct Rows {
     /// total is checked once the rows before are summed, with what this piece had by then.
     ahead: bool,
     totals_ahead: Vec<(Record, Sums)>,
+    /// The dates' votes for their day/month order, when they vote as the rows are read.
+    order: OrderVotes,
 }
 
 /// A run of whole records of a file.
@@ -354,6 +408,8 @@ struct RowContext<'a> {
     header_cells: &'a [String],
     decimal: Decimal,
     date_order: Option<DateOrder>,
+    /// The date columns, when the dates vote as the rows are read.
+    votes_on: &'a [usize],
 }
 
 impl Rows {
@@ -377,6 +433,7 @@ impl Rows {
         self.invoices.append(&mut later.invoices);
         self.contacts.append(&mut later.contacts);
         self.grand += later.grand;
+        self.order.add(&later.order);
         self.ended = later.ended;
         if later.last_line > 0 {
             self.last_line = later.last_line;
@@ -392,10 +449,12 @@ fn read_rows<'s>(
     st: &mut Rows,
     mut sink: Option<&mut (dyn RowSink + 's)>,
 ) -> Result<(), CsvError> {
-    let RowContext { p, cols, fields, header_cells, decimal, date_order } = *cx;
+    let RowContext { p, cols, fields, header_cells, decimal, date_order, votes_on } = *cx;
     while reader.advance()? {
         let r = reader.record();
         st.last_line = r.line;
+        // Every record votes, as in the first pass.
+        votes_on.iter().for_each(|i| st.order.see(r.cell(*i)));
         let c0 = r.cell(0).trim();
         let rest_blank = r.cells.iter().skip(1).all(|c| c.trim().is_empty());
         if r.is_blank() {
@@ -495,300 +554,6 @@ fn read_rows<'s>(
         }
     }
     Ok(())
-}
-
-fn order_name(o: DateOrder) -> &'static str {
-    match o {
-        DateOrder::Mdy => "month/day/year",
-        DateOrder::Dmy => "day/month/year",
-        DateOrder::Ymd => "year-month-day",
-    }
-}
-
-/// An ISO 4217 code as the book keeps it: three letters, upper case.
-fn currency_code(cell: &str) -> Option<CompactString> {
-    (cell.len() == 3 && cell.bytes().all(|b| b.is_ascii_alphabetic())).then(|| {
-        let mut code = CompactString::from(cell);
-        code.make_ascii_uppercase();
-        code
-    })
-}
-
-fn error(line: usize, column: Option<&str>, reason: impl Into<String>) -> Issue {
-    Issue { line, column: column.map(str::to_string), severity: Severity::Error, reason: reason.into() }
-}
-
-fn split_customer(name: &str, subcustomers: bool) -> (CompactString, Option<CompactString>) {
-    match name.split_once(':').filter(|_| subcustomers) {
-        Some((parent, child)) if !parent.trim().is_empty() && !child.trim().is_empty() => {
-            (parent.trim().into(), Some(child.trim().into()))
-        }
-        _ => (name.trim().into(), None),
-    }
-}
-
-/// A, B, … Z, AA, AB, …
-fn column_letter(mut i: usize) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push(char::from(b'A' + (i % 26) as u8));
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    out.iter().rev().collect()
-}
-
-fn column_name<'a>(p: &'a Profile, field: &'a str) -> &'a str {
-    p.columns.get(field).and_then(|a| a.first()).map_or(field, |s| s.as_str())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn detail_line(
-    c: &Cells<'_>,
-    p: &Profile,
-    line: usize,
-    decimal: Decimal,
-    order: Option<DateOrder>,
-    customer_group: Option<String>,
-    job_group: Option<String>,
-) -> Result<Option<Line>, Issue> {
-    let f = c.fields;
-    let status = c.at(f.status).map(norm);
-    if status.as_ref().is_some_and(|s| p.statuses.skip.contains(s)) {
-        return Ok(None);
-    }
-    let kind = match c.at(f.kind).map(norm) {
-        Some(t) if p.types.invoice.contains(&t) => Some(ItemKind::Invoice),
-        Some(t) if p.types.credit.contains(&t) => Some(ItemKind::CreditMemo),
-        Some(t) if p.types.payment.contains(&t) => Some(ItemKind::UnappliedPayment),
-        Some(t) if p.types.skip.contains(&t) => return Ok(None),
-        Some(t) if !p.types.invoice.is_empty() => {
-            return Err(error(line, Some(column_name(p, "type")), format!("unknown transaction type '{t}'")));
-        }
-        _ => None,
-    };
-    let amount_of = |field: &str, column: Option<usize>| -> Result<Option<Money>, Issue> {
-        match c.at(column) {
-            None => Ok(None),
-            Some(v) => parse_amount(v, decimal).map_err(|e| error(line, Some(column_name(p, field)), e.to_string())),
-        }
-    };
-    let date_of = |field: &str, column: Option<usize>| -> Result<Option<NaiveDate>, Issue> {
-        match (c.at(column), order) {
-            (None, _) => Ok(None),
-            (Some(v), Some(o)) => parse_date(v, o).map_err(|e| error(line, Some(column_name(p, field)), e.to_string())),
-            (Some(v), None) => parse_date(v, DateOrder::Ymd)
-                .ok()
-                .flatten()
-                .filter(|_| v.len() >= 10 && v.as_bytes()[4] == b'-')
-                .map(Some)
-                .ok_or_else(|| {
-                    error(
-                        line,
-                        Some(column_name(p, field)),
-                        format!("'{v}': day/month order unknown (set date_order in the {} profile)", p.name),
-                    )
-                }),
-        }
-    };
-    let mut amount = amount_of("amount", f.amount)?;
-    let mut balance = amount_of("balance", f.balance)?;
-    let kind = kind.unwrap_or(if balance.or(amount).is_some_and(Money::is_negative) {
-        ItemKind::CreditMemo
-    } else {
-        ItemKind::Invoice
-    });
-    if p.positive_credits && kind == ItemKind::CreditMemo {
-        let negative = |m: Money| Money(-m.cents().abs());
-        amount = amount.map(negative);
-        balance = balance.map(negative);
-    }
-    let (customer, mut job) = match (c.at(f.customer), customer_group) {
-        (Some(n), _) => split_customer(n, p.subcustomers),
-        (None, Some(g)) => split_customer(&g, p.subcustomers),
-        (None, None) => return Err(error(line, Some(column_name(p, "customer")), "no customer on this row")),
-    };
-    if job.is_none() {
-        job = job_group.map(CompactString::from);
-    }
-    let issued = date_of("issued", f.issued)?;
-    let due = date_of("due", f.due)?;
-    let currency = match c.at(f.currency) {
-        Some(code) => Some(currency_code(code).ok_or_else(|| {
-            error(
-                line,
-                Some(column_name(p, "currency")),
-                format!("'{code}' is not a currency code (three letters, as USD or EUR)"),
-            )
-        })?),
-        None => p.currency.as_deref().map(CompactString::from),
-    };
-    Ok(Some(Line {
-        line,
-        customer,
-        customer_ref: c.at(f.customer_ref).map(CompactString::from),
-        job,
-        kind,
-        number: c.at(f.number).map(CompactString::from),
-        issued,
-        due,
-        amount,
-        balance,
-        currency,
-        status,
-    }))
-}
-
-/// Gather lines into receivables: one per row, or one per invoice number for
-/// exports that print a row per invoice line.
-fn gather(lines: Vec<Line>, p: &Profile, issues: &mut Vec<Issue>) -> Vec<LedgerRow> {
-    let mut order: Vec<CompactString> = Vec::new();
-    let mut by_number: HashMap<CompactString, Vec<Line>> = HashMap::new();
-    let mut out = Vec::new();
-    for l in lines {
-        if p.lines_per_invoice {
-            let Some(number) = l.number.clone() else {
-                issues.push(error(l.line, Some(column_name(p, "number")), "no invoice number"));
-                continue;
-            };
-            if !by_number.contains_key(&number) {
-                order.push(number.clone());
-            }
-            by_number.entry(number).or_default().push(l);
-        } else if let Some(row) = finish(l, &[], p, issues) {
-            out.push(row);
-        }
-    }
-    for number in order {
-        if let Some(mut group) = by_number.remove(&number)
-            && !group.is_empty()
-            && let Some(row) = finish(group.remove(0), &group, p, issues)
-        {
-            out.push(row);
-        }
-    }
-    out
-}
-
-/// One receivable from its first line and the lines after it (moved, not copied: this
-/// runs once per row of the file).
-fn finish(first: Line, rest: &[Line], p: &Profile, issues: &mut Vec<Issue>) -> Option<LedgerRow> {
-    let group = || std::iter::once(&first).chain(rest);
-    let amount = if p.sum_lines {
-        let positive: Money = group().filter_map(|l| l.amount).filter(|a| a.is_positive()).sum();
-        Some(positive).filter(|a| !a.is_negative())
-    } else {
-        first.amount
-    };
-    let signed_sum: Money = group().filter_map(|l| l.amount).sum();
-    let balance = match (first.balance, &first.status) {
-        (Some(b), _) => b,
-        (None, Some(s)) if p.statuses.paid.contains(s) => Money::ZERO,
-        (None, Some(s)) if p.statuses.partial.contains(s) => {
-            issues.push(Issue {
-                line: first.line,
-                column: Some(column_name(p, "status").to_string()),
-                severity: Severity::Warning,
-                reason: "partly paid: this export does not say how much, so the whole amount is taken as open".into(),
-            });
-            amount.unwrap_or(Money::ZERO)
-        }
-        (None, Some(_)) => amount.unwrap_or(Money::ZERO),
-        (None, None) if p.sum_lines => signed_sum,
-        (None, None) => match first.amount {
-            Some(a) => a,
-            None => {
-                issues.push(error(first.line, Some(column_name(p, "balance")), "no open balance on this row"));
-                return None;
-            }
-        },
-    };
-    let due = match first.due.or(first.issued) {
-        Some(d) => d,
-        None => {
-            issues.push(error(first.line, Some(column_name(p, "due")), "no due date and no transaction date"));
-            return None;
-        }
-    };
-    let number = match (first.number, first.kind) {
-        (Some(n), _) => n,
-        (None, ItemKind::Invoice) => {
-            issues.push(error(first.line, Some(column_name(p, "number")), "an invoice without a number"));
-            return None;
-        }
-        // Unnumbered credits and payments get a stable key, so a re-import finds them again.
-        (None, kind) => compact_str::format_compact!(
-            "{}-{}-{}",
-            if kind == ItemKind::UnappliedPayment { "PMT" } else { "CR" },
-            first.issued.unwrap_or(due).format("%Y%m%d"),
-            balance.cents().abs()
-        ),
-    };
-    Some(LedgerRow {
-        line: first.line,
-        customer: first.customer,
-        customer_ref: first.customer_ref,
-        job: first.job,
-        kind: first.kind,
-        number,
-        issued: first.issued,
-        due,
-        original: amount,
-        balance,
-        currency: first.currency,
-    })
-}
-
-fn contact_row(c: &Cells<'_>, p: &Profile, line: usize) -> Result<ContactRow, Issue> {
-    let name = c.get("customer").ok_or_else(|| error(line, Some(column_name(p, "customer")), "no customer name"))?;
-    let customer = split_customer(name, p.subcustomers).0.into();
-    let mut phones = Vec::new();
-    if let Some(cell) = c.get("phone") {
-        phones.extend(labelled_phones(cell, "phone"));
-    }
-    if let Some(m) = c.get("mobile") {
-        phones.push(("mobile".into(), m.to_string()));
-    }
-    let address_parts: Vec<&str> =
-        ["address", "address2", "city", "region", "postal_code", "country"].iter().filter_map(|f| c.get(f)).collect();
-    let address = (!address_parts.is_empty()).then(|| address_parts.join(", ").replace(['\n', '\r'], ", "));
-    Ok(ContactRow {
-        line,
-        customer,
-        customer_ref: c.get("customer_ref").map(str::to_string),
-        email: c.get("email").map(str::to_string),
-        phones,
-        address: address.map(|a| a.split(", ").filter(|s| !s.trim().is_empty()).collect::<Vec<_>>().join(", ")),
-    })
-}
-
-/// `Phone:(410) 415-7406 Mobile:(410) 555-0100` → [("phone", …), ("mobile", …)].
-fn labelled_phones(cell: &str, default: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    let mut label = default.to_string();
-    let mut current = String::new();
-    for word in cell.split_whitespace() {
-        if let Some((l, rest)) =
-            word.split_once(':').filter(|(l, _)| !l.is_empty() && l.chars().all(char::is_alphabetic))
-        {
-            if !current.trim().is_empty() {
-                out.push((label.clone(), current.trim().to_string()));
-            }
-            label = l.to_lowercase();
-            current = rest.to_string();
-        } else {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(word);
-        }
-    }
-    if !current.trim().is_empty() {
-        out.push((label, current.trim().to_string()));
-    }
-    out
 }
 
 #[cfg(test)]

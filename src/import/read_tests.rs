@@ -1,5 +1,6 @@
 //! Tests of `import::read`.
 
+use super::row::labelled_phones;
 use super::*;
 
 #[test]

@@ -210,6 +210,17 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// Up to `len` bytes from `at`, as they are (no character's end looked for): for
+    /// looking for a byte (a newline, a quote) without reading the text.
+    pub fn bytes(&self, at: usize, len: usize) -> Result<Cow<'_, [u8]>, CsvError> {
+        match self {
+            Text::Whole(t) => Ok(Cow::Borrowed(&t.as_bytes()[at.min(t.len())..at.saturating_add(len).min(t.len())])),
+            Text::Windows { source, skip } => source
+                .read(skip + at, len.min(self.len().saturating_sub(at)))
+                .map_err(|e| CsvError { line: 0, reason: format!("the file changed while it was read ({e})") }),
+        }
+    }
+
     /// The first window: where the header and the delimiter are looked for.
     pub fn top(&self) -> Result<Cow<'_, str>, CsvError> {
         Ok(self.window(0, WINDOW)?.0)
@@ -246,12 +257,7 @@ pub fn each_record_while(
 pub fn record_start_after(text: &Text<'_>, at: usize) -> Result<Option<usize>, CsvError> {
     let (mut from, mut past_newline) = (at, false);
     while from < text.len() {
-        let bytes: Cow<'_, [u8]> = match text {
-            Text::Whole(t) => Cow::Borrowed(&t.as_bytes()[from..]),
-            Text::Windows { source, skip } => source
-                .read(skip + from, 64 << 10)
-                .map_err(|e| CsvError { line: 0, reason: format!("the file changed while it was read ({e})") })?,
-        };
+        let bytes = text.bytes(from, 64 << 10)?;
         if bytes.is_empty() {
             break;
         }

@@ -10,6 +10,8 @@ use super::text::{CsvError, RecordReader, ResumePoint};
 
 /// Files from this size on are walked by two threads.
 const TWO_THREADS_FROM: usize = 2 << 20;
+/// Bytes looked through at a time by [`Pass::lines`].
+const LINES_WINDOW: usize = 1 << 20;
 
 /// What the pass found.
 #[derive(Debug, Default)]
@@ -43,6 +45,50 @@ impl Pass<'_> {
             tally.starts.push(reader.resume_point());
         }
         tally.counted += 1;
+    }
+
+    /// What [`Pass::walk`] finds but the votes, without reading a record: for a file with
+    /// no quote character in its rows, whose every line is then a record (a blank one
+    /// aside, which [`Tally::counted`] counts too). Nothing to vote on, so only newlines are
+    /// looked for: a few milliseconds a million rows, where the walk took a tenth of a
+    /// second on two threads. None: the rows hold a quote, and only a walk finds their
+    /// records.
+    pub fn lines(&self, text: &Text<'_>, delimiter: u8) -> Result<Option<Tally>, CsvError> {
+        let (mut seen, mut first) = (0, None);
+        each_record_while(text, delimiter, (0, 0), |reader| {
+            seen += 1;
+            if seen > self.skip {
+                first = Some(reader.resume_point());
+            }
+            first.is_none()
+        })?;
+        let mut tally = Tally::default();
+        let Some((mut at, mut lines)) = first else { return Ok(Some(tally)) };
+        tally.starts.push((at, lines));
+        let mut since = 0;
+        let mut ends_in_newline = false;
+        while at < text.len() {
+            let bytes = text.bytes(at, LINES_WINDOW)?;
+            if bytes.is_empty() {
+                break;
+            }
+            if memchr::memchr(b'"', &bytes).is_some() {
+                return Ok(None);
+            }
+            for i in memchr::memchr_iter(b'\n', &bytes) {
+                (lines, since, tally.counted) = (lines + 1, since + 1, tally.counted + 1);
+                let next = at + i + 1;
+                if since == self.span && next < text.len() {
+                    tally.starts.push((next, lines));
+                    since = 0;
+                }
+            }
+            ends_in_newline = bytes.last() == Some(&b'\n');
+            at += bytes.len();
+        }
+        // The last line, when no newline ends it.
+        tally.counted += usize::from(!ends_in_newline);
+        Ok(Some(tally))
     }
 
     /// Walk `text`. A large file's second half is walked by another thread from the first
@@ -199,6 +245,27 @@ mod tests {
                 assert_ne!(split.starts, alone.starts, "the split was kept ({ending:?})");
             }
         }
+    }
+
+    #[test]
+    fn a_file_without_quotes_is_placed_by_its_newlines_as_a_walk_places_it() {
+        for ending in ["\n", "\r\n"] {
+            let text = export(500, None).replace('\n', ending);
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("export.csv");
+            std::fs::write(&path, &text).unwrap();
+            let source = Source::open(&path).unwrap();
+            let (windows, _) = Text::of(&source, &source.survey().unwrap()).unwrap();
+            for t in [Text::Whole(text.as_str().into()), windows] {
+                let walked = pass().walk_split_from(&t, b';', usize::MAX).unwrap();
+                let lined = pass().lines(&t, b';').unwrap().expect("no quote in the rows");
+                assert_eq!(lined.starts, walked.starts, "{ending:?}");
+                assert_eq!(lined.counted, walked.counted, "{ending:?}");
+            }
+        }
+        // A quote in the rows: only a walk finds their records.
+        let quoted = export(60, Some(30));
+        assert!(pass().lines(&Text::Whole(quoted.as_str().into()), b';').unwrap().is_none());
     }
 
     #[test]
