@@ -62,7 +62,7 @@ pub fn import_parse(data: &[u8]) {
     let mut book = Existing::default();
     for (i, row) in parsed.invoices.iter().enumerate() {
         let id = i as i64 + 1;
-        let debtor = *book.by_name.entry(row.customer.to_lowercase()).or_insert(id);
+        let debtor = *book.by_name.entry(dun::import::reconcile::name_key(&row.customer)).or_insert(id);
         book.names.entry(debtor).or_insert_with(|| row.customer.clone());
         book.invoices.push(dun::import::ExistingInvoice {
             id,

@@ -109,6 +109,11 @@ impl Desk {
     /// format's conventions, read on their word (nothing is then kept).
     fn import_as(&mut self, job: &Job<'_>) -> Result<Option<ImportReport>> {
         let (source, opts) = (job.source, job.opts);
+        // Its many-row INSERTs keep no statement journal (`OR FAIL`): a full disk there
+        // ends the whole transaction, which inside a batch would end the batch's too.
+        if self.in_batch && !opts.dry_run {
+            return Err(DeskError::Refused("an import is a transaction of its own: not inside a batch".into()));
+        }
         if opts.dry_run {
             let _snapshot = store::read_snapshot(&self.conn)?;
             return Ok(import_into(&self.conn, &self.clock, &self.config, job, None)?.0);

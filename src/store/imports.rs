@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use compact_str::CompactString;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
@@ -155,7 +154,7 @@ pub fn existing_debtors_for_import(conn: &Connection) -> Result<Existing> {
         let id = r.int(0)?;
         let name = r.text(1)?;
         let reference = r.text_or_null(2)?;
-        existing.by_name.entry(CompactString::from_str_to_lowercase(name)).or_insert(id);
+        existing.by_name.entry(crate::import::reconcile::name_key(name)).or_insert(id);
         if let Some(reference) = reference {
             existing.by_ref.insert(reference.into(), id);
         }
