@@ -43,6 +43,8 @@ pub struct ImportWriter<'c> {
     /// The INSERTs of [`INSERT_SIZES`] rows, each prepared when first needed (a 200-row
     /// statement takes milliseconds to prepare).
     inserts: [Option<BorrowedInsert<'c>>; INSERT_SIZES.len()],
+    /// The same, for runs of plain invoices ([`plain_invoice_insert`]).
+    plain_inserts: [Option<BorrowedInsert<'c>>; INSERT_SIZES.len()],
     /// The same, for new debtors.
     debtor_inserts: [Option<BorrowedInsert<'c>>; INSERT_SIZES.len()],
     /// What every invoice of the import shares: bound once per statement.
@@ -80,6 +82,7 @@ impl<'c> ImportWriter<'c> {
         Ok(ImportWriter {
             indexes,
             inserts: Default::default(),
+            plain_inserts: Default::default(),
             debtor_inserts: Default::default(),
             shared: Shared { at: instant(at), currency: currency.to_string(), batch },
         })
@@ -96,8 +99,16 @@ impl<'c> ImportWriter<'c> {
         let mut params = Vec::with_capacity(SHARED_PARAMETERS + INSERT_SIZES[0] * INVOICE_PARAMETERS);
         for (size, rows) in runs(invoices.len()) {
             params.clear();
-            params_of(&mut params, &invoices[rows.clone()], &dates[rows], &self.shared);
-            statement(&mut self.inserts, size, conn, invoice_insert)?.execute(&params)?;
+            let run = &invoices[rows.clone()];
+            let book = self.shared.currency.as_str();
+            let currency = run[0].currency.unwrap_or(book);
+            if run.iter().all(|i| i.is_plain() && i.currency.unwrap_or(book) == currency) {
+                plain_params_of(&mut params, run, &dates[rows], &self.shared, currency);
+                statement(&mut self.plain_inserts, size, conn, plain_invoice_insert)?.execute(&params)?;
+            } else {
+                params_of(&mut params, run, &dates[rows], &self.shared);
+                statement(&mut self.inserts, size, conn, invoice_insert)?.execute(&params)?;
+            }
         }
         Ok(())
     }
@@ -223,6 +234,66 @@ fn debtor_insert(rows: usize) -> String {
     )
 }
 
+impl ImportedInvoice<'_> {
+    /// An invoice with no job: most rows of most exports.
+    fn is_plain(&self) -> bool {
+        self.kind == ItemKind::Invoice && self.job.is_none()
+    }
+}
+
+/// Parameters of each row of plain invoices; ?1 (the time) and ?2 (the batch) are
+/// [`Shared`]'s, ?3 the currency of every row of the statement.
+const PLAIN_PARAMETERS: usize = 6;
+const PLAIN_SHARED_PARAMETERS: usize = 3;
+
+/// A many-row INSERT of plain invoices ([`ImportedInvoice::is_plain`]) in one currency:
+/// what they share is spelt in the statement or bound once, and their status told from
+/// their balance, so that each row binds six values, not ten (binding was a sixth of the
+/// writing thread's work).
+fn plain_invoice_insert(rows: usize) -> String {
+    let row = |n: usize| {
+        let p = |i: usize| PLAIN_SHARED_PARAMETERS + n * PLAIN_PARAMETERS + i;
+        format!(
+            "(?{}, ?{}, '{}', NULL, ?{}, ?{}, ?{}, ?{balance}, ?3,
+              CASE WHEN ?{balance} = 0 THEN 'paid' ELSE 'open' END, ?2, ?1, ?1)",
+            p(1),
+            p(2),
+            item_kind_code(ItemKind::Invoice),
+            p(3),
+            p(4),
+            p(5),
+            balance = p(6),
+        )
+    };
+    format!(
+        "{INSERT} invoice (debtor_id, number, kind, job, issued_on, due_on, original_cents, balance_cents, currency,
+            status, last_import_id, created_at, updated_at) VALUES {}",
+        (0..rows).map(row).collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// The parameters of a many-row INSERT of plain invoices `rows` in `currency`, whose dates
+/// are `dates`.
+fn plain_params_of<'a>(
+    params: &mut Vec<Param<'a>>,
+    rows: &'a [ImportedInvoice<'_>],
+    dates: &'a [(Option<DateText>, DateText)],
+    shared: &'a Shared,
+    currency: &'a str,
+) {
+    params.extend([Param::Text(&shared.at), Param::Int(shared.batch), Param::Text(currency)]);
+    for (i, (issued, due)) in rows.iter().zip(dates) {
+        params.extend([
+            Param::Int(i.debtor_id),
+            Param::Text(i.number),
+            issued.as_ref().map_or(Param::Null, |d| Param::Text(d.as_str())),
+            Param::Text(due.as_str()),
+            Param::Int(i.original.cents()),
+            Param::Int(i.balance.cents()),
+        ]);
+    }
+}
+
 /// Parameters of each row; ?1 (the time) and ?2 (the batch) are [`Shared`]'s.
 const INVOICE_PARAMETERS: usize = 10;
 const SHARED_PARAMETERS: usize = 2;
@@ -272,6 +343,73 @@ fn params_of<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the book holds of each invoice, as text: (debtor, number, kind, job, issued,
+    /// due, original, balance, currency, status, batch, created, updated).
+    fn written(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT debtor_id || '|' || number || '|' || kind || '|' || coalesce(job, '-') || '|' ||
+                        coalesce(issued_on, '-') || '|' || due_on || '|' || original_cents || '|' || balance_cents
+                        || '|' || currency || '|' || status || '|' || last_import_id || '|' || created_at || '|' ||
+                        updated_at FROM invoice ORDER BY id",
+            )
+            .unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn plain_invoices_are_written_as_every_other_row_is() {
+        let conn = crate::store::open_in_memory().unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-22T18:00:00Z").unwrap().to_utc();
+        let batch = crate::store::begin_import_batch(&conn, at).unwrap();
+        let mut writer = ImportWriter::begin(&conn, 0, at, "EUR", batch).unwrap();
+        let mut ids = Vec::new();
+        let debtors = [ImportedDebtor { external_ref: Some("K1"), name: "Acme", currency: "EUR" }];
+        writer.write_debtors(&conn, &debtors, &mut ids).unwrap();
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let invoice = |number: &'static str, balance: i64| ImportedInvoice {
+            debtor_id: ids[0],
+            number,
+            kind: ItemKind::Invoice,
+            job: None,
+            issued: Some(day(1)),
+            due: day(31),
+            original: Money(10_000),
+            balance: Money(balance),
+            currency: None,
+        };
+        // Runs of plain rows only (one open, one paid, one without an issue date), and a
+        // run with every kind of row that is not plain: the same columns either way.
+        let plain = [invoice("P1", 10_000), invoice("P2", 0), ImportedInvoice { issued: None, ..invoice("P3", 5) }];
+        let mixed = [
+            invoice("M1", 10_000),
+            invoice("M2", 0),
+            ImportedInvoice { issued: None, ..invoice("M3", 5) },
+            ImportedInvoice { kind: ItemKind::CreditMemo, ..invoice("M4", -300) },
+            ImportedInvoice { job: Some("Site B"), ..invoice("M5", 70) },
+            ImportedInvoice { currency: Some("USD"), ..invoice("M6", 80) },
+        ];
+        writer.write(&conn, &plain).unwrap();
+        writer.write(&conn, &mixed).unwrap();
+        let rows = written(&conn);
+        let tail = format!("{batch}|2026-11-22T18:00:00Z|2026-11-22T18:00:00Z");
+        let d = ids[0];
+        assert_eq!(
+            rows,
+            [
+                format!("{d}|P1|invoice|-|2026-01-01|2026-01-31|10000|10000|EUR|open|{tail}"),
+                format!("{d}|P2|invoice|-|2026-01-01|2026-01-31|10000|0|EUR|paid|{tail}"),
+                format!("{d}|P3|invoice|-|-|2026-01-31|10000|5|EUR|open|{tail}"),
+                format!("{d}|M1|invoice|-|2026-01-01|2026-01-31|10000|10000|EUR|open|{tail}"),
+                format!("{d}|M2|invoice|-|2026-01-01|2026-01-31|10000|0|EUR|paid|{tail}"),
+                format!("{d}|M3|invoice|-|-|2026-01-31|10000|5|EUR|open|{tail}"),
+                format!("{d}|M4|credit-memo|-|2026-01-01|2026-01-31|10000|-300|EUR|open|{tail}"),
+                format!("{d}|M5|invoice|Site B|2026-01-01|2026-01-31|10000|70|EUR|open|{tail}"),
+                format!("{d}|M6|invoice|-|2026-01-01|2026-01-31|10000|80|USD|open|{tail}"),
+            ]
+        );
+    }
 
     #[test]
     fn rows_are_written_in_the_largest_runs_that_fit_and_cover_them_all() {
