@@ -70,8 +70,6 @@ pub fn import_parse(data: &[u8]) {
             number: row.number.as_str().into(),
             kind: row.kind,
             balance: row.balance,
-            original: row.original.unwrap_or(row.balance),
-            due: row.due,
             open: row.balance != Money::ZERO,
             imported_by: Some(parsed.format.as_str().into()),
         });

@@ -123,8 +123,6 @@ mod tests {
             number: number.into(),
             kind,
             balance: Money::ZERO,
-            original: Money::ZERO,
-            due: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             open: true,
             imported_by: None,
         }

@@ -27,8 +27,6 @@ pub struct ExistingInvoice {
     pub number: compact_str::CompactString,
     pub kind: ItemKind,
     pub balance: Money,
-    pub original: Money,
-    pub due: NaiveDate,
     pub open: bool,
     /// The format of the import that last saw it (only those can vanish from a later one).
     /// Shared: a book of a million invoices names a handful of formats.
@@ -616,8 +614,6 @@ mod tests {
             number: number.into(),
             kind: ItemKind::Invoice,
             balance: Money(balance),
-            original: Money(1000),
-            due: "2026-01-31".parse().unwrap(),
             open: true,
             imported_by: Some("qbo-ar-aging-detail".into()),
         };

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
 use super::borrowed_scan::BorrowedScan;
-use super::codec::{date, instant, parse_date_text};
+use super::codec::{date, instant};
 use crate::domain::{ContactKind, Money};
 use crate::import::{Existing, ExistingInvoice, ItemKind};
 
@@ -107,7 +107,7 @@ fn invoices_for_import(
 ) -> Result<Vec<ExistingInvoice>> {
     let mut scan = BorrowedScan::query(
         conn,
-        "SELECT id, debtor_id, number, kind, balance_cents, original_cents, due_on, status = 'open', last_import_id
+        "SELECT id, debtor_id, number, kind, balance_cents, status = 'open', last_import_id
          FROM invoice WHERE id BETWEEN ?1 AND ?2",
         &[*ids.start(), *ids.end()],
     )?;
@@ -117,7 +117,7 @@ fn invoices_for_import(
     // Invoices come in runs of one import: its format is looked up once a run.
     let mut format: Option<(i64, Option<std::sync::Arc<str>>)> = None;
     while let Some(r) = scan.next()? {
-        let imported_by = match (r.int_or_null(8)?, &format) {
+        let imported_by = match (r.int_or_null(6)?, &format) {
             (None, _) => None,
             (Some(batch), Some((last, known))) if batch == *last => known.clone(),
             (Some(batch), _) => format.insert((batch, formats.get(&batch).cloned())).1.clone(),
@@ -128,9 +128,7 @@ fn invoices_for_import(
             number: r.text(2)?.into(),
             kind: item_kind(r.text(3)?),
             balance: Money(r.int(4)?),
-            original: Money(r.int(5)?),
-            due: parse_date_text(r.text(6)?, 6)?,
-            open: r.int(7)? != 0,
+            open: r.int(5)? != 0,
             imported_by,
         });
     }
