@@ -218,8 +218,9 @@ pub fn read_splitting_from(
     pieces: Pieces,
     mut sink: Option<&mut dyn RowSink>,
 ) -> Result<Parsed, CsvError> {
+    let file = File { head, text, detected, encoding, delimiter, pieces };
     let on_trust = sink.as_deref().is_none_or(|s| s.on_trust());
-    if let Some(parsed) = read_on(head, text, detected, encoding, delimiter, pieces, sink.as_deref_mut(), on_trust)? {
+    if let Some(parsed) = read_on(&file, sink.as_deref_mut(), on_trust)? {
         return Ok(parsed);
     }
     let disproved = || CsvError { line: 0, reason: DISPROVED.into() };
@@ -229,23 +230,28 @@ pub fn read_splitting_from(
             Err(disproved())
         }
         // Nothing was handed over: read again, the votes first.
-        None => read_on(head, text, detected, encoding, delimiter, pieces, None, false)?.ok_or_else(disproved),
+        None => read_on(&file, None, false)?.ok_or_else(disproved),
     }
+}
+
+/// What [`read_splitting_from`] reads, as it was given.
+struct File<'a, 't> {
+    head: &'a [Record],
+    text: &'a Text<'t>,
+    detected: &'a Detected<'a>,
+    encoding: Encoding,
+    delimiter: u8,
+    pieces: Pieces,
 }
 
 /// [`read_splitting_from`], on the format's word if `on_trust`: None if the file's dates
 /// then disprove it.
-#[allow(clippy::too_many_arguments)]
 fn read_on<'s>(
-    head: &[Record],
-    text: &Text<'_>,
-    detected: &Detected<'_>,
-    encoding: Encoding,
-    delimiter: u8,
-    pieces: Pieces,
+    file: &File<'_, '_>,
     mut sink: Option<&mut (dyn RowSink + 's)>,
     on_trust: bool,
 ) -> Result<Option<Parsed>, CsvError> {
+    let File { head, text, detected, encoding, delimiter, pieces } = *file;
     let records = head;
     let p = detected.profile;
     let cols = &detected.columns;
