@@ -247,29 +247,38 @@ const PLAIN_PARAMETERS: usize = 6;
 const PLAIN_SHARED_PARAMETERS: usize = 3;
 
 /// A many-row INSERT of plain invoices ([`ImportedInvoice::is_plain`]) in one currency:
-/// what they share is spelt in the statement or bound once, and their status told from
-/// their balance, so that each row binds six values, not ten (binding was a sixth of the
-/// writing thread's work).
+/// what they share is spelt in the statement or bound once, so that each row binds six
+/// values, not nine (binding was a sixth of the writing thread's work).
 fn plain_invoice_insert(rows: usize) -> String {
-    let row = |n: usize| {
+    invoice_insert_of(rows, |n| {
         let p = |i: usize| PLAIN_SHARED_PARAMETERS + n * PLAIN_PARAMETERS + i;
+        let kind = item_kind_code(ItemKind::Invoice);
         format!(
-            "(?{}, ?{}, '{}', NULL, ?{}, ?{}, ?{}, ?{balance}, ?3,
-              CASE WHEN ?{balance} = 0 THEN 'paid' ELSE 'open' END, ?2, ?1, ?1)",
+            "?{}, ?{}, '{kind}', NULL, ?{}, ?{}, ?{}, ?{}, ?3, {}",
             p(1),
             p(2),
-            item_kind_code(ItemKind::Invoice),
             p(3),
             p(4),
             p(5),
-            balance = p(6),
+            p(6),
+            status_of(p(6))
         )
-    };
+    })
+}
+
+/// An INSERT of `rows` invoices, each row's values but the batch's and the time's as
+/// `values` spells them.
+fn invoice_insert_of(rows: usize, values: impl Fn(usize) -> String) -> String {
     format!(
         "{INSERT} invoice (debtor_id, number, kind, job, issued_on, due_on, original_cents, balance_cents, currency,
             status, last_import_id, created_at, updated_at) VALUES {}",
-        (0..rows).map(row).collect::<Vec<_>>().join(", ")
+        (0..rows).map(|n| format!("({}, ?2, ?1, ?1)", values(n))).collect::<Vec<_>>().join(", ")
     )
+}
+
+/// An invoice's status, told from its balance (parameter `balance`): paid at zero, else open.
+fn status_of(balance: usize) -> String {
+    format!("CASE WHEN ?{balance} = 0 THEN 'paid' ELSE 'open' END")
 }
 
 /// The parameters of a many-row INSERT of plain invoices `rows` in `currency`, whose dates
@@ -295,24 +304,17 @@ fn plain_params_of<'a>(
 }
 
 /// Parameters of each row; ?1 (the time) and ?2 (the batch) are [`Shared`]'s.
-const INVOICE_PARAMETERS: usize = 10;
+const INVOICE_PARAMETERS: usize = 9;
 const SHARED_PARAMETERS: usize = 2;
 
 /// A many-row INSERT. What every row shares (the time, the batch) is bound once and named
 /// by every row; the rest is bound as it will be stored, so that SQLite only copies it.
 fn invoice_insert(rows: usize) -> String {
-    let row = |n: usize| {
-        let p = (1..=INVOICE_PARAMETERS)
-            .map(|i| format!("?{}", SHARED_PARAMETERS + n * INVOICE_PARAMETERS + i))
-            .collect::<Vec<_>>()
-            .join(", ");
-        format!("({p}, ?2, ?1, ?1)")
-    };
-    format!(
-        "{INSERT} invoice (debtor_id, number, kind, job, issued_on, due_on, original_cents, balance_cents, currency,
-            status, last_import_id, created_at, updated_at) VALUES {}",
-        (0..rows).map(row).collect::<Vec<_>>().join(", ")
-    )
+    invoice_insert_of(rows, |n| {
+        let p = |i: usize| SHARED_PARAMETERS + n * INVOICE_PARAMETERS + i;
+        let values: Vec<String> = (1..=INVOICE_PARAMETERS).map(|i| format!("?{}", p(i))).collect();
+        format!("{}, {}", values.join(", "), status_of(p(8)))
+    })
 }
 
 /// The parameters of a many-row INSERT of `rows`, whose dates (issued, due) are `dates`.
@@ -335,7 +337,6 @@ fn params_of<'a>(
             Param::Int(i.original.cents()),
             Param::Int(i.balance.cents()),
             Param::Text(i.currency.unwrap_or(&shared.currency)),
-            Param::Text(if i.balance == Money::ZERO { "paid" } else { "open" }),
         ]);
     }
 }
