@@ -109,7 +109,8 @@ impl<'a> Source<'a> {
                     false => Cow::Owned([carry.as_slice(), &window].concat()),
                 };
                 carry.clear();
-                match std::str::from_utf8(&bytes) {
+                // SIMD: every byte of a file is checked twice (here, and by each window).
+                match simdutf8::compat::from_utf8(&bytes) {
                     Ok(_) => {}
                     Err(e) if e.error_len().is_none() => carry.extend_from_slice(&bytes[e.valid_up_to()..]),
                     Err(_) => utf8 = false,
@@ -200,16 +201,15 @@ impl<'a> Text<'a> {
                     |what: String| CsvError { line: 0, reason: format!("the file changed while it was read ({what})") };
                 let bytes = source.read(skip + at, len).map_err(|e| changed(e.to_string()))?.into_owned();
                 let whole = at + bytes.len() >= self.len();
-                let text = match String::from_utf8(bytes) {
-                    Ok(text) => text,
-                    Err(e) if e.utf8_error().error_len().is_none() && !whole => {
-                        let valid = e.utf8_error().valid_up_to();
-                        let mut bytes = e.into_bytes();
-                        bytes.truncate(valid);
-                        String::from_utf8(bytes).map_err(|e| changed(e.to_string()))?
-                    }
+                let mut bytes = bytes;
+                match simdutf8::compat::from_utf8(&bytes) {
+                    Ok(_) => {}
+                    // A character the window's end cut: read again with the next window.
+                    Err(e) if e.error_len().is_none() && !whole => bytes.truncate(e.valid_up_to()),
                     Err(e) => return Err(changed(e.to_string())),
-                };
+                }
+                // SAFETY: checked just above to be UTF-8 (up to where it was cut).
+                let text = unsafe { String::from_utf8_unchecked(bytes) };
                 Ok((Cow::Owned(text), whole))
             }
         }
