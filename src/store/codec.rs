@@ -32,8 +32,9 @@ impl DateText {
     }
 
     pub fn as_str(&self) -> &str {
-        // Only ASCII digits and dashes are ever written.
-        std::str::from_utf8(&self.0).unwrap_or_default()
+        // SAFETY: `of`, the only maker, writes ASCII digits and dashes alone, which are
+        // UTF-8. (Checked, it cost a tenth of an import's binding: a million pairs of dates.)
+        unsafe { std::str::from_utf8_unchecked(&self.0) }
     }
 }
 
