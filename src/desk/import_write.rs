@@ -164,10 +164,12 @@ pub(super) fn key_order(rows: &[NewRow]) -> Vec<u32> {
         DebtorOf::Book(id) => id as u64,
         DebtorOf::New(n) => 1 << 63 | n as u64,
     };
-    let mut keys: Vec<(u64, u8, &str, u32)> = (rows.iter().enumerate())
-        .filter(|(_, r)| !r.repeats)
-        .map(|(at, r)| (debtor(r.debtor), store::item_kind_rank(r.row.kind), r.row.number.as_str(), at as u32))
-        .collect();
+    let mut keys: Vec<(u64, u8, &str, u32)> = Vec::with_capacity(rows.len());
+    keys.extend(
+        (rows.iter().enumerate())
+            .filter(|(_, r)| !r.repeats)
+            .map(|(at, r)| (debtor(r.debtor), store::item_kind_rank(r.row.kind), r.row.number.as_str(), at as u32)),
+    );
     keys.sort_unstable();
     keys.into_iter().map(|(.., at)| at).collect()
 }

@@ -287,7 +287,9 @@ impl<'b> Reconciler<'b> {
 
     /// The next rows of the file: returns those that are new to the book.
     pub fn take(&mut self, rows: Vec<LedgerRow>) -> Vec<NewRow> {
-        let mut new = Vec::new();
+        // Room for every row at once: on a first import all are new, and a growing list of
+        // them was copied again at each doubling.
+        let mut new = Vec::with_capacity(rows.len());
         let existing = self.existing;
         for row in rows {
             self.rows += 1;
