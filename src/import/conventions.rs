@@ -30,11 +30,9 @@ pub(super) fn decide(votes: &OrderVotes, has_dates: bool, p: &Profile) -> OrderD
             }
             None => decided(None, "not decided: every date reads both ways and the format has no known order".into()),
         },
-        OrderEvidence::Contradictory => OrderDecided {
-            order: None,
-            note: "contradictory: the file mixes day-first and month-first dates".into(),
-            contradictory: true,
-        },
+        OrderEvidence::Contradictory => {
+            OrderDecided { order: None, note: format!("contradictory: {MIXED}"), contradictory: true }
+        }
     }
 }
 
@@ -43,6 +41,9 @@ pub(super) fn decide(votes: &OrderVotes, has_dates: bool, p: &Profile) -> OrderD
 pub(super) fn named_by_format(p: &Profile, has_dates: bool) -> bool {
     p.decimal().is_some() && (p.date_order.is_some() || !has_dates)
 }
+
+/// Why a file whose dates contradict each other is refused.
+pub(super) const MIXED: &str = "the file mixes day-first and month-first dates";
 
 /// What a reader told to read on the format's word meets when the file's dates disprove
 /// the format's order: the rows were read wrong and are to be read again.

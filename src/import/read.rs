@@ -86,6 +86,7 @@ pub trait RowSink {
     fn on_trust(&self) -> bool {
         false
     }
+    /// The rows handed over were read on the format's word, and its dates disproved it.
     fn disproved(&mut self) {}
 }
 
@@ -311,7 +312,7 @@ fn read_on<'s>(
             line: records[detected.header].line,
             column: None,
             severity: Severity::Error,
-            reason: "the file mixes day-first and month-first dates".into(),
+            reason: conventions::MIXED.into(),
         });
     }
 
