@@ -11,7 +11,7 @@ use super::import_write::{Kept, Writing, key_order};
 use super::{Desk, DeskError, Result};
 use crate::domain::Money;
 use crate::import::profile::ProfileKind;
-use crate::import::reconcile::{self, NewCustomer, NewRow, Reconciler};
+use crate::import::reconcile::{self, NewCustomer, NewRows, Reconciler};
 use crate::import::{
     Existing, ImportError, ImportPlan, Issue, Parsed, Pieces, Profile, RowClass, RowSink, Severity, Source,
     parse_source,
@@ -180,7 +180,7 @@ enum Batch {
     Expect(usize),
     /// The new customers first named in a batch of the file, its new rows, and the order
     /// to write them in ([`key_order`]).
-    Rows(Vec<NewCustomer>, Vec<NewRow>, Vec<u32>),
+    Rows(Vec<NewCustomer>, NewRows, Vec<u32>),
 }
 
 /// The reading thread's end of an import: each batch of rows is reconciled where it was

@@ -13,7 +13,7 @@ use super::payments::{apply_to_installments, settle_promises};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::{ContactKind, ContactStatus, Money};
-use crate::import::reconcile::{BalanceChange, DebtorOf, NewCustomer, NewRow, Reconciled};
+use crate::import::reconcile::{BalanceChange, DebtorOf, NewCustomer, NewRow, NewRows, Reconciled};
 use crate::import::{ContactRow, Existing, ImportPlan, Issue, Severity};
 use crate::store::{self, NewContactPoint, NewDebtor, NewEvent, NewPayment};
 
@@ -51,7 +51,7 @@ impl<'c> Writing<'c> {
         &mut self,
         conn: &'c rusqlite::Connection,
         customers: &[NewCustomer],
-        rows: &[NewRow],
+        rows: &NewRows,
         order: &[u32],
         default_currency: &str,
     ) -> Result<()> {
@@ -81,7 +81,7 @@ impl<'c> Writing<'c> {
         let fresh: Vec<store::ImportedInvoice<'_>> = order
             .iter()
             .map(|&at| {
-                let r = &rows[at as usize];
+                let r = rows.get(at as usize);
                 imported(r, debtor_id(r.debtor))
             })
             .collect();
@@ -157,7 +157,7 @@ impl<'c> Writing<'c> {
 /// before it instead of searching the tree ([`store::ImportWriter::write`]). A new debtor
 /// sorts after the book's, and after the new ones before it, as its id will (each is
 /// written in turn, given the next id).
-pub(super) fn key_order(rows: &[NewRow]) -> Vec<u32> {
+pub(super) fn key_order(rows: &NewRows) -> Vec<u32> {
     // The keys sorted side by side, each with its place: comparing them through the places
     // reached into the rows at random, and cost half as much again.
     let debtor = |d: DebtorOf| match d {
@@ -174,8 +174,8 @@ pub(super) fn key_order(rows: &[NewRow]) -> Vec<u32> {
     keys.into_iter().map(|(.., at)| at).collect()
 }
 
-fn imported(r: &NewRow, debtor_id: i64) -> store::ImportedInvoice<'_> {
-    let row = &r.row;
+fn imported(r: NewRow<'_>, debtor_id: i64) -> store::ImportedInvoice<'_> {
+    let row = r.row;
     store::ImportedInvoice {
         debtor_id,
         number: &row.number,
