@@ -1,5 +1,6 @@
 //! The cells of a row, by the field they hold.
 
+use super::date::Parts;
 use super::detect::ColumnMap;
 use super::text::{Record, trim_cell};
 
@@ -7,6 +8,8 @@ pub(super) struct Cells<'a> {
     pub record: &'a Record,
     pub columns: &'a ColumnMap,
     pub fields: &'a Fields,
+    /// The date cells of the row already split into parts as they voted, by column.
+    pub split: &'a [(usize, Parts)],
 }
 
 impl<'a> Cells<'a> {
@@ -15,6 +18,11 @@ impl<'a> Cells<'a> {
     }
     pub fn at(&self, column: Option<usize>) -> Option<&'a str> {
         column.map(|i| trim_cell(self.record.cell(i))).filter(|s| !s.is_empty())
+    }
+    /// The parts of the date in `column`, if its vote split it already.
+    pub fn split_at(&self, column: Option<usize>) -> Option<Parts> {
+        let column = column?;
+        self.split.iter().find(|(at, _)| *at == column).map(|(_, parts)| *parts)
     }
 }
 

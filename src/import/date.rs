@@ -34,8 +34,12 @@ fn month_name(s: &str) -> Option<u32> {
     MONTHS.iter().position(|m| s.starts_with(m)).map(|i| i as u32 + 1)
 }
 
+/// The three numeric parts of a d/m/y-family date: the first, the second, the year, and
+/// how many digits the year has.
+pub type Parts = (u32, u32, i32, usize);
+
 /// Split a date cell into its three numeric parts, if it is of the d/m/y family.
-fn parts(s: &str) -> Option<(u32, u32, i32, usize)> {
+fn parts(s: &str) -> Option<Parts> {
     // Asked of every date cell of a file, twice: one walk over the bytes, no allocation.
     // A part is one or more digits (any number of leading zeros); a value too large for
     // its type is no date.
@@ -73,13 +77,19 @@ fn full_year(y: i32, len: usize) -> i32 {
 
 /// Parse one cell with a known order. `Ok(None)` for a blank cell.
 pub fn parse_date(cell: &str, order: DateOrder) -> Result<Option<NaiveDate>, DateError> {
-    match parse_any_year(cell, order)? {
+    parse_date_split(cell, order, None)
+}
+
+/// [`parse_date`] of a cell already split into its `parts` ([`OrderVotes::see`] of the same
+/// cell, as it voted): a large file's dates are then split once, not twice.
+pub fn parse_date_split(cell: &str, order: DateOrder, parts: Option<Parts>) -> Result<Option<NaiveDate>, DateError> {
+    match parse_any_year(cell, order, parts)? {
         Some(d) if !(FIRST_YEAR..=LAST_YEAR).contains(&d.year()) => Err(DateError::OutOfRange(cell.trim().to_string())),
         date => Ok(date),
     }
 }
 
-fn parse_any_year(cell: &str, order: DateOrder) -> Result<Option<NaiveDate>, DateError> {
+fn parse_any_year(cell: &str, order: DateOrder, split: Option<Parts>) -> Result<Option<NaiveDate>, DateError> {
     let s = super::text::trim_cell(cell);
     if s.is_empty() {
         return Ok(None);
@@ -90,6 +100,15 @@ fn parse_any_year(cell: &str, order: DateOrder) -> Result<Option<NaiveDate>, Dat
         // `get`, not `[..10]`: the tenth byte may fall inside a character (found by fuzzing).
         let head = s.get(..10).ok_or_else(invalid)?;
         return NaiveDate::parse_from_str(head, "%Y-%m-%d").map(Some).map_err(|_| invalid());
+    }
+    // 31.01.2026, 01/31/26: digits and separators only, so neither a month's name nor a
+    // day number; asked first, as most cells of most exports are this.
+    if let Some((a, b, y, len)) = split.or_else(|| parts(s)) {
+        let (month, day) = match order {
+            DateOrder::Mdy => (a, b),
+            DateOrder::Dmy | DateOrder::Ymd => (b, a),
+        };
+        return NaiveDate::from_ymd_opt(full_year(y, len), month, day).map(Some).ok_or_else(invalid);
     }
     // 12 Jan 2026, 12-Jan-2026, Jan 12, 2026: only a cell with letters names a month.
     let (mut words, mut count) = ([""; 3], 0);
@@ -121,12 +140,7 @@ fn parse_any_year(cell: &str, order: DateOrder) -> Result<Option<NaiveDate>, Dat
         let base = NaiveDate::from_ymd_opt(1899, 12, 30).ok_or_else(invalid)?;
         return Ok(base.checked_add_days(Days::new(s.parse().map_err(|_| invalid())?)));
     }
-    let (a, b, y, len) = parts(s).ok_or_else(invalid)?;
-    let (month, day) = match order {
-        DateOrder::Mdy => (a, b),
-        DateOrder::Dmy | DateOrder::Ymd => (b, a),
-    };
-    NaiveDate::from_ymd_opt(full_year(y, len), month, day).map(Some).ok_or_else(invalid)
+    Err(invalid())
 }
 
 /// What a file's date cells say about their order.
@@ -142,7 +156,9 @@ pub enum OrderEvidence {
 
 pub fn order_evidence<'a>(cells: impl IntoIterator<Item = &'a str>) -> OrderEvidence {
     let mut votes = OrderVotes::default();
-    cells.into_iter().for_each(|c| votes.see(c));
+    cells.into_iter().for_each(|c| {
+        votes.see(c);
+    });
     votes.verdict()
 }
 
@@ -155,12 +171,14 @@ pub struct OrderVotes {
 }
 
 impl OrderVotes {
-    pub fn see(&mut self, cell: &str) {
+    /// Count the vote of `cell`. Returns its parts, for [`parse_date_split`] of the same cell.
+    pub fn see(&mut self, cell: &str) -> Option<Parts> {
         let s = super::text::trim_cell(cell);
         if s.len() >= 10 && s.as_bytes().get(4) == Some(&b'-') {
-            return;
+            return None;
         }
-        if let Some((a, b, _, _)) = parts(s) {
+        let split = parts(s);
+        if let Some((a, b, _, _)) = split {
             if a > 12 && b <= 12 {
                 self.dmy = true;
             }
@@ -168,6 +186,7 @@ impl OrderVotes {
                 self.mdy = true;
             }
         }
+        split
     }
 
     /// Count `other`'s votes too.
@@ -206,6 +225,19 @@ mod tests {
             s in "[0-9./ a-z-]{0,14}|0{0,12}[0-9]{1,11}[./-][0-9]{1,3}[./-][0-9]{1,11}|[0-9a]{2}[./ -][0-9]{2}[./-][0-9]{3}[0-9 ]"
         ) {
             prop_assert_eq!(parts(&s), parts_by_split(&s));
+        }
+    }
+
+    proptest! {
+        /// Parsing a cell with the parts its vote found reads the same date, or the same
+        /// refusal, as parsing it alone.
+        #[test]
+        fn a_cell_split_as_it_voted_parses_as_it_would_alone(
+            s in "[0-9./ a-zA-Z,-]{0,14}|[ ]?[0-9]{1,3}[./-][0-9]{1,3}[./-][0-9]{1,5}[ ]?|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{5}",
+            order in prop_oneof![Just(DateOrder::Dmy), Just(DateOrder::Mdy), Just(DateOrder::Ymd)],
+        ) {
+            let split = OrderVotes::default().see(&s);
+            prop_assert_eq!(parse_date_split(&s, order, split), parse_date(&s, order));
         }
     }
 

@@ -266,6 +266,16 @@ pub fn norm(cell: &str) -> String {
 /// `norm(cell) == normed`, without building `norm(cell)`: asked of every row (is it a
 /// repeated header?), and almost always false at the first letter.
 pub fn norm_is(cell: &str, normed: &str) -> bool {
+    // The usual answer, at the first byte: a cell that starts with a visible ASCII character
+    // other than `*` starts its first word with it, lowered, as `normed` must.
+    if let (Some(&c), Some(&n)) = (cell.as_bytes().first(), normed.as_bytes().first())
+        && c.is_ascii_graphic()
+        && c != b'*'
+        && n.is_ascii()
+        && c.to_ascii_lowercase() != n
+    {
+        return false;
+    }
     let words = cell.trim().trim_start_matches('*').split_whitespace();
     let mut chars = normed.chars();
     for (i, word) in words.enumerate() {
@@ -293,6 +303,16 @@ mod tests {
         }
         assert!(norm_is("", ""));
         assert!(norm_is("ÄRGER", &norm("ärger")));
+    }
+
+    proptest::proptest! {
+        /// The answer at the first byte is the answer of the whole comparison.
+        #[test]
+        fn norm_is_agrees_with_norm_on_any_ascii(cell in "[ *a-cA-C0-9.]{0,6}", header in "[ *a-cA-C0-9.]{0,6}") {
+            let h = norm(&header);
+            proptest::prop_assert_eq!(norm_is(&cell, &h), norm(&cell) == h);
+            proptest::prop_assert!(norm_is(&header, &h));
+        }
     }
 
     #[test]

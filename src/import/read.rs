@@ -159,7 +159,7 @@ fn is_footer(first: &str) -> bool {
     }
     // The print stamp: "Monday, March 2, 2026 09:41 AM GMT-05:00". Every row is asked, so
     // the common case (no comma) allocates nothing.
-    if !s.contains(", ") {
+    if !s.as_bytes().windows(2).any(|w| w == b", ") {
         return false;
     }
     let lower = s.to_lowercase();
@@ -457,13 +457,19 @@ fn read_rows<'s>(
     mut sink: Option<&mut (dyn RowSink + 's)>,
 ) -> Result<(), CsvError> {
     let RowContext { p, cols, fields, header_cells, decimal, date_order, votes_on } = *cx;
+    // The date cells of the record, split as they voted: a detail row's dates are read from them.
+    let mut split = Vec::with_capacity(votes_on.len());
     while reader.advance()? {
         let r = reader.record();
         st.last_line = r.line;
         // Every record votes, as in the first pass.
-        votes_on.iter().for_each(|i| st.order.see(r.cell(*i)));
+        split.clear();
+        for &i in votes_on {
+            if let Some(parts) = st.order.see(r.cell(i)) {
+                split.push((i, parts));
+            }
+        }
         let c0 = r.cell(0).trim();
-        let rest_blank = r.cells.iter().skip(1).all(|c| c.trim().is_empty());
         if r.is_blank() {
             st.classes.add(RowClass::Blank);
             continue;
@@ -498,14 +504,14 @@ fn read_rows<'s>(
                 }
                 continue;
             }
-            if !c0.is_empty() && rest_blank {
+            if !c0.is_empty() && r.cells.iter().skip(1).all(|c| c.trim().is_empty()) {
                 st.classes.add(RowClass::Group);
                 st.groups.push(c0.to_string());
                 st.group_sums.push(Sums::default());
                 continue;
             }
         }
-        let cells = Cells { record: r, columns: cols, fields };
+        let cells = Cells { record: r, columns: cols, fields, split: &split };
         if let Some(filter) = &p.row_filter {
             let value = cells.get(&filter.field).map(norm).unwrap_or_default();
             if !filter.keep.contains(&value) {

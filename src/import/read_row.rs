@@ -8,7 +8,7 @@ use compact_str::CompactString;
 
 use super::super::amount::{Decimal, parse_amount};
 use super::super::cells::Cells;
-use super::super::date::{DateOrder, parse_date};
+use super::super::date::{DateOrder, parse_date, parse_date_split};
 use super::super::profile::{Profile, norm};
 use super::{ContactRow, Issue, ItemKind, LedgerRow, Line, Severity};
 use crate::domain::Money;
@@ -86,7 +86,8 @@ pub(super) fn detail_line(
     let date_of = |field: &str, column: Option<usize>| -> Result<Option<NaiveDate>, Issue> {
         match (c.at(column), order) {
             (None, _) => Ok(None),
-            (Some(v), Some(o)) => parse_date(v, o).map_err(|e| error(line, Some(column_name(p, field)), e.to_string())),
+            (Some(v), Some(o)) => parse_date_split(v, o, c.split_at(column))
+                .map_err(|e| error(line, Some(column_name(p, field)), e.to_string())),
             (Some(v), None) => parse_date(v, DateOrder::Ymd)
                 .ok()
                 .flatten()

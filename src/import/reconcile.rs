@@ -52,7 +52,12 @@ pub struct Existing {
 /// sixteen ASCII bytes it does not.)
 pub fn name_key(name: &str) -> CompactString {
     match name.is_ascii() {
-        true => CompactString::from_str_to_lowercase(name),
+        // Lowered where it was copied (in place, for a name of up to 24 bytes).
+        true => {
+            let mut key = CompactString::from(name);
+            key.make_ascii_lowercase();
+            key
+        }
         false => name.to_lowercase().into(),
     }
 }

@@ -40,7 +40,9 @@ impl Pass<'_> {
     fn see(&self, tally: &mut Tally, reader: &RecordReader<'_>) {
         let r = reader.record();
         self.amount_columns.iter().for_each(|i| tally.decimal.see(r.cell(*i)));
-        self.date_columns.iter().for_each(|i| tally.order.see(r.cell(*i)));
+        self.date_columns.iter().for_each(|i| {
+            tally.order.see(r.cell(*i));
+        });
         if tally.counted.is_multiple_of(self.span) {
             tally.starts.push(reader.resume_point());
         }
