@@ -35,7 +35,10 @@ pub(super) fn in_pieces<'t, 's>(
             finished.push(receive);
             scope.spawn(move || {
                 for k in (first..count).step_by(2) {
-                    let mut rows = Rows { ahead: true, ..Rows::default() };
+                    // Room for the piece's receivables at once: grown, they were copied again
+                    // at each doubling.
+                    let mut rows =
+                        Rows { ahead: true, invoices: Vec::with_capacity(ROWS_PER_BATCH), ..Rows::default() };
                     let read = piece(k).and_then(|span| read_rows(&mut span.reader(), cx, &mut rows, None));
                     // The other end is gone only when reading stopped at an error.
                     if send.send(read.map(|_| rows)).is_err() {

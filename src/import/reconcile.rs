@@ -67,16 +67,20 @@ impl Existing {
     /// reference never lands by name on a debtor that has another: two customers may share
     /// a name (two Victor Thomases), never an account number.
     pub fn debtor_for(&self, row_name: &str, row_ref: Option<&str>) -> Option<i64> {
-        self.debtor_named(&name_key(row_name), row_ref)
+        self.find_debtor(row_name, row_ref).map(|(id, _)| id)
     }
 
-    fn debtor_named(&self, lower_name: &str, row_ref: Option<&str>) -> Option<i64> {
-        let by_name = self.by_name.get(lower_name).copied();
+    /// [`Existing::debtor_for`], and whether the debtor was found by its reference. The name
+    /// is lowered and looked up only when the reference did not answer: each lookup in a
+    /// map of 100k debtors is a wait on memory, once a customer.
+    fn find_debtor(&self, row_name: &str, row_ref: Option<&str>) -> Option<(i64, bool)> {
+        let by_name = || self.by_name.get(&name_key(row_name)).copied();
         match row_ref {
-            Some(r) => {
-                self.by_ref.get(r).copied().or(by_name.filter(|id| self.refs.get(id).is_none_or(Option::is_none)))
-            }
-            None => by_name,
+            Some(r) => match self.by_ref.get(r) {
+                Some(&id) => Some((id, true)),
+                None => by_name().filter(|id| self.refs.get(id).is_none_or(Option::is_none)).map(|id| (id, false)),
+            },
+            None => by_name().map(|id| (id, false)),
         }
     }
 }
@@ -442,23 +446,17 @@ impl<'b> Reconciler<'b> {
             return *debtor;
         }
         let existing = self.existing;
-        let lower = name_key(&row.customer);
         // A book debtor without a reference that this file gave one is that reference's.
-        let in_book = existing.debtor_named(&lower, reference).filter(|id| match (reference, self.linked.get(id)) {
-            (Some(r), Some(linked)) => linked == r,
-            _ => true,
-        });
-        let name_id = match self.lowered.get(&lower) {
-            Some(&id) => id,
-            None => {
-                let id = self.lowered.len() as u32;
-                self.lowered.insert(lower, id);
-                id
-            }
-        };
+        let in_book =
+            existing.find_debtor(&row.customer, reference).filter(|(id, _)| match (reference, self.linked.get(id)) {
+                (Some(r), Some(linked)) => linked == r,
+                _ => true,
+            });
         let debtor = match in_book {
-            Some(id) => {
+            Some((id, by_ref)) => {
+                // Found by its reference, the debtor has this one already.
                 if let Some(new_ref) = reference
+                    && !by_ref
                     && existing.refs.get(&id).is_some_and(|r| r.as_deref() != Some(new_ref))
                     && !self.linked.contains_key(&id)
                 {
@@ -471,6 +469,15 @@ impl<'b> Reconciler<'b> {
                 DebtorOf::Book(id)
             }
             None => {
+                let lower = name_key(&row.customer);
+                let name_id = match self.lowered.get(&lower) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.lowered.len() as u32;
+                        self.lowered.insert(lower, id);
+                        id
+                    }
+                };
                 // As in the book: by reference, else by name unless that customer has
                 // another reference.
                 let by_name = self.new_by_name.get(&name_id).copied();
