@@ -48,30 +48,53 @@ pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
     let top: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM invoice", [], |r| r.get(0))?;
     let path = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
     // This thread reads the debtors too (100k of them took as long as a fifth of the
-    // invoices): it takes a third of the invoices, the other thread the rest.
-    let split = top / 3;
+    // invoices): it takes the last third of the invoices, the other thread the first two
+    // thirds, into a list with room for this third, appended once both are read. (The other
+    // way round, two thirds were copied into place after the load, every other thread
+    // waiting.)
+    let split = top - top / 3;
     let (mut existing, mut invoices, later) = match path.filter(|_| top >= 100_000) {
         None => (existing_debtors_for_import(conn)?, invoices_for_import(conn, &formats, 0..=top, 0)?, Vec::new()),
         Some(path) => std::thread::scope(|scope| -> Result<_> {
-            let later = scope.spawn(|| -> Result<Vec<ExistingInvoice>> {
+            let first = scope.spawn(|| -> Result<Vec<ExistingInvoice>> {
                 let reader = Connection::open_with_flags(
                     &path,
                     rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )?;
                 // Formats of its own: two threads counting references to the same ones
                 // would contend for them on every invoice.
-                invoices_for_import(&reader, &import_formats(&reader)?, split + 1..=top, 0)
+                let mut first =
+                    invoices_for_import(&reader, &import_formats(&reader)?, 0..=split, (top - split) as usize)?;
+                touch_room(&mut first);
+                Ok(first)
             });
             let debtors = existing_debtors_for_import(conn)?;
-            // With room for the later half too, which is appended to it.
-            let first = invoices_for_import(conn, &formats, 0..=split, (top - split) as usize)?;
-            let later = later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            let later = invoices_for_import(conn, &formats, split + 1..=top, 0)?;
+            let first = first.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
             Ok((debtors, first, later))
         })?,
     };
     invoices.extend(later);
     existing.invoices = invoices;
     Ok(existing)
+}
+
+/// Write every slot of `list`'s spare room once, so that its memory is in place before the
+/// rest of the book is copied into it: the copy then does not stop at each new page while
+/// every other thread of the import waits for it.
+fn touch_room(list: &mut Vec<ExistingInvoice>) {
+    let blank = ExistingInvoice {
+        id: 0,
+        debtor_id: 0,
+        number: compact_str::CompactString::const_new(""),
+        kind: crate::import::ItemKind::Invoice,
+        balance: crate::domain::Money::ZERO,
+        open: false,
+        imported_by: None,
+    };
+    for slot in list.spare_capacity_mut() {
+        slot.write(blank.clone());
+    }
 }
 
 /// About how many invoices the book holds (the highest id: exact until one is deleted).
