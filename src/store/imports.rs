@@ -326,3 +326,40 @@ pub fn last_newest_date(conn: &Connection, profile: &str) -> Result<Option<Naive
         .optional()?;
     Ok(s.flatten().and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A book of 100k invoices or more is read on two threads, the last third with the
+    /// debtors: joined, it is the book in id order, as one reader reads it.
+    #[test]
+    fn a_large_book_read_on_two_threads_is_the_whole_book_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = super::super::open(&dir.path().join("book.db")).unwrap();
+        conn.execute_batch(
+            "INSERT INTO import_batch (id, file_name, file_sha256, profile, imported_at, status)
+                 VALUES (1, 'a.csv', '00', 'xero-invoices', '2026-11-01T00:00:00Z', 'committed'),
+                        (2, 'b.csv', '00', 'sage-aged-debtors', '2026-11-02T00:00:00Z', 'committed');
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+             INSERT INTO debtor (id, name, kind, external_ref, currency, created_at, updated_at)
+                 SELECT i, 'Customer ' || i, 'business', CASE WHEN i % 3 = 0 THEN NULL ELSE 'C' || i END, 'USD',
+                        '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z' FROM n;
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100050)
+             INSERT INTO invoice (id, debtor_id, number, kind, due_on, original_cents, balance_cents,
+                                  currency, status, last_import_id, created_at, updated_at)
+                 SELECT i, 1 + i % 2000, 'INV-' || i, CASE WHEN i % 7 = 0 THEN 'credit-memo' ELSE 'invoice' END,
+                        '2026-12-01', 100 + i, CASE WHEN i % 5 = 0 THEN 0 ELSE 100 + i END, 'USD',
+                        CASE WHEN i % 5 = 0 THEN 'paid' ELSE 'open' END,
+                        CASE WHEN i % 11 = 0 THEN NULL ELSE 1 + i % 2 END,
+                        '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z' FROM n;",
+        )
+        .unwrap();
+        let existing = existing_for_import(&conn).unwrap();
+        let one_reader = invoices_for_import(&conn, &import_formats(&conn).unwrap(), 0..=100_050, 0).unwrap();
+        assert_eq!(existing.invoices.len(), 100_050);
+        assert_eq!(existing.invoices, one_reader);
+        assert_eq!(existing.by_ref.len(), 1334);
+        assert_eq!(existing.by_name.len(), 2000);
+    }
+}
