@@ -63,7 +63,9 @@ pub fn import_parse(data: &[u8]) {
     for (i, row) in parsed.invoices.iter().enumerate() {
         let id = i as i64 + 1;
         let debtor = *book.by_name.entry(dun::import::reconcile::name_key(&row.customer)).or_insert(id);
-        book.names.entry(debtor).or_insert_with(|| row.customer.clone());
+        if debtor == id {
+            book.names.push((id, row.customer.clone()));
+        }
         book.invoices.push(dun::import::ExistingInvoice {
             id,
             debtor_id: debtor,

@@ -10,6 +10,7 @@ use super::super::amount::{Decimal, parse_amount};
 use super::super::cells::Cells;
 use super::super::date::{DateOrder, parse_date, parse_date_split};
 use super::super::profile::{Profile, norm};
+use super::super::text::trim_cell;
 use super::{ContactRow, Issue, ItemKind, LedgerRow, Line, Severity};
 use crate::domain::Money;
 
@@ -27,12 +28,15 @@ pub(super) fn error(line: usize, column: Option<&str>, reason: impl Into<String>
 }
 
 pub(super) fn split_customer(name: &str, subcustomers: bool) -> (CompactString, Option<CompactString>) {
-    match name.split_once(':').filter(|_| subcustomers) {
-        Some((parent, child)) if !parent.trim().is_empty() && !child.trim().is_empty() => {
-            (parent.trim().into(), Some(child.trim().into()))
-        }
-        _ => (name.trim().into(), None),
+    // Looked for only in a format that has sub-customers: every row asks.
+    if subcustomers
+        && let Some((parent, child)) = name.split_once(':')
+        && !parent.trim().is_empty()
+        && !child.trim().is_empty()
+    {
+        return (parent.trim().into(), Some(child.trim().into()));
     }
+    (trim_cell(name).into(), None)
 }
 
 /// A, B, … Z, AA, AB, …

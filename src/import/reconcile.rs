@@ -42,8 +42,9 @@ pub struct Existing {
     pub by_name: FoldMap<CompactString, i64>,
     pub by_ref: FoldMap<CompactString, i64>,
     pub refs: FoldMap<i64, Option<CompactString>>,
-    /// Debtor id → name as the book spells it.
-    pub names: FoldMap<i64, CompactString>,
+    /// (debtor id, name as the book spells it), by id: read in id order, so made without
+    /// hashing 100k ids ([`Existing::name_of`]).
+    pub names: Vec<(i64, CompactString)>,
     pub invoices: Vec<ExistingInvoice>,
 }
 
@@ -63,6 +64,12 @@ pub fn name_key(name: &str) -> CompactString {
 }
 
 impl Existing {
+    /// The name of debtor `id` as the book spells it.
+    pub fn name_of(&self, id: i64) -> Option<&str> {
+        let at = self.names.binary_search_by_key(&id, |(of, _)| *of).ok()?;
+        Some(self.names[at].1.as_str())
+    }
+
     /// The debtor a row names: by its customer reference, else by name. A row with a
     /// reference never lands by name on a debtor that has another: two customers may share
     /// a name (two Victor Thomases), never an account number.
@@ -542,7 +549,7 @@ impl<'b> Reconciler<'b> {
             let ours =
                 inv.imported_by.as_deref().is_some_and(|f| *ours_by_format.entry(f).or_insert_with(|| same_source(f)));
             if ours {
-                let customer = existing.names.get(&inv.debtor_id).map(|n| n.to_string()).unwrap_or_default();
+                let customer = existing.name_of(inv.debtor_id).map(str::to_string).unwrap_or_default();
                 self.plan.vanished.push(change(customer, Money::ZERO));
             }
         }
@@ -730,6 +737,8 @@ mod tests {
         assert_eq!(plan.changed_balances[0].after, Money(300));
         assert_eq!(plan.paid_in_ledger.len(), 1);
         assert_eq!(plan.vanished.iter().map(|v| v.number.as_str()).collect::<Vec<_>>(), vec!["1004"]);
+        // Named as the book spells its debtor.
+        assert_eq!(plan.vanished[0].customer, "Acme");
         assert_eq!(plan.new_customers, vec!["Brand New Co".to_string()]);
         // The duplicate is reported, and only the later row is new (written once).
         assert_eq!(plan.new_invoices.iter().map(|r| r.line).collect::<Vec<_>>(), vec![5, 7]);

@@ -180,7 +180,11 @@ pub fn existing_debtors_for_import(conn: &Connection) -> Result<Existing> {
             existing.by_ref.insert(reference.into(), id);
         }
         existing.refs.insert(id, reference.map(Into::into));
-        existing.names.insert(id, name.into());
+        existing.names.push((id, name.into()));
+    }
+    // In id order as read (the table's own order); sorted if ever not.
+    if !existing.names.is_sorted_by_key(|(id, _)| *id) {
+        existing.names.sort_unstable_by_key(|(id, _)| *id);
     }
     Ok(existing)
 }
