@@ -44,14 +44,13 @@ fn parts(s: &str) -> Option<Parts> {
     // A part is one or more digits (any number of leading zeros); a value too large for
     // its type is no date.
     if let [d0, d1, s0, d2, d3, s1, d4, d5, d6, d7] = *s.as_bytes() {
-        // The usual `31.01.2026`, `01/31/2026`: digits where they are expected, read at once.
-        let digit = |b: u8| b.is_ascii_digit().then(|| u32::from(b - b'0'));
+        // The usual `31.01.2026`, `01/31/2026`: digits where they are expected, read at once
+        // (a byte below `0` wraps around to above 9).
         let sep = |b: u8| matches!(b, b'/' | b'.' | b'-');
-        if sep(s0) && sep(s1) {
-            let two = |a, b| Some(digit(a)? * 10 + digit(b)?);
-            if let (Some(a), Some(b), Some(hi), Some(lo)) = (two(d0, d1), two(d2, d3), two(d4, d5), two(d6, d7)) {
-                return Some((a, b, (hi * 100 + lo) as i32, 4));
-            }
+        let d = [d0, d1, d2, d3, d4, d5, d6, d7].map(|b| u32::from(b.wrapping_sub(b'0')));
+        if sep(s0) && sep(s1) && d.iter().all(|&v| v < 10) {
+            let year = d[4] * 1000 + d[5] * 100 + d[6] * 10 + d[7];
+            return Some((d[0] * 10 + d[1], d[2] * 10 + d[3], year as i32, 4));
         }
     }
     let (mut values, mut lens, mut part) = ([0u64; 3], [0usize; 3], 0);
