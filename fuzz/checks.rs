@@ -73,7 +73,6 @@ pub fn import_parse(data: &[u8]) {
             kind: row.kind,
             balance: row.balance,
             open: row.balance != Money::ZERO,
-            imported_by: Some(parsed.format.as_str().into()),
         });
     }
     let again = dun::import::reconcile::plan(parsed.invoices.clone(), &book, true, &|_| true);

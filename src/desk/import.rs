@@ -342,7 +342,21 @@ fn import_into(
         let same_source =
             |name: &str| name == profile.name || source_of(name).is_some_and(|s| !s.is_empty() && s == profile.source);
         let reconciler = reconciler.unwrap_or_else(|| Reconciler::new(existing));
-        let mut reconciled = reconciler.finish(profile.lists_all_open && !rejected, &same_source);
+        let lists_all_open = profile.lists_all_open && !rejected;
+        // Which import last saw each open invoice the file did not list: asked of those alone.
+        let last_seen = match lists_all_open {
+            true => store::last_import_formats(conn, &reconciler.unlisted_open())?,
+            false => HashMap::new(),
+        };
+        // Asked once a format, not once an invoice.
+        let mut ours_by_format: HashMap<&str, bool> = HashMap::new();
+        let mut ours = std::collections::HashSet::new();
+        for (id, format) in &last_seen {
+            if *ours_by_format.entry(format).or_insert_with(|| same_source(format)) {
+                ours.insert(*id);
+            }
+        }
+        let mut reconciled = reconciler.finish(lists_all_open, &|id| ours.contains(&id));
         let plan = match profile.kind {
             ProfileKind::Invoices => std::mem::take(&mut reconciled.plan),
             ProfileKind::Contacts => {

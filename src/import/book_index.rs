@@ -178,15 +178,7 @@ mod tests {
     use crate::domain::Money;
 
     fn invoice(debtor_id: i64, kind: ItemKind, number: &str) -> ExistingInvoice {
-        ExistingInvoice {
-            id: 0,
-            debtor_id,
-            number: number.into(),
-            kind,
-            balance: Money::ZERO,
-            open: true,
-            imported_by: None,
-        }
+        ExistingInvoice { id: 0, debtor_id, number: number.into(), kind, balance: Money::ZERO, open: true }
     }
 
     #[test]

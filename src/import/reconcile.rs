@@ -28,9 +28,6 @@ pub struct ExistingInvoice {
     pub kind: ItemKind,
     pub balance: Money,
     pub open: bool,
-    /// The format of the import that last saw it (only those can vanish from a later one).
-    /// Shared: a book of a million invoices names a handful of formats.
-    pub imported_by: Option<std::sync::Arc<str>>,
 }
 
 /// What the book holds that an import is reconciled against.
@@ -517,12 +514,21 @@ impl<'b> Reconciler<'b> {
         debtor
     }
 
+    /// The ids of the book's invoices the file has not listed (so far) that are open with a
+    /// balance: those that may have vanished from the ledger ([`Reconciler::finish`]).
+    pub fn unlisted_open(&self) -> Vec<i64> {
+        (self.existing.invoices.iter().zip(&self.seen))
+            .filter(|(inv, seen)| seen.first == 0 && inv.open && inv.balance != Money::ZERO)
+            .map(|(inv, _)| inv.id)
+            .collect()
+    }
+
     /// The whole file has been read. `lists_all_open`: the export is an aging or open-items
-    /// report, so an open imported invoice missing from it has vanished, if it was imported
-    /// from the same ledger (`same_source`, asked of the format that last saw it).
-    pub fn finish(mut self, lists_all_open: bool, same_source: &dyn Fn(&str) -> bool) -> Reconciled {
+    /// report, so an open invoice missing from it has vanished, if the import that last saw
+    /// it was of the same ledger (`ours`, asked of its id, and only of those
+    /// [`Reconciler::unlisted_open`] names).
+    pub fn finish(mut self, lists_all_open: bool, ours: &dyn Fn(i64) -> bool) -> Reconciled {
         let existing = self.existing;
-        let mut ours_by_format: FoldMap<&str, bool> = FoldMap::default();
         let mut changed: Vec<(u32, BalanceChange, bool)> = Vec::new();
         for (at, (inv, seen)) in existing.invoices.iter().zip(&self.seen).enumerate() {
             let change = |customer: String, after: Money| BalanceChange {
@@ -545,10 +551,7 @@ impl<'b> Reconciler<'b> {
             if !lists_all_open || !inv.open || inv.balance == Money::ZERO {
                 continue;
             }
-            // Asked once per format, not once per invoice.
-            let ours =
-                inv.imported_by.as_deref().is_some_and(|f| *ours_by_format.entry(f).or_insert_with(|| same_source(f)));
-            if ours {
+            if ours(inv.id) {
                 let customer = existing.name_of(inv.debtor_id).map(str::to_string).unwrap_or_default();
                 self.plan.vanished.push(change(customer, Money::ZERO));
             }
@@ -582,15 +585,10 @@ impl<'b> Reconciler<'b> {
 const DUPLICATE: &str = "duplicate invoice number";
 
 /// Reconcile `rows` (one whole export) against the book: [`Reconciler`] in one batch.
-pub fn plan(
-    rows: Vec<LedgerRow>,
-    existing: &Existing,
-    lists_all_open: bool,
-    same_source: &dyn Fn(&str) -> bool,
-) -> ImportPlan {
+pub fn plan(rows: Vec<LedgerRow>, existing: &Existing, lists_all_open: bool, ours: &dyn Fn(i64) -> bool) -> ImportPlan {
     let mut reconciler = Reconciler::new(existing);
     reconciler.take(rows);
-    reconciler.finish(lists_all_open, same_source).plan
+    reconciler.finish(lists_all_open, ours).plan
 }
 
 /// Reconcile a contacts export: new customers and contact points the book lacks.
@@ -698,7 +696,6 @@ mod tests {
             kind: ItemKind::Invoice,
             balance: Money(balance),
             open: true,
-            imported_by: Some("qbo-ar-aging-detail".into()),
         };
         Existing {
             by_name: [("acme".into(), 1)].into_iter().collect(),
@@ -766,8 +763,12 @@ mod tests {
 
     #[test]
     fn nothing_vanishes_that_another_ledger_brought_in() {
-        let plan = plan(vec![row(2, "Acme", "1001", 1000)], &book(), true, &|format| format == "xero-invoices");
-        assert!(plan.vanished.is_empty());
+        // The book's invoices came from another ledger than this file's.
+        let theirs = plan(vec![row(2, "Acme", "1001", 1000)], &book(), true, &|_| false);
+        assert!(theirs.vanished.is_empty());
+        // Only 1004 did: 1002 and 1003 (unlisted) stay, 1004 vanishes.
+        let partly = plan(vec![row(2, "Acme", "1001", 1000)], &book(), true, &|id| id == 13);
+        assert_eq!(partly.vanished.iter().map(|v| v.number.as_str()).collect::<Vec<_>>(), vec!["1004"]);
     }
 
     #[test]

@@ -44,7 +44,6 @@ fn item_kind(code: &str) -> ItemKind {
 /// a re-import of a million rows waits on this before it can reconcile a row. The caller's
 /// write transaction has written nothing yet, so both read the same book.
 pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
-    let formats = import_formats(conn)?;
     let top: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM invoice", [], |r| r.get(0))?;
     let path = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
     // This thread reads the debtors too (100k of them took as long as a fifth of the
@@ -54,22 +53,19 @@ pub fn existing_for_import(conn: &Connection) -> Result<Existing> {
     // waiting.)
     let split = top - top / 3;
     let (mut existing, mut invoices, later) = match path.filter(|_| top >= 100_000) {
-        None => (existing_debtors_for_import(conn)?, invoices_for_import(conn, &formats, 0..=top, 0)?, Vec::new()),
+        None => (existing_debtors_for_import(conn)?, invoices_for_import(conn, 0..=top, 0)?, Vec::new()),
         Some(path) => std::thread::scope(|scope| -> Result<_> {
             let first = scope.spawn(|| -> Result<Vec<ExistingInvoice>> {
                 let reader = Connection::open_with_flags(
                     &path,
                     rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )?;
-                // Formats of its own: two threads counting references to the same ones
-                // would contend for them on every invoice.
-                let mut first =
-                    invoices_for_import(&reader, &import_formats(&reader)?, 0..=split, (top - split) as usize)?;
+                let mut first = invoices_for_import(&reader, 0..=split, (top - split) as usize)?;
                 touch_room(&mut first);
                 Ok(first)
             });
             let debtors = existing_debtors_for_import(conn)?;
-            let later = invoices_for_import(conn, &formats, split + 1..=top, 0)?;
+            let later = invoices_for_import(conn, split + 1..=top, 0)?;
             let first = first.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
             Ok((debtors, first, later))
         })?,
@@ -90,7 +86,6 @@ fn touch_room(list: &mut Vec<ExistingInvoice>) {
         kind: crate::import::ItemKind::Invoice,
         balance: crate::domain::Money::ZERO,
         open: false,
-        imported_by: None,
     };
     for slot in list.spare_capacity_mut() {
         slot.write(blank.clone());
@@ -124,27 +119,19 @@ fn import_formats(conn: &Connection) -> Result<HashMap<i64, std::sync::Arc<str>>
 
 fn invoices_for_import(
     conn: &Connection,
-    formats: &HashMap<i64, std::sync::Arc<str>>,
     ids: std::ops::RangeInclusive<i64>,
     room_after: usize,
 ) -> Result<Vec<ExistingInvoice>> {
     let mut scan = BorrowedScan::query(
         conn,
-        "SELECT id, debtor_id, number, kind, balance_cents, status = 'open', last_import_id
+        "SELECT id, debtor_id, number, kind, balance_cents, status = 'open'
          FROM invoice WHERE id BETWEEN ?1 AND ?2",
         &[*ids.start(), *ids.end()],
     )?;
     // Room for every id at once (ids are dense until invoices are deleted): growing a
     // million-entry list copies it again and again.
     let mut out = Vec::with_capacity((ids.end() - ids.start() + 1).clamp(0, 1 << 24) as usize + room_after);
-    // Invoices come in runs of one import: its format is looked up once a run.
-    let mut format: Option<(i64, Option<std::sync::Arc<str>>)> = None;
     while let Some(r) = scan.next()? {
-        let imported_by = match (r.int_or_null(6)?, &format) {
-            (None, _) => None,
-            (Some(batch), Some((last, known))) if batch == *last => known.clone(),
-            (Some(batch), _) => format.insert((batch, formats.get(&batch).cloned())).1.clone(),
-        };
         out.push(ExistingInvoice {
             id: r.int(0)?,
             debtor_id: r.int(1)?,
@@ -152,8 +139,44 @@ fn invoices_for_import(
             kind: item_kind(r.text(3)?),
             balance: Money(r.int(4)?),
             open: r.int(5)? != 0,
-            imported_by,
         });
+    }
+    Ok(out)
+}
+
+/// The format of the import that last saw each of the invoices `ids` (sorted), where one did:
+/// asked after a file is read, of the book's open invoices it did not list, instead of loaded
+/// with every invoice before. A few far apart are looked up one by one, many in one pass
+/// over their range.
+pub fn last_import_formats(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, std::sync::Arc<str>>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    let (Some(&low), Some(&high)) = (ids.first(), ids.last()) else { return Ok(out) };
+    let formats = import_formats(conn)?;
+    let mut note = |id: i64, batch: Option<i64>| {
+        if let Some(format) = batch.and_then(|b| formats.get(&b)) {
+            out.insert(id, format.clone());
+        }
+    };
+    if (ids.len() as u64).saturating_mul(16) < high.saturating_sub(low) as u64 {
+        let mut stmt = conn.prepare_cached("SELECT last_import_id FROM invoice WHERE id = ?1")?;
+        for &id in ids {
+            let batch = stmt.query_row([id], |r| r.get::<_, Option<i64>>(0)).optional()?.flatten();
+            note(id, batch);
+        }
+    } else {
+        let mut wanted = ids.iter().copied().peekable();
+        let mut scan = BorrowedScan::query(
+            conn,
+            "SELECT id, last_import_id FROM invoice WHERE id BETWEEN ?1 AND ?2",
+            &[low, high],
+        )?;
+        while let Some(r) = scan.next()? {
+            let id = r.int(0)?;
+            while wanted.next_if(|&w| w < id).is_some() {}
+            if wanted.next_if_eq(&id).is_some() {
+                note(id, r.int_or_null(1)?);
+            }
+        }
     }
     Ok(out)
 }
@@ -360,10 +383,46 @@ mod tests {
         )
         .unwrap();
         let existing = existing_for_import(&conn).unwrap();
-        let one_reader = invoices_for_import(&conn, &import_formats(&conn).unwrap(), 0..=100_050, 0).unwrap();
+        let one_reader = invoices_for_import(&conn, 0..=100_050, 0).unwrap();
         assert_eq!(existing.invoices.len(), 100_050);
         assert_eq!(existing.invoices, one_reader);
         assert_eq!(existing.by_ref.len(), 1334);
         assert_eq!(existing.by_name.len(), 2000);
+    }
+
+    /// The formats that last saw invoices, looked up one by one or in a pass over their
+    /// range: the same answer either way, and nothing for an invoice no import saw.
+    #[test]
+    fn the_import_that_last_saw_an_invoice_is_found_however_it_is_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = super::super::open(&dir.path().join("book.db")).unwrap();
+        conn.execute_batch(
+            "INSERT INTO import_batch (id, file_name, file_sha256, profile, imported_at, status)
+                 VALUES (1, 'a.csv', '00', 'xero-invoices', '2026-11-01T00:00:00Z', 'committed'),
+                        (2, 'b.csv', '00', 'sage-aged-debtors', '2026-11-02T00:00:00Z', 'committed');
+             INSERT INTO debtor (id, name, kind, created_at, updated_at)
+                 VALUES (1, 'Acme', 'business', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+             INSERT INTO invoice (id, debtor_id, number, due_on, original_cents, balance_cents, currency,
+                                  last_import_id, created_at, updated_at)
+                 SELECT i, 1, 'INV-' || i, '2026-12-01', 100, 100, 'USD',
+                        CASE WHEN i % 3 = 0 THEN NULL ELSE 1 + i % 2 END,
+                        '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z' FROM n;",
+        )
+        .unwrap();
+        let expected = |id: i64| match id % 3 {
+            0 => None,
+            _ => Some(if id % 2 == 0 { "xero-invoices" } else { "sage-aged-debtors" }),
+        };
+        // Three far apart (looked up one by one), and every other one of a run (one pass).
+        let few = [2, 150, 299];
+        let many: Vec<i64> = (10..=250).step_by(2).collect();
+        for ids in [&few[..], &many[..], &[][..], &[400][..]] {
+            let found = last_import_formats(&conn, ids).unwrap();
+            assert_eq!(found.len(), ids.iter().filter(|&&id| id <= 300 && expected(id).is_some()).count());
+            for &id in ids {
+                assert_eq!(found.get(&id).map(|f| &**f), expected(id).filter(|_| id <= 300), "invoice {id}");
+            }
+        }
     }
 }
