@@ -43,13 +43,7 @@ impl Groups {
 impl BookIndex {
     /// Grouped by counting (no sort of the whole list): one pass to count, one to place.
     pub fn new(invoices: &[ExistingInvoice]) -> BookIndex {
-        let highest = invoices.iter().map(|inv| inv.debtor_id).max().unwrap_or(0);
-        let lowest = invoices.iter().map(|inv| inv.debtor_id).min().unwrap_or(0);
-        let dense = lowest >= 0 && highest as u64 <= 2 * invoices.len() as u64 + 1024;
-        let (groups, order) = match dense {
-            true => by_id(invoices, highest as usize),
-            false => by_map(invoices),
-        };
+        let (groups, order) = by_id(invoices).unwrap_or_else(|| by_map(invoices));
         let mut index = BookIndex { groups, order };
         index.sort_long_runs(invoices);
         index
@@ -104,25 +98,35 @@ pub struct Run {
     next: u32,
 }
 
-/// Runs by debtor id, each id its own slot (ids from 0 to `highest`).
-fn by_id(invoices: &[ExistingInvoice], highest: usize) -> (Groups, Vec<u32>) {
-    let mut runs = vec![(0u32, 0u32); highest + 1];
+/// Runs by debtor id, each id its own slot; None if an id is negative or too far beyond the
+/// book's size for that (ids are handed out in turn: a book's gaps are its deletions). Two
+/// passes over the invoices, which for a million of them is most of the work.
+fn by_id(invoices: &[ExistingInvoice]) -> Option<(Groups, Vec<u32>)> {
+    let limit = 2 * invoices.len() as u64 + 1024;
+    let mut runs: Vec<(u32, u32)> = Vec::new();
     for inv in invoices {
-        runs[inv.debtor_id as usize].1 += 1;
+        let d = u64::try_from(inv.debtor_id).ok().filter(|&d| d <= limit)? as usize;
+        if d >= runs.len() {
+            runs.resize(d + 1, (0, 0));
+        }
+        runs[d].1 += 1;
     }
     let mut at = 0u32;
     for run in &mut runs {
         run.0 = at;
         at += run.1;
     }
+    // Each run's start is its cursor while the invoices are placed, then put back.
     let mut order = vec![0u32; invoices.len()];
-    let mut placed = vec![0u32; highest + 1];
     for (pos, inv) in invoices.iter().enumerate() {
-        let d = inv.debtor_id as usize;
-        order[(runs[d].0 + placed[d]) as usize] = pos as u32;
-        placed[d] += 1;
+        let run = &mut runs[inv.debtor_id as usize];
+        order[run.0 as usize] = pos as u32;
+        run.0 += 1;
     }
-    (Groups::Dense(runs), order)
+    for run in &mut runs {
+        run.0 -= run.1;
+    }
+    Some((Groups::Dense(runs), order))
 }
 
 /// Runs by debtor id through a map, for ids too sparse for a list.
