@@ -228,6 +228,18 @@ mod tests {
     }
 
     proptest! {
+        /// A cell `parts` splits has no letter and is not all digits: neither a month's name
+        /// nor a day number can be missed by asking `parts` first.
+        #[test]
+        fn a_split_cell_names_no_month_and_is_no_day_number(
+            s in "[0-9./ a-zA-Z,-]{0,14}|[0-9]{1,3}[./-][0-9]{1,3}[./-][0-9]{1,5}"
+        ) {
+            if parts(&s).is_some() {
+                prop_assert!(!s.bytes().any(|b| b.is_ascii_alphabetic()));
+                prop_assert!(!s.bytes().all(|b| b.is_ascii_digit()));
+            }
+        }
+
         /// Parsing a cell with the parts its vote found reads the same date, or the same
         /// refusal, as parsing it alone.
         #[test]

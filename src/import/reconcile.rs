@@ -34,7 +34,9 @@ pub struct ExistingInvoice {
 #[derive(Debug, Clone, Default)]
 pub struct Existing {
     /// Lower-cased name → debtor id; reference → debtor id. (A fast hash: a book of 100k
-    /// debtors fills these four maps before a re-import can reconcile a row.)
+    /// debtors fills these three maps before a re-import can reconcile a row.) `by_ref`
+    /// and `refs` say the same: a debtor found by its reference has it (references are
+    /// UNIQUE in the book, and every change to one is made to both maps).
     /// Held in place up to 24 bytes, as the invoices' numbers are.
     pub by_name: FoldMap<CompactString, i64>,
     pub by_ref: FoldMap<CompactString, i64>,
@@ -81,7 +83,10 @@ impl Existing {
         let by_name = || self.by_name.get(&name_key(row_name)).copied();
         match row_ref {
             Some(r) => match self.by_ref.get(r) {
-                Some(&id) => Some((id, true)),
+                Some(&id) => {
+                    debug_assert!(self.refs.get(&id).is_some_and(|held| held.as_deref() == Some(r)));
+                    Some((id, true))
+                }
                 None => by_name().filter(|id| self.refs.get(id).is_none_or(Option::is_none)).map(|id| (id, false)),
             },
             None => by_name().map(|id| (id, false)),
