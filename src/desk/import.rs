@@ -241,7 +241,15 @@ fn read_file(
     reading: &mut Reading<'_>,
 ) -> std::result::Result<(Parsed, String), ImportError> {
     let Job { file, source, profiles, opts, .. } = *job;
-    let survey = source.survey().map_err(|e| ImportError::Read { file: file.into(), source: e })?;
+    let read_error = |e| ImportError::Read { file: file.into(), source: e };
+    // A re-import (the book holds about as many invoices as the file has lines, at some 73
+    // bytes a line) waits for the book before its first row anyway: it hashes the file in the
+    // survey's pass, which reads the file once less. An import into a smaller book starts
+    // reading rows at once, the hash taken meanwhile on a thread of its own.
+    let (survey, hashed) = match held >= source.len() / 146 && held > 0 {
+        true => source.survey_and_sha256().map(|(survey, sha256)| (survey, Some(sha256))).map_err(read_error)?,
+        false => (source.survey().map_err(read_error)?, None),
+    };
     job.phase("surveyed");
     // Reading a large flat file in pieces uses both cores; while most rows are new, the
     // writer needs one of them (measured: an import into an empty book 15-25 % slower, a
@@ -252,10 +260,15 @@ fn read_file(
         false => Pieces(None),
     };
     std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| source.sha256());
+        let hashing = hashed.is_none().then(|| scope.spawn(|| source.sha256()));
         let parsed = parse_source(file, source, &survey, profiles, opts.format.as_deref(), pieces, Some(reading));
-        let sha256 = hashing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Ok((parsed?, sha256.map_err(|e| ImportError::Read { file: file.into(), source: e })?))
+        let sha256 = match hashing {
+            Some(hashing) => {
+                hashing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).map_err(read_error)
+            }
+            None => Ok(hashed.unwrap_or_default()),
+        };
+        Ok((parsed?, sha256?))
     })
 }
 

@@ -95,6 +95,19 @@ impl<'a> Source<'a> {
     /// One pass over every byte: its lines, and whether all of it is UTF-8 (what decides
     /// that it can be read by windows).
     pub fn survey(&self) -> std::io::Result<Survey> {
+        self.survey_with(|_| {})
+    }
+
+    /// [`Source::survey`] and [`Source::sha256`] in the same pass: a re-import's reader has
+    /// time for both before the book is loaded, and the file is then read once less.
+    pub fn survey_and_sha256(&self) -> std::io::Result<(Survey, String)> {
+        let mut hash = Sha256::new();
+        let survey = self.survey_with(|window| hash.update(window))?;
+        Ok((survey, hex(&hash.finalize())))
+    }
+
+    /// [`Source::survey`], handing each window to `also` as it is read.
+    fn survey_with(&self, mut also: impl FnMut(&[u8])) -> std::io::Result<Survey> {
         let (mut lines, mut utf8) = (0, true);
         // The bytes of a character a window cut, carried to the next.
         let mut carry: Vec<u8> = Vec::new();
@@ -102,6 +115,7 @@ impl<'a> Source<'a> {
         while at < self.len() {
             let window = self.read(at, WINDOW)?;
             at += window.len();
+            also(&window);
             lines += memchr::memchr_iter(b'\n', &window).count();
             if utf8 {
                 let bytes: Cow<'_, [u8]> = match carry.is_empty() {
@@ -132,8 +146,12 @@ impl<'a> Source<'a> {
             at += window.len();
             hash.update(&window);
         }
-        Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+        Ok(hex(&hash.finalize()))
     }
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The text of an export: whole (bytes in memory, or a file in an encoding converted as a
@@ -397,5 +415,31 @@ mod tests {
         let mut cut = text.into_bytes();
         cut.pop();
         assert!(!Source::Bytes(&cut).survey().unwrap().utf8);
+    }
+
+    /// Surveyed and hashed in one pass, a file gives what the two passes give: in memory and
+    /// read from disk by windows, across a window's end, UTF-8 or not, empty.
+    #[test]
+    fn the_survey_and_the_hash_in_one_pass_are_the_two_passes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = "Kunde;Betrag\né;1\n".repeat(WINDOW / 16).into_bytes();
+        let files = [
+            text.clone(),
+            {
+                text.push(0xff);
+                text
+            },
+            Vec::new(),
+            b"no newline".to_vec(),
+        ];
+        for (n, bytes) in files.iter().enumerate() {
+            let path = dir.path().join(format!("{n}.csv"));
+            std::fs::write(&path, bytes).unwrap();
+            for source in [Source::Bytes(bytes), Source::open(&path).unwrap()] {
+                let (survey, sha256) = source.survey_and_sha256().unwrap();
+                assert_eq!(survey, source.survey().unwrap(), "file {n}");
+                assert_eq!(sha256, source.sha256().unwrap(), "file {n}");
+            }
+        }
     }
 }
