@@ -64,7 +64,7 @@ pub fn import_parse(data: &[u8]) {
         let id = i as i64 + 1;
         let debtor = *book.by_name.entry(dun::import::reconcile::name_key(&row.customer)).or_insert(id);
         if debtor == id {
-            book.names.push((id, row.customer.clone()));
+            book.debtors.push(dun::import::reconcile::BookDebtor { id, name: row.customer.clone(), reference: None });
         }
         book.invoices.push(dun::import::ExistingInvoice {
             id,

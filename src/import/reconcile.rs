@@ -41,10 +41,20 @@ pub struct Existing {
     pub by_name: FoldMap<CompactString, i64>,
     pub by_ref: FoldMap<CompactString, i64>,
     pub refs: FoldMap<i64, Option<CompactString>>,
-    /// (debtor id, name as the book spells it), by id: read in id order, so made without
-    /// hashing 100k ids ([`Existing::name_of`]).
-    pub names: Vec<(i64, CompactString)>,
+    /// The book's debtors by id, as read (in id order, so made without hashing 100k ids):
+    /// their names as the book spells them ([`Existing::name_of`]), and the debtor after one
+    /// found, for the next customer of a file that lists them in the book's order.
+    pub debtors: Vec<BookDebtor>,
     pub invoices: Vec<ExistingInvoice>,
+}
+
+/// One of the book's debtors, as an import matches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookDebtor {
+    pub id: i64,
+    /// As the book spells it.
+    pub name: CompactString,
+    pub reference: Option<CompactString>,
 }
 
 /// A customer's name as names are matched: lower case, exactly as `str::to_lowercase` makes
@@ -65,21 +75,37 @@ pub fn name_key(name: &str) -> CompactString {
 impl Existing {
     /// The name of debtor `id` as the book spells it.
     pub fn name_of(&self, id: i64) -> Option<&str> {
-        let at = self.names.binary_search_by_key(&id, |(of, _)| *of).ok()?;
-        Some(self.names[at].1.as_str())
+        Some(self.debtors[self.place_of(id)?].name.as_str())
+    }
+
+    /// Where debtor `id` is in [`Existing::debtors`]: at once while ids have no gap before it.
+    fn place_of(&self, id: i64) -> Option<usize> {
+        let first = self.debtors.first()?.id;
+        let guess = usize::try_from(id.checked_sub(first)?).ok()?;
+        match self.debtors.get(guess) {
+            Some(d) if d.id == id => Some(guess),
+            _ => self.debtors.binary_search_by_key(&id, |d| d.id).ok(),
+        }
     }
 
     /// The debtor a row names: by its customer reference, else by name. A row with a
     /// reference never lands by name on a debtor that has another: two customers may share
     /// a name (two Victor Thomases), never an account number.
     pub fn debtor_for(&self, row_name: &str, row_ref: Option<&str>) -> Option<i64> {
-        self.find_debtor(row_name, row_ref).map(|(id, _)| id)
+        self.find_debtor(row_name, row_ref, None).map(|(id, _)| id)
     }
 
     /// [`Existing::debtor_for`], and whether the debtor was found by its reference. The name
     /// is lowered and looked up only when the reference did not answer: each lookup in a
     /// map of 100k debtors is a wait on memory, once a customer.
-    fn find_debtor(&self, row_name: &str, row_ref: Option<&str>) -> Option<(i64, bool)> {
+    /// `after`: the place of the debtor found before, whose next in the book is asked first
+    /// (the reference it holds is the one `by_ref` would answer: references are UNIQUE).
+    fn find_debtor(&self, row_name: &str, row_ref: Option<&str>, after: Option<usize>) -> Option<(i64, bool)> {
+        if let (Some(r), Some(next)) = (row_ref, after.and_then(|at| self.debtors.get(at + 1)))
+            && next.reference.as_deref() == Some(r)
+        {
+            return Some((next.id, true));
+        }
         let by_name = || self.by_name.get(&name_key(row_name)).copied();
         match row_ref {
             Some(r) => match self.by_ref.get(r) {
@@ -291,6 +317,8 @@ pub struct Reconciler<'b> {
     new_refs: Vec<(i64, String)>,
     /// The customer of the row before: (spelling, reference, debtor).
     previous: Option<(CompactString, Option<CompactString>, DebtorOf)>,
+    /// The place among the book's debtors of the one found last ([`Existing::debtors`]).
+    last_found: Option<usize>,
     plan: ImportPlan,
     rows: usize,
     newest: Option<NaiveDate>,
@@ -325,6 +353,7 @@ impl<'b> Reconciler<'b> {
             linked: FoldMap::default(),
             new_refs: Vec::new(),
             previous: None,
+            last_found: None,
             plan: ImportPlan::default(),
             rows: 0,
             newest: None,
@@ -456,11 +485,15 @@ impl<'b> Reconciler<'b> {
         }
         let existing = self.existing;
         // A book debtor without a reference that this file gave one is that reference's.
-        let in_book =
-            existing.find_debtor(&row.customer, reference).filter(|(id, _)| match (reference, self.linked.get(id)) {
+        let in_book = existing.find_debtor(&row.customer, reference, self.last_found).filter(|(id, _)| {
+            match (reference, self.linked.get(id)) {
                 (Some(r), Some(linked)) => linked == r,
                 _ => true,
-            });
+            }
+        });
+        if let Some((id, _)) = in_book {
+            self.last_found = existing.place_of(id);
+        }
         let debtor = match in_book {
             Some((id, by_ref)) => {
                 // Found by its reference, the debtor has this one already.
@@ -706,7 +739,7 @@ mod tests {
             by_name: [("acme".into(), 1)].into_iter().collect(),
             by_ref: FoldMap::default(),
             refs: [(1, None)].into_iter().collect(),
-            names: [(1, "Acme".into())].into_iter().collect(),
+            debtors: vec![BookDebtor { id: 1, name: "Acme".into(), reference: None }],
             invoices: vec![inv(10, "1001", 1000), inv(11, "1002", 800), inv(12, "1003", 500), inv(13, "1004", 200)],
         }
     }
@@ -764,6 +797,44 @@ mod tests {
         assert_eq!(done.new_refs, vec![(1, "A1".to_string())]);
         assert_eq!(done.new_debtors[0].reference.as_deref(), Some("A2"));
         assert_eq!(done.plan.changed_customers.len(), 1);
+    }
+
+    #[test]
+    fn a_customer_after_the_one_before_in_the_book_is_found_as_a_lookup_finds_it() {
+        // Three debtors with references; the file lists them in the book's order, then one
+        // again out of order, one with a reference the book does not have, and one whose
+        // reference is the next debtor's but who is listed after another.
+        let debtor = |id: i64, reference: &str| BookDebtor {
+            id,
+            name: format!("Firm {id}").into(),
+            reference: Some(reference.into()),
+        };
+        let mut book =
+            Existing { debtors: vec![debtor(1, "A1"), debtor(2, "A2"), debtor(4, "A4")], ..Existing::default() };
+        for d in &book.debtors {
+            book.by_ref.insert(d.reference.clone().unwrap(), d.id);
+            book.by_name.insert(name_key(&d.name), d.id);
+            book.refs.insert(d.id, d.reference.clone());
+        }
+        let row_ref = |line, reference: &str, id: i64| LedgerRow {
+            customer_ref: Some(reference.into()),
+            ..row(line, &format!("Firm {id}"), &format!("N{line}"), 100)
+        };
+        let mut reconciler = Reconciler::new(&book);
+        let rows = vec![
+            row_ref(2, "A1", 1),
+            row_ref(3, "A2", 2),
+            row_ref(4, "A4", 4),
+            row_ref(5, "A1", 1),
+            row_ref(6, "A9", 9),
+            row_ref(7, "A2", 2),
+        ];
+        let found = reconciler.take(rows);
+        let debtors: Vec<DebtorOf> = found.iter().map(|r| r.debtor).collect();
+        use DebtorOf::{Book, New};
+        assert_eq!(debtors, vec![Book(1), Book(2), Book(4), Book(1), New(0), Book(2)]);
+        assert_eq!(book.name_of(4), Some("Firm 4"));
+        assert_eq!(book.name_of(3), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::Result;
 use super::borrowed_scan::BorrowedScan;
 use super::codec::{date, instant};
 use crate::domain::{ContactKind, Money};
+use crate::import::reconcile::BookDebtor;
 use crate::import::{Existing, ExistingInvoice, ItemKind};
 
 pub fn item_kind_code(kind: ItemKind) -> &'static str {
@@ -194,8 +195,8 @@ pub fn existing_debtors_for_import(conn: &Connection) -> Result<Existing> {
     existing.by_name.reserve(held);
     existing.by_ref.reserve(held);
     existing.refs.reserve(held);
-    existing.names.reserve(held);
-    let mut scan = BorrowedScan::query(conn, "SELECT id, name, external_ref FROM debtor", &[])?;
+    existing.debtors.reserve(held);
+    let mut scan = BorrowedScan::query(conn, "SELECT id, name, external_ref FROM debtor ORDER BY id", &[])?;
     while let Some(r) = scan.next()? {
         let id = r.int(0)?;
         let name = r.text(1)?;
@@ -205,11 +206,7 @@ pub fn existing_debtors_for_import(conn: &Connection) -> Result<Existing> {
             existing.by_ref.insert(reference.into(), id);
         }
         existing.refs.insert(id, reference.map(Into::into));
-        existing.names.push((id, name.into()));
-    }
-    // In id order as read (the table's own order); sorted if ever not.
-    if !existing.names.is_sorted_by_key(|(id, _)| *id) {
-        existing.names.sort_unstable_by_key(|(id, _)| *id);
+        existing.debtors.push(BookDebtor { id, name: name.into(), reference: reference.map(Into::into) });
     }
     Ok(existing)
 }
