@@ -357,17 +357,26 @@ pub fn last_newest_date(conn: &Connection, profile: &str) -> Result<Option<Naive
 mod tests {
     use super::*;
 
-    /// A book of 100k invoices or more is read on two threads, the last third with the
-    /// debtors: joined, it is the book in id order, as one reader reads it.
-    #[test]
-    fn a_large_book_read_on_two_threads_is_the_whole_book_in_order() {
+    /// An empty book whose import log names two formats (batches 1 and 2), then `rows` (SQL).
+    fn book_of(rows: &str) -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().unwrap();
         let conn = super::super::open(&dir.path().join("book.db")).unwrap();
         conn.execute_batch(
             "INSERT INTO import_batch (id, file_name, file_sha256, profile, imported_at, status)
                  VALUES (1, 'a.csv', '00', 'xero-invoices', '2026-11-01T00:00:00Z', 'committed'),
-                        (2, 'b.csv', '00', 'sage-aged-debtors', '2026-11-02T00:00:00Z', 'committed');
-             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+                        (2, 'b.csv', '00', 'sage-aged-debtors', '2026-11-02T00:00:00Z', 'committed');",
+        )
+        .unwrap();
+        conn.execute_batch(rows).unwrap();
+        (dir, conn)
+    }
+
+    /// A book of 100k invoices or more is read on two threads, the last third with the
+    /// debtors: joined, it is the book in id order, as one reader reads it.
+    #[test]
+    fn a_large_book_read_on_two_threads_is_the_whole_book_in_order() {
+        let (_dir, conn) = book_of(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
              INSERT INTO debtor (id, name, kind, external_ref, currency, created_at, updated_at)
                  SELECT i, 'Customer ' || i, 'business', CASE WHEN i % 3 = 0 THEN NULL ELSE 'C' || i END, 'USD',
                         '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z' FROM n;
@@ -379,8 +388,7 @@ mod tests {
                         CASE WHEN i % 5 = 0 THEN 'paid' ELSE 'open' END,
                         CASE WHEN i % 11 = 0 THEN NULL ELSE 1 + i % 2 END,
                         '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z' FROM n;",
-        )
-        .unwrap();
+        );
         let existing = existing_for_import(&conn).unwrap();
         let one_reader = invoices_for_import(&conn, 0..=100_050, 0).unwrap();
         assert_eq!(existing.invoices.len(), 100_050);
@@ -393,13 +401,8 @@ mod tests {
     /// range: the same answer either way, and nothing for an invoice no import saw.
     #[test]
     fn the_import_that_last_saw_an_invoice_is_found_however_it_is_asked() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = super::super::open(&dir.path().join("book.db")).unwrap();
-        conn.execute_batch(
-            "INSERT INTO import_batch (id, file_name, file_sha256, profile, imported_at, status)
-                 VALUES (1, 'a.csv', '00', 'xero-invoices', '2026-11-01T00:00:00Z', 'committed'),
-                        (2, 'b.csv', '00', 'sage-aged-debtors', '2026-11-02T00:00:00Z', 'committed');
-             INSERT INTO debtor (id, name, kind, created_at, updated_at)
+        let (_dir, conn) = book_of(
+            "INSERT INTO debtor (id, name, kind, created_at, updated_at)
                  VALUES (1, 'Acme', 'business', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
              WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
              INSERT INTO invoice (id, debtor_id, number, due_on, original_cents, balance_cents, currency,
@@ -407,8 +410,7 @@ mod tests {
                  SELECT i, 1, 'INV-' || i, '2026-12-01', 100, 100, 'USD',
                         CASE WHEN i % 3 = 0 THEN NULL ELSE 1 + i % 2 END,
                         '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z' FROM n;",
-        )
-        .unwrap();
+        );
         let expected = |id: i64| match id % 3 {
             0 => None,
             _ => Some(if id % 2 == 0 { "xero-invoices" } else { "sage-aged-debtors" }),
