@@ -260,13 +260,21 @@ fn read_file(
         false => Pieces(None),
     };
     std::thread::scope(|scope| {
-        let hashing = hashed.is_none().then(|| scope.spawn(|| source.sha256()));
+        /// The file's hash: taken already, or being taken on a thread of its own.
+        enum Hash<'s> {
+            Taken(String),
+            Taking(std::thread::ScopedJoinHandle<'s, std::io::Result<String>>),
+        }
+        let hash = match hashed {
+            Some(sha256) => Hash::Taken(sha256),
+            None => Hash::Taking(scope.spawn(|| source.sha256())),
+        };
         let parsed = parse_source(file, source, &survey, profiles, opts.format.as_deref(), pieces, Some(reading));
-        let sha256 = match hashing {
-            Some(hashing) => {
+        let sha256 = match hash {
+            Hash::Taken(sha256) => Ok(sha256),
+            Hash::Taking(hashing) => {
                 hashing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).map_err(read_error)
             }
-            None => Ok(hashed.unwrap_or_default()),
         };
         Ok((parsed?, sha256?))
     })

@@ -81,9 +81,9 @@ impl Existing {
     /// Where debtor `id` is in [`Existing::debtors`]: at once while ids have no gap before it.
     fn place_of(&self, id: i64) -> Option<usize> {
         let first = self.debtors.first()?.id;
-        let guess = usize::try_from(id.checked_sub(first)?).ok()?;
-        match self.debtors.get(guess) {
-            Some(d) if d.id == id => Some(guess),
+        let guess = id.checked_sub(first).and_then(|d| usize::try_from(d).ok());
+        match guess.and_then(|at| self.debtors.get(at)) {
+            Some(d) if d.id == id => guess,
             _ => self.debtors.binary_search_by_key(&id, |d| d.id).ok(),
         }
     }
@@ -104,6 +104,7 @@ impl Existing {
         if let (Some(r), Some(next)) = (row_ref, after.and_then(|at| self.debtors.get(at + 1)))
             && next.reference.as_deref() == Some(r)
         {
+            debug_assert_eq!(self.by_ref.get(r), Some(&next.id));
             return Some((next.id, true));
         }
         let by_name = || self.by_name.get(&name_key(row_name)).copied();
@@ -492,7 +493,11 @@ impl<'b> Reconciler<'b> {
             }
         });
         if let Some((id, _)) = in_book {
-            self.last_found = existing.place_of(id);
+            // The one after the last, as a file in the book's order finds it, needs no search.
+            self.last_found = match self.last_found {
+                Some(at) if existing.debtors.get(at + 1).is_some_and(|d| d.id == id) => Some(at + 1),
+                _ => existing.place_of(id),
+            };
         }
         let debtor = match in_book {
             Some((id, by_ref)) => {

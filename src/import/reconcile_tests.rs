@@ -134,6 +134,11 @@ fn a_customer_after_the_one_before_in_the_book_is_found_as_a_lookup_finds_it() {
     assert_eq!(debtors, vec![Book(1), Book(2), Book(4), Book(1), New(0), Book(2)]);
     assert_eq!(book.name_of(4), Some("Firm 4"));
     assert_eq!(book.name_of(3), None);
+    // Ids far apart are found by searching, whatever their distance from the first.
+    let far = Existing { debtors: vec![debtor(-10, "B"), debtor(i64::MAX, "C")], ..Existing::default() };
+    assert_eq!(far.name_of(i64::MAX), Some(format!("Firm {}", i64::MAX).as_str()));
+    assert_eq!(far.name_of(-10), Some("Firm -10"));
+    assert_eq!(far.name_of(i64::MIN), None);
 }
 
 #[test]
