@@ -296,8 +296,8 @@ fn a_file_read_in_many_batches_imports_as_one() {
     let again = desk.import_file("big.csv", csv.as_bytes(), &profiles(), &ImportOptions::default()).unwrap();
     assert_eq!(again.plan.changes(), 0);
     assert_eq!(again.plan.unchanged, listed);
-    // The re-import hashes the file in its survey's pass, the import on a thread of its own:
-    // the same hash, the file's.
+    // The re-import hashes the file in its survey's pass (where the processor hashes in
+    // hardware), the import on a thread of its own: the same hash, the file's.
     use sha2::Digest;
     let sha256: String = sha2::Sha256::digest(csv.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!((report.sha256.as_str(), again.sha256.as_str()), (sha256.as_str(), sha256.as_str()));

@@ -243,10 +243,11 @@ fn read_file(
     let Job { file, source, profiles, opts, .. } = *job;
     let read_error = |e| ImportError::Read { file: file.into(), source: e };
     // A re-import (the book holds about as many invoices as the file has lines, at some 73
-    // bytes a line) waits for the book before its first row anyway: it hashes the file in the
-    // survey's pass, which reads the file once less. An import into a smaller book starts
-    // reading rows at once, the hash taken meanwhile on a thread of its own.
-    let (survey, hashed) = match held >= source.len() / 146 && held > 0 {
+    // bytes a line) waits for the book before its first row anyway: where the processor
+    // hashes in hardware, it hashes the file in the survey's pass, which reads the file once
+    // less. Otherwise the hash is taken on a thread of its own while the rows are read.
+    let one_pass = held > 0 && held >= source.len() / 146 && crate::import::source::sha256_in_hardware();
+    let (survey, hashed) = match one_pass {
         true => source.survey_and_sha256().map(|(survey, sha256)| (survey, Some(sha256))).map_err(read_error)?,
         false => (source.survey().map_err(read_error)?, None),
     };
