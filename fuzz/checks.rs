@@ -58,21 +58,26 @@ pub fn import_parse(data: &[u8]) {
     let plan = dun::import::reconcile::plan(parsed.invoices.clone(), &empty, true, &|_| true);
     assert!(plan.new_invoices.len() <= parsed.invoices.len());
     let _ = plan.changes();
-    // The same rows once more against a book that holds them all: nothing is new.
+    // The same rows once more against a book that holds them all, as the first import would
+    // have written them (its customers resolved by the reconciler itself): nothing is new.
+    use dun::import::reconcile::{BookDebtor, DebtorOf, Reconciler, name_key};
+    let mut first = Reconciler::new(&empty);
+    let new = first.take(parsed.invoices.clone());
     let mut book = Existing::default();
-    for (i, row) in parsed.invoices.iter().enumerate() {
-        let id = i as i64 + 1;
-        let debtor = *book.by_name.entry(dun::import::reconcile::name_key(&row.customer)).or_insert(id);
-        if debtor == id {
-            book.debtors.push(dun::import::reconcile::BookDebtor { id, name: row.customer.clone(), reference: None });
-        }
+    for (n, customer) in first.new_debtors().iter().enumerate() {
+        let id = n as i64 + 1;
+        book.by_name.entry(name_key(&customer.name)).or_insert(id);
+        book.add_debtor(BookDebtor { id, name: customer.name.clone(), reference: customer.reference.clone() });
+    }
+    for (i, row) in new.iter().enumerate() {
+        let DebtorOf::New(n) = row.debtor else { unreachable!("the first book is empty") };
         book.invoices.push(dun::import::ExistingInvoice {
-            id,
-            debtor_id: debtor,
-            number: row.number.as_str().into(),
-            kind: row.kind,
-            balance: row.balance,
-            open: row.balance != Money::ZERO,
+            id: i as i64 + 1,
+            debtor_id: n as i64 + 1,
+            number: row.row.number.as_str().into(),
+            kind: row.row.kind,
+            balance: row.row.balance,
+            open: row.row.balance != Money::ZERO,
         });
     }
     let again = dun::import::reconcile::plan(parsed.invoices.clone(), &book, true, &|_| true);

@@ -13,7 +13,7 @@ use super::payments::{apply_to_installments, settle_promises};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::{ContactKind, ContactStatus, Money};
-use crate::import::reconcile::{BalanceChange, DebtorOf, NewCustomer, NewRow, NewRows, Reconciled};
+use crate::import::reconcile::{BalanceChange, BookDebtor, DebtorOf, NewCustomer, NewRow, NewRows, Reconciled};
 use crate::import::{ContactRow, Existing, ImportPlan, Issue, Severity};
 use crate::store::{self, NewContactPoint, NewDebtor, NewEvent, NewPayment};
 
@@ -261,13 +261,12 @@ fn contact_points(
         let id = match existing.debtor_for(name, reference) {
             Some(id) => {
                 if let Some(r) = reference
-                    && existing.refs.get(&id).is_some_and(|old| old.as_deref() != Some(r))
+                    && existing.reference_of(id) != Some(r)
                     && !existing.by_ref.contains_key(r)
                 {
                     store::set_external_ref(conn, id, r, now)?;
                     // Now that reference's: another reference never finds it by name.
-                    existing.refs.insert(id, Some(r.into()));
-                    existing.by_ref.insert(r.into(), id);
+                    existing.set_reference(id, r);
                 }
                 id
             }
@@ -284,11 +283,8 @@ fn contact_points(
                     now,
                 )?;
                 existing.by_name.entry(key.0.as_str().into()).or_insert(id);
-                let kept_ref = reference.filter(|r| !existing.by_ref.contains_key(*r));
-                if let Some(r) = kept_ref {
-                    existing.by_ref.insert(r.into(), id);
-                }
-                existing.refs.insert(id, kept_ref.map(Into::into));
+                let reference = reference.filter(|r| !existing.by_ref.contains_key(*r)).map(Into::into);
+                existing.add_debtor(BookDebtor { id, name: name.into(), reference });
                 id
             }
         };

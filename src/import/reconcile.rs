@@ -34,16 +34,16 @@ pub struct ExistingInvoice {
 #[derive(Debug, Clone, Default)]
 pub struct Existing {
     /// Lower-cased name → debtor id; reference → debtor id. (A fast hash: a book of 100k
-    /// debtors fills these three maps before a re-import can reconcile a row.) `by_ref`
-    /// and `refs` say the same: a debtor found by its reference has it (references are
-    /// UNIQUE in the book, and every change to one is made to both maps).
+    /// debtors fills these two maps before a re-import can reconcile a row.) `by_ref` and
+    /// `debtors` say the same: a debtor found by its reference has it (references are
+    /// UNIQUE in the book, and every change to one is made to both).
     /// Held in place up to 24 bytes, as the invoices' numbers are.
     pub by_name: FoldMap<CompactString, i64>,
     pub by_ref: FoldMap<CompactString, i64>,
-    pub refs: FoldMap<i64, Option<CompactString>>,
     /// The book's debtors by id, as read (in id order, so made without hashing 100k ids):
-    /// their names as the book spells them ([`Existing::name_of`]), and the debtor after one
-    /// found, for the next customer of a file that lists them in the book's order.
+    /// their names as the book spells them ([`Existing::name_of`]) and their references
+    /// ([`Existing::reference_of`]), and the debtor after one found, for the next customer
+    /// of a file that lists them in the book's order.
     pub debtors: Vec<BookDebtor>,
     pub invoices: Vec<ExistingInvoice>,
 }
@@ -76,6 +76,28 @@ impl Existing {
     /// The name of debtor `id` as the book spells it.
     pub fn name_of(&self, id: i64) -> Option<&str> {
         Some(self.debtors[self.place_of(id)?].name.as_str())
+    }
+
+    /// The reference debtor `id` holds, if any.
+    pub fn reference_of(&self, id: i64) -> Option<&str> {
+        self.debtors[self.place_of(id)?].reference.as_deref()
+    }
+
+    /// Give debtor `id` its reference `r`.
+    pub fn set_reference(&mut self, id: i64, r: &str) {
+        if let Some(at) = self.place_of(id) {
+            self.debtors[at].reference = Some(r.into());
+        }
+        self.by_ref.insert(r.into(), id);
+    }
+
+    /// A debtor new to the book, in its place by id.
+    pub fn add_debtor(&mut self, debtor: BookDebtor) {
+        if let Some(r) = &debtor.reference {
+            self.by_ref.insert(r.clone(), debtor.id);
+        }
+        let at = self.debtors.partition_point(|d| d.id < debtor.id);
+        self.debtors.insert(at, debtor);
     }
 
     /// Where debtor `id` is in [`Existing::debtors`]: at once while ids have no gap before it.
@@ -111,10 +133,10 @@ impl Existing {
         match row_ref {
             Some(r) => match self.by_ref.get(r) {
                 Some(&id) => {
-                    debug_assert!(self.refs.get(&id).is_some_and(|held| held.as_deref() == Some(r)));
+                    debug_assert_eq!(self.reference_of(id), Some(r));
                     Some((id, true))
                 }
-                None => by_name().filter(|id| self.refs.get(id).is_none_or(Option::is_none)).map(|id| (id, false)),
+                None => by_name().filter(|&id| self.reference_of(id).is_none()).map(|id| (id, false)),
             },
             None => by_name().map(|id| (id, false)),
         }
@@ -504,7 +526,7 @@ impl<'b> Reconciler<'b> {
                 // Found by its reference, the debtor has this one already.
                 if let Some(new_ref) = reference
                     && !by_ref
-                    && existing.refs.get(&id).is_some_and(|r| r.as_deref() != Some(new_ref))
+                    && existing.reference_of(id) != Some(new_ref)
                     && !self.linked.contains_key(&id)
                 {
                     self.plan

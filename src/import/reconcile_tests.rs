@@ -38,7 +38,6 @@ fn book() -> Existing {
     Existing {
         by_name: [("acme".into(), 1)].into_iter().collect(),
         by_ref: FoldMap::default(),
-        refs: [(1, None)].into_iter().collect(),
         debtors: vec![BookDebtor { id: 1, name: "Acme".into(), reference: None }],
         invoices: vec![inv(10, "1001", 1000), inv(11, "1002", 800), inv(12, "1003", 500), inv(13, "1004", 200)],
     }
@@ -113,7 +112,6 @@ fn a_customer_after_the_one_before_in_the_book_is_found_as_a_lookup_finds_it() {
     for d in &book.debtors {
         book.by_ref.insert(d.reference.clone().unwrap(), d.id);
         book.by_name.insert(name_key(&d.name), d.id);
-        book.refs.insert(d.id, d.reference.clone());
     }
     let row_ref = |line, reference: &str, id: i64| LedgerRow {
         customer_ref: Some(reference.into()),

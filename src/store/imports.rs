@@ -188,13 +188,12 @@ pub fn last_import_formats(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64
 /// its invoices: what committing a plan needs.
 pub fn existing_debtors_for_import(conn: &Connection) -> Result<Existing> {
     let mut existing = Existing::default();
-    // Room for them all at once: growing three maps of 100k debtors rehashed each again and
+    // Room for them all at once: growing two maps of 100k debtors rehashed each again and
     // again (the highest id: exact until a debtor is deleted).
     let held: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM debtor", [], |r| r.get(0))?;
     let held = held.clamp(0, 1 << 22) as usize;
     existing.by_name.reserve(held);
     existing.by_ref.reserve(held);
-    existing.refs.reserve(held);
     existing.debtors.reserve(held);
     let mut scan = BorrowedScan::query(conn, "SELECT id, name, external_ref FROM debtor ORDER BY id", &[])?;
     while let Some(r) = scan.next()? {
@@ -205,7 +204,6 @@ pub fn existing_debtors_for_import(conn: &Connection) -> Result<Existing> {
         if let Some(reference) = reference {
             existing.by_ref.insert(reference.into(), id);
         }
-        existing.refs.insert(id, reference.map(Into::into));
         existing.debtors.push(BookDebtor { id, name: name.into(), reference: reference.map(Into::into) });
     }
     Ok(existing)
