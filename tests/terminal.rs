@@ -236,6 +236,40 @@ fn the_desk_sees_writes_from_another_terminal() {
     s.finish();
 }
 
+/// A large first import writes a book no one has open with a rollback journal and holds it
+/// whole until it commits. A desk opened meanwhile says at once that it waits, then opens
+/// on the book as the import left it (here a held write stands in for the import).
+#[test]
+fn the_desk_waits_for_an_import_that_holds_the_whole_book() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    demo_book(&db, "30");
+    let writer = rusqlite::Connection::open(&db).unwrap();
+    let mode: String = writer.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "delete");
+    writer.execute_batch("BEGIN EXCLUSIVE; UPDATE debtor SET name = 'Held Until Commit LLC' WHERE id = 1;").unwrap();
+    let mut s = Session::start(&db, &dir.path().join("config"), &[("DUN_TODAY", "2026-11-22")]);
+    let shown = s.screen.wait_for("is being written by another program");
+    assert!(!shown.contains("busy"), "the desk waits; it does not give up: {shown}");
+    // Longer than the busy timeout: the desk goes on waiting.
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    assert!(!s.screen.text().contains("busy"), "still waiting: {}", s.screen.text());
+    writer.execute_batch("COMMIT").unwrap();
+    drop(writer);
+    s.screen.wait_for("accounts");
+    s.type_keys("/Held Until Commit");
+    s.screen.wait_for("1 match");
+    s.type_keys("\r\r");
+    s.screen.wait_for("Invoices (");
+    s.type_keys("q");
+    s.screen.wait_for("Enter open");
+    s.type_keys("q");
+    s.finish();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal", "the desk put the book back in WAL");
+}
+
 /// Issue 4's call session in the real binary: five accounts worked with one key each (two
 /// with their small forms), the running score on screen, paused, the calls in the book.
 #[test]

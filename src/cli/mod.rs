@@ -83,6 +83,11 @@ impl Context {
     }
 
     pub fn open_desk(&self) -> Result<Desk, Failure> {
+        Ok(self.try_open_desk()?)
+    }
+
+    /// [`Self::open_desk`], its error as the desk gave it (the desk face waits out a busy book).
+    pub fn try_open_desk(&self) -> Result<Desk, DeskError> {
         // A migration may rebuild a large table: say why the first start takes a while.
         if let Some((found, to)) = Desk::upgrade_pending(&self.paths.database) {
             eprintln!(
@@ -90,7 +95,7 @@ impl Context {
                 self.paths.database.display()
             );
         }
-        Ok(Desk::open(&self.paths.database, self.clock, self.config.clone())?)
+        Desk::open(&self.paths.database, self.clock, self.config.clone())
     }
 }
 

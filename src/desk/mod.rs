@@ -102,6 +102,11 @@ impl From<rusqlite::Error> for DeskError {
 }
 
 impl DeskError {
+    /// Another program held the book locked for longer than the busy timeout.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, DeskError::Store(StoreError::Busy { .. }))
+    }
+
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> DeskError {
         DeskError::Invalid { field, reason: reason.into() }
     }
@@ -166,6 +171,12 @@ impl Desk {
     /// when that is an upgrade (read without writing anything).
     pub fn upgrade_pending(path: &Path) -> Option<(i64, i64)> {
         store::migration_pending(path).map(|found| (found, store::SCHEMA_VERSION))
+    }
+
+    /// Whether another program (a large import) holds the book at `path` whole right now,
+    /// so that opening it would wait (asked without waiting or writing).
+    pub fn held_by_a_writer(path: &Path) -> bool {
+        store::held_by_a_writer(path)
     }
 
     pub fn in_memory(clock: Clock, config: Config) -> Result<Desk> {

@@ -157,6 +157,26 @@ pub fn migration_pending(path: &Path) -> Option<i64> {
     (1..SCHEMA_VERSION).contains(&found).then_some(found)
 }
 
+/// Whether another connection holds the book at `path` so that it cannot be read now: a
+/// large import writing it with a rollback journal holds it whole until it commits
+/// (bulk_write.rs). Asked without waiting and without writing anything; `false` for a book
+/// that does not exist or cannot be read for another reason (opening it will say why).
+pub fn held_by_a_writer(path: &Path) -> bool {
+    if !path.is_file() {
+        return false;
+    }
+    let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
+        return false;
+    };
+    if conn.busy_timeout(Duration::ZERO).is_err() {
+        return false;
+    }
+    match conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)) {
+        Err(e) => is_busy(&e),
+        Ok(_) => false,
+    }
+}
+
 /// [`open`], and when the file's schema is older than this dun's, an automatic backup
 /// (`backups/<stem>-<time>-before-migration-vN-to-vM.db`) before anything is migrated.
 /// If the backup cannot be made, nothing is migrated.
