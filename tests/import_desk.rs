@@ -83,7 +83,7 @@ fn a_newer_export_is_reconciled_and_a_balance_drop_keeps_the_promise() {
     let report = import(&mut desk, "qbo_ar_aging_detail_next.csv", ImportOptions::default());
     assert!(report.committed);
     let p = &report.plan;
-    assert_eq!(p.new_customers, vec!["New Leaf Bakery".to_string()]);
+    assert_eq!(p.new_customers.first, vec!["New Leaf Bakery".to_string()]);
     assert_eq!(p.changed_balances.len(), 1);
     assert_eq!((p.changed_balances[0].before, p.changed_balances[0].after), (Money(245_000), Money(145_000)));
     let vanished: Vec<_> = p.vanished.iter().map(|v| (v.customer.as_str(), v.number.as_str())).collect();
@@ -120,7 +120,7 @@ fn contacts_merge_without_overwriting_what_the_collector_marked() {
     import(&mut desk, "qbo_open_invoices.csv", ImportOptions::default());
     let report = import(&mut desk, "qbo_contact_list.csv", ImportOptions::default());
     assert!(report.committed);
-    assert_eq!(report.plan.new_customers, vec!["Halcyon Yoga Studio".to_string()]);
+    assert_eq!(report.plan.new_customers.first, vec!["Halcyon Yoga Studio".to_string()]);
     let brightwater = desk.resolve("1").unwrap();
     let points = desk.account(brightwater).unwrap().contact_points;
     assert_eq!(points.len(), 4, "two phones, an email, an address: {points:?}");

@@ -551,7 +551,7 @@ impl ImportReport {
                 }
             }
         }
-        section(&mut s, "new customers", p.new_customers.iter().cloned());
+        listed(&mut s, "new customers", p.new_customers.len(), p.new_customers.iter().cloned());
         section(&mut s, "changed customers", p.changed_customers.iter().map(|(c, w)| format!("{c}: {w}")));
         listed(
             &mut s,

@@ -201,7 +201,8 @@ impl<T> Listed<T> {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportPlan {
-    pub new_customers: Vec<String>,
+    /// A first import names a hundred thousand: counted, the first few kept.
+    pub new_customers: Listed<String>,
     /// (customer, what changed)
     pub changed_customers: Vec<(String, String)>,
     pub new_invoices: Listed<LedgerRow>,
@@ -560,7 +561,7 @@ impl<'b> Reconciler<'b> {
                     Some(n) => DebtorOf::New(n),
                     None => {
                         let n = self.new_debtors.len();
-                        self.plan.new_customers.push(row.customer.to_string());
+                        self.plan.new_customers.count(|| row.customer.to_string());
                         self.new_by_name.entry(name_id).or_insert(n);
                         if let Some(r) = reference {
                             self.new_by_ref.insert(r.to_string(), n);
@@ -670,7 +671,7 @@ pub fn plan_contacts(
     for row in rows {
         let debtor = existing.debtor_for(&row.customer, row.customer_ref.as_deref());
         if debtor.is_none() && new_names.insert(row.customer.to_lowercase()) {
-            plan.new_customers.push(row.customer.clone());
+            plan.new_customers.count(|| row.customer.clone());
         }
         let values = row
             .phones

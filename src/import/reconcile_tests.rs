@@ -56,6 +56,20 @@ fn the_same_file_twice_changes_nothing() {
     assert_eq!(plan.unchanged, 4);
 }
 
+/// A first import names every customer new: they are counted, and only the first hundred
+/// are kept for the preview and `--json`, in the file's order.
+#[test]
+fn new_customers_are_counted_and_the_first_hundred_kept() {
+    let rows: Vec<LedgerRow> = (0..250).map(|i| row(2 + i, &format!("Customer {i:03}"), "1", 100)).collect();
+    let plan = plan(rows, &book(), false, &|_| true);
+    assert_eq!(plan.new_customers.len(), 250);
+    assert_eq!(plan.new_customers.first.len(), Listed::<String>::KEPT);
+    assert_eq!(plan.new_customers.first[0], "Customer 000");
+    assert_eq!(plan.new_customers.first[99], "Customer 099");
+    assert_eq!(plan.new_invoices.len(), 250);
+    assert_eq!(plan.changes(), 500);
+}
+
 #[test]
 fn a_newer_export_yields_every_kind_of_change() {
     let rows = vec![
@@ -73,7 +87,7 @@ fn a_newer_export_yields_every_kind_of_change() {
     assert_eq!(plan.vanished.iter().map(|v| v.number.as_str()).collect::<Vec<_>>(), vec!["1004"]);
     // Named as the book spells its debtor.
     assert_eq!(plan.vanished[0].customer, "Acme");
-    assert_eq!(plan.new_customers, vec!["Brand New Co".to_string()]);
+    assert_eq!(plan.new_customers.first, vec!["Brand New Co".to_string()]);
     // The duplicate is reported, and only the later row is new (written once).
     assert_eq!(plan.new_invoices.iter().map(|r| r.line).collect::<Vec<_>>(), vec![5, 7]);
     assert_eq!(plan.new_invoices.len(), 2);
