@@ -584,6 +584,46 @@ fn an_import_is_preceded_by_an_automatic_backup() {
     assert_eq!(backups.len(), 1);
 }
 
+/// Found by a review: rotation sorted backups by name, so `…-before-import-2.db` passed
+/// for older than `…-before-import.db` (every backup is of the same second under a pinned
+/// clock) and the backup an import had just reported was removed; and rotation counted
+/// `dun backup` copies as its own.
+#[test]
+fn rotation_keeps_the_newest_backups_before_imports_and_every_backup_you_took() {
+    let book = Book::new();
+    book.config("backups_to_keep = 2\n");
+    let export = |k: usize| {
+        let mut text = String::from("Kundennummer;Kunde;Rechnungsnummer;Rechnungsdatum;Fällig am;Betrag;Offen\n");
+        for i in 0..=k {
+            text.push_str(&format!("{};Firma {i};RE-{i};15.01.2026;14.02.2026;100,00;100,00\n", 10001 + i));
+        }
+        let path = book.path(&format!("export-{k}.csv"));
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let manual = book.stdout(&["backup"]);
+    assert!(manual.contains("manual"), "{manual}");
+    let mut reported = String::new();
+    for k in 0..5 {
+        reported = book.stdout(&["import", export(k).to_str().unwrap()]);
+    }
+    let mut left: Vec<String> = std::fs::read_dir(book.path("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            "book-20261122-180000-before-import-4.db",
+            "book-20261122-180000-before-import-5.db",
+            "book-20261122-180000-manual.db",
+        ],
+        "the two newest before imports, and the one taken by hand"
+    );
+    assert!(reported.contains("before-import-5.db"), "{reported}");
+}
+
 #[test]
 fn a_schema_v1_book_opens_in_this_version() {
     let book = Book::new();

@@ -301,7 +301,7 @@ fn a_bulk_write_that_cannot_begin_leaves_the_connection_as_it_was() {
 }
 
 #[test]
-fn a_copy_a_killed_import_left_is_removed_a_day_later() {
+fn a_copy_a_killed_import_left_is_removed_once_no_import_holds_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("book.db");
     let conn = store::open(&path).unwrap();
@@ -312,13 +312,18 @@ fn a_copy_a_killed_import_left_is_removed_a_day_later() {
     for file in [&stale, &live] {
         fs::write(file, "a copy").unwrap();
     }
-    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(48 * 3600);
-    fs::File::options().write(true).open(&stale).unwrap().set_modified(two_days_ago).unwrap();
+    // A running import holds its copy's lock; a killed one's went with its process.
+    let held = fs::File::open(&live).unwrap();
+    held.lock().unwrap();
     let copy = store::BookAsItWas::copy(&conn, &path).unwrap();
-    assert!(!stale.exists(), "left by an import killed two days ago");
+    assert!(!stale.exists(), "left by a killed import");
     assert!(live.exists(), "another import's, still running");
     drop(copy);
     let left: Vec<String> =
         fs::read_dir(&backups).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     assert_eq!(left, [".book-copy-in-progress-4343.db"], "this import's own copy went with it");
+    // Any later open of the book removes a copy no one holds.
+    drop(held);
+    drop(store::open(&path).unwrap());
+    assert!(!live.exists(), "its import ended without removing it: the next open does");
 }

@@ -12,6 +12,15 @@ use super::{Result, SCHEMA_VERSION, StoreError};
 
 /// Copy the open database to `dest` (created 0600), page by page, without stopping writers.
 pub fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
+    if dest.is_dir() {
+        return Err(StoreError::Create {
+            path: dest.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "that is a folder: name the file to write, e.g. a file name inside it",
+            ),
+        });
+    }
     if dest.exists() {
         return Err(StoreError::Create {
             path: dest.to_path_buf(),
@@ -19,6 +28,11 @@ pub fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
         });
     }
     super::create_private(dest).map_err(|e| e.at(dest))?;
+    copy_into(conn, dest)
+}
+
+/// Copy the open database into `dest`, a file just made for it.
+fn copy_into(conn: &Connection, dest: &Path) -> Result<()> {
     let copy = || -> Result<()> {
         let mut target = Connection::open(dest)?;
         Backup::new(conn, &mut target)?.run_to_completion(512, Duration::ZERO, None)?;
@@ -44,8 +58,9 @@ pub enum BookAsItWas {
 }
 
 /// A copy of the book in the backup folder, under a name that rotation does not count,
-/// removed unless it is filed.
-pub struct PendingCopy(PathBuf);
+/// removed unless it is filed. The file is locked while this lives, so that a copy a killed
+/// import left (no one holds its lock) is told from a live import's.
+pub struct PendingCopy(PathBuf, #[allow(dead_code)] std::fs::File);
 
 impl Drop for PendingCopy {
     fn drop(&mut self) {
@@ -71,8 +86,14 @@ impl BookAsItWas {
         let pending = backup_dir(db).join(format!(".{}-copy-in-progress-{}.db", stem(db), std::process::id()));
         let _ = std::fs::remove_file(&pending);
         remove_stale_copies(db);
-        backup_to(conn, &pending)?;
-        Ok(BookAsItWas::Copied(PendingCopy(pending)))
+        // Locked before a byte is copied: another dun's `remove_stale_copies` leaves it be.
+        super::create_private(&pending).map_err(|e| e.at(&pending))?;
+        let held =
+            std::fs::File::open(&pending).map_err(|source| StoreError::Create { path: pending.clone(), source })?;
+        held.lock().map_err(|source| StoreError::Create { path: pending.clone(), source })?;
+        let copy = PendingCopy(pending, held);
+        copy_into(conn, &copy.0)?;
+        Ok(BookAsItWas::Copied(copy))
     }
 
     /// The [`automatic_backup`] of the book as it was.
@@ -89,16 +110,16 @@ impl BookAsItWas {
     }
 }
 
-/// Copies a killed import left behind hold the debtors' data like any backup: those of a
-/// day ago or more are removed (no import runs that long; a live one's copy is younger).
-fn remove_stale_copies(db: &Path) {
+/// Copies a killed import left behind hold the debtors' data like any backup: each is
+/// removed as soon as a dun sees that no import holds its lock (the system lets go of a
+/// killed process's locks). Every open of the book looks.
+pub(crate) fn remove_stale_copies(db: &Path) {
     let prefix = format!(".{}-copy-in-progress-", stem(db));
-    let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 3600);
     let Ok(entries) = std::fs::read_dir(backup_dir(db)) else { return };
     for entry in entries.flatten() {
-        let stale = entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".db"))
-            && entry.metadata().and_then(|m| m.modified()).is_ok_and(|at| at < day_ago);
-        if stale {
+        let named = entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".db"));
+        let unheld = named && std::fs::File::open(entry.path()).is_ok_and(|f| f.try_lock().is_ok());
+        if unheld {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -121,31 +142,76 @@ pub fn automatic_backup(conn: &Connection, db: &Path, why: &str, at: DateTime<Ut
     Ok(dest)
 }
 
-/// `backups/<stem>-<time>-<why>.db`, numbered if one of that name is already there.
+/// `backups/<stem>-<time>-<why>.db`, numbered after the last of that time and why when
+/// there is one (so that a later backup never takes the lower number of one rotation
+/// removed: under a pinned clock every backup is of the same second).
 fn backup_name(db: &Path, why: &str, at: DateTime<Utc>) -> PathBuf {
     let dir = backup_dir(db);
     let stem = stem(db);
-    let mut dest = dir.join(format!("{stem}-{}-{why}.db", at.format("%Y%m%d-%H%M%S")));
-    let mut n = 1;
+    let at = at.format("%Y%m%d-%H%M%S").to_string();
+    let last = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| {
+                    let name = e.file_name().into_string().ok()?;
+                    let (when, what, n) = backup_name_parts(stem, &name)?;
+                    (when == at && what == why).then_some(n)
+                })
+                .max()
+        })
+        .unwrap_or(None);
+    let mut dest = match last {
+        None => dir.join(format!("{stem}-{at}-{why}.db")),
+        Some(n) => dir.join(format!("{stem}-{at}-{why}-{}.db", n + 1)),
+    };
+    // A name taken by a file that does not read as a backup's is stepped over all the same.
+    let mut n = last.unwrap_or(1);
     while dest.exists() {
         n += 1;
-        dest = dir.join(format!("{stem}-{}-{why}-{n}.db", at.format("%Y%m%d-%H%M%S")));
+        dest = dir.join(format!("{stem}-{at}-{why}-{n}.db"));
     }
     dest
 }
 
-/// Remove all but the newest `keep` automatic backups of the book (one at least stays).
+/// The backups rotation counts: those taken before an import or a migration. A `dun
+/// backup` copy and the copy taken before a restore are the user's to remove.
+const ROTATED: [&str; 2] = ["before-import", "before-migration"];
+
+/// Remove all but the newest `keep` automatic backups of the book (one at least stays),
+/// newest by the time in their names, then by their number (backups taken within one
+/// second, or under a pinned clock, are numbered in the order they were taken).
 fn keep_newest(db: &Path, keep: usize) {
     let stem = stem(db);
-    let mut taken: Vec<PathBuf> = std::fs::read_dir(backup_dir(db))
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    taken.retain(|p| {
-        p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&format!("{stem}-")) && n.ends_with(".db"))
-    });
+    let mut taken: Vec<(String, u32, PathBuf)> = std::fs::read_dir(backup_dir(db))
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?;
+            let (at, why, n) = backup_name_parts(stem, name)?;
+            ROTATED.iter().any(|r| why.starts_with(r)).then(|| (at.to_string(), n, path.clone()))
+        })
+        .collect();
     taken.sort();
-    for old in taken.iter().take(taken.len().saturating_sub(keep.max(1))) {
+    for (_, _, old) in taken.iter().take(taken.len().saturating_sub(keep.max(1))) {
         let _ = std::fs::remove_file(old);
+    }
+}
+
+/// `<stem>-<YYYYMMDD-HHMMSS>-<why>[-<n>].db` (as [`backup_name`] makes them) read back:
+/// its time, why and number (1 when it has none). None for any other file, another
+/// book's backups among them (`book-2-…` is not `book`'s).
+fn backup_name_parts<'n>(stem: &str, name: &'n str) -> Option<(&'n str, &'n str, u32)> {
+    let rest = name.strip_prefix(stem)?.strip_prefix('-')?.strip_suffix(".db")?;
+    let (at, why) = (rest.get(..15)?, rest.get(15..)?.strip_prefix('-')?);
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(&at[..8]) && &at[8..9] == "-" && digits(&at[9..])) {
+        return None;
+    }
+    match why.rsplit_once('-') {
+        Some((why, n)) if digits(n) => Some((at, why, n.parse().ok()?)),
+        _ => Some((at, why, 1)),
     }
 }
 
@@ -167,4 +233,24 @@ pub fn restore(db: &Path, source: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
     let safety = automatic_backup(&current, db, "before-restore", at, usize::MAX)?;
     Backup::new(&from, &mut current)?.run_to_completion(512, Duration::ZERO, None)?;
     Ok(safety)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_names_are_read_back_as_they_are_made() {
+        let parts = |name| backup_name_parts("book", name);
+        assert_eq!(parts("book-20261122-170000-before-import.db"), Some(("20261122-170000", "before-import", 1)));
+        assert_eq!(parts("book-20261122-170000-before-import-12.db"), Some(("20261122-170000", "before-import", 12)));
+        assert_eq!(
+            parts("book-20261122-170000-before-migration-v1-to-v5.db"),
+            Some(("20261122-170000", "before-migration-v1-to-v5", 1))
+        );
+        assert_eq!(parts("book-2-20261122-170000-before-import.db"), None, "another book's");
+        assert_eq!(parts("book-20261122-170000-before-import.db-journal"), None);
+        assert_eq!(parts(".book-copy-in-progress-42.db"), None);
+        assert_eq!(parts("book-2026112x-170000-manual.db"), None);
+    }
 }

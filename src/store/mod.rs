@@ -233,6 +233,7 @@ fn open_with_flags(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, fl
             reason: format!("no backup could be made first, so nothing was migrated: {e}"),
         })?;
     }
+    backup::remove_stale_copies(path);
     migrations::run(&mut conn, steps).map_err(|e| match e {
         rusqlite_migration::Error::RusqliteError { err, .. } => match StoreError::Sql(err).at(path) {
             StoreError::Sql(err) => StoreError::Migration { path: path.to_path_buf(), reason: err.to_string() },
