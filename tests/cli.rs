@@ -171,6 +171,38 @@ fn import_dry_run_then_commit_then_again() {
     assert_eq!(book.json(&["worklist", "--json"]).as_array().unwrap().len(), 3);
 }
 
+/// Found by a review: an open-items export with only its header closed every open invoice
+/// of its ledger, and an import is not undone. One that lists nothing, or would close most
+/// of what its ledger brought in, is refused (the command fails) unless --force.
+#[test]
+fn an_export_that_would_close_most_of_the_book_is_refused_without_force() {
+    let book = Book::new();
+    let export = |name: &str, invoices: std::ops::Range<usize>| {
+        let mut text = String::from("Kundennummer;Kunde;Rechnungsnummer;Rechnungsdatum;Fällig am;Betrag;Offen\n");
+        for i in invoices {
+            text.push_str(&format!("{};Firma {i};RE-{i};15.01.2026;14.02.2026;100,00;100,00\n", 10001 + i));
+        }
+        let path = book.path(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    book.dun(&["import", &export("all.csv", 0..30)]).assert().success();
+    let open = "SELECT count(*) FROM invoice WHERE status = 'open'";
+    assert_eq!(book.count(open), 30);
+    book.dun(&["import", &export("header.csv", 0..0)])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("lists 0 receivable(s) and would close 30 of the 30"))
+        .stdout(predicate::str::contains("--force"));
+    book.dun(&["import", &export("cut.csv", 0..5)]).assert().code(1);
+    assert_eq!(book.count(open), 30, "nothing was closed");
+    // Ten of thirty paid: an ordinary export.
+    book.dun(&["import", &export("most.csv", 0..20)]).assert().success();
+    assert_eq!(book.count(open), 20);
+    book.dun(&["import", &export("cut.csv", 0..0), "--force"]).assert().success();
+    assert_eq!(book.count(open), 0);
+}
+
 /// A pipe cannot be read by windows twice over: what it gives is held and read as a whole.
 #[cfg(unix)]
 #[test]

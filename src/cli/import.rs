@@ -31,7 +31,12 @@ pub fn run(
     for path in files {
         let name = path.display().to_string();
         let report = desk.import_path(path, &profiles, opts)?;
-        if !report.committed && !report.rejected.is_empty() && !opts.dry_run && !opts.skip_invalid {
+        // Refused (rows rejected, an older export, one that would close most of the book):
+        // the command fails, so that a script sees it. "Nothing changed" is no failure.
+        let refused = !report.committed
+            && !opts.dry_run
+            && ((!report.rejected.is_empty() && !opts.skip_invalid) || report.plan.changes() > 0);
+        if refused {
             failed.push(name.clone());
         }
         if !json {
@@ -45,7 +50,7 @@ pub fn run(
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(Failure::failed(format!("not imported, rows rejected: {}", failed.join(", "))))
+        Err(Failure::failed(format!("not imported (the report says why): {}", failed.join(", "))))
     }
 }
 

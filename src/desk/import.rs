@@ -418,6 +418,14 @@ fn import_into(
                 },
             );
         }
+        // An export cut short, or run with a filter that left it empty, lists few of the open
+        // invoices: taken at its word, it would close the rest (and an import is not undone).
+        let closes_most = closes_most_of_the_book(&report.plan, parsed.count(RowClass::Detail));
+        if let Some(why) = &closes_most {
+            report
+                .warnings
+                .insert(0, Issue { line: 0, column: None, severity: Severity::Warning, reason: why.clone() });
+        }
         report.held_back = if opts.dry_run {
             Some(if !report.rejected.is_empty() && !opts.skip_invalid {
                 format!(
@@ -437,6 +445,12 @@ fn import_into(
             Some("nothing changed: the book already matches this file".into())
         } else if older && !opts.force {
             Some("nothing was imported: this export is older than the last one (import it anyway with --force)".into())
+        } else if closes_most.is_some() && !opts.force {
+            Some(
+                "nothing was imported: it would close most of the open invoices its ledger brought in \
+                 (import it anyway with --force)"
+                    .into(),
+            )
         } else {
             None
         };
@@ -610,6 +624,21 @@ impl ImportReport {
         }
         s
     }
+}
+
+/// Why an open-items export would close most of what it covers, if it would: it lists no
+/// receivable at all, or it would close 20 or more open invoices and more than half of
+/// those of its ledger it finds in the book (listed or closed).
+fn closes_most_of_the_book(plan: &ImportPlan, listed: usize) -> Option<String> {
+    let closing = plan.vanished.len();
+    let covered = closing + plan.unchanged + plan.changed_balances.len() + plan.paid_in_ledger.len();
+    if closing == 0 || (listed > 0 && (closing < 20 || closing * 2 <= covered)) {
+        return None;
+    }
+    Some(format!(
+        "this export lists {listed} receivable(s) and would close {closing} of the {covered} open invoices its \
+         ledger brought in: a report cut short, or filtered, closes what it leaves out"
+    ))
 }
 
 pub fn class_name(c: RowClass) -> &'static str {
