@@ -230,7 +230,7 @@ fn import_refuses_unknown_files_and_files_with_rejects() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("line 14, column 'Date (B)'"))
-        .stderr(predicate::str::contains("rows rejected"));
+        .stderr(predicate::str::contains("bad.csv: 1 row(s) rejected: nothing was imported"));
     book.dun(&["worklist", "--json"]).assert().success().stdout(predicate::str::contains("[]"));
     book.dun(&["import", bad.to_str().unwrap(), "--skip-invalid"]).assert().success();
 }

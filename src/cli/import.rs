@@ -37,7 +37,7 @@ pub fn run(
             && !opts.dry_run
             && ((!report.rejected.is_empty() && !opts.skip_invalid) || report.plan.changes() > 0);
         if refused {
-            failed.push(name.clone());
+            failed.push(format!("{name}: {}", report.held_back.as_deref().unwrap_or("not imported")));
         }
         if !json {
             write!(out, "{}", report.describe())?;
@@ -47,11 +47,7 @@ pub fn run(
     if json {
         super::print_json(out, &reports)?;
     }
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(Failure::failed(format!("not imported (the report says why): {}", failed.join(", "))))
-    }
+    if failed.is_empty() { Ok(()) } else { Err(Failure::failed(failed.join("\n"))) }
 }
 
 pub fn formats(ctx: &Context, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
