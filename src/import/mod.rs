@@ -87,8 +87,20 @@ pub fn parse_source(
         .take(detect::HEADER_SEARCH)
         .collect::<Result<_, _>>()
         .map_err(csv_error)?;
-    let detected =
-        detect::detect(&head, profiles, forced).map_err(|source| ImportError::Detect { file: file.into(), source })?;
+    let detected = detect::detect(&head, profiles, forced).map_err(|source| {
+        // A quote never closed near the top throws the delimiter's sniffing off, and no
+        // header is found: say what is wrong with the file instead.
+        let unclosed = [b';', b',', b'\t', b'|'].into_iter().find_map(|d| {
+            match text::RecordReader::new(&top, d).take(detect::HEADER_SEARCH).collect::<Result<Vec<_>, _>>() {
+                Err(e) if e.is_unclosed_quote() => Some(e),
+                _ => None,
+            }
+        });
+        match unclosed {
+            Some(e) => csv_error(e),
+            None => ImportError::Detect { file: file.into(), source },
+        }
+    })?;
     read::read_splitting_from(&head, &text, &detected, encoding, delimiter, pieces, sink).map_err(csv_error)
 }
 

@@ -10,6 +10,7 @@ use super::super::amount::{Decimal, parse_amount};
 use super::super::cells::Cells;
 use super::super::date::{DateOrder, parse_date, parse_date_split};
 use super::super::profile::{Profile, norm};
+pub(super) use super::super::records::column_letter;
 use super::super::text::trim_cell;
 use super::{ContactRow, Issue, ItemKind, LedgerRow, Line, Severity};
 use crate::domain::Money;
@@ -37,19 +38,6 @@ pub(super) fn split_customer(name: &str, subcustomers: bool) -> (CompactString, 
         return (parent.trim().into(), Some(child.trim().into()));
     }
     (trim_cell(name).into(), None)
-}
-
-/// A, B, … Z, AA, AB, …
-pub(super) fn column_letter(mut i: usize) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push(char::from(b'A' + (i % 26) as u8));
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    out.iter().rev().collect()
 }
 
 pub(super) fn column_name<'a>(p: &'a Profile, field: &'a str) -> &'a str {

@@ -31,6 +31,9 @@ pub struct RecordReader<'t> {
     lines_before: usize,
     /// Newlines in what was read of the current record (its own, its quoted cells').
     newlines_read: usize,
+    /// The file goes on past `text` (a window): a record its end cuts is read again later,
+    /// so a quote still open there is not yet one never closed.
+    more_to_come: bool,
     started: bool,
 }
 
@@ -142,7 +145,15 @@ impl<'t> RecordReader<'t> {
             lines_before,
             newlines_read: 0,
             started: false,
+            more_to_come: false,
         }
+    }
+
+    /// Say whether the file goes on past this reader's text ([`RecordReader::resume_in`] of a
+    /// window that is not the last).
+    pub fn with_more_to_come(mut self, more: bool) -> RecordReader<'t> {
+        self.more_to_come = more;
+        self
     }
 
     /// The bytes of its text read so far: where the record after the current one starts
@@ -227,6 +238,21 @@ impl<'t> RecordReader<'t> {
                 ReadRecordResult::Record | ReadRecordResult::End => break,
             }
         }
+        // A quote opened and never closed takes the rest of the file as one cell: said, with
+        // where it opened, rather than read as one long last row (or, near the top, as a
+        // header that is not there).
+        let raw = &input[..taken];
+        if !self.more_to_come && taken == input.len() && ends_in_open_quote(raw, delimiter) {
+            let lines = memchr::memchr_iter(b'\n', raw.trim_ascii_end()).count();
+            return Err(CsvError {
+                line: self.current.line,
+                reason: format!(
+                    "column {}: {NEVER_CLOSED}, so the {lines} line(s) after it would be read as part of it. Close \
+                     the quote (a quote inside a quoted cell is written twice: \"\")",
+                    column_letter(cells.saturating_sub(1))
+                ),
+            });
+        }
         self.current.cells.clear();
         let mut from = 0;
         for &end in &rows.ends[..cells] {
@@ -242,6 +268,48 @@ impl<'t> RecordReader<'t> {
     pub fn record(&self) -> &Record {
         &self.current
     }
+}
+
+/// Whether `raw`, one record as csv's machine took it, ends inside a quoted cell: the
+/// machine's own states (a quote opens a cell only at its start; inside, `""` is a quote;
+/// a quote in an unquoted cell is a character like any other).
+fn ends_in_open_quote(raw: &[u8], delimiter: u8) -> bool {
+    #[derive(Clone, Copy)]
+    enum At {
+        CellStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut at = At::CellStart;
+    for &b in raw {
+        let ends_cell = b == delimiter || b == b'\n' || b == b'\r';
+        at = match (at, b) {
+            (At::CellStart, b'"') => At::Quoted,
+            (At::Quoted, b'"') => At::QuoteInQuoted,
+            (At::Quoted, _) => At::Quoted,
+            (At::QuoteInQuoted, b'"') => At::Quoted,
+            (_, _) if ends_cell => At::CellStart,
+            (_, _) => At::Unquoted,
+        };
+    }
+    matches!(at, At::Quoted)
+}
+
+/// What a reader says of a quote opened and never closed ([`CsvError::is_unclosed_quote`]).
+pub(crate) const NEVER_CLOSED: &str = "a quote opened in this cell is never closed";
+
+/// A, B, … Z, AA, AB, …: a column as a spreadsheet names it.
+pub(crate) fn column_letter(mut i: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(char::from(b'A' + (i % 26) as u8));
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    out.iter().rev().collect()
 }
 
 impl QuotedRows {
@@ -284,8 +352,11 @@ mod tests {
         reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
     }
 
+    /// The records of `text`, read as the csv crate reads them: a quote left open takes the
+    /// rest (`with_more_to_come`: what the end of a file refuses is tested below).
     fn read(text: &str, delimiter: u8) -> Vec<(usize, Vec<String>)> {
         RecordReader::new(text, delimiter)
+            .with_more_to_come(true)
             .map(|r| r.unwrap())
             .map(|r| (r.line, r.cells.iter().map(str::to_string).collect()))
             .collect()
@@ -325,6 +396,29 @@ mod tests {
         let rows = read(&text, b';');
         assert_eq!(rows[0].1.len(), 101);
         assert_eq!(rows[0].1[0], long);
+    }
+
+    /// Found by a review: a quote never closed took the rest of the file as one cell, and
+    /// the rows after it were gone without a word.
+    #[test]
+    fn a_quote_never_closed_is_an_error_naming_its_line_and_column() {
+        let text = "Kunde;Betrag;Nr\nA;1;2\nB;\"open;3\nC;4;5\nD;6;7\n";
+        let err = RecordReader::new(text, b';').collect::<Result<Vec<_>, _>>().unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.is_unclosed_quote(), "{err}");
+        assert!(err.reason.starts_with("column B: "), "{err}");
+        assert!(err.reason.contains("the 2 line(s) after it"), "{err}");
+        // Where the file goes on (a window), the quote may close later: no error yet.
+        assert_eq!(RecordReader::new(text, b';').with_more_to_come(true).count(), 3);
+        // Closed quotes spanning lines, and stray quotes in a last row, are fine.
+        for fine in [
+            "K;B\n\"a\nb\";1\nc;2\n",
+            "K;B\nx;5\" pipe\n",
+            "K;B\n\"a\"\"b\";1",
+            "K;B;C\n\"multi\nline\";5\" pipe;\"x\"y\n",
+        ] {
+            assert!(RecordReader::new(fine, b';').all(|r| r.is_ok()), "{fine:?}");
+        }
     }
 
     proptest! {

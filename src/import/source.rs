@@ -327,7 +327,7 @@ fn walk(
     let (mut at, mut window) = (from, size);
     loop {
         let (chunk, last) = text.window(at.0, window)?;
-        let mut reader = RecordReader::resume_in(&chunk, delimiter, at);
+        let mut reader = RecordReader::resume_in(&chunk, delimiter, at).with_more_to_come(!last);
         let before = at;
         loop {
             if !reader.advance()? {

@@ -88,6 +88,13 @@ pub struct CsvError {
     pub reason: String,
 }
 
+impl CsvError {
+    /// A quote opened and never closed: the rest of the file would have been one cell.
+    pub fn is_unclosed_quote(&self) -> bool {
+        self.reason.contains(super::records::NEVER_CLOSED)
+    }
+}
+
 /// Split text into records with a real CSV state machine (quoted newlines, doubled quotes).
 pub fn records(text: &str, delimiter: u8) -> Result<Vec<Record>, CsvError> {
     RecordReader::new(text, delimiter).collect()
@@ -100,7 +107,11 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     let sample: String = text.lines().take(60).collect::<Vec<_>>().join("\n");
     let mut best = (b',', 0usize);
     for delimiter in [b',', b';', b'\t', b'|'] {
-        let Ok(recs) = records(&sample, delimiter) else { continue };
+        // The sample is cut after 60 lines: a quoted cell it cuts is no error here.
+        let Ok(recs) = RecordReader::new(&sample, delimiter).with_more_to_come(true).collect::<Result<Vec<_>, _>>()
+        else {
+            continue;
+        };
         let widths: Vec<usize> =
             recs.iter().filter(|r| !r.is_blank()).map(|r| r.cells.len()).filter(|w| *w > 1).take(50).collect();
         let mut counts = std::collections::HashMap::new();
