@@ -477,3 +477,26 @@ fn a_printed_total_is_checked_on_its_amount_column_too() {
     assert_eq!(said, ["the grand total says 9999.99 in the amount column, the rows above add up to 2364.56"]);
     assert_eq!(p.issues[0].line, 5);
 }
+
+/// Found by a review: a UTF-8 export with one character saved as Latin-1 was read whole as
+/// Windows-1252, every other accented name garbled (`Müller` as `MÃ¼ller`) and, its header
+/// garbled too, every due date silently the invoice date. It is refused, saying where.
+#[test]
+fn a_utf8_file_with_one_latin1_byte_is_refused_naming_where() {
+    let profiles = load_profiles(None).unwrap();
+    let mut text = String::from("Kundennummer;Kunde;Rechnungsnummer;Rechnungsdatum;Fällig am;Betrag;Offen\n");
+    for i in 0..5 {
+        text.push_str(&format!("{};Müller {i};RE-{i};15.01.2026;14.02.2026;100,00;100,00\n", 20001 + i));
+    }
+    let bytes = text.replace("Müller 3", "M\u{1}ller 3").into_bytes();
+    let bytes: Vec<u8> = bytes.into_iter().map(|b| if b == 1 { 0xFC } else { b }).collect();
+    for pieces in [Pieces(None), Pieces(Some(1))] {
+        let err = dun::import::parse_bytes_in("mixed.csv", &bytes, &profiles, None, pieces).unwrap_err().to_string();
+        assert!(err.starts_with("mixed.csv: line 5, character 8: byte 0xFC is not UTF-8"), "{err}");
+    }
+    // A file that is Windows-1252 throughout reads as it did.
+    let latin1: Vec<u8> = text.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
+    let parsed = dun::import::parse_bytes("latin1.csv", &latin1, &profiles, None).unwrap();
+    assert_eq!(parsed.invoices[0].customer, "Müller 0");
+    assert_eq!(parsed.invoices[0].due.to_string(), "2026-02-14");
+}

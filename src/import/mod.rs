@@ -73,8 +73,11 @@ pub fn parse_source(
     pieces: read::Pieces,
     sink: Option<&mut dyn RowSink>,
 ) -> Result<Parsed, ImportError> {
-    let (text, encoding) =
-        source::Text::of(source, survey).map_err(|source| ImportError::Read { file: file.into(), source })?;
+    let (text, encoding) = source::Text::of(source, survey).map_err(|source| match source.kind() {
+        // The file was read; what it holds is wrong (two encodings mixed): said as such.
+        std::io::ErrorKind::InvalidData => ImportError::Csv { file: file.into(), reason: source.to_string() },
+        _ => ImportError::Read { file: file.into(), source },
+    })?;
     let csv_error = |e: text::CsvError| ImportError::Csv { file: file.into(), reason: e.to_string() };
     let top = text.top().map_err(csv_error)?;
     if top.trim().is_empty() && text.len() == top.len() {

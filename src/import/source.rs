@@ -178,9 +178,12 @@ impl<'a> Text<'a> {
     /// The text of `source`, as `survey` found it. A file that is not UTF-8 (Windows-1252,
     /// UTF-16) is read and converted whole: those are Excel's small exports, and a
     /// character's bytes could not be told apart by window.
+    /// A file that is UTF-8 but for a few bytes is refused (an `InvalidData` error saying
+    /// where): read as Windows-1252, its other accented letters would be garbled.
     pub fn of(source: &'a Source<'a>, survey: &Survey) -> std::io::Result<(Text<'a>, Encoding)> {
         if let Some(bytes) = source.held() {
             let (text, encoding) = decode(bytes);
+            not_mixed(bytes, encoding)?;
             return Ok((Text::Whole(text), encoding));
         }
         if survey.utf8 {
@@ -190,6 +193,7 @@ impl<'a> Text<'a> {
         }
         let whole = source.read(0, source.len())?;
         let (text, encoding) = decode(&whole);
+        not_mixed(&whole, encoding)?;
         Ok((Text::Whole(Cow::Owned(text.into_owned())), encoding))
     }
 
@@ -260,6 +264,24 @@ impl<'a> Text<'a> {
     /// The first window: where the header and the delimiter are looked for.
     pub fn top(&self) -> Result<Cow<'_, str>, CsvError> {
         Ok(self.window(0, WINDOW)?.0)
+    }
+}
+
+/// Refuse a file read as Windows-1252 that is UTF-8 but for some bytes ([`mixed_with_utf8`]).
+fn not_mixed(bytes: &[u8], encoding: Encoding) -> std::io::Result<()> {
+    if encoding != Encoding::Windows1252 {
+        return Ok(());
+    }
+    match super::text::mixed_with_utf8(bytes) {
+        None => Ok(()),
+        Some((line, character, byte)) => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "line {line}, character {character}: byte 0x{byte:02X} is not UTF-8, yet the rest of the file is \
+                 UTF-8: it mixes two encodings, and read as either some names would come out garbled. Save the \
+                 file as UTF-8 again (or retype that character) and import it again"
+            ),
+        )),
     }
 }
 
