@@ -605,6 +605,45 @@ fn backup_while_in_use_and_restore() {
     book.dun(&["restore", book.dir.path().join("nothing.db").to_str().unwrap()]).assert().code(1);
 }
 
+/// Found by a review: `restore` refused to run on a damaged book, which is when it is
+/// needed; `backup` called a copy of a damaged book a backup; a backup from an older dun
+/// was restored unmigrated, under a desk that could then not read it.
+#[test]
+fn restore_mends_a_damaged_book_and_backup_says_when_the_book_is_damaged() {
+    let book = Book::with_demo(300);
+    let copy = book.path("copy.db");
+    book.dun(&["backup", copy.to_str().unwrap()]).assert().success();
+    // Damage the middle of the book: it still opens, but does not read back whole.
+    let mut bytes = std::fs::read(book.db()).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 8192].iter_mut().enumerate().for_each(|(i, b)| *b = (i * 7 % 251) as u8);
+    std::fs::write(book.db(), &bytes).unwrap();
+    let damaged_copy = book.path("damaged-copy.db");
+    book.dun(&["backup", damaged_copy.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("does not read back whole"));
+    // Damage the first page too: the book no longer opens. A restore still mends it.
+    bytes[100..4096].fill(0x55);
+    std::fs::write(book.db(), &bytes).unwrap();
+    book.dun(&["check"]).assert().failure();
+    let restored = book.json(&["restore", copy.to_str().unwrap(), "--json"]);
+    assert_eq!(restored["previous_book_damaged"], true);
+    let aside = std::path::PathBuf::from(restored["previous_book"].as_str().unwrap());
+    assert_eq!(std::fs::read(&aside).unwrap(), bytes, "the damaged book was set aside as it was");
+    book.dun(&["check"]).assert().success();
+    // A backup from schema v1 is brought to this dun's schema as it is restored.
+    book.dun(&["restore", &fixture("book-v1.db")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("The book as it was is in"));
+    assert_eq!(book.count("PRAGMA user_version"), dun::store::SCHEMA_VERSION);
+    book.dun(&["restore", book.path("nothing.db").to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing.db was not found"));
+}
+
 #[test]
 fn an_import_is_preceded_by_an_automatic_backup() {
     let book = Book::new();

@@ -407,7 +407,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Replace the book with a backup (the current book is backed up first)
+    /// Replace the book with a backup (the current book is backed up first; a damaged one is moved aside whole)
     Restore {
         path: PathBuf,
         /// One JSON document instead of text

@@ -479,20 +479,27 @@ pub fn execute(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<(
             writeln!(out, "Backed up to {} (readable by you only).", dest.display())?;
         }
         Command::Restore { path, json } => {
-            let safety = crate::store::restore(&ctx.paths.database, &path, ctx.clock.now())
+            use crate::store::Restored;
+            let previous = crate::store::restore(&ctx.paths.database, &path, ctx.clock.now())
                 .map_err(|e| Failure::failed(e.to_string()))?;
+            let (kept, damaged) = match &previous {
+                Restored::BackedUp(at) => (at, false),
+                Restored::MovedAside(at) => (at, true),
+            };
             if json {
                 return print_json(
                     out,
-                    &json!({ "database": ctx.paths.database, "restored_from": path, "previous_book": safety }),
+                    &json!({ "database": ctx.paths.database, "restored_from": path, "previous_book": kept,
+                             "previous_book_damaged": damaged }),
                 );
             }
+            let what = if damaged { "The damaged book was moved, as it was, to" } else { "The book as it was is in" };
             writeln!(
                 out,
-                "Restored {} from {}. The book as it was is in {}.",
+                "Restored {} from {}. {what} {}.",
                 ctx.paths.database.display(),
                 path.display(),
-                safety.display()
+                kept.display()
             )?;
         }
         Command::Check { json } => {

@@ -219,12 +219,22 @@ impl Desk {
         let Some(db) = self.path.as_deref() else {
             return Err(DeskError::Refused("an in-memory book has no file to back up".into()));
         };
-        match dest {
+        let dest = match dest {
             Some(d) => {
                 store::backup_to(&self.conn, d)?;
-                Ok(d.to_path_buf())
+                d.to_path_buf()
             }
-            None => Ok(store::automatic_backup(&self.conn, db, "manual", self.clock.now(), usize::MAX)?),
+            None => store::automatic_backup(&self.conn, db, "manual", self.clock.now(), usize::MAX)?,
+        };
+        // A copy is read back before it is called a backup: one of a damaged book is as
+        // damaged, and no restore would take it.
+        match store::copy_is_sound(&dest)? {
+            Ok(()) => Ok(dest),
+            Err(found) => Err(DeskError::Refused(format!(
+                "{} was written, but it does not read back whole ({found}): the book itself is damaged. Keep \
+                 the copy for what it holds, run `dun check`, and restore a sound backup with `dun restore`",
+                dest.display()
+            ))),
         }
     }
 

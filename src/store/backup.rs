@@ -216,9 +216,18 @@ fn backup_name_parts<'n>(stem: &str, name: &'n str) -> Option<(&'n str, &'n str,
 }
 
 /// Replace the database at `db` with the backup at `source`, after checking the backup
-/// is a sound dun database this version can read. The current file is backed up first.
-pub fn restore(db: &Path, source: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
+/// is a sound dun database this version can read; a backup from an older dun is brought to
+/// this dun's schema as it is restored (a desk open on the book reads it as it did). The
+/// current book is backed up first, or, when it is itself damaged (when a restore is most
+/// needed), moved aside whole; what it became is returned.
+pub fn restore(db: &Path, source: &Path, at: DateTime<Utc>) -> Result<Restored> {
     let bad = |reason: String| StoreError::Damaged { path: source.to_path_buf(), reason };
+    if source.is_dir() {
+        return Err(bad("that is a folder: name the backup file".into()));
+    }
+    if !source.exists() {
+        return Err(StoreError::NotFound(format!("backup {}", source.display())));
+    }
     let from = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| bad(e.to_string()))?;
     let version: i64 = from.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| bad(e.to_string()))?;
@@ -229,10 +238,64 @@ pub fn restore(db: &Path, source: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
     if check != "ok" {
         return Err(bad(check));
     }
-    let mut current = super::open(db)?;
-    let safety = automatic_backup(&current, db, "before-restore", at, usize::MAX)?;
+    let (mut current, previous) = match super::open(db) {
+        Ok(current) => {
+            let safety = automatic_backup(&current, db, "before-restore", at, usize::MAX)?;
+            (current, Restored::BackedUp(safety))
+        }
+        Err(StoreError::Damaged { .. }) => {
+            let aside = set_aside(db, at)?;
+            (super::open(db)?, Restored::MovedAside(aside))
+        }
+        Err(e) => return Err(e),
+    };
     Backup::new(&from, &mut current)?.run_to_completion(512, Duration::ZERO, None)?;
-    Ok(safety)
+    super::migrations::run(&mut current, super::migrations::STEPS)
+        .map_err(|e| StoreError::Migration { path: db.to_path_buf(), reason: e.to_string() })?;
+    Ok(previous)
+}
+
+/// What became of the book a restore replaced.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Restored {
+    /// Backed up there first.
+    BackedUp(PathBuf),
+    /// Damaged, so moved there as it was (with its `-wal` beside it, if it had one).
+    MovedAside(PathBuf),
+}
+
+/// Move a damaged book (and its `-wal` and `-shm`) into the backup folder, untouched.
+fn set_aside(db: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
+    let dir = backup_dir(db);
+    std::fs::create_dir_all(&dir).map_err(|source| StoreError::Create { path: dir.clone(), source })?;
+    let dest = backup_name(db, "damaged", at);
+    std::fs::rename(db, &dest).map_err(|source| StoreError::Create { path: dest.clone(), source })?;
+    for suffix in ["-wal", "-shm"] {
+        let mut side = db.as_os_str().to_owned();
+        side.push(suffix);
+        let mut moved = dest.as_os_str().to_owned();
+        moved.push(suffix);
+        if Path::new(&side).exists() {
+            let _ = std::fs::rename(&side, &moved);
+        }
+    }
+    Ok(dest)
+}
+
+/// Whether the copy at `dest` reads back whole (SQLite's quick check): a copy of a damaged
+/// book is as damaged as the book, which `dun backup` must say.
+pub fn copy_is_sound(dest: &Path) -> Result<std::result::Result<(), String>> {
+    let copy = Connection::open_with_flags(dest, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let found = copy
+        .prepare("PRAGMA quick_check")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<String>>>();
+    Ok(match found {
+        Ok(lines) if lines == ["ok"] => Ok(()),
+        Ok(lines) => Err(lines.into_iter().take(3).collect::<Vec<_>>().join("; ")),
+        Err(e) => Err(e.to_string()),
+    })
 }
 
 #[cfg(test)]
