@@ -629,6 +629,9 @@ fn restore_mends_a_damaged_book_and_backup_says_when_the_book_is_damaged() {
     book.dun(&["check"]).assert().failure();
     let restored = book.json(&["restore", copy.to_str().unwrap(), "--json"]);
     assert_eq!(restored["previous_book_damaged"], true);
+    for side in ["copy.db-wal", "copy.db-shm"] {
+        assert!(!book.path(side).exists(), "{side} left beside the backup");
+    }
     let aside = std::path::PathBuf::from(restored["previous_book"].as_str().unwrap());
     assert_eq!(std::fs::read(&aside).unwrap(), bytes, "the damaged book was set aside as it was");
     book.dun(&["check"]).assert().success();

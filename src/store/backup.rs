@@ -228,7 +228,9 @@ pub fn restore(db: &Path, source: &Path, at: DateTime<Utc>) -> Result<Restored> 
     if !source.exists() {
         return Err(StoreError::NotFound(format!("backup {}", source.display())));
     }
-    let from = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    // Opened to write if it may be (nothing is written): closing it then removes the -wal
+    // and -shm files a read-only connection would leave beside the user's backup.
+    let from = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)
         .map_err(|e| bad(e.to_string()))?;
     let version: i64 = from.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| bad(e.to_string()))?;
     if version == 0 || version > SCHEMA_VERSION {
@@ -286,7 +288,9 @@ fn set_aside(db: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
 /// Whether the copy at `dest` reads back whole (SQLite's quick check): a copy of a damaged
 /// book is as damaged as the book, which `dun backup` must say.
 pub fn copy_is_sound(dest: &Path) -> Result<std::result::Result<(), String>> {
-    let copy = Connection::open_with_flags(dest, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    // Read-write, though nothing is written: the last connection to close a book in WAL
+    // mode removes its -wal and -shm files, which a read-only one would leave beside it.
+    let copy = Connection::open_with_flags(dest, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     let found = copy
         .prepare("PRAGMA quick_check")?
         .query_map([], |r| r.get::<_, String>(0))?
