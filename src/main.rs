@@ -2,6 +2,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
+use dun::cli::printable::{Printable, printable_text};
 use dun::cli::{Cli, Context, Failure, execute};
 
 fn main() -> ExitCode {
@@ -10,7 +11,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) if f.code == 0 => ExitCode::SUCCESS,
         Err(f) => {
-            let _ = writeln!(std::io::stderr(), "dun: {}", f.message);
+            let _ = writeln!(std::io::stderr(), "dun: {}", printable_text(&f.message));
             ExitCode::from(f.code)
         }
     }
@@ -21,7 +22,7 @@ fn run(mut cli: Cli) -> Result<(), Failure> {
     let ctx = Context::from_cli(&cli)?;
     dun::logging::init(&ctx.paths);
     match command {
-        Some(command) => execute(command, &ctx, &mut std::io::stdout().lock()),
+        Some(command) => execute(command, &ctx, &mut Printable(std::io::stdout().lock())),
         None if cli.demo => dun::tui::run_demo(ctx),
         None => dun::tui::run_on(ctx),
     }

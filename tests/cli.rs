@@ -918,3 +918,24 @@ fn commands_that_used_to_speak_only_text_answer_in_json_too() {
     let aging = book.json(&["report", "aging", "--json"]);
     assert!(aging.is_object() || aging.is_array());
 }
+
+/// Found by a review: a name holding a terminal escape (`ESC [2J` clears the screen) was
+/// printed raw by `dun import` and `dun show`. Text output shows it as `�`; JSON escapes it.
+#[test]
+fn control_characters_in_the_data_never_reach_the_terminal_raw() {
+    let book = Book::new();
+    let file = book.path("esc.csv");
+    std::fs::write(
+        &file,
+        "Kundennummer;Kunde;Rechnungsnummer;Rechnungsdatum;Fällig am;Betrag;Offen\n\
+         30001;Evil\x1b[2JCorp;RE-1;15.01.2026;14.02.2026;100,00;100,00\n",
+    )
+    .unwrap();
+    let imported = book.stdout(&["import", file.to_str().unwrap()]);
+    let shown = book.stdout(&["show", "1"]);
+    for out in [&imported, &shown] {
+        assert!(!out.contains('\x1b') && out.contains("Evil�[2JCorp"), "{out}");
+    }
+    let json = book.json(&["show", "1", "--json"]);
+    assert!(json.to_string().contains("Evil\\u001b[2JCorp"), "{json}");
+}

@@ -3,6 +3,7 @@
 mod args;
 mod import;
 mod letters;
+pub mod printable;
 mod report;
 mod show;
 mod table;
