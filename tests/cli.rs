@@ -939,3 +939,42 @@ fn control_characters_in_the_data_never_reach_the_terminal_raw() {
     let json = book.json(&["show", "1", "--json"]);
     assert!(json.to_string().contains("Evil\\u001b[2JCorp"), "{json}");
 }
+
+/// Item 3 of issue 7, found thin by a review: a command run while an import holds the book
+/// failed after SQLite's five-second busy timeout. It waits (saying so) and succeeds, whether
+/// the import holds the whole book (a first import's rollback journal) or its write lock (WAL).
+#[test]
+fn a_command_waits_for_an_import_that_holds_the_book_longer_than_the_busy_timeout() {
+    let held = |journal: &'static str| {
+        std::thread::spawn(move || {
+            let book = Book::with_demo(10);
+            let writer = rusqlite::Connection::open(book.db()).unwrap();
+            let mode: String = writer.query_row(&format!("PRAGMA journal_mode = {journal}"), [], |r| r.get(0)).unwrap();
+            assert_eq!(mode, journal);
+            let begin = if journal == "wal" { "BEGIN IMMEDIATE" } else { "BEGIN EXCLUSIVE" };
+            writer.execute_batch(&format!("{begin}; UPDATE debtor SET name = name WHERE id = 1;")).unwrap();
+            let note = std::process::Command::new(assert_cmd::cargo::cargo_bin("dun"))
+                .env_clear()
+                .env("DUN_DB", book.db())
+                .env("DUN_TODAY", "2026-11-22")
+                .env("DUN_CONFIG_DIR", book.path("config"))
+                .env("DUN_DATA_DIR", book.path("data"))
+                .args(["note", "1", "written while an import held the book"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(6));
+            writer.execute_batch("COMMIT").unwrap();
+            drop(writer);
+            let out = note.wait_with_output().unwrap();
+            let said = String::from_utf8_lossy(&out.stderr).to_string();
+            assert!(out.status.success(), "{journal}: {said}");
+            assert!(said.contains("waiting for it"), "{journal}: said {said:?}");
+            assert_eq!(book.count("SELECT count(*) FROM note WHERE body LIKE 'written while%'"), 1, "{journal}");
+        })
+    };
+    for waiting in [held("delete"), held("wal")] {
+        waiting.join().unwrap();
+    }
+}

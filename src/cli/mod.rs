@@ -7,6 +7,7 @@ pub mod printable;
 mod report;
 mod show;
 mod table;
+pub mod waiting;
 
 pub use args::{Cli, Command, ContactAction};
 
@@ -83,8 +84,12 @@ impl Context {
         Ok(Context { clock, paths, config, private: cli.private })
     }
 
+    /// Open the book for a command: it waits for another dun that holds it, up to
+    /// [`waiting::COMMAND_PATIENCE`], opening and writing alike.
     pub fn open_desk(&self) -> Result<Desk, Failure> {
-        Ok(self.try_open_desk()?)
+        let desk = self.open_desk_waiting(Some(waiting::COMMAND_PATIENCE))?;
+        desk.wait_for_writers_with(waiting::patient)?;
+        Ok(desk)
     }
 
     /// [`Self::open_desk`], its error as the desk gave it (the desk face waits out a busy book).

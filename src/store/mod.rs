@@ -95,8 +95,8 @@ pub enum StoreError {
     )]
     Io { path: PathBuf, reason: String },
     #[error(
-        "{path} is busy: another program held it locked for longer than dun waits ({} s). Nothing was \
-         changed; try again in a moment.", BUSY_TIMEOUT.as_secs()
+        "{path} is busy: another program held it locked for longer than dun waits. Nothing was changed; \
+         try again in a moment."
     )]
     Busy { path: PathBuf },
     #[error("database error: {0}")]

@@ -29,46 +29,9 @@ use worker::{Request, Ticket};
 
 /// Open the desk on the configured database.
 pub fn run_on(ctx: Context) -> Result<(), Failure> {
-    let desk = open_waiting(&ctx)?;
+    // A large import may hold the book whole: wait for it as long as it takes.
+    let desk = ctx.open_desk_waiting(None)?;
     run(desk, profiles(&ctx)?, false, ctx.private)
-}
-
-/// Open the book, waiting as long as another program holds it whole. Only a large import
-/// does (it writes a book no one has open with a rollback journal, see store/bulk_write.rs),
-/// and only until it commits: the desk says so at once and opens when it is done, where a
-/// command run meanwhile gives up after the busy timeout. Ctrl-C stops the wait; nothing
-/// has been written by then.
-fn open_waiting(ctx: &Context) -> Result<Desk, Failure> {
-    let book = &ctx.paths.database;
-    let mut said = false;
-    let mut say = || {
-        if !std::mem::replace(&mut said, true) {
-            eprintln!("{}", waiting_for(book));
-        }
-    };
-    loop {
-        if Desk::held_by_a_writer(book) {
-            say();
-        }
-        match ctx.try_open_desk() {
-            Err(e) if e.is_busy() => {
-                say();
-                // SQLite gives up at once, not after its timeout, when waiting could not help
-                // (a lock held across a deadlock): do not spin.
-                std::thread::sleep(std::time::Duration::from_millis(200));
-            }
-            opened => return Ok(opened?),
-        }
-    }
-}
-
-/// What the desk says while it waits for a book another program holds.
-pub fn waiting_for(book: &std::path::Path) -> String {
-    format!(
-        "dun: {} is being written by another program (an import holds the whole book until it commits). \
-         The desk opens as soon as it is done; Ctrl-C stops waiting.",
-        book.display()
-    )
 }
 
 fn profiles(ctx: &Context) -> Result<Vec<crate::import::Profile>, Failure> {
