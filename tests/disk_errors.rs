@@ -76,7 +76,7 @@ fn an_import_on_a_full_disk_fails_clearly_and_loses_nothing() {
     let message = err.to_string();
     assert!(message.contains(&db.display().to_string()), "the file is not named: {message}");
     assert!(message.contains("disk is full") && message.contains("Free some space"), "{message}");
-    assert!(message.contains("everything saved before it is intact"), "{message}");
+    assert!(message.contains("everything saved before is intact"), "{message}");
 
     assert_eq!(snapshot(&desk), before, "the failed import left something behind or lost something");
     assert_sound(&desk);
@@ -158,6 +158,18 @@ fn a_book_file_without_write_permission_is_refused_at_open() {
         }
         let err = Desk::open(&db, Clock::fixed(today()), Config::default()).err().unwrap().to_string();
         assert!(err.contains(&db.display().to_string()) && err.contains("is read-only"), "{err}");
+        // Found by a review: the refused open left -wal and -shm files with the book's
+        // read-only permissions, which kept it read-only once its own were mended.
+        for side in ["book.db-wal", "book.db-shm"] {
+            assert!(!dir.path().join(side).exists(), "{side} left behind");
+        }
+        assert!(!Desk::held_by_a_writer(&db));
+        assert!(Desk::upgrade_pending(&db).is_none());
+        for side in ["book.db-wal", "book.db-shm"] {
+            assert!(!dir.path().join(side).exists(), "{side} left behind by a look at the book");
+        }
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
+        Desk::open(&db, Clock::fixed(today()), Config::default()).unwrap();
     }
 }
 
@@ -166,4 +178,5 @@ fn a_folder_in_place_of_the_book_cannot_be_opened_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let err = Desk::open(dir.path(), Clock::fixed(today()), Config::default()).err().unwrap().to_string();
     assert!(err.contains("cannot open") && err.contains(&dir.path().display().to_string()), "{err}");
+    assert!(err.contains("it is a folder"), "{err}");
 }

@@ -74,14 +74,14 @@ pub enum StoreError {
     #[error("{0} was not found")]
     NotFound(String),
     #[error(
-        "{path}: the disk is full (or the database reached its size limit), so this change was not saved; \
-         everything saved before it is intact. Free some space on that disk and try again."
+        "{path}: the disk is full (or the database reached its size limit), so dun could not go on: nothing \
+         was changed, and everything saved before is intact. Free some space on that disk and try again."
     )]
     Full { path: PathBuf },
     #[error(
-        "{path} is read-only, so this change was not saved; everything saved before it is intact. \
-         dun must be able to write the file and its folder (it keeps -wal and -shm files beside it): \
-         check their permissions, or copy the book somewhere writable."
+        "{path} is read-only: nothing was changed, and everything saved before is intact. dun must be able \
+         to write the file and its folder, even to read it (it keeps -wal and -shm files beside it): check \
+         their permissions, or copy the book somewhere writable."
     )]
     ReadOnly { path: PathBuf },
     #[error(
@@ -89,6 +89,8 @@ pub enum StoreError {
          (dun keeps -wal and -shm files beside it)."
     )]
     CannotOpen { path: PathBuf, reason: String },
+    #[error("cannot open {path}: it is a folder. Name the book's file, e.g. {}", path.join("dun.db").display())]
+    IsAFolder { path: PathBuf },
     #[error(
         "{path}: the disk reported an error ({reason}), so this change was not saved; everything saved \
          before it is intact. Check the disk, then run `dun check`."
@@ -115,6 +117,9 @@ impl StoreError {
                 Some(ErrorCode::DiskFull) => StoreError::Full { path },
                 Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
                 Some(ErrorCode::CannotOpen) => StoreError::CannotOpen { path, reason: e.to_string() },
+                // A full disk may show as an I/O error (the -shm file SQLite maps could not
+                // be grown): asked of the disk itself.
+                Some(ErrorCode::SystemIoFailure) if disk_is_full_at(&path) => StoreError::Full { path },
                 Some(ErrorCode::SystemIoFailure) => StoreError::Io { path, reason: e.to_string() },
                 Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path },
                 _ => StoreError::Sql(e),
@@ -131,6 +136,19 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Whether the disk the book at `path` is on has no room left: a small file written beside
+/// it (and removed) fails for want of space.
+fn disk_is_full_at(path: &Path) -> bool {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut probe = match tempfile::tempfile_in(dir) {
+        Ok(probe) => probe,
+        Err(e) => return e.kind() == std::io::ErrorKind::StorageFull,
+    };
+    let written = probe.write_all(&[0u8; 64 << 10]).and_then(|()| probe.sync_all());
+    written.is_err_and(|e| e.kind() == std::io::ErrorKind::StorageFull)
+}
 
 /// How long a connection waits for another's lock before it gives up.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -152,8 +170,7 @@ pub struct BackupPolicy {
 /// The schema version of an existing book that opening would migrate (older than this
 /// dun's), read without writing anything; `None` for a new, current or unreadable file.
 pub fn migration_pending(path: &Path) -> Option<i64> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).ok()?;
+    let found = peek(path, |conn| conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)))?.ok()?;
     (1..SCHEMA_VERSION).contains(&found).then_some(found)
 }
 
@@ -165,15 +182,51 @@ pub fn held_by_a_writer(path: &Path) -> bool {
     if !path.is_file() {
         return false;
     }
-    let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
-        return false;
-    };
-    if conn.busy_timeout(Duration::ZERO).is_err() {
-        return false;
+    peek(path, |conn| {
+        conn.busy_timeout(Duration::ZERO)?;
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+    })
+    .is_some_and(|read| read.as_ref().is_err_and(is_busy))
+}
+
+/// Ask `ask` of the book at `path` on a read-only connection of its own. A book in WAL
+/// mode gets -wal and -shm files at a read; those this look made are removed again when dun
+/// may not write the book, where they would otherwise stay with the book's read-only
+/// permissions and keep it read-only after its own are mended. None if it cannot be opened.
+fn peek<T>(path: &Path, ask: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Option<rusqlite::Result<T>> {
+    let sides = SideFiles::of(path);
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    let answer = ask(&conn);
+    drop(conn);
+    if std::fs::OpenOptions::new().write(true).open(path).is_err() {
+        sides.remove_new();
     }
-    match conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)) {
-        Err(e) => is_busy(&e),
-        Ok(_) => false,
+    Some(answer)
+}
+
+/// A book's -wal and -shm files, and whether each was there when this was made.
+struct SideFiles([(PathBuf, bool); 2]);
+
+impl SideFiles {
+    fn of(path: &Path) -> SideFiles {
+        SideFiles(["-wal", "-shm"].map(|suffix| {
+            let mut side = path.as_os_str().to_owned();
+            side.push(suffix);
+            let side = PathBuf::from(side);
+            let was_there = side.exists();
+            (side, was_there)
+        }))
+    }
+
+    /// Remove those made since (a -wal only while it holds nothing).
+    fn remove_new(self) {
+        let [(wal, wal_was_there), (shm, shm_was_there)] = self.0;
+        if !wal_was_there && std::fs::metadata(&wal).is_ok_and(|m| m.len() == 0) {
+            let _ = std::fs::remove_file(&wal);
+        }
+        if !shm_was_there {
+            let _ = std::fs::remove_file(&shm);
+        }
     }
 }
 
@@ -189,6 +242,20 @@ pub(crate) fn open_with(path: &Path, steps: &[&str], backup: Option<BackupPolicy
 }
 
 fn open_with_flags(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, flags: OpenFlags) -> Result<Connection> {
+    let sides = SideFiles::of(path);
+    let opened = open_checked(path, steps, backup, flags);
+    if let Err(StoreError::ReadOnly { .. }) = &opened {
+        // The -wal and -shm files this open made, with the read-only file's permissions,
+        // would keep the book read-only after its own permissions are mended: gone again.
+        sides.remove_new();
+    }
+    opened
+}
+
+fn open_checked(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, flags: OpenFlags) -> Result<Connection> {
+    if path.is_dir() {
+        return Err(StoreError::IsAFolder { path: path.to_path_buf() });
+    }
     create_private(path).map_err(|e| e.at(path))?;
     let supported = steps.len() as i64;
     // A full disk, a read-only file or an I/O error is said as such; anything else
