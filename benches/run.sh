@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# benches/run.sh — the import, re-import, aging and memory budgets of DESIGN.md, measured
+# benches/run.sh — the import, re-import, aging and memory budgets (BENCHMARKS.md lists them), measured
 # on a 100k-debtor demo book (about 1M invoices). BENCHMARKS.md records what it printed.
 #
 #   benches/run.sh              # 3 paired runs of each comparison
 #   RUNS=5 benches/run.sh
 #   DUN_BENCH_DEBTORS=10000 benches/run.sh   # a smaller book
 #
-# Needs: cargo, bash, python3 (the desk's memory, read in a pseudo-terminal), and sqlite3
-# for the `.import` baseline (`apt-get install sqlite3`; without it that line is skipped).
+# Needs: cargo, bash, GNU time at /usr/bin/time (peak RSS; `apt-get install time`), python3
+# (the desk's memory, read in a pseudo-terminal), and sqlite3 for the `.import` baseline
+# (`apt-get install sqlite3`; without it that line is skipped).
 # The book and the export are kept in target/bench-run/ and reused; delete it to remake them.
 # The desk's first frame, a keystroke and the search are `cargo bench --bench desk`.
 set -euo pipefail
@@ -22,6 +23,10 @@ CSV=$WORK/open-items-$DEBTORS.csv
 mkdir -p "$WORK"
 export DUN_TODAY=$TODAY NO_COLOR=1
 
+if [ ! -x /usr/bin/time ]; then
+  echo "benches/run.sh needs GNU time at /usr/bin/time for peak memory (apt-get install time)" >&2
+  exit 1
+fi
 echo "== building (release)"
 cargo build --release --quiet --bin dun --example bench_data
 DUN=target/release/dun
@@ -180,13 +185,27 @@ while time.time() - start < 60:
         got += len(chunk); last = time.time()
     elif got > 2000 and time.time() - last > 2.0:
         break
-def hwm():
+def quiet(seconds):
+    last = time.time()
+    while time.time() - last < seconds:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            os.read(fd, 65536); last = time.time()
+def hwm(when):
     for line in open(f"/proc/{pid}/status"):
         if line.startswith(("VmHWM", "VmRSS")):
-            print("  desk in a 120x40 pseudo-terminal, worklist on screen:", line.strip())
-hwm()
+            print(f"  desk in a 120x40 pseudo-terminal, {when}:", line.strip())
+hwm("worklist on screen")
 for key in (b"j", b"j", b"k"):
     os.write(fd, key); time.sleep(0.3)
+# The first search builds the search index (names, invoice numbers, phones, emails): the
+# desk's memory is read again once it has answered.
+os.write(fd, b"/")
+for key in b"harbor":
+    os.write(fd, bytes([key])); time.sleep(0.2)
+quiet(2.0)
+hwm("after a search (its index built)")
+os.write(fd, b"\x1b"); time.sleep(0.3)
 os.write(fd, b"q")
 time.sleep(0.5)
 try:

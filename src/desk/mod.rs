@@ -266,7 +266,11 @@ impl Desk {
         let version = (self.data_version()?, self.writes.get());
         let mut cached = self.search_index.borrow_mut();
         if cached.as_ref().is_none_or(|(v, _)| *v != version) {
-            *cached = Some((version, search::SearchIndex::build(store::search_records(&self.conn)?)));
+            // The old index goes first: two are never held at once.
+            *cached = None;
+            let mut builder = search::IndexBuilder::new();
+            store::read_search_text(&self.conn, &mut builder)?;
+            *cached = Some((version, builder.finish()));
         }
         Ok(cached.as_mut().map(|(_, index)| index.search(query)).unwrap_or_default())
     }

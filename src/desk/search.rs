@@ -8,24 +8,28 @@
 
 use memchr::memmem;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32String};
+use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
 
-use crate::store::SearchRecord;
+use crate::store::SearchSink;
 
+/// About 28 bytes a debtor and 11 an invoice on the 100k-debtor demo book: the desk's
+/// memory budget holds it (BENCHMARKS.md, "resident memory of the desk").
 pub struct SearchIndex {
     ids: Vec<i64>,
     /// Lower-cased records, one per debtor, each ending in '\n'; `starts[i]` is where record i begins.
     text: Vec<u8>,
-    starts: Vec<usize>,
+    starts: Vec<u32>,
     /// Each debtor's invoice numbers, same layout: most of the text on a large book, and
     /// passed over whole when the query has a byte no invoice number holds.
     numbers: Vec<u8>,
-    number_starts: Vec<usize>,
+    number_starts: Vec<u32>,
     number_bytes: [bool; 256],
     /// The digits of each debtor's phones, same layout.
     digits: Vec<u8>,
-    digit_starts: Vec<usize>,
-    names: Vec<Utf32String>,
+    digit_starts: Vec<u32>,
+    /// The names that are not ASCII, as the fuzzy matcher reads them, by record; an ASCII
+    /// name is matched from its record in `text`.
+    unicode_names: Vec<(u32, Utf32String)>,
     /// Which letters a–z each name holds: a fuzzy match needs all of the query's, so most
     /// names are passed over without running the matcher.
     letters: Vec<u32>,
@@ -37,56 +41,151 @@ pub struct SearchIndex {
     last: Option<(String, bool, Vec<usize>)>,
 }
 
+/// A [`SearchIndex`] being filled from the book ([`crate::store::read_search_text`]).
+pub struct IndexBuilder {
+    index: SearchIndex,
+    /// The record the next invoice number belongs to, or past it.
+    numbers_of: usize,
+}
+
+impl IndexBuilder {
+    pub fn new() -> IndexBuilder {
+        IndexBuilder {
+            index: SearchIndex {
+                ids: Vec::new(),
+                text: Vec::new(),
+                starts: Vec::new(),
+                numbers: Vec::new(),
+                number_starts: Vec::new(),
+                number_bytes: [false; 256],
+                digits: Vec::new(),
+                digit_starts: Vec::new(),
+                unicode_names: Vec::new(),
+                letters: Vec::new(),
+                initials: Vec::new(),
+                matcher: Matcher::new(Config::DEFAULT),
+                last: None,
+            },
+            numbers_of: 0,
+        }
+    }
+
+    pub fn finish(mut self) -> SearchIndex {
+        let ix = &mut self.index;
+        if !ix.ids.is_empty() {
+            ix.text.push(b'\n');
+            ix.digits.push(b'\n');
+        }
+        while self.numbers_of < ix.ids.len() {
+            ix.number_starts.push(offset(&ix.numbers));
+            ix.numbers.push(b'\n');
+            self.numbers_of += 1;
+        }
+        for &b in &ix.numbers {
+            ix.number_bytes[b as usize] = true;
+        }
+        for buf in [&mut ix.text, &mut ix.numbers, &mut ix.digits] {
+            buf.shrink_to_fit();
+        }
+        for starts in [&mut ix.starts, &mut ix.number_starts, &mut ix.digit_starts] {
+            starts.shrink_to_fit();
+        }
+        ix.ids.shrink_to_fit();
+        ix.letters.shrink_to_fit();
+        ix.initials.shrink_to_fit();
+        self.index
+    }
+}
+
+impl Default for IndexBuilder {
+    fn default() -> Self {
+        IndexBuilder::new()
+    }
+}
+
+/// Where the next record of `buf` starts. A book's text stays far below 4 GiB.
+fn offset(buf: &[u8]) -> u32 {
+    u32::try_from(buf.len()).expect("the search text of a book is under 4 GiB")
+}
+
+/// A field, lower-cased, and the separator no query contains (matches stay inside one field).
+fn put(buf: &mut Vec<u8>, field: &str) {
+    match field.is_ascii() {
+        true => buf.extend(field.bytes().map(|b| if b == b'\n' { b' ' } else { b.to_ascii_lowercase() })),
+        false => buf.extend(field.to_lowercase().replace('\n', " ").bytes()),
+    }
+    buf.push(0x1f);
+}
+
+impl SearchSink for IndexBuilder {
+    fn debtor(&mut self, id: i64, name: &str, external_ref: &str) {
+        let ix = &mut self.index;
+        if !ix.ids.is_empty() {
+            ix.text.push(b'\n');
+            ix.digits.push(b'\n');
+        }
+        let record = ix.ids.len();
+        ix.ids.push(id);
+        ix.starts.push(offset(&ix.text));
+        ix.digit_starts.push(offset(&ix.digits));
+        put(&mut ix.text, name);
+        put(&mut ix.text, external_ref);
+        // A name with accents may match its plain spelling: never pass it over.
+        ix.letters.push(if name.is_ascii() { letter_mask(name) } else { u32::MAX });
+        let initials = name.split(|c: char| !c.is_ascii_alphanumeric()).filter_map(|w| w.chars().next());
+        ix.initials.push(initials.fold(0, |m, c| m | letter_mask(c.encode_utf8(&mut [0; 4]))));
+        if !name.is_ascii() {
+            ix.unicode_names.push((record as u32, Utf32String::from(name)));
+        }
+    }
+
+    fn phone(&mut self, value: &str) {
+        let ix = &mut self.index;
+        put(&mut ix.text, value);
+        ix.digits.extend(value.bytes().filter(u8::is_ascii_digit));
+        ix.digits.push(b' ');
+    }
+
+    fn email(&mut self, value: &str) {
+        put(&mut self.index.text, value);
+    }
+
+    fn invoice_number(&mut self, debtor_id: i64, number: &str) {
+        let ix = &mut self.index;
+        // Records are in id order, and so are the numbers: close every record before this
+        // number's debtor (the first time it is reached, open its own).
+        while self.numbers_of < ix.ids.len() && ix.ids[self.numbers_of] < debtor_id {
+            if ix.number_starts.len() == self.numbers_of {
+                ix.number_starts.push(offset(&ix.numbers));
+            }
+            ix.numbers.push(b'\n');
+            self.numbers_of += 1;
+        }
+        if ix.ids.get(self.numbers_of) != Some(&debtor_id) {
+            return;
+        }
+        if ix.number_starts.len() == self.numbers_of {
+            ix.number_starts.push(offset(&ix.numbers));
+        }
+        put(&mut ix.numbers, number);
+    }
+}
+
 impl SearchIndex {
+    /// An index of `records`, in their order (tests; the desk streams the book through an
+    /// [`IndexBuilder`]).
+    #[cfg(test)]
     pub fn build(records: Vec<SearchRecord>) -> SearchIndex {
-        let mut index = SearchIndex {
-            ids: Vec::with_capacity(records.len()),
-            text: Vec::new(),
-            starts: Vec::with_capacity(records.len()),
-            numbers: Vec::new(),
-            number_starts: Vec::with_capacity(records.len()),
-            number_bytes: [false; 256],
-            digits: Vec::new(),
-            digit_starts: Vec::with_capacity(records.len()),
-            names: Vec::with_capacity(records.len()),
-            letters: Vec::with_capacity(records.len()),
-            initials: Vec::with_capacity(records.len()),
-            matcher: Matcher::new(Config::DEFAULT),
-            last: None,
-        };
-        for r in records {
-            index.ids.push(r.debtor_id);
-            index.starts.push(index.text.len());
-            // A separator no query contains keeps matches inside one field.
-            let put = |buf: &mut Vec<u8>, field: &str| {
-                buf.extend(field.to_lowercase().replace('\n', " ").bytes());
-                buf.push(0x1f);
-            };
-            for field in [&r.name, &r.external_ref].into_iter().chain(&r.emails).chain(&r.phones) {
-                put(&mut index.text, field);
-            }
-            index.text.push(b'\n');
-            index.number_starts.push(index.numbers.len());
-            for number in &r.invoice_numbers {
-                put(&mut index.numbers, number);
-            }
-            index.numbers.push(b'\n');
-            index.digit_starts.push(index.digits.len());
-            for phone in &r.phones {
-                index.digits.extend(phone.bytes().filter(u8::is_ascii_digit));
-                index.digits.push(b' ');
-            }
-            index.digits.push(b'\n');
-            // A name with accents may match its plain spelling: never pass it over.
-            index.letters.push(if r.name.is_ascii() { letter_mask(&r.name) } else { u32::MAX });
-            let initials = r.name.split(|c: char| !c.is_ascii_alphanumeric()).filter_map(|w| w.chars().next());
-            index.initials.push(initials.fold(0, |m, c| m | letter_mask(c.encode_utf8(&mut [0; 4]))));
-            index.names.push(Utf32String::from(r.name.as_str()));
+        let mut builder = IndexBuilder::new();
+        for r in &records {
+            builder.debtor(r.debtor_id, &r.name, &r.external_ref);
+            r.emails.iter().for_each(|e| builder.email(e));
+            r.phones.iter().for_each(|p| builder.phone(p));
         }
-        for &b in &index.numbers {
-            index.number_bytes[b as usize] = true;
+        for r in &records {
+            r.invoice_numbers.iter().for_each(|n| builder.invoice_number(r.debtor_id, n));
         }
-        index
+        builder.finish()
     }
 
     /// The debtors the query finds, in no particular order.
@@ -121,9 +220,9 @@ impl SearchIndex {
         let digit_finder = memmem::Finder::new(digits.as_bytes());
         let pattern = (q.chars().filter(|c| c.is_alphabetic()).count() >= 2)
             .then(|| Pattern::parse(&q, CaseMatching::Ignore, Normalization::Smart));
-        let record = |buf: &[u8], starts: &[usize], i: usize| {
-            let end = starts.get(i + 1).copied().unwrap_or(buf.len());
-            (starts[i], end)
+        let record = |buf: &[u8], starts: &[u32], i: usize| {
+            let end = starts.get(i + 1).map_or(buf.len(), |&e| e as usize);
+            (starts[i] as usize, end)
         };
         match &candidates {
             Some(list) => {
@@ -158,12 +257,10 @@ impl SearchIndex {
                 if hit[i] || self.letters[i] & need != need {
                     return;
                 }
-                hit[i] = if plain && self.names[i].slice(..).is_ascii() {
-                    let (a, _) = record(&self.text, &self.starts, i);
-                    let name = &self.text[a..memchr::memchr(0x1f, &self.text[a..]).map_or(a, |e| a + e)];
-                    in_order(q.as_bytes(), name)
-                } else {
-                    pattern.score(self.names[i].slice(..), &mut self.matcher).is_some()
+                let name = name_of(&self.text, &self.starts, &self.unicode_names, i);
+                hit[i] = match name {
+                    Utf32Str::Ascii(name) if plain => in_order(q.as_bytes(), name),
+                    _ => pattern.score(name, &mut self.matcher).is_some(),
                 };
             };
             match &candidates {
@@ -184,8 +281,7 @@ impl SearchIndex {
                 if hit[i] || self.initials[i] & initials != initials || (need & !self.letters[i]).count_ones() > typos {
                     return;
                 }
-                let (a, _) = record(&self.text, &self.starts, i);
-                let name = &self.text[a..memchr::memchr(0x1f, &self.text[a..]).map_or(a, |e| a + e)];
+                let name = name_text(&self.text, &self.starts, i);
                 hit[i] = words.iter().all(|w| {
                     memmem::find(name, w).is_some()
                         || (long(w)
@@ -204,6 +300,20 @@ impl SearchIndex {
     }
 }
 
+/// The name of record `i` as the fuzzy matcher reads it.
+fn name_of<'a>(text: &'a [u8], starts: &[u32], unicode: &'a [(u32, Utf32String)], i: usize) -> Utf32Str<'a> {
+    match unicode.binary_search_by_key(&(i as u32), |(at, _)| *at) {
+        Ok(k) => unicode[k].1.slice(..),
+        Err(_) => Utf32Str::Ascii(name_text(text, starts, i)),
+    }
+}
+
+/// The lower-cased name that opens record `i` of `text`.
+fn name_text<'a>(text: &'a [u8], starts: &[u32], i: usize) -> &'a [u8] {
+    let a = starts[i] as usize;
+    &text[a..memchr::memchr(0x1f, &text[a..]).map_or(a, |e| a + e)]
+}
+
 /// Whether the letters of `query` come in `text` in its order (not necessarily together).
 fn in_order(query: &[u8], text: &[u8]) -> bool {
     let mut rest = text;
@@ -217,16 +327,16 @@ fn in_order(query: &[u8], text: &[u8]) -> bool {
 }
 
 /// Mark every record of `buf` that contains the finder's needle, one search per record hit.
-fn scan(finder: &memmem::Finder<'_>, buf: &[u8], starts: &[usize], hit: &mut [bool]) {
+fn scan(finder: &memmem::Finder<'_>, buf: &[u8], starts: &[u32], hit: &mut [bool]) {
     let (mut from, mut i) = (0, 0);
     while let Some(at) = finder.find(&buf[from..]) {
         // Matches come in order, so the record index only moves forward.
-        while starts.get(i + 1).is_some_and(|next| *next <= from + at) {
+        while starts.get(i + 1).is_some_and(|&next| next as usize <= from + at) {
             i += 1;
         }
         hit[i] = true;
         match starts.get(i + 1) {
-            Some(next) => from = *next,
+            Some(&next) => from = next as usize,
             None => break,
         }
     }
@@ -265,6 +375,18 @@ fn one_typo_from_a_prefix(query: &[u8], word: &[u8]) -> bool {
 /// The letters a–z in `text`, one bit each (case ignored; other characters left out).
 fn letter_mask(text: &str) -> u32 {
     text.bytes().filter(u8::is_ascii_alphabetic).fold(0, |m, b| m | 1 << (b.to_ascii_lowercase() - b'a'))
+}
+
+/// One debtor's searchable text, whole (tests build indexes from these).
+#[cfg(test)]
+#[derive(Debug, Clone, Default)]
+pub struct SearchRecord {
+    pub debtor_id: i64,
+    pub name: String,
+    pub external_ref: String,
+    pub invoice_numbers: Vec<String>,
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
 }
 
 #[cfg(test)]
