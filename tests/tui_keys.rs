@@ -410,7 +410,7 @@ fn a_first_page_ranked_afresh_shows_until_the_ranking_replaces_it() {
     h.app = app;
     let first = h.screen(120, 24);
     assert!(first.contains("ranking every account…"), "{first}");
-    assert!(first.contains(&whole[0].name), "{first}");
+    assert!(first.contains(whole[0].name.as_str()), "{first}");
     for (ticket, request) in later {
         let result = handle(&mut desk, &[], request, &mut |_, _| {});
         let more = h.app.update(Msg::Worker(WorkerEvent::Reply(Reply { ticket, result })));

@@ -796,14 +796,14 @@ fn worklist_table(rows: &[WorklistRow], desk: &Desk) -> Result<String, Failure> 
         t.row(vec![
             (i + 1).to_string(),
             r.id.to_string(),
-            r.name.clone(),
+            r.name.to_string(),
             r.balance.display(&r.currency),
             r.days_past_due.to_string(),
             r.bucket.label().to_string(),
             date(r.last_contact),
             date(r.next_follow_up),
             desk.next_step_of_row(r)?.step.map_or("-", |s| s.label()).to_string(),
-            r.reason.clone(),
+            r.reason.to_string(),
         ]);
     }
     Ok(t.render())

@@ -62,7 +62,7 @@ impl Desk {
                     Err(e) => BatchOutcome::Skipped(e.to_string()),
                 },
             };
-            lines.push(BatchLine { debtor_id: row.id, name: row.name, template, why: step.reason, outcome });
+            lines.push(BatchLine { debtor_id: row.id, name: row.name.into(), template, why: step.reason, outcome });
         }
         Ok(lines)
     }

@@ -1,6 +1,7 @@
 //! The worklist: accounts with an open balance, ranked by the explainable priority.
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use serde::Serialize;
 
 use super::{Desk, DeskError, Result};
@@ -21,9 +22,12 @@ pub struct QueueSummary {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorklistRow {
     pub id: i64,
-    pub name: String,
-    pub external_ref: Option<String>,
-    pub currency: String,
+    /// Held in place up to 24 bytes, as most names, references, currencies and reasons
+    /// are: the desk holds a row for every account (91k on the 100k book), and a heap
+    /// allocation for each of these texts was a fifth of its memory.
+    pub name: CompactString,
+    pub external_ref: Option<CompactString>,
+    pub currency: CompactString,
     pub balance: Money,
     pub days_past_due: i64,
     pub bucket: Bucket,
@@ -31,7 +35,7 @@ pub struct WorklistRow {
     pub next_follow_up: Option<NaiveDate>,
     pub tier: Tier,
     pub score: i64,
-    pub reason: String,
+    pub reason: CompactString,
     pub flags: Vec<&'static str>,
     /// What the rank was computed from, for `Desk::explain`.
     #[serde(skip)]
@@ -92,9 +96,9 @@ impl Desk {
             let dpd = a.facts.oldest_days_past_due;
             WorklistRow {
                 id: a.facts.debtor_id,
-                name: a.name,
-                external_ref: a.external_ref,
-                currency: a.currency,
+                name: a.name.into(),
+                external_ref: a.external_ref.map(CompactString::from),
+                currency: a.currency.into(),
                 balance: a.facts.open_balance,
                 days_past_due: dpd.max(0),
                 bucket: Bucket::for_days_past_due(dpd),
@@ -103,8 +107,8 @@ impl Desk {
                 tier: p.tier,
                 score: p.score,
                 reason: match terms.remove(&a.facts.debtor_id) {
-                    Some(note) => format!("{} · {note}", p.reason),
-                    None => p.reason,
+                    Some(note) => compact_str::format_compact!("{} · {note}", p.reason),
+                    None => p.reason.into(),
                 },
                 flags: a.flags.labels(),
                 facts: a.facts,
@@ -132,7 +136,7 @@ impl Desk {
             for (row, f) in rows.iter().zip(&facts) {
                 if queue.admits(*f) {
                     summary.accounts += 1;
-                    *summary.balances.entry(row.currency.clone()).or_insert(Money::ZERO) += row.balance;
+                    *summary.balances.entry(row.currency.to_string()).or_insert(Money::ZERO) += row.balance;
                 }
             }
             out.push(summary);

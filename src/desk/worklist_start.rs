@@ -14,6 +14,7 @@
 
 use std::path::PathBuf;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::worklist::WorklistRow;
@@ -52,9 +53,9 @@ struct Saved {
 #[derive(Serialize, Deserialize)]
 struct SavedRow {
     id: i64,
-    name: String,
-    external_ref: Option<String>,
-    currency: String,
+    name: CompactString,
+    external_ref: Option<CompactString>,
+    currency: CompactString,
     balance_cents: i64,
     days_past_due: i64,
     bucket: Bucket,
@@ -62,7 +63,7 @@ struct SavedRow {
     next_follow_up: Option<chrono::NaiveDate>,
     tier: Tier,
     score: i64,
-    reason: String,
+    reason: CompactString,
     flags: Vec<String>,
 }
 

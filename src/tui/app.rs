@@ -583,7 +583,7 @@ impl App {
             Screen::Account => self.account.as_ref().map(|a| {
                 (a.id, a.view.as_ref().map(|v| v.debtor.name.clone()).unwrap_or_else(|| format!("#{}", a.id)))
             }),
-            Screen::Worklist => self.selected_row().map(|r| (r.id, r.name.clone())),
+            Screen::Worklist => self.selected_row().map(|r| (r.id, r.name.to_string())),
             _ => None,
         }
     }
