@@ -14,6 +14,7 @@ use super::keymap::{Context, Key, Keymap};
 use super::session::CallSession;
 use super::worker::{Provisional, Reply, Request, Response, Ticket, WorkerEvent};
 use crate::desk::{AccountView, AgendaItem, ImportReport, ReportOverview, WorklistRow};
+use crate::domain::Money;
 use crate::domain::ladder::Step;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +119,9 @@ pub struct App {
     pub screen: Screen,
     pub overlay: Option<Overlay>,
     pub rows: Vec<WorklistRow>,
+    /// What `rows` owe in all, summed when they come in (the title shows it at every frame,
+    /// and 91k rows are too many to add up at every keystroke).
+    pub rows_total: Money,
     /// While `rows` is a first page shown before the ranking is in; `None` once it is.
     pub provisional: Option<Provisional>,
     /// Indices into `rows` that pass the filter.
@@ -169,6 +173,7 @@ impl App {
             screen: Screen::Loading,
             overlay: None,
             rows: Vec::new(),
+            rows_total: Money::ZERO,
             provisional: None,
             visible: Vec::new(),
             selected: 0,
@@ -656,6 +661,7 @@ impl App {
         }
         match reply.result {
             Ok(Response::WorklistStart(Some((rows, provisional)))) if self.screen == Screen::Loading => {
+                self.rows_total = rows.iter().map(|r| r.balance).sum();
                 self.rows = rows;
                 self.provisional = Some(provisional);
                 self.refilter();
@@ -663,6 +669,7 @@ impl App {
             }
             Ok(Response::WorklistStart(_)) => {}
             Ok(Response::Worklist { rows, empty_book }) => {
+                self.rows_total = rows.iter().map(|r| r.balance).sum();
                 self.rows = rows;
                 self.provisional = None;
                 // The book changed: the steps are asked again as rows come on screen.

@@ -27,7 +27,7 @@ pub fn title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let whole = match app.provisional {
             Some(Provisional::Kept { accounts, total }) => Some((accounts, total)),
             Some(Provisional::FirstPage) => None,
-            None => Some((app.rows.len(), app.rows.iter().map(|r| r.balance).sum())),
+            None => Some((app.rows.len(), app.rows_total)),
         };
         let text = match whole {
             Some((accounts, total)) if app.filter.as_ref().is_some_and(|f| f.ids.is_some()) => {
