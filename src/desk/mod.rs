@@ -32,6 +32,7 @@ mod report_plans;
 mod report_rolls;
 mod reports;
 mod search;
+mod search_numbers;
 mod settlement;
 mod undo;
 mod undo_refusals;

@@ -1,7 +1,8 @@
 //! The desk's search: one keystroke must answer within 10 ms on a 100k-debtor book, so it
 //! runs over an in-memory index (built on the store thread, rebuilt after writes), not SQL:
-//! a substring scan of one buffer holding every name, customer reference, invoice number,
-//! email and phone (digits alone, so "5550144" finds "(773) 555-0144"), plus fuzzy matching
+//! a substring scan of one buffer holding every name, customer reference and email, of the
+//! invoice numbers (compressed, `search_numbers`), and of the phones' digits (so "5550144"
+//! and "(773) 555-01" find "(773) 555-0144"), plus fuzzy matching
 //! of names (letters in order, as fzf does, so "olvia" finds Olivia), plus one typo in a
 //! word of a name (a letter wrong, added, missing or two swapped: "granote" and "graniet"
 //! find Granite), which fzf-style matching cannot forgive.
@@ -10,6 +11,7 @@ use memchr::memmem;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
 
+use super::search_numbers::NumberBlocks;
 use crate::store::SearchSink;
 
 /// About 28 bytes a debtor and 11 an invoice on the 100k-debtor demo book: the desk's
@@ -19,11 +21,9 @@ pub struct SearchIndex {
     /// Lower-cased records, one per debtor, each ending in '\n'; `starts[i]` is where record i begins.
     text: Vec<u8>,
     starts: Vec<u32>,
-    /// Each debtor's invoice numbers, same layout: most of the text on a large book, and
-    /// passed over whole when the query has a byte no invoice number holds.
-    numbers: Vec<u8>,
-    number_starts: Vec<u32>,
-    number_bytes: [bool; 256],
+    /// Each debtor's invoice numbers, same layout, compressed: most of the text on a large
+    /// book, and passed over whole when the query has a byte no invoice number holds.
+    numbers: NumberBlocks,
     /// The digits of each debtor's phones, same layout.
     digits: Vec<u8>,
     digit_starts: Vec<u32>,
@@ -44,8 +44,6 @@ pub struct SearchIndex {
 /// A [`SearchIndex`] being filled from the book ([`crate::store::read_search_text`]).
 pub struct IndexBuilder {
     index: SearchIndex,
-    /// The record the next invoice number belongs to, or past it.
-    numbers_of: usize,
 }
 
 impl IndexBuilder {
@@ -55,9 +53,7 @@ impl IndexBuilder {
                 ids: Vec::new(),
                 text: Vec::new(),
                 starts: Vec::new(),
-                numbers: Vec::new(),
-                number_starts: Vec::new(),
-                number_bytes: [false; 256],
+                numbers: NumberBlocks::new(),
                 digits: Vec::new(),
                 digit_starts: Vec::new(),
                 unicode_names: Vec::new(),
@@ -66,7 +62,6 @@ impl IndexBuilder {
                 matcher: Matcher::new(Config::DEFAULT),
                 last: None,
             },
-            numbers_of: 0,
         }
     }
 
@@ -76,18 +71,14 @@ impl IndexBuilder {
             ix.text.push(b'\n');
             ix.digits.push(b'\n');
         }
-        while self.numbers_of < ix.ids.len() {
-            ix.number_starts.push(offset(&ix.numbers));
-            ix.numbers.push(b'\n');
-            self.numbers_of += 1;
+        while ix.numbers.records() < ix.ids.len() {
+            ix.numbers.end_record();
         }
-        for &b in &ix.numbers {
-            ix.number_bytes[b as usize] = true;
-        }
-        for buf in [&mut ix.text, &mut ix.numbers, &mut ix.digits] {
+        ix.numbers.finish();
+        for buf in [&mut ix.text, &mut ix.digits] {
             buf.shrink_to_fit();
         }
-        for starts in [&mut ix.starts, &mut ix.number_starts, &mut ix.digit_starts] {
+        for starts in [&mut ix.starts, &mut ix.digit_starts] {
             starts.shrink_to_fit();
         }
         ix.ids.shrink_to_fit();
@@ -109,7 +100,7 @@ fn offset(buf: &[u8]) -> u32 {
 }
 
 /// A field, lower-cased, and the separator no query contains (matches stay inside one field).
-fn put(buf: &mut Vec<u8>, field: &str) {
+pub(super) fn put(buf: &mut Vec<u8>, field: &str) {
     match field.is_ascii() {
         true => buf.extend(field.bytes().map(|b| if b == b'\n' { b' ' } else { b.to_ascii_lowercase() })),
         false => buf.extend(field.to_lowercase().replace('\n', " ").bytes()),
@@ -140,8 +131,9 @@ impl SearchSink for IndexBuilder {
     }
 
     fn phone(&mut self, value: &str) {
+        // A phone is found by its digits (a query of three digits or more, and the marks
+        // phones are written with): not kept in `text` as well.
         let ix = &mut self.index;
-        put(&mut ix.text, value);
         ix.digits.extend(value.bytes().filter(u8::is_ascii_digit));
         ix.digits.push(b' ');
     }
@@ -152,22 +144,14 @@ impl SearchSink for IndexBuilder {
 
     fn invoice_number(&mut self, debtor_id: i64, number: &str) {
         let ix = &mut self.index;
-        // Records are in id order, and so are the numbers: close every record before this
-        // number's debtor (the first time it is reached, open its own).
-        while self.numbers_of < ix.ids.len() && ix.ids[self.numbers_of] < debtor_id {
-            if ix.number_starts.len() == self.numbers_of {
-                ix.number_starts.push(offset(&ix.numbers));
-            }
-            ix.numbers.push(b'\n');
-            self.numbers_of += 1;
+        // Records are in id order, and so are the numbers: end every record before this
+        // number's debtor. The record being filled is the next to end.
+        while ix.numbers.records() < ix.ids.len() && ix.ids[ix.numbers.records()] < debtor_id {
+            ix.numbers.end_record();
         }
-        if ix.ids.get(self.numbers_of) != Some(&debtor_id) {
-            return;
+        if ix.ids.get(ix.numbers.records()) == Some(&debtor_id) {
+            ix.numbers.put(number);
         }
-        if ix.number_starts.len() == self.numbers_of {
-            ix.number_starts.push(offset(&ix.numbers));
-        }
-        put(&mut ix.numbers, number);
     }
 }
 
@@ -216,7 +200,7 @@ impl SearchIndex {
         let n = self.ids.len();
         let mut hit = vec![false; n];
         let finder = memmem::Finder::new(q.as_bytes());
-        let in_numbers = q.bytes().all(|b| self.number_bytes[b as usize]);
+        let in_numbers = self.numbers.may_hold(q.as_bytes());
         let digit_finder = memmem::Finder::new(digits.as_bytes());
         let pattern = (q.chars().filter(|c| c.is_alphabetic()).count() >= 2)
             .then(|| Pattern::parse(&q, CaseMatching::Ignore, Normalization::Smart));
@@ -228,18 +212,20 @@ impl SearchIndex {
             Some(list) => {
                 for &i in list {
                     let (a, b) = record(&self.text, &self.starts, i);
-                    let (na, nb) = record(&self.numbers, &self.number_starts, i);
                     let (da, db) = record(&self.digits, &self.digit_starts, i);
                     hit[i] = finder.find(&self.text[a..b]).is_some()
-                        || (in_numbers && finder.find(&self.numbers[na..nb]).is_some())
                         || (phone_like && digit_finder.find(&self.digits[da..db]).is_some());
+                }
+                if in_numbers {
+                    let rest: Vec<usize> = list.iter().copied().filter(|&i| !hit[i]).collect();
+                    self.numbers.scan_records(&finder, &rest, &mut hit);
                 }
             }
             None => {
                 // One hit per record is enough: after a match, go on from the next record.
                 scan(&finder, &self.text, &self.starts, &mut hit);
                 if in_numbers {
-                    scan(&finder, &self.numbers, &self.number_starts, &mut hit);
+                    self.numbers.scan(&finder, &mut hit);
                 }
                 if phone_like {
                     scan(&digit_finder, &self.digits, &self.digit_starts, &mut hit);
