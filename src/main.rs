@@ -2,7 +2,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use dun::cli::printable::{Printable, printable_text};
+use dun::cli::printable::{self, printable_text};
 use dun::cli::{Cli, Context, Failure, execute};
 
 fn main() -> ExitCode {
@@ -22,7 +22,7 @@ fn run(mut cli: Cli) -> Result<(), Failure> {
     let ctx = Context::from_cli(&cli)?;
     dun::logging::init(&ctx.paths);
     match command {
-        Some(command) => execute(command, &ctx, &mut Printable(std::io::stdout().lock())),
+        Some(command) => execute(command, &ctx, &mut printable::stdout()),
         None if cli.demo => dun::tui::run_demo(ctx),
         None => dun::tui::run_on(ctx),
     }

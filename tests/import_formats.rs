@@ -494,9 +494,17 @@ fn a_utf8_file_with_one_latin1_byte_is_refused_naming_where() {
         let err = dun::import::parse_bytes_in("mixed.csv", &bytes, &profiles, None, pieces).unwrap_err().to_string();
         assert!(err.starts_with("mixed.csv: line 5, character 8: byte 0xFC is not UTF-8"), "{err}");
     }
-    // A file that is Windows-1252 throughout reads as it did.
+    // A file that is Windows-1252 throughout reads as it did, even where two of its bytes
+    // happen to spell a UTF-8 character (`É®` is C9 AE; found by a review).
+    let text = text.replace("Müller 4", "NESTLÉ® Waters");
     let latin1: Vec<u8> = text.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
     let parsed = dun::import::parse_bytes("latin1.csv", &latin1, &profiles, None).unwrap();
     assert_eq!(parsed.invoices[0].customer, "Müller 0");
+    assert_eq!(parsed.invoices[4].customer, "NESTLÉ® Waters");
     assert_eq!(parsed.invoices[0].due.to_string(), "2026-02-14");
+    // A file whose byte-order mark says UTF-8, with one byte that is not (also a review's).
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(&bytes);
+    let err = dun::import::parse_bytes("bom.csv", &bom, &profiles, None).unwrap_err().to_string();
+    assert!(err.starts_with("bom.csv: line 5, character 8: byte 0xFC is not UTF-8"), "{err}");
 }

@@ -316,3 +316,50 @@ fn a_call_session_over_five_accounts_in_a_real_terminal() {
         conn.query_row("SELECT amount_cents FROM promise ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
     assert_eq!(promised, 15_000);
 }
+
+/// Found by a review: a name holding a terminal escape (`ESC [2J` clears the screen) was
+/// printed raw by `dun show` on a terminal. On a terminal it is shown as `�`.
+#[test]
+fn control_characters_in_the_data_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let file = dir.path().join("esc.csv");
+    std::fs::write(
+        &file,
+        "Kundennummer;Kunde;Rechnungsnummer;Rechnungsdatum;Fällig am;Betrag;Offen\n\
+         30001;Evil\x1b[2JCorp;RE-1;15.01.2026;14.02.2026;100,00;100,00\n",
+    )
+    .unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_dun"))
+        .args(["import", "--db"])
+        .arg(&db)
+        .arg(&file)
+        .env("DUN_TODAY", "2026-11-22")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dun"));
+    cmd.args(["show", "1", "--db"]);
+    cmd.arg(&db);
+    cmd.env("DUN_TODAY", "2026-11-22");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let pump = std::thread::spawn(move || {
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            raw.extend_from_slice(&buf[..n]);
+        }
+        raw
+    });
+    assert!(child.wait().unwrap().success());
+    drop(pty.master);
+    let raw = String::from_utf8_lossy(&pump.join().unwrap()).to_string();
+    assert!(raw.contains("Evil�[2JCorp") && !raw.contains("\x1b[2J"), "{raw:?}");
+}

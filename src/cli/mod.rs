@@ -87,9 +87,9 @@ impl Context {
     /// Open the book for a command: it waits for another dun that holds it, up to
     /// [`waiting::COMMAND_PATIENCE`], opening and writing alike.
     pub fn open_desk(&self) -> Result<Desk, Failure> {
-        let desk = self.open_desk_waiting(Some(waiting::COMMAND_PATIENCE))?;
-        desk.wait_for_writers_with(waiting::patient)?;
-        Ok(desk)
+        // Every connection of a command waits so (the import's own among them).
+        crate::store::set_patience(waiting::patient);
+        self.open_desk_waiting(Some(waiting::COMMAND_PATIENCE))
     }
 
     /// [`Self::open_desk`], its error as the desk gave it (the desk face waits out a busy book).

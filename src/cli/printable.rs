@@ -1,18 +1,29 @@
-//! What dun prints is text. Control characters that came in with the data (an imported
-//! name holding `ESC [2J` clears the screen it is printed on; a carriage return hides what
-//! came before it) are printed as `�`, never sent to the terminal raw. JSON needs nothing
-//! of this: serde_json writes them as `\u001b`.
+//! What dun prints on a terminal is text. Control characters that came in with the data
+//! (an imported name holding `ESC [2J` clears the screen it is printed on) are printed as
+//! `�`, never sent to the terminal raw. Output sent to a file or a pipe (a letter, an export,
+//! JSON for a script) is written as it is.
 
 use std::io::{self, Write};
 
-/// `W`, with every control character but the newline and the tab written as `�`: C0
-/// controls, DEL, and the C1 controls (U+0080–U+009F, which some terminals obey as escapes).
+/// `W`, with the control characters a terminal could obey written as `�`: C0 controls but
+/// the tab, the newline, the carriage return and the form feed (a letter's own), DEL, and
+/// the C1 controls (U+0080–U+009F, which some terminals obey as escapes).
 pub struct Printable<W: Write>(pub W);
+
+/// Standard output, filtered when it is a terminal.
+pub fn stdout() -> Box<dyn Write> {
+    use std::io::IsTerminal;
+    let out = std::io::stdout();
+    match out.is_terminal() {
+        true => Box::new(Printable(out.lock())),
+        false => Box::new(out.lock()),
+    }
+}
 
 const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 
 fn is_control(b: u8) -> bool {
-    (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f
+    (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r' | 0x0c)) || b == 0x7f
 }
 
 /// The lead byte of a C1 control in UTF-8 (U+0080–U+009F are `C2 80`–`C2 9F`).
@@ -66,8 +77,8 @@ mod tests {
     #[test]
     fn control_characters_are_printed_as_replacement_characters() {
         let mut out = Printable(Vec::new());
-        writeln!(out, "Acme\x1b[2J Ltd\r\tü\u{9b}31m é").unwrap();
-        assert_eq!(String::from_utf8(out.0).unwrap(), "Acme�[2J Ltd�\tü�31m é\n");
+        writeln!(out, "Acme\x1b[2J Ltd\x07\tü\u{9b}31m é\r\x0c").unwrap();
+        assert_eq!(String::from_utf8(out.0).unwrap(), "Acme�[2J Ltd�\tü�31m é\r\x0c\n");
         assert_eq!(printable_text("a\x07b\u{7f}c"), "a�b�c");
         let mut plain = Printable(Vec::new());
         writeln!(plain, "Müller & Söhne\t€ 1.234,56").unwrap();

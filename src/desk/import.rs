@@ -627,12 +627,14 @@ impl ImportReport {
 }
 
 /// Why an open-items export would close most of what it covers, if it would: it lists no
-/// receivable at all, or it would close 20 or more open invoices and more than half of
-/// those of its ledger it finds in the book (listed or closed).
+/// receivable at all, or it would close 20 or more open invoices while it lists fewer than a
+/// quarter as many receivables as its ledger has open in the book. (A month's ordinary
+/// turnover closes many and brings about as many new: it lists plenty.)
 fn closes_most_of_the_book(plan: &ImportPlan, listed: usize) -> Option<String> {
     let closing = plan.vanished.len();
     let covered = closing + plan.unchanged + plan.changed_balances.len() + plan.paid_in_ledger.len();
-    if closing == 0 || (listed > 0 && (closing < 20 || closing * 2 <= covered)) {
+    let cut_short = listed == 0 || (closing >= 20 && listed * 4 < covered);
+    if closing == 0 || !cut_short {
         return None;
     }
     Some(format!(

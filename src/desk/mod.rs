@@ -174,12 +174,6 @@ impl Desk {
         store::migration_pending(path).map(|found| (found, store::SCHEMA_VERSION))
     }
 
-    /// How this desk waits when another connection holds the lock it wants: `handler` is
-    /// SQLite's busy handler (called with the number of tries so far; false gives up).
-    pub fn wait_for_writers_with(&self, handler: fn(i32) -> bool) -> Result<()> {
-        Ok(self.conn.busy_handler(Some(handler))?)
-    }
-
     /// Whether another program (a large import) holds the book at `path` whole right now,
     /// so that opening it would wait (asked without waiting or writing).
     pub fn held_by_a_writer(path: &Path) -> bool {

@@ -132,8 +132,11 @@ impl SearchSink for IndexBuilder {
 
     fn phone(&mut self, value: &str) {
         // A phone is found by its digits (a query of three digits or more, and the marks
-        // phones are written with): not kept in `text` as well.
+        // phones are written with); one with letters ("ext 12", "1-800-FLOWERS") by its text too.
         let ix = &mut self.index;
+        if value.bytes().any(|b| b.is_ascii_alphabetic()) {
+            put(&mut ix.text, value);
+        }
         ix.digits.extend(value.bytes().filter(u8::is_ascii_digit));
         ix.digits.push(b' ');
     }
@@ -180,7 +183,7 @@ impl SearchIndex {
             return Vec::new();
         }
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        let phone_like = q.chars().all(|c| c.is_ascii_digit() || " ()-+.".contains(c)) && digits.len() >= 3;
+        let phone_like = q.chars().all(|c| c.is_ascii_digit() || " ()-+./".contains(c)) && digits.len() >= 3;
         // Typing one more letter can only narrow: look again only where the last query
         // matched (unless this one starts matching phone digits the last did not).
         // (Also not when this query is the first long enough to forgive a typo.)
@@ -412,6 +415,14 @@ mod tests {
         assert_eq!(found(&mut ix, "c000003"), [3]);
         assert_eq!(found(&mut ix, "5550199"), [2], "a phone by its digits");
         assert_eq!(found(&mut ix, "555-0144"), [1]);
+        // Found by a review: phones written the German way, or with letters.
+        let mut phones = SearchIndex::build(vec![
+            record(7, "Bäckerei Larsen", &[], &["030/1234567"], &[]),
+            record(8, "Blumen AG", &[], &["1-800-FLOWERS ext 12"], &[]),
+        ]);
+        assert_eq!(found(&mut phones, "030/1234"), [7]);
+        assert_eq!(found(&mut phones, "flowers"), [8]);
+        assert_eq!(found(&mut phones, "ext 12"), [8]);
         assert_eq!(found(&mut ix, "@acme"), [2]);
         assert_eq!(found(&mut ix, "olvia"), [1], "a letter left out still finds the name");
         assert_eq!(found(&mut ix, "nwtrd"), [3]);

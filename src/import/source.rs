@@ -267,19 +267,26 @@ impl<'a> Text<'a> {
     }
 }
 
-/// Refuse a file read as Windows-1252 that is UTF-8 but for some bytes ([`mixed_with_utf8`]).
+/// Refuse a file read as Windows-1252 that is UTF-8 but for some bytes ([`mixed_with_utf8`]),
+/// and a file that says it is UTF-8 (its byte-order mark) and has a byte that is not.
 fn not_mixed(bytes: &[u8], encoding: Encoding) -> std::io::Result<()> {
-    if encoding != Encoding::Windows1252 {
-        return Ok(());
-    }
-    match super::text::mixed_with_utf8(bytes) {
+    let found = match encoding {
+        Encoding::Windows1252 => super::text::mixed_with_utf8(bytes),
+        Encoding::Utf8Bom => std::str::from_utf8(&bytes[3..])
+            .err()
+            .map(|e| super::text::where_is(bytes, 3 + e.valid_up_to()))
+            // The BOM is no character of the first line.
+            .map(|(line, character, byte)| (line, if line == 1 { character - 1 } else { character }, byte)),
+        _ => None,
+    };
+    match found {
         None => Ok(()),
         Some((line, character, byte)) => Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             format!(
-                "line {line}, character {character}: byte 0x{byte:02X} is not UTF-8, yet the rest of the file is \
-                 UTF-8: it mixes two encodings, and read as either some names would come out garbled. Save the \
-                 file as UTF-8 again (or retype that character) and import it again"
+                "line {line}, character {character}: byte 0x{byte:02X} is not UTF-8, yet the file is UTF-8 \
+                 otherwise: it mixes two encodings, and read as either some names would come out garbled. Save \
+                 the file as UTF-8 again (or retype that character) and import it again"
             ),
         )),
     }

@@ -53,30 +53,40 @@ pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Encoding) {
     }
 }
 
-/// Where a file that is otherwise UTF-8 has a byte that is not: its line, its character
-/// on that line (both from 1) and the byte. Such a file was written by two programs (a
-/// UTF-8 export with one line typed in by a Windows one); read as Windows-1252, as a file
-/// that is not UTF-8 is, every other accented letter would come out garbled (`ü` as `Ã¼`).
-/// None for UTF-8, and for a file with no UTF-8 character of two bytes or more.
+/// Where a file that is UTF-8 but for a few bytes has the first that is not: its line, its
+/// character on that line (both from 1) and the byte. Such a file was written by two
+/// programs (a UTF-8 export with a line typed in by a Windows one); read as Windows-1252, as
+/// a file that is not UTF-8 is, every other accented letter would come out garbled (`ü` as
+/// `Ã¼`). "A few": fewer bytes that are not UTF-8 than characters of two bytes or more that
+/// are, so that a Windows-1252 file whose `É®` happens to spell a UTF-8 character is still
+/// read as Windows-1252. None for UTF-8 throughout.
 pub fn mixed_with_utf8(bytes: &[u8]) -> Option<(usize, usize, u8)> {
-    let (mut rest, mut offset, mut utf8_seen, mut first_bad) = (bytes, 0, false, None);
+    let (mut rest, mut offset, mut first_bad) = (bytes, 0, None);
+    let (mut utf8_chars, mut bad) = (0usize, 0usize);
     while !rest.is_empty() {
         let (good, skip) = match std::str::from_utf8(rest) {
             Ok(all) => (all.len(), 0),
             Err(e) => (e.valid_up_to(), e.error_len().unwrap_or(rest.len() - e.valid_up_to())),
         };
-        utf8_seen |= !rest[..good].is_ascii();
-        if skip > 0 && first_bad.is_none() {
-            first_bad = Some(offset + good);
+        // Characters of two bytes or more: their first bytes.
+        utf8_chars += rest[..good].iter().filter(|&&b| b >= 0xC0).count();
+        if skip > 0 {
+            bad += 1;
+            first_bad.get_or_insert(offset + good);
         }
         offset += good + skip;
         rest = &rest[good + skip..];
     }
-    let at = first_bad.filter(|_| utf8_seen)?;
+    let at = first_bad.filter(|_| utf8_chars > bad)?;
+    Some(where_is(bytes, at))
+}
+
+/// The line and character (both from 1) of byte `at`, and the byte.
+pub fn where_is(bytes: &[u8], at: usize) -> (usize, usize, u8) {
     let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
     let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
     let character = String::from_utf8_lossy(&bytes[line_start..at]).chars().count() + 1;
-    Some((line, character, bytes[at]))
+    (line, character, bytes[at])
 }
 
 /// One CSV record with the physical line it starts on (1-based).

@@ -39,8 +39,14 @@ fn copy_into(conn: &Connection, dest: &Path) -> Result<()> {
         Ok(())
     };
     copy().map_err(|e| {
-        // A half-written copy is no backup: leave none behind (a full disk needs the space).
+        // A half-written copy is no backup: leave none behind, nor its journal (a full disk
+        // needs the space).
         let _ = std::fs::remove_file(dest);
+        for suffix in ["-journal", "-wal", "-shm"] {
+            let mut side = dest.as_os_str().to_owned();
+            side.push(suffix);
+            let _ = std::fs::remove_file(side);
+        }
         e.at(dest)
     })
 }
@@ -84,12 +90,14 @@ impl BookAsItWas {
     /// by a killed import of the same process id is replaced).
     pub fn copy(conn: &Connection, db: &Path) -> Result<BookAsItWas> {
         let pending = backup_dir(db).join(format!(".{}-copy-in-progress-{}.db", stem(db), std::process::id()));
-        let _ = std::fs::remove_file(&pending);
+        // A copy of this name left by a killed process (a process id comes again) is
+        // removed here if no one holds it; one that is held is another import's.
         remove_stale_copies(db);
-        // Locked before a byte is copied: another dun's `remove_stale_copies` leaves it be.
-        super::create_private(&pending).map_err(|e| e.at(&pending))?;
-        let held =
-            std::fs::File::open(&pending).map_err(|source| StoreError::Create { path: pending.clone(), source })?;
+        // Locked from the moment it exists, on the handle that made it: another dun's
+        // `remove_stale_copies` leaves it be.
+        let made = super::create_private_file(&pending).map_err(|e| e.at(&pending))?;
+        let busy = || std::io::Error::new(std::io::ErrorKind::AlreadyExists, "another import's copy is there");
+        let held = made.ok_or_else(|| StoreError::Create { path: pending.clone(), source: busy() })?;
         held.lock().map_err(|source| StoreError::Create { path: pending.clone(), source })?;
         let copy = PendingCopy(pending, held);
         copy_into(conn, &copy.0)?;
@@ -178,23 +186,24 @@ fn backup_name(db: &Path, why: &str, at: DateTime<Utc>) -> PathBuf {
 /// backup` copy and the copy taken before a restore are the user's to remove.
 const ROTATED: [&str; 2] = ["before-import", "before-migration"];
 
-/// Remove all but the newest `keep` automatic backups of the book (one at least stays),
-/// newest by the time in their names, then by their number (backups taken within one
-/// second, or under a pinned clock, are numbered in the order they were taken).
+/// Remove all but the newest `keep` automatic backups of the book (one at least stays).
 fn keep_newest(db: &Path, keep: usize) {
     let stem = stem(db);
-    let mut taken: Vec<(String, u32, PathBuf)> = std::fs::read_dir(backup_dir(db))
+    // Newest by when the file was written, then by name: the time in a name is the clock's,
+    // which a pinned day (`--today`) can set back (found by a review).
+    let mut taken: Vec<(std::time::SystemTime, String, u32, PathBuf)> = std::fs::read_dir(backup_dir(db))
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
         .filter_map(|path| {
             let name = path.file_name()?.to_str()?;
             let (at, why, n) = backup_name_parts(stem, name)?;
-            ROTATED.iter().any(|r| why.starts_with(r)).then(|| (at.to_string(), n, path.clone()))
+            let written = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+            ROTATED.iter().any(|r| why.starts_with(r)).then(|| (written, at.to_string(), n, path.clone()))
         })
         .collect();
     taken.sort();
-    for (_, _, old) in taken.iter().take(taken.len().saturating_sub(keep.max(1))) {
+    for (_, _, _, old) in taken.iter().take(taken.len().saturating_sub(keep.max(1))) {
         let _ = std::fs::remove_file(old);
     }
 }
@@ -251,9 +260,21 @@ pub fn restore(db: &Path, source: &Path, at: DateTime<Utc>) -> Result<Restored> 
         }
         Err(e) => return Err(e),
     };
-    Backup::new(&from, &mut current)?.run_to_completion(512, Duration::ZERO, None)?;
-    super::migrations::run(&mut current, super::migrations::STEPS)
-        .map_err(|e| StoreError::Migration { path: db.to_path_buf(), reason: e.to_string() })?;
+    let replaced = (|| -> Result<()> {
+        Backup::new(&from, &mut current)?.run_to_completion(512, Duration::ZERO, None)?;
+        super::migrations::run(&mut current, super::migrations::STEPS)
+            .map_err(|e| StoreError::Migration { path: db.to_path_buf(), reason: e.to_string() })?;
+        Ok(())
+    })();
+    // Past this point the book's file is no longer what it was: say where that is.
+    replaced.map_err(|e| {
+        let (Restored::BackedUp(kept) | Restored::MovedAside(kept)) = &previous;
+        let reason = match e.at(db) {
+            StoreError::Migration { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        StoreError::Restore { path: db.to_path_buf(), reason, kept: kept.clone() }
+    })?;
     Ok(previous)
 }
 

@@ -97,7 +97,7 @@ fn settle(conn: &Connection, larger: bool) -> Result<Journal> {
 fn back_in_wal_at_once(conn: &Connection) -> Result<bool> {
     conn.busy_timeout(Duration::ZERO)?;
     let set = set_journal_mode(conn, "wal");
-    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    super::wait_as_set(conn)?;
     set
 }
 
@@ -144,7 +144,7 @@ fn back_to_wal(conn: &Connection) {
         }
         other => tracing::debug!(ok = other.is_ok(), "the book stays out of WAL until its next open"),
     }
-    let _ = conn.busy_timeout(super::BUSY_TIMEOUT);
+    let _ = super::wait_as_set(conn);
 }
 
 /// SQLite's "someone else holds the lock".

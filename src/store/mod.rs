@@ -92,6 +92,11 @@ pub enum StoreError {
     #[error("cannot open {path}: it is a folder. Name the book's file, e.g. {}", path.join("dun.db").display())]
     IsAFolder { path: PathBuf },
     #[error(
+        "restoring {path} failed ({reason}). The book as it was before the restore is in {}: `dun restore` it \
+         to go back.", kept.display()
+    )]
+    Restore { path: PathBuf, reason: String, kept: PathBuf },
+    #[error(
         "{path}: the disk reported an error ({reason}), so this change was not saved; everything saved \
          before it is intact. Check the disk, then run `dun check`."
     )]
@@ -152,6 +157,25 @@ fn disk_is_full_at(path: &Path) -> bool {
 
 /// How long a connection waits for another's lock before it gives up.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How this process waits for another's lock, when it says (`set_patience`): a command waits
+/// longer than the desk, and says so. Kept for the process, since a connection's own busy
+/// handler is replaced whenever a timeout is set on it.
+static PATIENCE: std::sync::OnceLock<fn(i32) -> bool> = std::sync::OnceLock::new();
+
+/// Wait for other connections' locks with `handler` (SQLite's busy handler: called with the
+/// tries so far, false gives up) on every connection this process opens from now on.
+pub fn set_patience(handler: fn(i32) -> bool) {
+    let _ = PATIENCE.set(handler);
+}
+
+/// Wait as this process waits: its patience, or [`BUSY_TIMEOUT`].
+pub(crate) fn wait_as_set(conn: &Connection) -> rusqlite::Result<()> {
+    match PATIENCE.get() {
+        Some(handler) => conn.busy_handler(Some(*handler)),
+        None => conn.busy_timeout(BUSY_TIMEOUT),
+    }
+}
 
 /// Open (creating if needed) the database at `path`, ready for use. An older schema is
 /// migrated without a backup first: the desk opens through [`open_backing_up`].
@@ -268,7 +292,7 @@ fn open_checked(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, flags
     // A large import may hold the whole file for a moment (it writes with a rollback
     // journal, see bulk_write.rs): wait for it from the first read on, and if it holds on,
     // say the book is busy, not damaged.
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    wait_as_set(&conn)?;
     // Read the version before any pragma writes, so a newer file is left byte-for-byte as it was.
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(damaged)?;
     if found > supported {
@@ -284,7 +308,7 @@ fn open_checked(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, flags
     // ends, so this open does not wait for it, and reads as the import's lock allows.
     conn.busy_timeout(Duration::ZERO)?;
     let wal = conn.pragma_update(None, "journal_mode", "WAL");
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    wait_as_set(&conn)?;
     match wal {
         Err(e) if !is_busy(&e) => return Err(damaged(e)),
         _ => {}
@@ -293,6 +317,11 @@ fn open_checked(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, flags
     // NORMAL is safe in WAL mode; a book left in rollback-journal mode needs every sync.
     let synchronous = if journal_mode(&conn)? == "wal" { "NORMAL" } else { "FULL" };
     conn.pragma_update(None, "synchronous", synchronous)?;
+    // A migration writes: when another program holds the book, say so before a backup is
+    // taken (a wait that retries the open would take one each time).
+    if (1..supported).contains(&found) {
+        conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;").map_err(|e| StoreError::Sql(e).at(path))?;
+    }
     if let Some(policy) = backup.filter(|_| (1..supported).contains(&found)) {
         let why = format!("before-migration-v{found}-to-v{supported}");
         automatic_backup(&conn, path, &why, policy.at, policy.keep).map_err(|e| StoreError::Migration {
@@ -325,6 +354,12 @@ pub(crate) fn create_private(path: &Path) -> Result<()> {
     if path.exists() {
         return Ok(());
     }
+    create_private_file(path).map(drop)
+}
+
+/// [`create_private`], the file made new here and handed back open for writing (`None` if
+/// it was there already).
+pub(crate) fn create_private_file(path: &Path) -> Result<Option<fs::File>> {
     let err = |source| StoreError::Create { path: path.to_path_buf(), source };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
         let mut builder = fs::DirBuilder::new();
@@ -338,8 +373,8 @@ pub(crate) fn create_private(path: &Path) -> Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     match options.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Ok(file) => Ok(Some(file)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
         Err(e) => Err(err(e)),
     }
 }
