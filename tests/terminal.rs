@@ -81,6 +81,14 @@ impl Session {
         self.keys.flush().unwrap();
     }
 
+    /// From an account: back to the worklist, then quit (the session is then finished).
+    fn back_to_the_worklist_and_quit(mut self) -> Session {
+        self.type_keys("q");
+        self.screen.wait_for("Enter open");
+        self.type_keys("q");
+        self
+    }
+
     /// Wait for the process to exit successfully; the screen and raw output stay readable.
     fn finish(mut self) -> Screen {
         let status = self.child.wait().unwrap();
@@ -130,9 +138,7 @@ fn find_a_debtor_log_a_call_and_quit_in_a_real_terminal() {
     s.type_keys("\t");
     s.screen.wait_for("pty note");
     // Back to the worklist, then quit.
-    s.type_keys("q");
-    s.screen.wait_for("Enter open");
-    s.type_keys("q");
+    s = s.back_to_the_worklist_and_quit();
     let screen = s.finish();
     let raw = String::from_utf8_lossy(&screen.raw.lock().unwrap()).to_string();
     assert!(raw.contains("\x1b[?1049h"), "the desk entered the alternate screen");
@@ -190,9 +196,7 @@ fn a_block_shows_before_dialling_and_an_override_is_audited() {
     s.screen.wait_for("asked for an early call");
     s.type_keys("\r");
     s.screen.wait_for("Logged Call (outbound)");
-    s.type_keys("q");
-    s.screen.wait_for("Enter open");
-    s.type_keys("q");
+    s = s.back_to_the_worklist_and_quit();
     s.finish();
 
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -230,9 +234,7 @@ fn the_desk_sees_writes_from_another_terminal() {
     s.screen.wait_for("1 match");
     s.type_keys("\r\r\t");
     s.screen.wait_for("written from another terminal");
-    s.type_keys("q");
-    s.screen.wait_for("Enter open");
-    s.type_keys("q");
+    s = s.back_to_the_worklist_and_quit();
     s.finish();
 }
 
@@ -261,9 +263,7 @@ fn the_desk_waits_for_an_import_that_holds_the_whole_book() {
     s.screen.wait_for("1 match");
     s.type_keys("\r\r");
     s.screen.wait_for("Invoices (");
-    s.type_keys("q");
-    s.screen.wait_for("Enter open");
-    s.type_keys("q");
+    s = s.back_to_the_worklist_and_quit();
     s.finish();
     let conn = rusqlite::Connection::open(&db).unwrap();
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
