@@ -1,6 +1,7 @@
 //! The scripting face: every command calls the same `desk` functions as the desk.
 
 mod args;
+mod context;
 mod import;
 mod letters;
 pub mod printable;
@@ -10,18 +11,16 @@ mod table;
 pub mod waiting;
 
 pub use args::{Cli, Command, ContactAction};
+pub use context::Context;
 
 use std::io::Write;
 
 use chrono::{Datelike, Utc};
 use serde_json::json;
 
-use crate::clock::Clock;
-use crate::config::Config;
 use crate::desk::{Desk, DeskError, LogAttempt, NewNote, PaymentLayout, RecordPayment, Saved, WorklistRow};
 use crate::domain::dates::parse_date;
 use crate::domain::{Channel, ContactKind, ContactStatus};
-use crate::paths::Paths;
 use table::Table;
 
 /// Exit codes: 0 done, 1 failed, 2 the command line or its values were wrong,
@@ -64,44 +63,6 @@ impl From<std::io::Error> for Failure {
             return Failure { message: String::new(), code: 0 };
         }
         Failure::failed(e.to_string())
-    }
-}
-
-/// Clock, paths and config for this run, from the global options.
-pub struct Context {
-    pub clock: Clock,
-    pub paths: Paths,
-    pub config: Config,
-    /// Privacy mode for the desk (`--private`).
-    pub private: bool,
-}
-
-impl Context {
-    pub fn from_cli(cli: &Cli) -> Result<Context, Failure> {
-        let clock = Clock::pinned(cli.today, cli.now.map(|t| t.with_timezone(&Utc)));
-        let paths = Paths::resolve(cli.db.clone());
-        let config = Config::load(&paths.config_file()).map_err(|e| Failure::usage(e.to_string()))?;
-        Ok(Context { clock, paths, config, private: cli.private })
-    }
-
-    /// Open the book for a command: it waits for another dun that holds it, up to
-    /// [`waiting::COMMAND_PATIENCE`], opening and writing alike.
-    pub fn open_desk(&self) -> Result<Desk, Failure> {
-        // Every connection of a command waits so (the import's own among them).
-        crate::store::set_patience(waiting::patient);
-        self.open_desk_waiting(Some(waiting::COMMAND_PATIENCE))
-    }
-
-    /// [`Self::open_desk`], its error as the desk gave it (the desk face waits out a busy book).
-    pub fn try_open_desk(&self) -> Result<Desk, DeskError> {
-        // A migration may rebuild a large table: say why the first start takes a while.
-        if let Some((found, to)) = Desk::upgrade_pending(&self.paths.database) {
-            eprintln!(
-                "upgrading {} from schema v{found} to v{to} (once, after a backup; a large book takes a few seconds)…",
-                self.paths.database.display()
-            );
-        }
-        Desk::open(&self.paths.database, self.clock, self.config.clone())
     }
 }
 
