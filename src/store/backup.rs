@@ -98,7 +98,12 @@ impl BookAsItWas {
         let made = super::create_private_file(&pending).map_err(|e| e.at(&pending))?;
         let busy = || std::io::Error::new(std::io::ErrorKind::AlreadyExists, "another import's copy is there");
         let held = made.ok_or_else(|| StoreError::Create { path: pending.clone(), source: busy() })?;
-        held.lock().map_err(|source| StoreError::Create { path: pending.clone(), source })?;
+        // A file system without locks (some network shares) refuses; the copy is made all the
+        // same, and then only its own import removes it (`remove_stale_copies` removes only
+        // what it could lock).
+        if let Err(e) = held.lock() {
+            tracing::debug!(error = %e.kind(), "the pending copy could not be locked");
+        }
         let copy = PendingCopy(pending, held);
         copy_into(conn, &copy.0)?;
         Ok(BookAsItWas::Copied(copy))
