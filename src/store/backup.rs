@@ -43,9 +43,7 @@ fn copy_into(conn: &Connection, dest: &Path) -> Result<()> {
         // needs the space).
         let _ = std::fs::remove_file(dest);
         for suffix in ["-journal", "-wal", "-shm"] {
-            let mut side = dest.as_os_str().to_owned();
-            side.push(suffix);
-            let _ = std::fs::remove_file(side);
+            let _ = std::fs::remove_file(super::side_file(dest, suffix));
         }
         e.at(dest)
     })
@@ -300,12 +298,9 @@ fn set_aside(db: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
     let dest = backup_name(db, "damaged", at);
     std::fs::rename(db, &dest).map_err(|source| StoreError::Create { path: dest.clone(), source })?;
     for suffix in ["-wal", "-shm"] {
-        let mut side = db.as_os_str().to_owned();
-        side.push(suffix);
-        let mut moved = dest.as_os_str().to_owned();
-        moved.push(suffix);
-        if Path::new(&side).exists() {
-            let _ = std::fs::rename(&side, &moved);
+        let side = super::side_file(db, suffix);
+        if side.exists() {
+            let _ = std::fs::rename(&side, super::side_file(&dest, suffix));
         }
     }
     Ok(dest)

@@ -228,15 +228,20 @@ fn peek<T>(path: &Path, ask: impl FnOnce(&Connection) -> rusqlite::Result<T>) ->
     Some(answer)
 }
 
+/// The file SQLite keeps beside `path` under `suffix` (`-wal`, `-shm`, `-journal`).
+pub(crate) fn side_file(path: &Path, suffix: &str) -> PathBuf {
+    let mut side = path.as_os_str().to_owned();
+    side.push(suffix);
+    PathBuf::from(side)
+}
+
 /// A book's -wal and -shm files, and whether each was there when this was made.
 struct SideFiles([(PathBuf, bool); 2]);
 
 impl SideFiles {
     fn of(path: &Path) -> SideFiles {
         SideFiles(["-wal", "-shm"].map(|suffix| {
-            let mut side = path.as_os_str().to_owned();
-            side.push(suffix);
-            let side = PathBuf::from(side);
+            let side = side_file(path, suffix);
             let was_there = side.exists();
             (side, was_there)
         }))
@@ -319,10 +324,11 @@ fn open_checked(path: &Path, steps: &[&str], backup: Option<BackupPolicy>, flags
     conn.pragma_update(None, "synchronous", synchronous)?;
     // A migration writes: when another program holds the book, say so before a backup is
     // taken (a wait that retries the open would take one each time).
-    if (1..supported).contains(&found) {
+    let migrating = (1..supported).contains(&found);
+    if migrating {
         conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;").map_err(|e| StoreError::Sql(e).at(path))?;
     }
-    if let Some(policy) = backup.filter(|_| (1..supported).contains(&found)) {
+    if let Some(policy) = backup.filter(|_| migrating) {
         let why = format!("before-migration-v{found}-to-v{supported}");
         automatic_backup(&conn, path, &why, policy.at, policy.keep).map_err(|e| StoreError::Migration {
             path: path.to_path_buf(),
